@@ -1,0 +1,52 @@
+package dev.llmresilience;
+
+import java.time.Duration;
+
+/**
+ * One try of one model while serving a request.
+ *
+ * @param model the model id, as configured under {@code llm.resilience.models}
+ * @param outcome how the try ended
+ * @param errorType the simple name of the exception that ended it, or {@code null} on success
+ * @param duration how long the try took
+ */
+public record LlmAttempt(String model, Outcome outcome, String errorType, Duration duration) {
+
+	/**
+	 * Create the record of a successful try.
+	 * @param model the model id
+	 * @param duration how long it took
+	 * @return the attempt
+	 */
+	public static LlmAttempt success(String model, Duration duration) {
+		return new LlmAttempt(model, Outcome.SUCCESS, null, duration);
+	}
+
+	/**
+	 * Create the record of a failed try.
+	 * @param model the model id
+	 * @param error what ended it
+	 * @param duration how long it took
+	 * @return the attempt
+	 */
+	public static LlmAttempt failure(String model, Throwable error, Duration duration) {
+		return new LlmAttempt(model, Outcome.FAILURE, error.getClass().getSimpleName(), duration);
+	}
+
+	/**
+	 * How a try ended.
+	 */
+	public enum Outcome {
+
+		/** The model answered. */
+		SUCCESS,
+
+		/** The call failed. */
+		FAILURE,
+
+		/** The model was not called, for example because its circuit breaker was open. */
+		SKIPPED
+
+	}
+
+}

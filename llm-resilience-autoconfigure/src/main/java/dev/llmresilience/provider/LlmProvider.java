@@ -1,0 +1,44 @@
+package dev.llmresilience.provider;
+
+import dev.llmresilience.LlmModel;
+import dev.llmresilience.LlmRequest;
+import dev.llmresilience.LlmResponse;
+import dev.llmresilience.LlmStreamEvent;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The wire client of one configured provider: turns a neutral request into the provider's HTTP
+ * call and its answer, or its error, back into neutral types. A provider makes exactly one HTTP
+ * request per subscription and never retries by itself; resilience is layered above it.
+ * <p>
+ * Errors are signalled as {@link dev.llmresilience.LlmException} subclasses only.
+ */
+public interface LlmProvider {
+
+	/**
+	 * Return the id of this provider, the key under {@code llm.resilience.providers}.
+	 * @return the provider id
+	 */
+	String id();
+
+	/**
+	 * Call the model once and return its whole answer. The response carries no attempt
+	 * history; the caller adds it.
+	 * @param model the model to call
+	 * @param request the request
+	 * @return the answer
+	 */
+	Mono<LlmResponse> call(LlmModel model, LlmRequest request);
+
+	/**
+	 * Call the model once and stream its answer: text deltas, then one completion. A stream that
+	 * ends without the provider's terminal event fails with
+	 * {@link dev.llmresilience.LlmInvalidResponseException}.
+	 * @param model the model to call
+	 * @param request the request
+	 * @return the events
+	 */
+	Flux<LlmStreamEvent> stream(LlmModel model, LlmRequest request);
+
+}

@@ -1,0 +1,407 @@
+package dev.llmresilience.provider;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmresilience.LlmApiException;
+import dev.llmresilience.LlmAuthenticationException;
+import dev.llmresilience.LlmConflictException;
+import dev.llmresilience.LlmConnectionException;
+import dev.llmresilience.LlmException;
+import dev.llmresilience.LlmInvalidRequestException;
+import dev.llmresilience.LlmInvalidResponseException;
+import dev.llmresilience.LlmModel;
+import dev.llmresilience.LlmModelNotFoundException;
+import dev.llmresilience.LlmOverloadedException;
+import dev.llmresilience.LlmPermissionException;
+import dev.llmresilience.LlmQuotaExceededException;
+import dev.llmresilience.LlmRateLimitException;
+import dev.llmresilience.LlmRequestTooLargeException;
+import dev.llmresilience.LlmServerException;
+import dev.llmresilience.LlmTimeoutException;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.codec.CodecException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.http.client.reactive.ClientHttpResponse;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.lang.Nullable;
+import org.springframework.web.reactive.function.BodyExtractor;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+/**
+ * The HTTP exchange that every provider shares: one POST of a JSON body, the time limits of
+ * {@link ProviderSettings}, and the translation of every failure (error statuses, error bodies,
+ * network errors, unreadable bodies) into a typed {@link LlmException}. The provider supplies its
+ * paths, bodies and {@link ProviderProtocol}; this class knows nothing of their content.
+ */
+public final class ProviderHttpClient {
+
+	private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE_TYPE = new ParameterizedTypeReference<>() {
+	};
+
+	/** Error messages copied from a provider are cut to this length. */
+	static final int MAX_ERROR_MESSAGE_LENGTH = 500;
+
+	private final ProviderSettings settings;
+
+	private final WebClient webClient;
+
+	private final ObjectMapper objectMapper;
+
+	private final ProviderProtocol protocol;
+
+	private final Clock clock;
+
+	/**
+	 * Create a new instance.
+	 * @param settings the provider's settings
+	 * @param webClient a client whose base URL and default headers the provider has set
+	 * @param objectMapper the mapper that reads response bodies
+	 * @param protocol the provider's conventions
+	 * @param clock the clock that HTTP dates and reset times are measured against
+	 */
+	public ProviderHttpClient(ProviderSettings settings, WebClient webClient, ObjectMapper objectMapper,
+			ProviderProtocol protocol, Clock clock) {
+		this.settings = settings;
+		this.webClient = webClient;
+		this.objectMapper = objectMapper;
+		this.protocol = protocol;
+		this.clock = clock;
+	}
+
+	/**
+	 * Create the connector for a provider: its connect timeout, no redirects (an API key must not
+	 * follow one) and no transport-level retry (resilience is decided above the provider, and
+	 * every upstream call must be counted).
+	 * @param settings the provider's settings
+	 * @param resourceFactory the application's Reactor Netty resources, or {@code null} for the
+	 * global ones
+	 * @return the connector
+	 */
+	public static ClientHttpConnector connector(ProviderSettings settings,
+			@Nullable ReactorResourceFactory resourceFactory) {
+		int connectMillis = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis());
+		if (resourceFactory != null) {
+			return new ReactorClientHttpConnector(resourceFactory,
+					(client) -> configure(client, connectMillis));
+		}
+		return new ReactorClientHttpConnector(configure(HttpClient.create(), connectMillis));
+	}
+
+	private static HttpClient configure(HttpClient client, int connectMillis) {
+		return client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
+			.followRedirect(false)
+			.disableRetry(true);
+	}
+
+	/**
+	 * POST a body and read the JSON answer. An error status, or a successful status whose body
+	 * is an error object, fails with the matching {@link LlmApiException}.
+	 * @param model the model the call is for
+	 * @param path the path below the base URL
+	 * @param body the request body
+	 * @return the response body and metadata
+	 */
+	public Mono<JsonResponse> post(LlmModel model, String path, Object body) {
+		return this.webClient.post()
+			.uri(path)
+			.contentType(MediaType.APPLICATION_JSON)
+			.accept(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.retrieve()
+			.onStatus((status) -> status.isError(), (response) -> errorStatus(model, response))
+			.toEntity(String.class)
+			.timeout(this.settings.firstByteTimeout())
+			.map((entity) -> readJsonResponse(model, entity))
+			.onErrorMap((ex) -> translate(model, ex, LlmTimeoutException.Phase.FIRST_BYTE));
+	}
+
+	private JsonResponse readJsonResponse(LlmModel model, ResponseEntity<String> entity) {
+		ResponseMetadata metadata = metadata(entity.getStatusCode().value(), entity.getHeaders());
+		String text = entity.getBody();
+		if (text == null || text.isBlank()) {
+			throw invalidResponse(model, "the body is empty", null);
+		}
+		JsonNode json = readJson(model, text);
+		ProviderProtocol.ApiError error = this.protocol.readError(json);
+		if (error != null) {
+			throw apiException(model, metadata, error);
+		}
+		return new JsonResponse(json, metadata);
+	}
+
+	/**
+	 * POST a body and read the answer as server-sent events. The provider's handler turns the
+	 * events into its own elements; an idle gap longer than the stream idle timeout fails the
+	 * stream with a {@link LlmTimeoutException}. A successful status with a JSON body (an error
+	 * object instead of a stream) fails with the matching {@link LlmApiException}.
+	 * @param <T> the element type
+	 * @param model the model the call is for
+	 * @param path the path below the base URL
+	 * @param body the request body
+	 * @param handler turns the response metadata and the events into elements
+	 * @return the elements
+	 */
+	public <T> Flux<T> postForEvents(LlmModel model, String path, Object body,
+			BiFunction<ResponseMetadata, Flux<ServerSentEvent<String>>, Flux<T>> handler) {
+		return this.webClient.post()
+			.uri(path)
+			.contentType(MediaType.APPLICATION_JSON)
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.bodyValue(body)
+			.retrieve()
+			.onStatus((status) -> status.isError(), (response) -> errorStatus(model, response))
+			.toEntityFlux(eventsOrJsonError(model))
+			.timeout(this.settings.firstByteTimeout())
+			.onErrorMap((ex) -> translate(model, ex, LlmTimeoutException.Phase.FIRST_BYTE))
+			.flatMapMany((entity) -> {
+				ResponseMetadata metadata = metadata(entity.getStatusCode().value(), entity.getHeaders());
+				Flux<ServerSentEvent<String>> events = entity.getBody()
+					.timeout(this.settings.streamIdleTimeout())
+					.onErrorMap((ex) -> translate(model, ex, LlmTimeoutException.Phase.STREAM_IDLE));
+				return handler.apply(metadata, events);
+			});
+	}
+
+	private BodyExtractor<Flux<ServerSentEvent<String>>, ClientHttpResponse> eventsOrJsonError(LlmModel model) {
+		return (response, context) -> {
+			MediaType contentType = response.getHeaders().getContentType();
+			if (contentType != null && contentType.isCompatibleWith(MediaType.APPLICATION_JSON)) {
+				ResponseMetadata metadata = metadata(response.getStatusCode().value(), response.getHeaders());
+				return BodyExtractors.toMono(String.class)
+					.extract(response, context)
+					.defaultIfEmpty("")
+					.flatMapMany((text) -> Flux.error(jsonInsteadOfEvents(model, metadata, text)));
+			}
+			return BodyExtractors.toFlux(SSE_TYPE).extract(response, context);
+		};
+	}
+
+	private LlmException jsonInsteadOfEvents(LlmModel model, ResponseMetadata metadata, String text) {
+		JsonNode json = text.isBlank() ? null : readJson(model, text);
+		ProviderProtocol.ApiError error = (json != null) ? this.protocol.readError(json) : null;
+		if (error != null) {
+			return apiException(model, metadata, error);
+		}
+		return invalidResponse(model, "expected an event stream but the body is plain JSON", null);
+	}
+
+	private Mono<? extends Throwable> errorStatus(LlmModel model, ClientResponse response) {
+		ResponseMetadata metadata = metadata(response.statusCode().value(), response.headers().asHttpHeaders());
+		return response.bodyToMono(String.class)
+			.defaultIfEmpty("")
+			.map((text) -> apiException(model, metadata, readErrorBody(text)));
+	}
+
+	private ProviderProtocol.ApiError readErrorBody(String text) {
+		if (!text.isBlank()) {
+			try {
+				ProviderProtocol.ApiError error = this.protocol.readError(this.objectMapper.readTree(text));
+				if (error != null) {
+					return error;
+				}
+			}
+			catch (JsonProcessingException ex) {
+				// not JSON (a proxy's HTML page, say): keep the start of it as the message
+			}
+		}
+		return new ProviderProtocol.ApiError(null, null, text.isBlank() ? null : text);
+	}
+
+	/**
+	 * Read a JSON text.
+	 * @param model the model the text came from
+	 * @param text the text
+	 * @return the JSON tree
+	 * @throws LlmInvalidResponseException if the text is not JSON
+	 */
+	public JsonNode readJson(LlmModel model, String text) {
+		try {
+			JsonNode json = this.objectMapper.readTree(text);
+			if (json == null || json.isMissingNode()) {
+				throw invalidResponse(model, "the body is empty", null);
+			}
+			return json;
+		}
+		catch (JsonProcessingException ex) {
+			// The parser's message quotes the content, so it stays out of ours.
+			throw invalidResponse(model, "the body is not valid JSON", null);
+		}
+	}
+
+	/**
+	 * Read the status line and headers of a response.
+	 * @param statusCode the HTTP status
+	 * @param headers the headers
+	 * @return the metadata
+	 */
+	public ResponseMetadata metadata(int statusCode, HttpHeaders headers) {
+		return new ResponseMetadata(statusCode, headers, this.protocol.requestId(headers),
+				this.protocol.rateLimits(headers, this.clock));
+	}
+
+	/**
+	 * Create the exception for an error the provider reported.
+	 * @param model the model the call was for
+	 * @param metadata the response's metadata
+	 * @param error the error object
+	 * @return the exception, of the type the status and error type name
+	 */
+	public LlmApiException apiException(LlmModel model, ResponseMetadata metadata, ProviderProtocol.ApiError error) {
+		HttpHeaders headers = metadata.headers();
+		String shouldRetry = headers.getFirst("x-should-retry");
+		LlmApiException.Details details = new LlmApiException.Details(metadata.statusCode(), error.type(),
+				error.code(), scrub(error.message()), metadata.requestId(), RetryAfter.from(headers, this.clock),
+				(shouldRetry != null) ? Boolean.valueOf(shouldRetry.trim()) : null, metadata.rateLimits());
+		return ApiExceptions.create(this.settings.id(), model.id(), details);
+	}
+
+	/**
+	 * Create the exception for a response that cannot be read as an answer.
+	 * @param model the model the call was for
+	 * @param problem what is wrong, without response content
+	 * @param cause the cause, or {@code null}
+	 * @return the exception
+	 */
+	public LlmInvalidResponseException invalidResponse(LlmModel model, String problem, @Nullable Throwable cause) {
+		return new LlmInvalidResponseException(this.settings.id(), model.id(), problem, cause);
+	}
+
+	private String scrub(String message) {
+		if (message == null) {
+			return null;
+		}
+		String scrubbed = this.settings.hasApiKey() ? message.replace(this.settings.apiKey(), "[redacted]") : message;
+		return (scrubbed.length() > MAX_ERROR_MESSAGE_LENGTH)
+				? scrubbed.substring(0, MAX_ERROR_MESSAGE_LENGTH) + "... (cut)" : scrubbed;
+	}
+
+	private Throwable translate(LlmModel model, Throwable ex, LlmTimeoutException.Phase timeoutPhase) {
+		if (ex instanceof LlmException) {
+			return ex;
+		}
+		String provider = this.settings.id();
+		if (ex instanceof TimeoutException) {
+			return new LlmTimeoutException(provider, model.id(), timeoutPhase,
+					(timeoutPhase == LlmTimeoutException.Phase.FIRST_BYTE) ? this.settings.firstByteTimeout()
+							: this.settings.streamIdleTimeout(),
+					null);
+		}
+		Throwable cause = (ex instanceof WebClientRequestException && ex.getCause() != null) ? ex.getCause() : ex;
+		if (cause instanceof ConnectTimeoutException) {
+			return new LlmTimeoutException(provider, model.id(), LlmTimeoutException.Phase.CONNECT,
+					this.settings.connectTimeout(), cause);
+		}
+		if (cause instanceof IOException || cause instanceof io.netty.channel.ChannelException
+				|| ex instanceof WebClientRequestException) {
+			return new LlmConnectionException(provider, model.id(), cause);
+		}
+		if (cause instanceof DataBufferLimitException) {
+			return invalidResponse(model, "a part of the body is larger than the buffer limit"
+					+ " (spring.codec.max-in-memory-size)", null);
+		}
+		if (cause instanceof CodecException) {
+			return invalidResponse(model, "the body could not be decoded", null);
+		}
+		return invalidResponse(model, "unexpected " + cause.getClass().getSimpleName(), cause);
+	}
+
+	/**
+	 * A JSON response body with its metadata.
+	 *
+	 * @param body the body
+	 * @param metadata the status line and headers
+	 */
+	public record JsonResponse(JsonNode body, ResponseMetadata metadata) {
+
+	}
+
+	/**
+	 * Chooses the exception type for an error from its status and the provider's error type.
+	 */
+	static final class ApiExceptions {
+
+		private ApiExceptions() {
+		}
+
+		static LlmApiException create(String provider, String model, LlmApiException.Details details) {
+			String kind = (details.code() != null) ? details.code() : "";
+			String type = (details.type() != null) ? details.type() : "";
+			if (isQuota(type) || isQuota(kind)) {
+				return new LlmQuotaExceededException(provider, model, details);
+			}
+			if (isContextLimit(type, kind, details.message())) {
+				return new LlmRequestTooLargeException(provider, model, details);
+			}
+			return switch (details.statusCode()) {
+				case 400, 422 -> new LlmInvalidRequestException(provider, model, details);
+				case 401 -> new LlmAuthenticationException(provider, model, details);
+				case 402 -> new LlmQuotaExceededException(provider, model, details);
+				case 403 -> new LlmPermissionException(provider, model, details);
+				case 404 -> new LlmModelNotFoundException(provider, model, details);
+				case 409 -> new LlmConflictException(provider, model, details);
+				case 413 -> new LlmRequestTooLargeException(provider, model, details);
+				case 429 -> new LlmRateLimitException(provider, model, details);
+				case 529 -> new LlmOverloadedException(provider, model, details);
+				default -> byStatusClassOrType(provider, model, details, type);
+			};
+		}
+
+		private static LlmApiException byStatusClassOrType(String provider, String model,
+				LlmApiException.Details details, String type) {
+			if (type.equals("overloaded_error")) {
+				return new LlmOverloadedException(provider, model, details);
+			}
+			if (details.statusCode() >= 500) {
+				return new LlmServerException(provider, model, details);
+			}
+			if (details.statusCode() >= 400) {
+				return new LlmApiException(provider, model, details);
+			}
+			// An error inside a successful response or a stream: only the type tells what it is.
+			return switch (type) {
+				case "invalid_request_error" -> new LlmInvalidRequestException(provider, model, details);
+				case "authentication_error" -> new LlmAuthenticationException(provider, model, details);
+				case "permission_error" -> new LlmPermissionException(provider, model, details);
+				case "not_found_error" -> new LlmModelNotFoundException(provider, model, details);
+				case "rate_limit_error" -> new LlmRateLimitException(provider, model, details);
+				default -> new LlmServerException(provider, model, details);
+			};
+		}
+
+		private static boolean isQuota(String value) {
+			return value.equals("insufficient_quota") || value.equals("billing_error");
+		}
+
+		private static boolean isContextLimit(String type, String code, String message) {
+			if (type.equals("request_too_large") || code.equals("context_length_exceeded")) {
+				return true;
+			}
+			String text = (message != null) ? message.toLowerCase(java.util.Locale.ROOT) : "";
+			return type.equals("invalid_request_error")
+					&& (text.contains("prompt is too long") || text.contains("maximum context length"));
+		}
+
+	}
+
+}
