@@ -1,0 +1,165 @@
+package dev.llmresilience.autoconfigure;
+
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * Tests that invalid {@code llm.resilience.*} properties fail the start-up with a report that
+ * names the property and the fix.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class InvalidLlmPropertiesTests {
+
+	private static final String KEY = "sk-ant-api03-" + "a1B2c3D4e5F6g7H8i9J0".repeat(4);
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, WebClientAutoConfiguration.class,
+				LlmResilienceAutoConfiguration.class))
+		.withPropertyValues("llm.resilience.providers.claude.type=anthropic",
+				"llm.resilience.providers.claude.api-key=" + KEY, "llm.resilience.models.haiku.provider=claude",
+				"llm.resilience.chains.main[0]=haiku");
+
+	static Stream<Arguments> invalidConfigurations() {
+		return Stream.of(
+				Arguments.of("chain naming an unknown model", new String[] { "llm.resilience.chains.main[1]=opus" },
+						"llm.resilience.chains.main[1]", "no model 'opus'", "Use one of [haiku]"),
+				Arguments.of("model naming an unknown provider",
+						new String[] { "llm.resilience.models.gpt.provider=openai" },
+						"llm.resilience.models.gpt.provider", "no provider 'openai'", "Set it to one of [claude]"),
+				Arguments.of("model without a provider", new String[] { "llm.resilience.models.gpt.name=gpt-4o" },
+						"llm.resilience.models.gpt.provider", "no provider is set", "Set it to one of [claude]"),
+				Arguments.of("provider without a type",
+						new String[] { "llm.resilience.providers.local.base-url=http://localhost:1234/v1" },
+						"llm.resilience.providers.local.type", "no provider type", "'anthropic' or 'openai'"),
+				Arguments.of("empty chain", new String[] { "llm.resilience.chains.empty=" },
+						"llm.resilience.chains.empty", "the chain is empty", "List at least one model id"),
+				Arguments.of("missing api key", new String[] { "llm.resilience.providers.claude.api-key=" },
+						"llm.resilience.providers.claude.api-key", "needs an API key", "${ANTHROPIC_API_KEY}"),
+				Arguments.of("relative base url", new String[] { "llm.resilience.providers.claude.base-url=api/v1" },
+						"llm.resilience.providers.claude.base-url", "not an absolute http or https URL",
+						"https://api.anthropic.com"),
+				Arguments.of("base url with a space",
+						new String[] { "llm.resilience.providers.claude.base-url=http://bad host" },
+						"llm.resilience.providers.claude.base-url", "not an absolute http or https URL",
+						"Set it to the API's root URL"),
+				Arguments.of("base url of another scheme",
+						new String[] { "llm.resilience.providers.claude.base-url=ftp://api.example.com" },
+						"llm.resilience.providers.claude.base-url", "not an absolute http or https URL",
+						"Set it to the API's root URL"),
+				Arguments.of("api key over plain http to a remote host",
+						new String[] { "llm.resilience.providers.claude.base-url=http://llm.example.com" },
+						"llm.resilience.providers.claude.base-url", "plain http to llm.example.com",
+						"allow-insecure-transport=true"),
+				Arguments.of("unknown default chain", new String[] { "llm.resilience.default-chain=fast" },
+						"llm.resilience.default-chain", "no chain 'fast'", "Use one of [main]"),
+				Arguments.of("zero output tokens", new String[] { "llm.resilience.models.haiku.max-output-tokens=0" },
+						"llm.resilience.models.haiku.max-output-tokens", "must be positive", "such as 8192"),
+				Arguments.of("negative context window",
+						new String[] { "llm.resilience.models.haiku.context-window=-5" },
+						"llm.resilience.models.haiku.context-window", "must be positive", "such as 200000"),
+				Arguments.of("zero timeout", new String[] { "llm.resilience.providers.claude.stream-idle-timeout=0s" },
+						"llm.resilience.providers.claude.stream-idle-timeout", "must be positive", "such as 30s"),
+				Arguments.of("empty anthropic version",
+						new String[] { "llm.resilience.providers.claude.anthropic-version=" },
+						"llm.resilience.providers.claude.anthropic-version", "the version is empty", "2023-06-01"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("invalidConfigurations")
+	void failsAtStartupNamingThePropertyAndTheFix(String name, String[] properties, String property, String problem,
+			String action) {
+		this.contextRunner.withPropertyValues(properties).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new InvalidLlmPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).as("failure analysis").isNotNull();
+			assertThat(analysis.getDescription()).contains("'" + property + "'").contains(problem);
+			assertThat(analysis.getAction()).contains(action);
+			assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain(KEY);
+		});
+	}
+
+	@Test
+	void unknownProviderTypeFailsBindingNamingTheProperty() {
+		this.contextRunner.withPropertyValues("llm.resilience.providers.claude.type=gemini")
+			.run((context) -> assertThat(bindFailure(context.getStartupFailure()).getName())
+				.hasToString("llm.resilience.providers.claude.type"));
+	}
+
+	private static BindException bindFailure(Throwable failure) {
+		for (Throwable ex = failure; ex != null; ex = ex.getCause()) {
+			if (ex instanceof BindException bindException) {
+				return bindException;
+			}
+		}
+		throw new AssertionError("No BindException in " + failure);
+	}
+
+	@Test
+	void plainHttpToLoopbackIsAllowed() {
+		this.contextRunner
+			.withPropertyValues("llm.resilience.providers.claude.base-url=http://127.0.0.1:8080",
+					"llm.resilience.providers.local.type=openai",
+					"llm.resilience.providers.local.base-url=http://[::1]:11434/v1",
+					"llm.resilience.providers.local.api-key=local-key")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void plainHttpToRemoteHostIsAllowedWhenExplicitlyAllowed() {
+		this.contextRunner
+			.withPropertyValues("llm.resilience.providers.claude.base-url=http://llm.internal:8080",
+					"llm.resilience.providers.claude.allow-insecure-transport=true")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void plainHttpWithoutApiKeyIsAllowed() {
+		this.contextRunner
+			.withPropertyValues("llm.resilience.providers.local.type=openai",
+					"llm.resilience.providers.local.base-url=http://gpu-box:11434/v1")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void applicationFailsToStartWithTheReport(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(EmptyConfiguration.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setDefaultProperties(Map.of("llm.resilience.providers.claude.type", "anthropic",
+				"llm.resilience.providers.claude.api-key", KEY, "llm.resilience.models.haiku.provider", "claude",
+				"llm.resilience.chains.main[0]", "haiku", "llm.resilience.chains.main[1]", "opus"));
+		assertThatException().isThrownBy(application::run);
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Invalid property 'llm.resilience.chains.main[1]': no model 'opus' is configured")
+			.contains("Use one of [haiku], or configure the model under llm.resilience.models.")
+			.doesNotContain(KEY);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class EmptyConfiguration {
+
+	}
+
+}
