@@ -1,5 +1,6 @@
 package dev.llmresilience.provider.openai;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,7 +64,7 @@ class OpenAiProviderRequestTest {
 			.topP(0.9)
 			.stopSequences(List.of("END", "\n\n"))
 			.build();
-		call(provider("sk-test"), request);
+		call(providerWithKey("sk-test"), request);
 		wm.verify(postRequestedFor(urlEqualTo(PATH)).withRequestBody(equalToJson("""
 				{"model":"gpt-4o-mini",
 				 "messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"},
@@ -74,7 +75,7 @@ class OpenAiProviderRequestTest {
 
 	@Test
 	void callLeavesOutUnsetFieldsAndSendsTheModelLimit() {
-		call(provider("sk-test"), LlmRequest.ofPrompt("Hi"));
+		call(providerWithKey("sk-test"), LlmRequest.ofPrompt("Hi"));
 		wm.verify(postRequestedFor(urlEqualTo(PATH)).withRequestBody(equalToJson("""
 				{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"max_tokens":1024}
 				""")));
@@ -82,7 +83,7 @@ class OpenAiProviderRequestTest {
 
 	@Test
 	void requestedMaxTokensAboveTheModelLimitAreClamped() {
-		call(provider("sk-test"), LlmRequest.builder().user("Hi").maxTokens(50_000).build());
+		call(providerWithKey("sk-test"), LlmRequest.builder().user("Hi").maxTokens(50_000).build());
 		wm.verify(postRequestedFor(urlEqualTo(PATH)).withRequestBody(equalToJson("""
 				{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"max_tokens":1024}
 				""")));
@@ -97,7 +98,7 @@ class OpenAiProviderRequestTest {
 			.extraBody("response_format", Map.of("type", "json_object"))
 			.extraBody("seed", 7)
 			.build();
-		call(provider("sk-test"), request);
+		call(providerWithKey("sk-test"), request);
 		wm.verify(postRequestedFor(urlEqualTo(PATH)).withRequestBody(equalToJson("""
 				{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"max_tokens":1024,
 				 "temperature":1.0,"response_format":{"type":"json_object"},"seed":7}
@@ -108,7 +109,7 @@ class OpenAiProviderRequestTest {
 	void maxCompletionTokensInExtraBodyReplacesMaxTokens() {
 		LlmRequest request = LlmRequest.builder().user("Hi").maxTokens(100).extraBody("max_completion_tokens", 500)
 			.build();
-		call(provider("sk-test"), request);
+		call(providerWithKey("sk-test"), request);
 		wm.verify(postRequestedFor(urlEqualTo(PATH)).withRequestBody(equalToJson("""
 				{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"max_completion_tokens":500}
 				""")));
@@ -118,7 +119,7 @@ class OpenAiProviderRequestTest {
 	void streamAsksForAStreamWithUsage() {
 		wm.stubFor(post(PATH).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
 			.withBody("data: [DONE]\n\n")));
-		StepVerifier.create(provider("sk-test").stream(MODEL, LlmRequest.ofPrompt("Hi")))
+		StepVerifier.create(providerWithKey("sk-test").stream(MODEL, LlmRequest.ofPrompt("Hi")))
 			.expectNextCount(1)
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -131,7 +132,7 @@ class OpenAiProviderRequestTest {
 
 	@Test
 	void apiKeyIsSentAsBearerTokenWithTheConfiguredHeaders() {
-		ProviderSettings settings = new ProviderSettings("openai", java.net.URI.create(wm.baseUrl() + "/v1"),
+		ProviderSettings settings = new ProviderSettings("openai", URI.create(wm.baseUrl() + "/v1"),
 				"sk-test", Map.of("OpenAI-Organization", "org-1"), Duration.ofSeconds(5), Duration.ofSeconds(5),
 				Duration.ofSeconds(5));
 		call(provider(settings), LlmRequest.ofPrompt("Hi"));
@@ -142,7 +143,7 @@ class OpenAiProviderRequestTest {
 
 	@Test
 	void noAuthorizationHeaderIsSentWithoutApiKey() {
-		call(provider(null), LlmRequest.ofPrompt("Hi"));
+		call(providerWithKey(null), LlmRequest.ofPrompt("Hi"));
 		wm.verify(postRequestedFor(urlEqualTo(PATH)).withoutHeader("Authorization"));
 	}
 
@@ -158,7 +159,7 @@ class OpenAiProviderRequestTest {
 		StepVerifier.create(provider.call(MODEL, request)).expectNextCount(1).expectComplete().verify(TIMEOUT);
 	}
 
-	private OpenAiProvider provider(String apiKey) {
+	private OpenAiProvider providerWithKey(String apiKey) {
 		return provider(ProviderSettings.of("openai", wm.baseUrl() + "/v1", apiKey));
 	}
 

@@ -1,0 +1,109 @@
+package dev.llmresilience.provider;
+
+import dev.llmresilience.LlmApiException;
+import dev.llmresilience.LlmAuthenticationException;
+import dev.llmresilience.LlmInvalidRequestException;
+import dev.llmresilience.LlmModelNotFoundException;
+import dev.llmresilience.LlmOverloadedException;
+import dev.llmresilience.LlmPermissionException;
+import dev.llmresilience.LlmQuotaExceededException;
+import dev.llmresilience.LlmRateLimitException;
+import dev.llmresilience.LlmRequestTooLargeException;
+import dev.llmresilience.LlmServerException;
+import dev.llmresilience.RateLimitStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link ProviderHttpClient.ApiExceptions}: the choice of exception type from a status
+ * and an error type, independent of any provider's wire format.
+ */
+class ProviderHttpClientApiExceptionsTests {
+
+	@ParameterizedTest(name = "{0} in a stream -> {1}")
+	@CsvSource({ "invalid_request_error, dev.llmresilience.LlmInvalidRequestException",
+			"authentication_error, dev.llmresilience.LlmAuthenticationException",
+			"permission_error, dev.llmresilience.LlmPermissionException",
+			"not_found_error, dev.llmresilience.LlmModelNotFoundException",
+			"rate_limit_error, dev.llmresilience.LlmRateLimitException",
+			"overloaded_error, dev.llmresilience.LlmOverloadedException",
+			"api_error, dev.llmresilience.LlmServerException",
+			"billing_error, dev.llmresilience.LlmQuotaExceededException",
+			"request_too_large, dev.llmresilience.LlmRequestTooLargeException",
+			"something_new, dev.llmresilience.LlmServerException" })
+	void errorInsideSuccessfulResponseIsTypedByItsErrorType(String type, Class<?> expected) {
+		assertThat(create(200, type, null, "boom")).isExactlyInstanceOf(expected);
+	}
+
+	@Test
+	void errorWithoutTypeInsideSuccessfulResponseIsServerError() {
+		assertThat(create(200, null, null, null)).isExactlyInstanceOf(LlmServerException.class);
+	}
+
+	@Test
+	void unprocessableEntityIsInvalidRequest() {
+		assertThat(create(422, null, null, "bad")).isExactlyInstanceOf(LlmInvalidRequestException.class);
+	}
+
+	@Test
+	void unknownClientErrorStatusIsPlainApiException() {
+		assertThat(create(418, null, null, "teapot")).isExactlyInstanceOf(LlmApiException.class);
+	}
+
+	@Test
+	void overloadedTypeWithUnusualServerStatusIsOverloaded() {
+		assertThat(create(503, "overloaded_error", null, "Overloaded"))
+			.isExactlyInstanceOf(LlmOverloadedException.class);
+	}
+
+	@Test
+	void insufficientQuotaCodeWinsOverRateLimitStatus() {
+		assertThat(create(429, "insufficient_quota", "insufficient_quota", "quota"))
+			.isExactlyInstanceOf(LlmQuotaExceededException.class);
+	}
+
+	@Test
+	void contextLengthExceededCodeIsRequestTooLarge() {
+		assertThat(create(400, "invalid_request_error", "context_length_exceeded", "too long"))
+			.isExactlyInstanceOf(LlmRequestTooLargeException.class);
+	}
+
+	@Test
+	void maximumContextLengthMessageIsRequestTooLarge() {
+		assertThat(create(400, "invalid_request_error", null,
+				"This model's maximum context length is 8192 tokens. However, you requested 9000 tokens"))
+			.isExactlyInstanceOf(LlmRequestTooLargeException.class);
+	}
+
+	@Test
+	void statusWinsOverTypeForDocumentedStatuses() {
+		assertThat(create(401, "permission_error", null, null)).isExactlyInstanceOf(LlmAuthenticationException.class);
+		assertThat(create(403, "authentication_error", null, null)).isExactlyInstanceOf(LlmPermissionException.class);
+		assertThat(create(404, "invalid_request_error", null, null))
+			.isExactlyInstanceOf(LlmModelNotFoundException.class);
+		assertThat(create(429, "overloaded_error", null, null)).isExactlyInstanceOf(LlmRateLimitException.class);
+	}
+
+	@Test
+	void detailsAreKept() {
+		LlmApiException exception = create(529, "overloaded_error", null, "Overloaded");
+		assertThat(exception.getProvider()).isEqualTo("anthropic");
+		assertThat(exception.getModel()).isEqualTo("haiku");
+		assertThat(exception.getStatusCode()).isEqualTo(529);
+		assertThat(exception.getErrorType()).isEqualTo("overloaded_error");
+		assertThat(exception.getRequestId()).isEqualTo("req_1");
+		assertThat(exception.getRateLimits()).isEqualTo(RateLimitStatus.NONE);
+		assertThat(exception.getMessage())
+			.isEqualTo("Provider 'anthropic' failed for model 'haiku': HTTP 529 overloaded_error: Overloaded"
+					+ " (request id req_1)");
+	}
+
+	private static LlmApiException create(int status, String type, String code, String message) {
+		return ProviderHttpClient.ApiExceptions.create("anthropic", "haiku",
+				new LlmApiException.Details(status, type, code, message, "req_1", null, null, null));
+	}
+
+}

@@ -1,0 +1,157 @@
+package dev.llmresilience.provider.anthropic;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.llmresilience.LlmRequest;
+import dev.llmresilience.LlmResponse;
+import dev.llmresilience.LlmUsage;
+import dev.llmresilience.RateLimitStatus;
+import dev.llmresilience.StopReason;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import reactor.test.StepVerifier;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for successful non-streaming calls of {@link AnthropicProvider}.
+ */
+class AnthropicProviderCallTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+	@RegisterExtension
+	static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+	private final AnthropicProvider provider = TestAnthropicProviders.create(wm.baseUrl());
+
+	@Test
+	void textIsJoinedFromTextBlocksOnly() {
+		stub(message("""
+				[{"type":"thinking","thinking":"Let me see.","signature":"sig"},
+				{"type":"text","text":"Let me check "},
+				{"type":"tool_use","id":"toolu_01","name":"get_weather","input":{"city":"Paris"}},
+				{"type":"text","text":"the weather."}]""", "\"tool_use\""));
+		LlmResponse response = call();
+		assertThat(response.text()).isEqualTo("Let me check the weather.");
+		assertThat(response.stopReason()).isEqualTo(StopReason.TOOL_USE);
+		assertThat(response.raw().path("content").get(2).path("input").path("city").asText()).isEqualTo("Paris");
+		assertThat(response.raw().path("id").asText()).isEqualTo("msg_01");
+	}
+
+	@Test
+	void responseCarriesModelIdsProviderAndUsage() {
+		stub(message("[{\"type\":\"text\",\"text\":\"Hello!\"}]", "\"end_turn\""));
+		LlmResponse response = call();
+		assertThat(response.text()).isEqualTo("Hello!");
+		assertThat(response.model()).isEqualTo("haiku");
+		assertThat(response.modelName()).isEqualTo("claude-haiku-4-5-20251001");
+		assertThat(response.provider()).isEqualTo("anthropic");
+		assertThat(response.usage()).isEqualTo(new LlmUsage(12, 34));
+		assertThat(response.fallback()).isFalse();
+		assertThat(response.attempts()).isEmpty();
+	}
+
+	@Test
+	void modelNameFallsBackToConfiguredNameWhenBodyHasNone() {
+		stub(aResponse().withHeader("Content-Type", "application/json").withBody("""
+				{"type":"message","role":"assistant","content":[{"type":"text","text":"Hi"}],
+				"stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":1}}"""));
+		assertThat(call().modelName()).isEqualTo("claude-haiku-4-5");
+	}
+
+	@Test
+	void emptyContentGivesEmptyText() {
+		stub(message("[]", "\"end_turn\""));
+		assertThat(call().text()).isEmpty();
+	}
+
+	@ParameterizedTest(name = "{0} -> {1}")
+	@CsvSource({ "end_turn, END_TURN", "max_tokens, MAX_TOKENS", "stop_sequence, STOP_SEQUENCE",
+			"tool_use, TOOL_USE", "refusal, CONTENT_FILTER", "model_context_window_exceeded, MAX_TOKENS",
+			"pause_turn, OTHER", "something_new, OTHER" })
+	void stopReasonIsMappedAndKeptRaw(String raw, StopReason expected) {
+		stub(message("[{\"type\":\"text\",\"text\":\"x\"}]", "\"" + raw + "\""));
+		LlmResponse response = call();
+		assertThat(response.stopReason()).isEqualTo(expected);
+		assertThat(response.rawStopReason()).isEqualTo(raw);
+	}
+
+	@Test
+	void nullStopReasonIsOtherWithNullRaw() {
+		stub(message("[{\"type\":\"text\",\"text\":\"x\"}]", "null"));
+		LlmResponse response = call();
+		assertThat(response.stopReason()).isEqualTo(StopReason.OTHER);
+		assertThat(response.rawStopReason()).isNull();
+	}
+
+	@Test
+	void requestIdAndRateLimitsAreReadFromHeaders() {
+		stub(message("[{\"type\":\"text\",\"text\":\"x\"}]", "\"end_turn\"").withHeader("request-id", "req_011ABC")
+			.withHeader("anthropic-ratelimit-requests-limit", "50")
+			.withHeader("anthropic-ratelimit-requests-remaining", "49")
+			.withHeader("anthropic-ratelimit-requests-reset", "2025-06-01T12:00:30Z")
+			.withHeader("anthropic-ratelimit-tokens-limit", "40000")
+			.withHeader("anthropic-ratelimit-tokens-remaining", "39000")
+			.withHeader("anthropic-ratelimit-tokens-reset", "2025-06-01T12:00:05+00:00"));
+		LlmResponse response = call();
+		assertThat(response.requestId()).isEqualTo("req_011ABC");
+		assertThat(response.rateLimits()).isEqualTo(new RateLimitStatus(50L, 49L, Instant.parse("2025-06-01T12:00:30Z"),
+				40000L, 39000L, Instant.parse("2025-06-01T12:00:05Z")));
+	}
+
+	@Test
+	void missingHeadersGiveNullRequestIdAndNoRateLimits() {
+		stub(message("[{\"type\":\"text\",\"text\":\"x\"}]", "\"end_turn\""));
+		LlmResponse response = call();
+		assertThat(response.requestId()).isNull();
+		assertThat(response.rateLimits()).isEqualTo(RateLimitStatus.NONE);
+		assertThat(response.rateLimits().isPresent()).isFalse();
+	}
+
+	@Test
+	void unreadableRateLimitHeadersAreIgnored() {
+		stub(message("[{\"type\":\"text\",\"text\":\"x\"}]", "\"end_turn\"")
+			.withHeader("anthropic-ratelimit-requests-limit", "many")
+			.withHeader("anthropic-ratelimit-requests-remaining", "-1")
+			.withHeader("anthropic-ratelimit-requests-reset", "in a minute")
+			.withHeader("anthropic-ratelimit-tokens-remaining", "7"));
+		assertThat(call().rateLimits()).isEqualTo(new RateLimitStatus(null, null, null, null, 7L, null));
+	}
+
+	@Test
+	void toStringHidesTheApiKey() {
+		assertThat(this.provider.toString()).doesNotContain(TestAnthropicProviders.API_KEY)
+			.doesNotContain("sk-ant")
+			.contains("anthropic");
+	}
+
+	private static ResponseDefinitionBuilder message(String content, String stopReason) {
+		return aResponse().withHeader("Content-Type", "application/json").withBody("""
+				{"id":"msg_01","type":"message","role":"assistant","model":"claude-haiku-4-5-20251001",
+				"content":%s,"stop_reason":%s,"stop_sequence":null,
+				"usage":{"input_tokens":12,"output_tokens":34}}""".formatted(content, stopReason));
+	}
+
+	private static void stub(ResponseDefinitionBuilder response) {
+		wm.stubFor(post("/v1/messages").willReturn(response));
+	}
+
+	private LlmResponse call() {
+		LlmResponse[] result = new LlmResponse[1];
+		StepVerifier.create(this.provider.call(TestAnthropicProviders.MODEL, LlmRequest.ofPrompt("Hi")))
+			.consumeNextWith((response) -> result[0] = response)
+			.expectComplete()
+			.verify(TIMEOUT);
+		return result[0];
+	}
+
+}

@@ -1,0 +1,89 @@
+package dev.llmresilience.sample.simulator;
+
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The server-sent events of a streamed answer, in the order the Messages API sends them, with
+ * the text deltas spaced like a model generating text.
+ */
+final class MessageStream {
+
+	/** Real streams carry an occasional ping; one after every few deltas keeps clients honest. */
+	private static final int DELTAS_PER_PING = 5;
+
+	private MessageStream() {
+	}
+
+	/**
+	 * Return the events of a complete answer.
+	 * @param id the message id
+	 * @param request the request
+	 * @param answer the answer
+	 * @param chunkInterval the time before each text delta
+	 * @return the events, ending with {@code message_stop}
+	 */
+	static Flux<Event> complete(String id, MessagesRequest request, SimulatedAnswer answer, Duration chunkInterval) {
+		return Flux.concat(head(id, request), deltas(answer.chunks(), chunkInterval),
+				Flux.just(new Event(MessagesWireFormat.contentBlockStop()),
+						new Event(MessagesWireFormat.messageDelta(answer.stopReason(), answer.outputTokens())),
+						new Event(MessagesWireFormat.messageStop())));
+	}
+
+	/**
+	 * Return the events of an answer that breaks off: the first half of the text, then an
+	 * {@code overloaded_error} event.
+	 * @param id the message id
+	 * @param request the request
+	 * @param answer the answer
+	 * @param chunkInterval the time before each text delta
+	 * @return the events, ending with {@code error}
+	 */
+	static Flux<Event> brokenOff(String id, MessagesRequest request, SimulatedAnswer answer,
+			Duration chunkInterval) {
+		List<String> sent = answer.chunks().subList(0, Math.max(1, answer.chunks().size() / 2));
+		return Flux.concat(head(id, request), deltas(sent, chunkInterval),
+				Flux.just(new Event(MessagesWireFormat.error(SimulatedFailure.OVERLOADED.errorType(),
+						SimulatedFailure.OVERLOADED.message()))));
+	}
+
+	private static Flux<Event> head(String id, MessagesRequest request) {
+		return Flux.just(new Event(MessagesWireFormat.messageStart(id, request.model(), request.inputTokens())),
+				new Event(MessagesWireFormat.contentBlockStart()), new Event(MessagesWireFormat.ping()));
+	}
+
+	private static Flux<Event> deltas(List<String> chunks, Duration chunkInterval) {
+		Mono<Long> pause = chunkInterval.isZero() ? Mono.empty() : Mono.delay(chunkInterval);
+		return Flux.range(0, chunks.size()).concatMap((index) -> {
+			Event delta = new Event(MessagesWireFormat.textDelta(chunks.get(index)));
+			boolean ping = (index + 1) % DELTAS_PER_PING == 0 && index < chunks.size() - 1;
+			return pause.thenMany(ping ? Flux.just(delta, new Event(MessagesWireFormat.ping())) : Flux.just(delta));
+		});
+	}
+
+	/**
+	 * One server-sent event; its name is the {@code type} of its data, as in the real API.
+	 *
+	 * @param data the JSON data
+	 */
+	record Event(JsonNode data) {
+
+		String name() {
+			return this.data.path("type").asText();
+		}
+
+		/**
+		 * Return the event in the SSE wire format.
+		 * @return the {@code event:} and {@code data:} lines and the blank line after them
+		 */
+		String toSse() {
+			return "event: " + name() + "\ndata: " + this.data + "\n\n";
+		}
+
+	}
+
+}
