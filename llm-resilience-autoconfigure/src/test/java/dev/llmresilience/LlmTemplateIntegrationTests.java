@@ -3,14 +3,11 @@ package dev.llmresilience;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.common.Slf4jNotifier;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.wiremock.spring.ConfigureWireMock;
 import org.wiremock.spring.EnableWireMock;
 import org.wiremock.spring.InjectWireMock;
-import org.wiremock.spring.WireMockConfigurationCustomizer;
 import reactor.test.StepVerifier;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -204,19 +201,6 @@ class LlmTemplateIntegrationTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class TestApplication {
-
-	}
-
-	/**
-	 * Keeps the test servers from logging the headers they receive: the logs under test are the
-	 * library's, and the servers see the keys by design.
-	 */
-	static class QuietWireMock implements WireMockConfigurationCustomizer {
-
-		@Override
-		public void customize(WireMockConfiguration configuration, ConfigureWireMock options) {
-			configuration.notifier(new Slf4jNotifier(false));
-		}
 
 	}
 

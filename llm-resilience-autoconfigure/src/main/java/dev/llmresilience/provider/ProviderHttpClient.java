@@ -2,6 +2,7 @@ package dev.llmresilience.provider;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 
@@ -47,6 +48,7 @@ import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 /**
  * The HTTP exchange that every provider shares: one POST of a JSON body, the time limits of
@@ -300,6 +302,11 @@ public final class ProviderHttpClient {
 		if (ex instanceof LlmException) {
 			return ex;
 		}
+		// WebClient wraps an error raised while a body is read (a connection cut mid-body, or the
+		// typed error of a JSON body where events were expected) in a WebClientResponseException.
+		if (ex instanceof WebClientResponseException && ex.getCause() instanceof LlmException llmException) {
+			return llmException;
+		}
 		String provider = this.settings.id();
 		if (ex instanceof TimeoutException) {
 			return new LlmTimeoutException(provider, model.id(), timeoutPhase,
@@ -307,7 +314,8 @@ public final class ProviderHttpClient {
 							: this.settings.streamIdleTimeout(),
 					null);
 		}
-		Throwable cause = (ex instanceof WebClientRequestException && ex.getCause() != null) ? ex.getCause() : ex;
+		Throwable cause = ((ex instanceof WebClientRequestException || ex instanceof WebClientResponseException)
+				&& ex.getCause() != null) ? ex.getCause() : ex;
 		if (cause instanceof ConnectTimeoutException) {
 			return new LlmTimeoutException(provider, model.id(), LlmTimeoutException.Phase.CONNECT,
 					this.settings.connectTimeout(), cause);
@@ -350,7 +358,7 @@ public final class ProviderHttpClient {
 			if (isQuota(type) || isQuota(kind)) {
 				return new LlmQuotaExceededException(provider, model, details);
 			}
-			if (isContextLimit(type, kind, details.message())) {
+			if (isContextLimit(details.statusCode(), type, kind, details.message())) {
 				return new LlmRequestTooLargeException(provider, model, details);
 			}
 			return switch (details.statusCode()) {
@@ -384,8 +392,10 @@ public final class ProviderHttpClient {
 				case "authentication_error" -> new LlmAuthenticationException(provider, model, details);
 				case "permission_error" -> new LlmPermissionException(provider, model, details);
 				case "not_found_error" -> new LlmModelNotFoundException(provider, model, details);
-				case "rate_limit_error" -> new LlmRateLimitException(provider, model, details);
-				default -> new LlmServerException(provider, model, details);
+				case "rate_limit_error", "rate_limit_exceeded" -> new LlmRateLimitException(provider, model, details);
+				default -> details.code() != null && details.code().equals("rate_limit_exceeded")
+						? new LlmRateLimitException(provider, model, details)
+						: new LlmServerException(provider, model, details);
 			};
 		}
 
@@ -393,13 +403,15 @@ public final class ProviderHttpClient {
 			return value.equals("insufficient_quota") || value.equals("billing_error");
 		}
 
-		private static boolean isContextLimit(String type, String code, String message) {
+		private static boolean isContextLimit(int status, String type, String code, String message) {
 			if (type.equals("request_too_large") || code.equals("context_length_exceeded")) {
 				return true;
 			}
-			String text = (message != null) ? message.toLowerCase(java.util.Locale.ROOT) : "";
-			return type.equals("invalid_request_error")
-					&& (text.contains("prompt is too long") || text.contains("maximum context length"));
+			// Compatible servers (vLLM, gateways) name the type as they please; the message tells.
+			String text = (message != null) ? message.toLowerCase(Locale.ROOT) : "";
+			boolean clientError = status == 400 || type.equals("invalid_request_error");
+			return clientError && (text.contains("prompt is too long") || text.contains("maximum context length")
+					|| text.contains("context length") || text.contains("context window"));
 		}
 
 	}

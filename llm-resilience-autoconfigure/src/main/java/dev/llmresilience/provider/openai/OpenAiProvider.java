@@ -103,7 +103,7 @@ public class OpenAiProvider implements LlmProvider {
 	 * @param stream whether to ask for a stream
 	 * @return the body
 	 */
-	ObjectNode body(LlmModel model, LlmRequest request, boolean stream) {
+	private ObjectNode body(LlmModel model, LlmRequest request, boolean stream) {
 		ObjectNode body = this.objectMapper.createObjectNode();
 		body.put("model", model.name());
 		ArrayNode messages = body.putArray("messages");

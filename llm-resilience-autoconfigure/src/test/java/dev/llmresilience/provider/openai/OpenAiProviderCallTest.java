@@ -1,24 +1,17 @@
 package dev.llmresilience.provider.openai;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.llmresilience.LlmConnectionException;
 import dev.llmresilience.LlmInvalidResponseException;
-import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmUsage;
 import dev.llmresilience.RateLimitStatus;
 import dev.llmresilience.StopReason;
-import dev.llmresilience.provider.ProviderHttpClient;
-import dev.llmresilience.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,11 +19,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.web.reactive.function.client.WebClient;
-
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static dev.llmresilience.provider.openai.OpenAiProviderFixtures.MODEL;
+import static dev.llmresilience.provider.openai.OpenAiProviderFixtures.NOW;
+import static dev.llmresilience.provider.openai.OpenAiProviderFixtures.PATH;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -38,12 +32,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * Tests for non-streaming calls of {@link OpenAiProvider}.
  */
 class OpenAiProviderCallTest {
-
-	private static final LlmModel MODEL = new LlmModel("mini", "openai", "gpt-4o-mini", 1024, null);
-
-	private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
-
-	private static final String PATH = "/v1/chat/completions";
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
@@ -190,18 +178,11 @@ class OpenAiProviderCallTest {
 	}
 
 	private LlmResponse call() {
-		return provider().call(MODEL, LlmRequest.ofPrompt("Hi")).block(TIMEOUT);
+		return OpenAiProviderFixtures.create(wm.baseUrl()).call(MODEL, LlmRequest.ofPrompt("Hi")).block(TIMEOUT);
 	}
 
 	private Throwable callError() {
 		return catchThrowable(this::call);
-	}
-
-	private OpenAiProvider provider() {
-		ProviderSettings settings = ProviderSettings.of("openai", wm.baseUrl() + "/v1", "sk-test");
-		return new OpenAiProvider(settings,
-				WebClient.builder().clientConnector(ProviderHttpClient.connector(settings, null)), new ObjectMapper(),
-				Clock.fixed(NOW, ZoneOffset.UTC));
 	}
 
 }

@@ -1,25 +1,17 @@
 package dev.llmresilience.provider.openai;
 
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
-import dev.llmresilience.provider.ProviderHttpClient;
 import dev.llmresilience.provider.ProviderSettings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
-
-import org.springframework.web.reactive.function.client.WebClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -29,17 +21,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static dev.llmresilience.provider.openai.OpenAiProviderFixtures.API_KEY;
+import static dev.llmresilience.provider.openai.OpenAiProviderFixtures.MODEL;
+import static dev.llmresilience.provider.openai.OpenAiProviderFixtures.PATH;
 
 /**
  * Tests for the requests that {@link OpenAiProvider} sends.
  */
 class OpenAiProviderRequestTest {
-
-	private static final LlmModel MODEL = new LlmModel("mini", "openai", "gpt-4o-mini", 1024, null);
-
-	private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC);
-
-	private static final String PATH = "/v1/chat/completions";
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
@@ -64,7 +53,7 @@ class OpenAiProviderRequestTest {
 			.topP(0.9)
 			.stopSequences(List.of("END", "\n\n"))
 			.build();
-		call(providerWithKey("sk-test"), request);
+		call(provider(), request);
 		wm.verify(postRequestedFor(urlEqualTo(PATH)).withRequestBody(equalToJson("""
 				{"model":"gpt-4o-mini",
 				 "messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"},
@@ -75,7 +64,7 @@ class OpenAiProviderRequestTest {
 
 	@Test
 	void callLeavesOutUnsetFieldsAndSendsTheModelLimit() {
-		call(providerWithKey("sk-test"), LlmRequest.ofPrompt("Hi"));
+		call(provider(), LlmRequest.ofPrompt("Hi"));
 		wm.verify(postRequestedFor(urlEqualTo(PATH)).withRequestBody(equalToJson("""
 				{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"max_tokens":1024}
 				""")));
@@ -83,7 +72,7 @@ class OpenAiProviderRequestTest {
 
 	@Test
 	void requestedMaxTokensAboveTheModelLimitAreClamped() {
-		call(providerWithKey("sk-test"), LlmRequest.builder().user("Hi").maxTokens(50_000).build());
+		call(provider(), LlmRequest.builder().user("Hi").maxTokens(50_000).build());
 		wm.verify(postRequestedFor(urlEqualTo(PATH)).withRequestBody(equalToJson("""
 				{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"max_tokens":1024}
 				""")));
@@ -98,7 +87,7 @@ class OpenAiProviderRequestTest {
 			.extraBody("response_format", Map.of("type", "json_object"))
 			.extraBody("seed", 7)
 			.build();
-		call(providerWithKey("sk-test"), request);
+		call(provider(), request);
 		wm.verify(postRequestedFor(urlEqualTo(PATH)).withRequestBody(equalToJson("""
 				{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"max_tokens":1024,
 				 "temperature":1.0,"response_format":{"type":"json_object"},"seed":7}
@@ -109,7 +98,7 @@ class OpenAiProviderRequestTest {
 	void maxCompletionTokensInExtraBodyReplacesMaxTokens() {
 		LlmRequest request = LlmRequest.builder().user("Hi").maxTokens(100).extraBody("max_completion_tokens", 500)
 			.build();
-		call(providerWithKey("sk-test"), request);
+		call(provider(), request);
 		wm.verify(postRequestedFor(urlEqualTo(PATH)).withRequestBody(equalToJson("""
 				{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"max_completion_tokens":500}
 				""")));
@@ -119,7 +108,7 @@ class OpenAiProviderRequestTest {
 	void streamAsksForAStreamWithUsage() {
 		wm.stubFor(post(PATH).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
 			.withBody("data: [DONE]\n\n")));
-		StepVerifier.create(providerWithKey("sk-test").stream(MODEL, LlmRequest.ofPrompt("Hi")))
+		StepVerifier.create(provider().stream(MODEL, LlmRequest.ofPrompt("Hi")))
 			.expectNextCount(1)
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -132,18 +121,18 @@ class OpenAiProviderRequestTest {
 
 	@Test
 	void apiKeyIsSentAsBearerTokenWithTheConfiguredHeaders() {
-		ProviderSettings settings = new ProviderSettings("openai", URI.create(wm.baseUrl() + "/v1"),
-				"sk-test", Map.of("OpenAI-Organization", "org-1"), Duration.ofSeconds(5), Duration.ofSeconds(5),
+		ProviderSettings settings = new ProviderSettings("openai", URI.create(wm.baseUrl() + "/v1"), API_KEY,
+				Map.of("OpenAI-Organization", "org-1"), Duration.ofSeconds(5), Duration.ofSeconds(5),
 				Duration.ofSeconds(5));
-		call(provider(settings), LlmRequest.ofPrompt("Hi"));
-		wm.verify(postRequestedFor(urlEqualTo(PATH)).withHeader("Authorization", equalTo("Bearer sk-test"))
+		call(OpenAiProviderFixtures.create(settings), LlmRequest.ofPrompt("Hi"));
+		wm.verify(postRequestedFor(urlEqualTo(PATH)).withHeader("Authorization", equalTo("Bearer " + API_KEY))
 			.withHeader("OpenAI-Organization", equalTo("org-1"))
 			.withHeader("Content-Type", containing("application/json")));
 	}
 
 	@Test
 	void noAuthorizationHeaderIsSentWithoutApiKey() {
-		call(providerWithKey(null), LlmRequest.ofPrompt("Hi"));
+		call(OpenAiProviderFixtures.create(wm.baseUrl(), null), LlmRequest.ofPrompt("Hi"));
 		wm.verify(postRequestedFor(urlEqualTo(PATH)).withoutHeader("Authorization"));
 	}
 
@@ -151,22 +140,17 @@ class OpenAiProviderRequestTest {
 	void baseUrlWithoutPathIsJoinedWithTheChatPath() {
 		wm.stubFor(post("/chat/completions").willReturn(aResponse().withHeader("Content-Type", "application/json")
 			.withBody("{\"choices\":[{\"message\":{\"content\":\"ok\"}}]}")));
-		call(provider(ProviderSettings.of("openai", wm.baseUrl(), null)), LlmRequest.ofPrompt("Hi"));
+		ProviderSettings settings = OpenAiProviderFixtures.settings(wm.baseUrl(), null, Duration.ofSeconds(5));
+		call(OpenAiProviderFixtures.create(settings), LlmRequest.ofPrompt("Hi"));
 		wm.verify(postRequestedFor(urlEqualTo("/chat/completions")));
 	}
 
-	private void call(OpenAiProvider provider, LlmRequest request) {
+	private static void call(OpenAiProvider provider, LlmRequest request) {
 		StepVerifier.create(provider.call(MODEL, request)).expectNextCount(1).expectComplete().verify(TIMEOUT);
 	}
 
-	private OpenAiProvider providerWithKey(String apiKey) {
-		return provider(ProviderSettings.of("openai", wm.baseUrl() + "/v1", apiKey));
-	}
-
-	private OpenAiProvider provider(ProviderSettings settings) {
-		return new OpenAiProvider(settings,
-				WebClient.builder().clientConnector(ProviderHttpClient.connector(settings, null)), new ObjectMapper(),
-				CLOCK);
+	private static OpenAiProvider provider() {
+		return OpenAiProviderFixtures.create(wm.baseUrl());
 	}
 
 }

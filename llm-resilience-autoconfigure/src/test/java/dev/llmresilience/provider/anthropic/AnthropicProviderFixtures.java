@@ -17,7 +17,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * Creates {@link AnthropicProvider} instances that talk to a local test server.
  */
-final class TestAnthropicProviders {
+final class AnthropicProviderFixtures {
 
 	/** A key shaped like a real one, so that a leak of it is easy to spot. */
 	static final String API_KEY = "sk-ant-api03-" + "Zq7xW2mK9pL4vR8t".repeat(5);
@@ -28,7 +28,7 @@ final class TestAnthropicProviders {
 
 	static final String VERSION = "2023-06-01";
 
-	private TestAnthropicProviders() {
+	private AnthropicProviderFixtures() {
 	}
 
 	static AnthropicProvider create(String baseUrl) {

@@ -24,14 +24,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for successful non-streaming calls of {@link AnthropicProvider}.
  */
-class AnthropicProviderCallTests {
+class AnthropicProviderCallTest {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
 	@RegisterExtension
 	static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
-	private final AnthropicProvider provider = TestAnthropicProviders.create(wm.baseUrl());
+	private final AnthropicProvider provider = AnthropicProviderFixtures.create(wm.baseUrl());
 
 	@Test
 	void textIsJoinedFromTextBlocksOnly() {
@@ -129,7 +129,7 @@ class AnthropicProviderCallTests {
 
 	@Test
 	void toStringHidesTheApiKey() {
-		assertThat(this.provider.toString()).doesNotContain(TestAnthropicProviders.API_KEY)
+		assertThat(this.provider.toString()).doesNotContain(AnthropicProviderFixtures.API_KEY)
 			.doesNotContain("sk-ant")
 			.contains("anthropic");
 	}
@@ -147,7 +147,7 @@ class AnthropicProviderCallTests {
 
 	private LlmResponse call() {
 		LlmResponse[] result = new LlmResponse[1];
-		StepVerifier.create(this.provider.call(TestAnthropicProviders.MODEL, LlmRequest.ofPrompt("Hi")))
+		StepVerifier.create(this.provider.call(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")))
 			.consumeNextWith((response) -> result[0] = response)
 			.expectComplete()
 			.verify(TIMEOUT);

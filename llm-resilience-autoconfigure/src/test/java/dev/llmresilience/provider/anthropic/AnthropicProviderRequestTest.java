@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for the requests {@link AnthropicProvider} sends: headers and the JSON body of
  * {@code POST /v1/messages}.
  */
-class AnthropicProviderRequestTests {
+class AnthropicProviderRequestTest {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
@@ -49,14 +49,14 @@ class AnthropicProviderRequestTests {
 	@RegisterExtension
 	static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
-	private final AnthropicProvider provider = TestAnthropicProviders.create(wm.baseUrl());
+	private final AnthropicProvider provider = AnthropicProviderFixtures.create(wm.baseUrl());
 
 	@Test
 	void callSendsAuthenticationVersionExtraAndContentHeaders() {
 		stubMessage();
 		call(LlmRequest.ofPrompt("Hi"));
 		wm.verify(1, postRequestedFor(urlEqualTo("/v1/messages"))
-			.withHeader("x-api-key", equalTo(TestAnthropicProviders.API_KEY))
+			.withHeader("x-api-key", equalTo(AnthropicProviderFixtures.API_KEY))
 			.withHeader("anthropic-version", equalTo("2023-06-01"))
 			.withHeader("anthropic-beta", equalTo("x"))
 			.withHeader("Content-Type", equalTo("application/json"))
@@ -126,12 +126,12 @@ class AnthropicProviderRequestTests {
 	void streamAddsStreamTrueAndAcceptsEventStream() {
 		wm.stubFor(post("/v1/messages")
 			.willReturn(aResponse().withHeader("Content-Type", "text/event-stream").withBody(STREAM)));
-		StepVerifier.create(this.provider.stream(TestAnthropicProviders.MODEL, LlmRequest.ofPrompt("Hi")))
+		StepVerifier.create(this.provider.stream(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")))
 			.expectNextCount(1)
 			.expectComplete()
 			.verify(TIMEOUT);
 		wm.verify(1, postRequestedFor(urlEqualTo("/v1/messages"))
-			.withHeader("x-api-key", equalTo(TestAnthropicProviders.API_KEY))
+			.withHeader("x-api-key", equalTo(AnthropicProviderFixtures.API_KEY))
 			.withHeader("anthropic-version", equalTo("2023-06-01"))
 			.withHeader("anthropic-beta", equalTo("x"))
 			.withHeader("Content-Type", equalTo("application/json"))
@@ -155,7 +155,7 @@ class AnthropicProviderRequestTests {
 	}
 
 	private void call(LlmRequest request) {
-		StepVerifier.create(this.provider.call(TestAnthropicProviders.MODEL, request))
+		StepVerifier.create(this.provider.call(AnthropicProviderFixtures.MODEL, request))
 			.assertNext((response) -> assertThat(response).extracting(LlmResponse::text).isEqualTo("ok"))
 			.expectComplete()
 			.verify(TIMEOUT);

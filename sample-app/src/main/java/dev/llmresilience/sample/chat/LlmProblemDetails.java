@@ -1,0 +1,76 @@
+package dev.llmresilience.sample.chat;
+
+import dev.llmresilience.LlmApiException;
+import dev.llmresilience.LlmConflictException;
+import dev.llmresilience.LlmException;
+import dev.llmresilience.LlmInvalidRequestException;
+import dev.llmresilience.LlmOverloadedException;
+import dev.llmresilience.LlmQuotaExceededException;
+import dev.llmresilience.LlmRateLimitException;
+import dev.llmresilience.LlmRequestTooLargeException;
+import dev.llmresilience.LlmTimeoutException;
+import dev.llmresilience.LlmUnknownTargetException;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+
+/**
+ * Describes an {@link LlmException} to this application's own clients as a problem detail,
+ * the same for a failed call and for a stream that broke off.
+ */
+final class LlmProblemDetails {
+
+	private LlmProblemDetails() {
+	}
+
+	/**
+	 * Return the problem detail of an exception: its status, its message, and the exception and
+	 * provider error type as the properties {@code exception} and {@code errorType}.
+	 * @param ex the exception
+	 * @return the problem detail
+	 */
+	static ProblemDetail of(LlmException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(statusOf(ex), ex.getMessage());
+		problem.setProperty("exception", ex.getClass().getSimpleName());
+		if (ex instanceof LlmApiException apiException && apiException.getErrorType() != null) {
+			problem.setProperty("errorType", apiException.getErrorType());
+		}
+		if (ex.getProvider() != null) {
+			problem.setProperty("provider", ex.getProvider());
+		}
+		if (ex.getModel() != null) {
+			problem.setProperty("model", ex.getModel());
+		}
+		return problem;
+	}
+
+	/**
+	 * Return the status that tells this application's clients what happened: their request
+	 * was at fault (4xx), the models are busy and a retry later may work (503), the models took
+	 * too long (504), or the provider failed in another way (502).
+	 * @param ex the exception
+	 * @return the status
+	 */
+	static HttpStatus statusOf(LlmException ex) {
+		if (ex instanceof LlmUnknownTargetException) {
+			return HttpStatus.BAD_REQUEST;
+		}
+		if (ex instanceof LlmRequestTooLargeException) {
+			return HttpStatus.PAYLOAD_TOO_LARGE;
+		}
+		if (ex instanceof LlmInvalidRequestException) {
+			return HttpStatus.UNPROCESSABLE_ENTITY;
+		}
+		if (ex instanceof LlmTimeoutException) {
+			return HttpStatus.GATEWAY_TIMEOUT;
+		}
+		if (ex instanceof LlmRateLimitException || ex instanceof LlmOverloadedException
+				|| ex instanceof LlmConflictException || ex instanceof LlmQuotaExceededException) {
+			return HttpStatus.SERVICE_UNAVAILABLE;
+		}
+		// Server errors, broken connections, unreadable answers, and a rejected API key or
+		// unknown model name, which are this application's configuration, not its client's fault.
+		return HttpStatus.BAD_GATEWAY;
+	}
+
+}

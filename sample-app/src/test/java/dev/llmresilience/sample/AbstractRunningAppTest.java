@@ -1,0 +1,67 @@
+package dev.llmresilience.sample;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.util.TestSocketUtils;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The running sample app, shared by all tests that extend this class (one context, one port).
+ * The port is fixed before start-up because the simulator provider's base URL names it. Faults
+ * and counts changed by a test are reset after it.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT,
+		properties = { "simulator.seed=7", "simulator.models.sim-large.latency=0ms",
+				"simulator.models.sim-large.chunk-interval=1ms", "simulator.models.sim-small.latency=0ms",
+				"simulator.models.sim-small.chunk-interval=1ms" })
+abstract class AbstractRunningAppTest {
+
+	@Autowired
+	protected WebTestClient webClient;
+
+	@DynamicPropertySource
+	static void serverPort(DynamicPropertyRegistry registry) {
+		int port = TestSocketUtils.findAvailableTcpPort();
+		registry.add("server.port", () -> port);
+	}
+
+	@AfterEach
+	void resetSimulator() {
+		this.webClient.delete().uri("/simulator/faults").exchange().expectStatus().isNoContent();
+		this.webClient.delete().uri("/simulator/stats").exchange().expectStatus().isNoContent();
+	}
+
+	protected void putFaults(String model, String json) {
+		this.webClient.put()
+			.uri("/simulator/faults/{model}", model)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(json)
+			.exchange()
+			.expectStatus()
+			.isOk();
+	}
+
+	protected static Map<String, Object> messagesBody(String model, String prompt, boolean stream) {
+		return Map.of("model", model, "max_tokens", 1024, "stream", stream, "messages",
+				List.of(Map.of("role", "user", "content", prompt)));
+	}
+
+	protected WebTestClient.RequestHeadersSpec<?> postMessages(Map<String, Object> body) {
+		return this.webClient.post()
+			.uri("/simulator/v1/messages")
+			.header("x-api-key", "test-key")
+			.header("anthropic-version", "2023-06-01")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body);
+	}
+
+}

@@ -1,0 +1,49 @@
+package dev.llmresilience.sample.simulator;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link MessageStream}.
+ */
+class MessageStreamTest {
+
+	// "Hello from m. You said: "hi". This is a simulated answer." is 11 words: 11 deltas.
+	private final MessagesRequest request = new MessagesRequest("m", 100, true, 1, "hi");
+
+	private final SimulatedAnswer answer = SimulatedAnswer.of(this.request);
+
+	@Test
+	void spacesTheDeltasByTheChunkInterval() {
+		StepVerifier.withVirtualTime(() -> MessageStream.complete("msg_1", this.request, this.answer, Duration.ofSeconds(1)))
+			.expectNextCount(3)
+			.expectNoEvent(Duration.ofSeconds(1))
+			.assertNext((event) -> assertThat(event.data().path("delta").path("text").asText()).isEqualTo("Hello "))
+			.thenAwait(Duration.ofSeconds(10))
+			// 10 more deltas, 2 pings, content_block_stop, message_delta, message_stop
+			.expectNextCount(15)
+			.verifyComplete();
+	}
+
+	@Test
+	void breaksOffAfterHalfTheDeltasWithAnErrorEvent() {
+		StepVerifier.create(MessageStream.brokenOff("msg_1", this.request, this.answer, Duration.ZERO)
+			.map(MessageStream.Event::name))
+			.expectNext("message_start", "content_block_start", "ping")
+			.expectNext("content_block_delta", "content_block_delta", "content_block_delta", "content_block_delta",
+					"content_block_delta")
+			.expectNext("error")
+			.verifyComplete();
+	}
+
+	@Test
+	void writesAnEventAsEventAndDataLines() {
+		MessageStream.Event ping = new MessageStream.Event(MessagesWireFormat.ping());
+		assertThat(ping.toSse()).isEqualTo("event: ping\ndata: {\"type\":\"ping\"}\n\n");
+	}
+
+}
