@@ -138,8 +138,8 @@ public class LlmResilienceProperties {
 		private Duration connectTimeout = Duration.ofSeconds(10);
 
 		/**
-		 * Time limit for the response to begin: the whole answer for non-streaming calls, the
-		 * response headers for streams.
+		 * Time limit for the response to begin: the whole answer for non-streaming calls; for
+		 * streams, the response headers and then, again, the first event.
 		 */
 		private Duration firstByteTimeout = Duration.ofSeconds(120);
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -132,6 +133,7 @@ public final class ProviderHttpClient {
 			.bodyValue(body)
 			.retrieve()
 			.onStatus((status) -> status.isError(), (response) -> errorStatus(model, response))
+			.onStatus((status) -> status.is3xxRedirection(), (response) -> redirect(model, response))
 			.toEntity(String.class)
 			.timeout(this.settings.firstByteTimeout())
 			.map((entity) -> readJsonResponse(model, entity))
@@ -173,16 +175,27 @@ public final class ProviderHttpClient {
 			.bodyValue(body)
 			.retrieve()
 			.onStatus((status) -> status.isError(), (response) -> errorStatus(model, response))
+			.onStatus((status) -> status.is3xxRedirection(), (response) -> redirect(model, response))
 			.toEntityFlux(eventsOrJsonError(model))
 			.timeout(this.settings.firstByteTimeout())
 			.onErrorMap((ex) -> translate(model, ex, LlmTimeoutException.Phase.FIRST_BYTE))
 			.flatMapMany((entity) -> {
 				ResponseMetadata metadata = metadata(entity.getStatusCode().value(), entity.getHeaders());
-				Flux<ServerSentEvent<String>> events = entity.getBody()
-					.timeout(this.settings.streamIdleTimeout())
-					.onErrorMap((ex) -> translate(model, ex, LlmTimeoutException.Phase.STREAM_IDLE));
-				return handler.apply(metadata, events);
+				return handler.apply(metadata, timed(model, entity.getBody()));
 			});
+	}
+
+	/**
+	 * Apply the stream's time limits: servers that send their headers at once may still think
+	 * long before the first event (a long prompt's prefill), so the first event gets the
+	 * first-byte limit and every later one the idle limit.
+	 */
+	private Flux<ServerSentEvent<String>> timed(LlmModel model, Flux<ServerSentEvent<String>> events) {
+		AtomicBoolean started = new AtomicBoolean();
+		return events.doOnNext((event) -> started.set(true))
+			.timeout(Mono.delay(this.settings.firstByteTimeout()), (event) -> Mono.delay(this.settings.streamIdleTimeout()))
+			.onErrorMap((ex) -> translate(model, ex,
+					started.get() ? LlmTimeoutException.Phase.STREAM_IDLE : LlmTimeoutException.Phase.FIRST_BYTE));
 	}
 
 	private BodyExtractor<Flux<ServerSentEvent<String>>, ClientHttpResponse> eventsOrJsonError(LlmModel model) {
@@ -211,8 +224,17 @@ public final class ProviderHttpClient {
 	private Mono<? extends Throwable> errorStatus(LlmModel model, ClientResponse response) {
 		ResponseMetadata metadata = metadata(response.statusCode().value(), response.headers().asHttpHeaders());
 		return response.bodyToMono(String.class)
+			// an error page over the buffer limit still has a status that tells what happened
+			.onErrorResume(DataBufferLimitException.class, (ex) -> Mono.just(""))
 			.defaultIfEmpty("")
 			.map((text) -> apiException(model, metadata, readErrorBody(text)));
+	}
+
+	private Mono<? extends Throwable> redirect(LlmModel model, ClientResponse response) {
+		return response.releaseBody()
+			.then(Mono.just(invalidResponse(model, "the provider answered with a redirect (HTTP "
+					+ response.statusCode().value() + "), which is not followed so that the API key stays with the"
+					+ " configured host; check base-url", null)));
 	}
 
 	private ProviderProtocol.ApiError readErrorBody(String text) {
@@ -272,8 +294,9 @@ public final class ProviderHttpClient {
 	public LlmApiException apiException(LlmModel model, ResponseMetadata metadata, ProviderProtocol.ApiError error) {
 		HttpHeaders headers = metadata.headers();
 		String shouldRetry = headers.getFirst("x-should-retry");
+		String requestId = (metadata.requestId() != null) ? metadata.requestId() : error.requestId();
 		LlmApiException.Details details = new LlmApiException.Details(metadata.statusCode(), error.type(),
-				error.code(), scrub(error.message()), metadata.requestId(), RetryAfter.from(headers, this.clock),
+				error.code(), scrub(error.message()), requestId, RetryAfter.from(headers, this.clock),
 				(shouldRetry != null) ? Boolean.valueOf(shouldRetry.trim()) : null, metadata.rateLimits());
 		return ApiExceptions.create(this.settings.id(), model.id(), details);
 	}

@@ -42,8 +42,19 @@ public interface ProviderProtocol {
 	 * @param type the error type, or {@code null}
 	 * @param code the error code, or {@code null}
 	 * @param message the message, or {@code null}
+	 * @param requestId the request id the body carries, or {@code null}
 	 */
-	record ApiError(String type, String code, String message) {
+	record ApiError(String type, String code, String message, String requestId) {
+
+		/**
+		 * Create an error whose body carries no request id.
+		 * @param type the error type, or {@code null}
+		 * @param code the error code, or {@code null}
+		 * @param message the message, or {@code null}
+		 */
+		public ApiError(String type, String code, String message) {
+			this(type, code, message, null);
+		}
 
 	}
 

@@ -26,7 +26,8 @@ final class AnthropicProtocol implements ProviderProtocol {
 		if (!"error".equals(body.path("type").asText()) && !error.isObject()) {
 			return null;
 		}
-		return new ApiError(textOrNull(error.path("type")), null, textOrNull(error.path("message")));
+		return new ApiError(textOrNull(error.path("type")), null, textOrNull(error.path("message")),
+				textOrNull(body.path("request_id")));
 	}
 
 	private static String textOrNull(JsonNode node) {

@@ -83,7 +83,11 @@ final class AnthropicStream {
 				}
 				usage(data.path("usage"));
 			}
-			case "message_stop" -> this.stopped = true;
+			case "message_stop" -> {
+				// The answer is whole: stop reading, whatever the connection does next.
+				this.stopped = true;
+				sink.complete();
+			}
 			case "error" -> {
 				ProviderProtocol.ApiError error = this.protocol.readError(data);
 				sink.error(this.httpClient.apiException(this.model, this.metadata,

@@ -56,7 +56,8 @@ class ChatController {
 			return this.template.stream(llmRequest)
 				.map(ChatController::toEvent)
 				.doOnNext((event) -> started.set(true))
-				.onErrorResume(LlmException.class, (ex) -> started.get() ? Flux.just(toErrorEvent(ex)) : Flux.error(ex));
+				.onErrorResume(LlmException.class,
+						(ex) -> started.get() ? Flux.just(toErrorEvent(ex)) : Flux.error(ex));
 		});
 	}
 

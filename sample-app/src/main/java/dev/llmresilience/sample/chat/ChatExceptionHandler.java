@@ -34,7 +34,9 @@ class ChatExceptionHandler extends ResponseEntityExceptionHandler {
 		HttpHeaders headers = new HttpHeaders();
 		if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value() && ex instanceof LlmApiException apiException
 				&& apiException.getRetryAfter() != null) {
-			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(apiException.getRetryAfter().plusMillis(999).toSeconds()));
+			// Whole seconds, rounded up: waiting too little only earns another 503.
+			long seconds = apiException.getRetryAfter().plusMillis(999).toSeconds();
+			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
 		}
 		return createResponseEntity(problem, headers, HttpStatusCode.valueOf(problem.getStatus()), exchange);
 	}

@@ -31,7 +31,10 @@ record ChatRequest(String prompt, String system, String chain, String model, Int
 		if (this.maxTokens != null && this.maxTokens < 1) {
 			throw new ServerWebInputException("'maxTokens' must be at least 1");
 		}
-		LlmRequest.Builder builder = LlmRequest.builder().system(this.system).user(this.prompt).maxTokens(this.maxTokens);
+		LlmRequest.Builder builder = LlmRequest.builder()
+			.system(this.system)
+			.user(this.prompt)
+			.maxTokens(this.maxTokens);
 		if (StringUtils.hasText(this.chain)) {
 			builder.chain(this.chain);
 		}

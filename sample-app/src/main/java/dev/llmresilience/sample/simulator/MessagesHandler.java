@@ -79,8 +79,10 @@ class MessagesHandler {
 				traffic.countFailure();
 				return rateLimited(wait.get(), requestId, budget);
 			}
-			if (failure.isPresent() && !(failure.get() == SimulatedFailure.MID_STREAM_ERROR && request.stream())) {
-				traffic.countFailure();
+			failure.ifPresent((ignored) -> traffic.countFailure());
+			// A stream breaks off after some text; everything else fails before the answer starts.
+			boolean breakOff = request.stream() && failure.orElse(null) == SimulatedFailure.MID_STREAM_ERROR;
+			if (failure.isPresent() && !breakOff) {
 				return fail(failure.get(), faults, requestId, budget);
 			}
 			String messageId = newId("msg_sim_");
@@ -90,14 +92,9 @@ class MessagesHandler {
 					.headers((headers) -> addHeaders(headers, requestId, budget))
 					.bodyValue(MessagesWireFormat.message(messageId, request.model(), answer, request.inputTokens()));
 			}
-			Flux<MessageStream.Event> events;
-			if (failure.isPresent()) {
-				traffic.countFailure();
-				events = MessageStream.brokenOff(messageId, request, answer, faults.chunkInterval());
-			}
-			else {
-				events = MessageStream.complete(messageId, request, answer, faults.chunkInterval());
-			}
+			Flux<MessageStream.Event> events = breakOff
+					? MessageStream.brokenOff(messageId, request, answer, faults.chunkInterval())
+					: MessageStream.complete(messageId, request, answer, faults.chunkInterval());
 			return ServerResponse.ok()
 				.contentType(EVENT_STREAM)
 				.header(HttpHeaders.CACHE_CONTROL, "no-cache")

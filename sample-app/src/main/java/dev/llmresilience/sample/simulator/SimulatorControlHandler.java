@@ -9,7 +9,9 @@ import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.ParameterizedTypeReference;
@@ -26,7 +28,7 @@ import org.springframework.web.server.ServerWebInputException;
  */
 class SimulatorControlHandler {
 
-	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
+	private static final ParameterizedTypeReference<Map<String, Object>> FIELDS = new ParameterizedTypeReference<>() {
 	};
 
 	private static final String PREFIX = "faults";
@@ -60,15 +62,14 @@ class SimulatorControlHandler {
 	 */
 	Mono<ServerResponse> putFaults(ServerRequest request) {
 		String model = request.pathVariable("model");
-		return request.bodyToMono(JSON_OBJECT)
+		return request.bodyToMono(FIELDS)
 			.defaultIfEmpty(Map.of())
 			.map(SimulatorControlHandler::bind)
 			.flatMap((faults) -> {
 				this.faults.set(model, faults);
 				return ServerResponse.ok().bodyValue(faults);
 			})
-			.onErrorResume(BindException.class,
-					(ex) -> badRequest(ex.getMessage() + ": " + NestedExceptionUtils.getMostSpecificCause(ex).getMessage()))
+			.onErrorResume(BindException.class, (ex) -> badRequest(describe(ex)))
 			.onErrorResume(IllegalArgumentException.class, (ex) -> badRequest(ex.getMessage()))
 			.onErrorResume(ServerWebInputException.class, (ex) -> badRequest("The body must be a JSON object"));
 	}
@@ -81,10 +82,25 @@ class SimulatorControlHandler {
 			}
 		});
 		Binder binder = new Binder(new MapConfigurationPropertySource(properties));
+		BindHandler rejectUnknownFields = new NoUnboundElementsBindHandler(BindHandler.DEFAULT);
 		SimulatorProperties.Model model = binder
-			.bind(PREFIX, Bindable.of(SimulatorProperties.Model.class), new NoUnboundElementsBindHandler(BindHandler.DEFAULT))
+			.bind(PREFIX, Bindable.of(SimulatorProperties.Model.class), rejectUnknownFields)
 			.orElseGet(SimulatorProperties.Model::new);
 		return ModelFaults.of(model);
+	}
+
+	private static String describe(BindException ex) {
+		Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
+		if (cause instanceof UnboundConfigurationPropertiesException unbound) {
+			return "Unknown fields " + unbound.getUnboundProperties()
+				.stream()
+				.map((property) -> property.getName().getLastElement(Form.ORIGINAL))
+				.sorted()
+				.toList();
+		}
+		Object value = (ex.getProperty() != null) ? ex.getProperty().getValue() : null;
+		return "Invalid value '" + value + "' for '" + ex.getName().getLastElement(Form.DASHED) + "': "
+				+ cause.getMessage();
 	}
 
 	Mono<ServerResponse> resetFaults(ServerRequest request) {

@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 /**
  * Tests for non-streaming calls of {@link OpenAiProvider}.
  */
-class OpenAiProviderCallTest {
+class OpenAiProviderCallTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 

@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for streamed calls of {@link AnthropicProvider}: the server-sent events of
  * {@code POST /v1/messages} with {@code "stream": true}.
  */
-class AnthropicProviderStreamTest {
+class AnthropicProviderStreamTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
@@ -348,11 +348,34 @@ class AnthropicProviderStreamTest {
 	}
 
 	@Test
+	void completionIsEmittedAtMessageStopEvenIfTheConnectionStaysOpen() {
+		// All events in the first half; the second half, 500 ms later, is only a comment.
+		String events = MESSAGE_START + TEXT_BLOCK_START + textDelta("done") + TEXT_BLOCK_STOP
+				+ messageDelta("end_turn", 1) + MESSAGE_STOP;
+		String trailer = padTo(": still here\n\n", events);
+		stub(stream(events, trailer).withChunkedDribbleDelay(2, 1000));
+		StepVerifier.create(stream())
+			.expectNext(new TextDelta("done"))
+			.assertNext((event) -> assertThat(completion(event).text()).isEqualTo("done"))
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
 	void cancellingMidStreamEndsWithoutError() {
 		stub(stream(MESSAGE_START, TEXT_BLOCK_START, textDelta("one"), textDelta("two"), textDelta("three"),
 				TEXT_BLOCK_STOP, messageDelta("end_turn", 3), MESSAGE_STOP)
 			.withChunkedDribbleDelay(10, 500));
 		StepVerifier.create(stream()).expectNext(new TextDelta("one")).thenCancel().verify(TIMEOUT);
+	}
+
+	@Test
+	void streamAfterACancelledStreamSucceeds() {
+		stub(stream(MESSAGE_START, TEXT_BLOCK_START, textDelta("one"), textDelta("two"), TEXT_BLOCK_STOP,
+				messageDelta("end_turn", 2), MESSAGE_STOP)
+			.withChunkedDribbleDelay(10, 200));
+		StepVerifier.create(stream()).expectNext(new TextDelta("one")).thenCancel().verify(TIMEOUT);
+		assertThat(lastResponse().text()).isEqualTo("onetwo");
 	}
 
 	@Test

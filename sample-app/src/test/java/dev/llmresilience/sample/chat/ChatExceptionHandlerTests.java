@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link ChatExceptionHandler}.
  */
-class ChatExceptionHandlerTest {
+class ChatExceptionHandlerTests {
 
 	private final ChatExceptionHandler handler = new ChatExceptionHandler();
 
@@ -33,7 +33,8 @@ class ChatExceptionHandlerTest {
 	}
 
 	private static MockServerWebExchange exchange() {
-		return MockServerWebExchange.from(MockServerHttpRequest.get("/api/chat/stream").accept(MediaType.TEXT_EVENT_STREAM));
+		return MockServerWebExchange
+			.from(MockServerHttpRequest.get("/api/chat/stream").accept(MediaType.TEXT_EVENT_STREAM));
 	}
 
 }

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link ModelTraffic}.
  */
-class ModelTrafficTest {
+class ModelTrafficTests {
 
 	private static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
 
@@ -53,7 +53,8 @@ class ModelTrafficTest {
 		assertThat(this.traffic.budget(limits))
 			.isEqualTo(new ModelTraffic.Budget(5, 3, 100, 50, START.plusSeconds(75)));
 		this.clock.advance(Duration.ofMinutes(2));
-		assertThat(this.traffic.budget(limits)).isEqualTo(new ModelTraffic.Budget(5, 5, 100, 100, this.clock.instant()));
+		assertThat(this.traffic.budget(limits))
+			.isEqualTo(new ModelTraffic.Budget(5, 5, 100, 100, this.clock.instant()));
 	}
 
 	@Test

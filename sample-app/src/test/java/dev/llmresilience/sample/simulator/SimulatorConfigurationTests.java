@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link SimulatorConfiguration}.
  */
-class SimulatorConfigurationTest {
+class SimulatorConfigurationTests {
 
 	private final ReactiveWebApplicationContextRunner contextRunner = new ReactiveWebApplicationContextRunner()
 		.withUserConfiguration(SimulatorConfiguration.class);

@@ -15,14 +15,14 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
-import static dev.llmresilience.sample.SimulatorMessagesApiTest.assertErrorEnvelope;
-import static dev.llmresilience.sample.SimulatorMessagesApiTest.json;
+import static dev.llmresilience.sample.SimulatorMessagesApiTests.assertErrorEnvelope;
+import static dev.llmresilience.sample.SimulatorMessagesApiTests.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Faults injected per model name, through the control endpoints, as the real API shows them.
  */
-class SimulatorFaultsTest extends AbstractRunningAppTest {
+class SimulatorFaultsTests extends AbstractRunningAppTests {
 
 	@Value("${local.server.port}")
 	private int port;
@@ -81,7 +81,8 @@ class SimulatorFaultsTest extends AbstractRunningAppTest {
 
 	@Test
 	void breaksOffAStreamWithAnOverloadedErrorEventAfterSomeDeltas() {
-		putFaults("sim-faulty", "{\"failure-rate\": 1.0, \"failure\": \"mid-stream-error\", \"chunk-interval\": \"1ms\"}");
+		putFaults("sim-faulty", """
+				{"failure-rate": 1.0, "failure": "mid-stream-error", "chunk-interval": "1ms"}""");
 		List<ServerSentEvent<String>> events = postMessages(messagesBody("sim-faulty", "hi", true)).exchange()
 			.expectStatus()
 			.isOk()
@@ -98,7 +99,8 @@ class SimulatorFaultsTest extends AbstractRunningAppTest {
 			.filteredOn("content_block_delta"::equals)
 			.hasSize(5);
 		assertThat(json(events.get(events.size() - 1).data()))
-			.isEqualTo(json("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"));
+			.isEqualTo(json("""
+					{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"""));
 	}
 
 	@Test

@@ -9,15 +9,16 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 
-import static dev.llmresilience.sample.SimulatorMessagesApiTest.json;
+import static dev.llmresilience.sample.SimulatorMessagesApiTests.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The chat endpoints, answered by the simulator through the auto-configured template.
  */
-class ChatApiTest extends AbstractRunningAppTest {
+class ChatApiTests extends AbstractRunningAppTests {
 
-	private static final String ANSWER = "Hello from sim-large. You said: \"Tell me about circuit breakers\". This is a simulated answer.";
+	private static final String ANSWER = "Hello from sim-large. You said: \"Tell me about circuit breakers\"."
+			+ " This is a simulated answer.";
 
 	@Test
 	void answersAPromptFromTheSimulatorThroughTheTemplate() {
@@ -84,7 +85,10 @@ class ChatApiTest extends AbstractRunningAppTest {
 			.getResponseBody()
 			.collectList()
 			.block();
-		assertThat(events).extracting(ServerSentEvent::event).hasSize(16).containsOnly("delta", "done").endsWith("done");
+		assertThat(events).extracting(ServerSentEvent::event)
+			.hasSize(16)
+			.containsOnly("delta", "done")
+			.endsWith("done");
 		String text = events.stream()
 			.filter((event) -> "delta".equals(event.event()))
 			.map((event) -> json(event.data()).path("text").asText())
@@ -99,7 +103,8 @@ class ChatApiTest extends AbstractRunningAppTest {
 
 	@Test
 	void endsAStreamThatBreaksOffWithAnErrorEvent() {
-		putFaults("sim-large", "{\"failure-rate\": 1.0, \"failure\": \"mid-stream-error\", \"chunk-interval\": \"1ms\"}");
+		putFaults("sim-large", """
+				{"failure-rate": 1.0, "failure": "mid-stream-error", "chunk-interval": "1ms"}""");
 		List<ServerSentEvent<String>> events = this.webClient.get()
 			.uri("/api/chat/stream?prompt=hi&model=primary")
 			.accept(MediaType.TEXT_EVENT_STREAM)

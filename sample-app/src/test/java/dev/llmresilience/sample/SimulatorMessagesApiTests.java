@@ -20,11 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The simulator's Messages API, without faults: answers, streams, headers and request errors
  * in the shapes of the real API.
  */
-class SimulatorMessagesApiTest extends AbstractRunningAppTest {
+class SimulatorMessagesApiTests extends AbstractRunningAppTests {
 
 	private static final String PROMPT = "Tell me about circuit breakers";
 
-	private static final String ANSWER = "Hello from sim-test. You said: \"Tell me about circuit breakers\". This is a simulated answer.";
+	private static final String ANSWER = "Hello from sim-test. You said: \"Tell me about circuit breakers\"."
+			+ " This is a simulated answer.";
 
 	private static final ObjectMapper objectMapper = new ObjectMapper();
 
@@ -103,10 +104,12 @@ class SimulatorMessagesApiTest extends AbstractRunningAppTest {
 				 "usage":{"input_tokens":8,"output_tokens":1}}}
 				"""));
 		assertThat(json(events.get(1).data()))
-			.isEqualTo(json("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
+			.isEqualTo(json("""
+					{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"""));
 		assertThat(json(events.get(2).data())).isEqualTo(json("{\"type\":\"ping\"}"));
 		assertThat(json(events.get(3).data()))
-			.isEqualTo(json("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello \"}}"));
+			.isEqualTo(json("""
+					{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello "}}"""));
 		assertThat(json(events.get(20).data())).isEqualTo(json("{\"type\":\"content_block_stop\",\"index\":0}"));
 		assertThat(json(events.get(21).data())).isEqualTo(json("""
 				{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},

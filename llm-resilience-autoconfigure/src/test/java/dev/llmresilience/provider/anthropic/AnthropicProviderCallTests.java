@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for successful non-streaming calls of {@link AnthropicProvider}.
  */
-class AnthropicProviderCallTest {
+class AnthropicProviderCallTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 

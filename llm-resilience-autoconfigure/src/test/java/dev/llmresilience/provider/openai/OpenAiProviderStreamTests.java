@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for streaming calls of {@link OpenAiProvider}.
  */
-class OpenAiProviderStreamTest {
+class OpenAiProviderStreamTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
@@ -286,7 +286,7 @@ class OpenAiProviderStreamTest {
 		answer(events(HEL, bye).withChunkedDribbleDelay(2, 1000));
 		StepVerifier.create(streamWithIdleTimeout(wm.baseUrl()))
 			.expectNext(new TextDelta("Hel"))
-			.expectErrorSatisfies(OpenAiProviderStreamTest::assertIdleTimeout)
+			.expectErrorSatisfies(OpenAiProviderStreamTests::assertIdleTimeout)
 			.verify(TIMEOUT);
 	}
 

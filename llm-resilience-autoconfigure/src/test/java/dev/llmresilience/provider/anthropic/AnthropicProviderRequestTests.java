@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for the requests {@link AnthropicProvider} sends: headers and the JSON body of
  * {@code POST /v1/messages}.
  */
-class AnthropicProviderRequestTest {
+class AnthropicProviderRequestTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The actuator endpoints the sample exposes.
  */
-class ActuatorTest extends AbstractRunningAppTest {
+class ActuatorTests extends AbstractRunningAppTests {
 
 	@Test
 	void healthIsUpWithDetails() {

@@ -38,6 +38,8 @@ import reactor.test.StepVerifier;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for the failures of non-streaming calls of {@link AnthropicProvider}: error envelopes,
  * retry headers, unreadable bodies, network faults and timeouts.
  */
-class AnthropicProviderErrorTest {
+class AnthropicProviderErrorTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
@@ -274,6 +276,14 @@ class AnthropicProviderErrorTest {
 		Throwable failure = failure(unreachable.call(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")));
 		assertThat(failure).isExactlyInstanceOf(LlmConnectionException.class);
 		assertThat(failure.getMessage()).contains("anthropic", "haiku");
+	}
+
+	@Test
+	void redirectIsNotFollowedSoTheKeyStaysHere() {
+		stub(aResponse().withStatus(307).withHeader("Location", wm.url("/elsewhere/v1/messages")));
+		wm.stubFor(post("/elsewhere/v1/messages").willReturn(aResponse().withStatus(500)));
+		assertThat(failure(callHi())).isNotInstanceOf(LlmApiException.class);
+		wm.verify(0, postRequestedFor(urlEqualTo("/elsewhere/v1/messages")));
 	}
 
 	@Test

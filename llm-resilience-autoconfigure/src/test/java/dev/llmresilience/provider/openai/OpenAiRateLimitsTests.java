@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link OpenAiRateLimits}.
  */
-class OpenAiRateLimitsTest {
+class OpenAiRateLimitsTests {
 
 	private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
 

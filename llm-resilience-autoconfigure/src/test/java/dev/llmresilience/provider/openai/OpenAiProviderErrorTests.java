@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 /**
  * Tests for the errors of non-streaming calls of {@link OpenAiProvider}.
  */
-class OpenAiProviderErrorTest {
+class OpenAiProviderErrorTests {
 
 	@RegisterExtension
 	static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link FaultInjector}.
  */
-class FaultInjectorTest {
+class FaultInjectorTests {
 
 	@Test
 	void sameSeedReplaysTheSameFailures() {

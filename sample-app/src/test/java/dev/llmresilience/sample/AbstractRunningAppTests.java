@@ -23,7 +23,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 		properties = { "simulator.seed=7", "simulator.models.sim-large.latency=0ms",
 				"simulator.models.sim-large.chunk-interval=1ms", "simulator.models.sim-small.latency=0ms",
 				"simulator.models.sim-small.chunk-interval=1ms" })
-abstract class AbstractRunningAppTest {
+abstract class AbstractRunningAppTests {
 
 	@Autowired
 	protected WebTestClient webClient;

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link LlmProblemDetails}.
  */
-class LlmProblemDetailsTest {
+class LlmProblemDetailsTests {
 
 	@Test
 	void busyModelsAreServiceUnavailable() {

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link MessageStream}.
  */
-class MessageStreamTest {
+class MessageStreamTests {
 
 	// "Hello from m. You said: "hi". This is a simulated answer." is 11 words: 11 deltas.
 	private final MessagesRequest request = new MessagesRequest("m", 100, true, 1, "hi");
@@ -19,7 +19,8 @@ class MessageStreamTest {
 
 	@Test
 	void spacesTheDeltasByTheChunkInterval() {
-		StepVerifier.withVirtualTime(() -> MessageStream.complete("msg_1", this.request, this.answer, Duration.ofSeconds(1)))
+		Duration chunkInterval = Duration.ofSeconds(1);
+		StepVerifier.withVirtualTime(() -> MessageStream.complete("msg_1", this.request, this.answer, chunkInterval))
 			.expectNextCount(3)
 			.expectNoEvent(Duration.ofSeconds(1))
 			.assertNext((event) -> assertThat(event.data().path("delta").path("text").asText()).isEqualTo("Hello "))

@@ -28,7 +28,7 @@ import static dev.llmresilience.provider.openai.OpenAiProviderFixtures.PATH;
 /**
  * Tests for the requests that {@link OpenAiProvider} sends.
  */
-class OpenAiProviderRequestTest {
+class OpenAiProviderRequestTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 

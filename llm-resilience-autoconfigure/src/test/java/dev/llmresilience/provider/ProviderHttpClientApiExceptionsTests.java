@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for {@link ProviderHttpClient.ApiExceptions}: the choice of exception type from a status
  * and an error type, independent of any provider's wire format.
  */
-class ProviderHttpClientApiExceptionsTest {
+class ProviderHttpClientApiExceptionsTests {
 
 	@ParameterizedTest(name = "{0} in a stream -> {1}")
 	@CsvSource({ "invalid_request_error, dev.llmresilience.LlmInvalidRequestException",

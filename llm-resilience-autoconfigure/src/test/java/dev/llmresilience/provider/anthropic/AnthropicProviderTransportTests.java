@@ -1,0 +1,118 @@
+package dev.llmresilience.provider.anthropic;
+
+import java.time.Duration;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.llmresilience.LlmInvalidResponseException;
+import dev.llmresilience.LlmRequest;
+import dev.llmresilience.LlmServerException;
+import dev.llmresilience.LlmStreamEvent;
+import dev.llmresilience.LlmTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.test.StepVerifier;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests of the transport rules every provider shares: how a stream's time limits split between
+ * its first and later events, redirects, and error bodies over the buffer limit. The timing tests
+ * use a Reactor Netty server, which, unlike WireMock, can send headers long before the first
+ * event.
+ */
+class AnthropicProviderTransportTests {
+
+	@RegisterExtension
+	static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+	private static final String DELTA = "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+			+ "\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n";
+
+	private DisposableServer server;
+
+	@AfterEach
+	void stopServer() {
+		if (this.server != null) {
+			this.server.disposeNow();
+		}
+	}
+
+	private String serveEvents(Flux<String> events) {
+		this.server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route((routes) -> routes.post("/v1/messages",
+					(request, response) -> response.header("Content-Type", "text/event-stream")
+						.sendString(events)))
+			.bindNow();
+		return "http://127.0.0.1:" + this.server.port();
+	}
+
+	@Test
+	void slowFirstEventAfterPromptHeadersFailsWithFirstByteTimeout() {
+		String baseUrl = serveEvents(Flux.just(DELTA).delaySubscription(Duration.ofSeconds(3)));
+		AnthropicProvider provider = AnthropicProviderFixtures.create(baseUrl, Duration.ofMillis(400),
+				Duration.ofSeconds(5));
+		StepVerifier.create(provider.stream(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOfSatisfying(LlmTimeoutException.class,
+					(timeout) -> assertThat(timeout.getPhase()).isEqualTo(LlmTimeoutException.Phase.FIRST_BYTE)))
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void firstEventMayTakeLongerThanTheIdleLimit() {
+		String baseUrl = serveEvents(Flux.concat(Mono.just(DELTA).delaySubscription(Duration.ofMillis(600)),
+				Flux.just("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n")));
+		AnthropicProvider provider = AnthropicProviderFixtures.create(baseUrl, Duration.ofSeconds(5),
+				Duration.ofMillis(300));
+		StepVerifier.create(provider.stream(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")))
+			.expectNext(new LlmStreamEvent.TextDelta("Hi"))
+			.assertNext((event) -> assertThat(event).isInstanceOf(LlmStreamEvent.Completion.class))
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void silenceAfterTheFirstEventFailsWithStreamIdleTimeout() {
+		String baseUrl = serveEvents(Flux.concat(Flux.just(DELTA), Mono.just(DELTA).delaySubscription(Duration.ofSeconds(3))));
+		AnthropicProvider provider = AnthropicProviderFixtures.create(baseUrl, Duration.ofSeconds(5),
+				Duration.ofMillis(300));
+		StepVerifier.create(provider.stream(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")))
+			.expectNext(new LlmStreamEvent.TextDelta("Hi"))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOfSatisfying(LlmTimeoutException.class,
+					(timeout) -> assertThat(timeout.getPhase()).isEqualTo(LlmTimeoutException.Phase.STREAM_IDLE)))
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void redirectIsNotFollowedAndSaysSo() {
+		wm.stubFor(post("/v1/messages").willReturn(aResponse().withStatus(307).withHeader("Location", "https://elsewhere.example/v1/messages")));
+		AnthropicProvider provider = AnthropicProviderFixtures.create(wm.baseUrl());
+		StepVerifier.create(provider.call(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(LlmInvalidResponseException.class)
+				.hasMessageContaining("redirect (HTTP 307)")
+				.hasMessageContaining("base-url"))
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void errorPageOverTheBufferLimitKeepsItsStatus() {
+		wm.stubFor(post("/v1/messages").willReturn(
+				aResponse().withStatus(500).withHeader("Content-Type", "text/html").withBody("x".repeat(300_000))));
+		AnthropicProvider provider = AnthropicProviderFixtures.create(wm.baseUrl(), Duration.ofSeconds(4),
+				Duration.ofSeconds(4));
+		StepVerifier.create(provider.call(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOfSatisfying(LlmServerException.class,
+					(server) -> assertThat(server.getStatusCode()).isEqualTo(500)))
+			.verify(Duration.ofSeconds(10));
+	}
+
+}
