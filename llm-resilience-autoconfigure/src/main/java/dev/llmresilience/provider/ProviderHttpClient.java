@@ -5,7 +5,7 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -155,19 +155,20 @@ public final class ProviderHttpClient {
 	}
 
 	/**
-	 * POST a body and read the answer as server-sent events. The provider's handler turns the
-	 * events into its own elements; an idle gap longer than the stream idle timeout fails the
-	 * stream with a {@link LlmTimeoutException}. A successful status with a JSON body (an error
-	 * object instead of a stream) fails with the matching {@link LlmApiException}.
+	 * POST a body and read the answer as server-sent events, with a new reader for each
+	 * response. The first event must arrive within the first-byte limit and each later one within
+	 * the stream idle limit, or the stream fails with a {@link LlmTimeoutException}. A successful
+	 * status with a JSON body (an error object instead of a stream) fails with the matching
+	 * {@link LlmApiException}.
 	 * @param <T> the element type
 	 * @param model the model the call is for
 	 * @param path the path below the base URL
 	 * @param body the request body
-	 * @param handler turns the response metadata and the events into elements
+	 * @param readers creates the reader of one response from its metadata
 	 * @return the elements
 	 */
 	public <T> Flux<T> postForEvents(LlmModel model, String path, Object body,
-			BiFunction<ResponseMetadata, Flux<ServerSentEvent<String>>, Flux<T>> handler) {
+			Function<ResponseMetadata, EventStreamReader<T>> readers) {
 		return this.webClient.post()
 			.uri(path)
 			.contentType(MediaType.APPLICATION_JSON)
@@ -180,8 +181,10 @@ public final class ProviderHttpClient {
 			.timeout(this.settings.firstByteTimeout())
 			.onErrorMap((ex) -> translate(model, ex, LlmTimeoutException.Phase.FIRST_BYTE))
 			.flatMapMany((entity) -> {
-				ResponseMetadata metadata = metadata(entity.getStatusCode().value(), entity.getHeaders());
-				return handler.apply(metadata, timed(model, entity.getBody()));
+				EventStreamReader<T> reader = readers
+					.apply(metadata(entity.getStatusCode().value(), entity.getHeaders()));
+				return timed(model, entity.getBody()).handle(reader::accept)
+					.concatWith(Mono.fromSupplier(reader::complete));
 			});
 	}
 

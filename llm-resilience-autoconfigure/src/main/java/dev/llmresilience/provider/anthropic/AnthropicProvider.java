@@ -78,11 +78,7 @@ public class AnthropicProvider implements LlmProvider {
 	@Override
 	public Flux<LlmStreamEvent> stream(LlmModel model, LlmRequest request) {
 		return Flux.defer(() -> this.httpClient.postForEvents(model, PATH, body(model, request, true),
-				(metadata, events) -> {
-					AnthropicStream stream = new AnthropicStream(this.httpClient, this.protocol, this.settings.id(), model,
-							metadata);
-					return events.handle(stream::accept).concatWith(Mono.fromSupplier(stream::complete));
-				}));
+				(metadata) -> new AnthropicStream(this.httpClient, this.protocol, this.settings.id(), model, metadata)));
 	}
 
 	ObjectNode body(LlmModel model, LlmRequest request, boolean stream) {

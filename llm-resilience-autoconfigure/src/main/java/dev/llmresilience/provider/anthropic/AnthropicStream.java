@@ -7,6 +7,7 @@ import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmUsage;
+import dev.llmresilience.provider.EventStreamReader;
 import dev.llmresilience.provider.ProviderHttpClient;
 import dev.llmresilience.provider.ProviderProtocol;
 import dev.llmresilience.provider.ResponseMetadata;
@@ -19,7 +20,7 @@ import org.springframework.http.codec.ServerSentEvent;
  * {@code message_stop}, one completion. Usage in {@code message_delta} is cumulative, so the last
  * value wins. One instance serves one response.
  */
-final class AnthropicStream {
+final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 
 	private final ProviderHttpClient httpClient;
 
@@ -53,7 +54,8 @@ final class AnthropicStream {
 		this.modelName = model.name();
 	}
 
-	void accept(ServerSentEvent<String> event, SynchronousSink<LlmStreamEvent> sink) {
+	@Override
+	public void accept(ServerSentEvent<String> event, SynchronousSink<LlmStreamEvent> sink) {
 		if (this.stopped || event.data() == null || event.data().isBlank()) {
 			// keep-alive comments, and anything after message_stop
 			return;
@@ -108,7 +110,8 @@ final class AnthropicStream {
 		}
 	}
 
-	LlmStreamEvent complete() {
+	@Override
+	public LlmStreamEvent complete() {
 		if (!this.stopped) {
 			throw this.httpClient.invalidResponse(this.model, "the stream ended before message_stop", null);
 		}

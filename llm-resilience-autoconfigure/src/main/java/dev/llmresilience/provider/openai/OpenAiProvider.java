@@ -87,12 +87,7 @@ public class OpenAiProvider implements LlmProvider {
 	@Override
 	public Flux<LlmStreamEvent> stream(LlmModel model, LlmRequest request) {
 		return Flux.defer(() -> this.httpClient.postForEvents(model, PATH, body(model, request, true),
-				(metadata, events) -> {
-					// one state object per response: nothing is shared between calls or retries
-					OpenAiStream stream = new OpenAiStream(this.httpClient, this.protocol, this.settings.id(), model,
-							metadata);
-					return events.handle(stream::accept).concatWith(Mono.fromSupplier(stream::complete));
-				}));
+				(metadata) -> new OpenAiStream(this.httpClient, this.protocol, this.settings.id(), model, metadata)));
 	}
 
 	/**

@@ -8,6 +8,7 @@ import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmUsage;
+import dev.llmresilience.provider.EventStreamReader;
 import dev.llmresilience.provider.ProviderHttpClient;
 import dev.llmresilience.provider.ProviderProtocol;
 import dev.llmresilience.provider.ResponseMetadata;
@@ -22,7 +23,7 @@ import org.springframework.util.StringUtils;
  * choices, near the end; should a server send it more than once, the last value wins. One
  * instance serves one response.
  */
-final class OpenAiStream {
+final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 
 	private static final String DONE = "[DONE]";
 
@@ -56,7 +57,8 @@ final class OpenAiStream {
 		this.modelName = model.name();
 	}
 
-	void accept(ServerSentEvent<String> event, SynchronousSink<LlmStreamEvent> sink) {
+	@Override
+	public void accept(ServerSentEvent<String> event, SynchronousSink<LlmStreamEvent> sink) {
 		String data = event.data();
 		if (data == null || data.isBlank()) {
 			// comments and keep-alives
@@ -104,7 +106,8 @@ final class OpenAiStream {
 		return MissingNode.getInstance();
 	}
 
-	LlmStreamEvent complete() {
+	@Override
+	public LlmStreamEvent complete() {
 		if (!this.done) {
 			throw this.httpClient.invalidResponse(this.model, "the stream ended before [DONE]", null);
 		}
