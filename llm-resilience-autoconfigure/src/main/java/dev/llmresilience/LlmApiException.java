@@ -66,6 +66,14 @@ public class LlmApiException extends LlmException {
 	}
 
 	/**
+	 * Return the message the provider sent, size-bounded and scrubbed of the API key.
+	 * @return the provider's message, or {@code null}
+	 */
+	public String getProviderMessage() {
+		return this.details.message();
+	}
+
+	/**
 	 * Return the provider's request id.
 	 * @return the request id, or {@code null}
 	 */

@@ -7,7 +7,8 @@ import java.time.Duration;
  *
  * @param model the model id, as configured under {@code llm.resilience.models}
  * @param outcome how the try ended
- * @param errorType the simple name of the exception that ended it, or {@code null} on success
+ * @param errorType the simple name of the exception that ended it, or why the model was skipped;
+ * {@code null} on success
  * @param duration how long the try took
  */
 public record LlmAttempt(String model, Outcome outcome, String errorType, Duration duration) {
@@ -34,6 +35,17 @@ public record LlmAttempt(String model, Outcome outcome, String errorType, Durati
 	}
 
 	/**
+	 * Create the record of a model that was not called.
+	 * @param model the model id
+	 * @param reason why, such as {@code LlmCircuitOpenException} or
+	 * {@code ContextWindowTooSmall}
+	 * @return the attempt
+	 */
+	public static LlmAttempt skipped(String model, String reason) {
+		return new LlmAttempt(model, Outcome.SKIPPED, reason, Duration.ZERO);
+	}
+
+	/**
 	 * How a try ended.
 	 */
 	public enum Outcome {
@@ -44,7 +56,10 @@ public record LlmAttempt(String model, Outcome outcome, String errorType, Durati
 		/** The call failed. */
 		FAILURE,
 
-		/** The model was not called, for example because its circuit breaker was open. */
+		/**
+		 * The model was not called: its circuit breaker was open, or the request would not fit
+		 * its context window.
+		 */
 		SKIPPED
 
 	}

@@ -177,6 +177,19 @@ public final class LlmRequest {
 		return this.extraBody;
 	}
 
+	/**
+	 * Return a cheap estimate of the input tokens: about four characters a token, plus a few
+	 * tokens a turn. Fields in {@link #extraBody()} (tools, say) are not counted.
+	 * @return the estimated number of input tokens
+	 */
+	public long estimatedInputTokens() {
+		long characters = (this.system != null) ? this.system.length() : 0;
+		for (LlmMessage message : this.messages) {
+			characters += message.content().length();
+		}
+		return characters / 4 + 4L * (this.messages.size() + 1);
+	}
+
 	@Override
 	public String toString() {
 		// Prompt text stays out: it may be personal data and it is large.
@@ -375,6 +388,18 @@ public final class LlmRequest {
 		public Builder extraBody(String name, Object value) {
 			Assert.hasText(name, "name must not be empty");
 			this.extraBody.put(name, value);
+			return this;
+		}
+
+		/**
+		 * Replace all provider-specific fields.
+		 * @param extraBody the fields, by JSON name
+		 * @return this builder
+		 */
+		public Builder extraBody(Map<String, Object> extraBody) {
+			Assert.notNull(extraBody, "extraBody must not be null");
+			this.extraBody.clear();
+			this.extraBody.putAll(extraBody);
 			return this;
 		}
 

@@ -1,30 +1,37 @@
 package dev.llmresilience;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.stream.Stream;
 
+import dev.llmresilience.resilience.Deadline;
+import dev.llmresilience.resilience.FallbackChain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.lang.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * The entry point for calling models: resolves the models a request may use and calls them
- * through their providers. Reactive; the {@code *Blocking} methods are thin wrappers for callers
+ * The entry point for calling models: serves each request from the models of its chain, with
+ * retries, circuit breakers and fallback, within the request's overall time limit. Reactive; the {@code *Blocking} methods are thin wrappers for callers
  * on servlet threads and must not be used on an event loop.
  */
 public class LlmTemplate {
 
-	private final ModelCatalog catalog;
+	private final FallbackChain chain;
+
+	private final Duration defaultTimeout;
 
 	/**
 	 * Create a new instance.
-	 * @param catalog the configured providers, models and chains
+	 * @param chain serves each request from the models of its chain
+	 * @param defaultTimeout the overall time limit of requests that set none, or {@code null}
+	 * for none
 	 */
-	public LlmTemplate(ModelCatalog catalog) {
-		Assert.notNull(catalog, "catalog must not be null");
-		this.catalog = catalog;
+	public LlmTemplate(FallbackChain chain, @Nullable Duration defaultTimeout) {
+		Assert.notNull(chain, "chain must not be null");
+		this.chain = chain;
+		this.defaultTimeout = defaultTimeout;
 	}
 
 	/**
@@ -33,14 +40,11 @@ public class LlmTemplate {
 	 * @return the answer, or an {@link LlmException}
 	 */
 	public Mono<LlmResponse> call(LlmRequest request) {
-		return Mono.defer(() -> {
-			LlmModel model = this.catalog.modelsFor(request).get(0);
-			long start = System.nanoTime();
-			return this.catalog.providerOf(model)
-				.call(model, request)
-				.map((response) -> response.withAttempts(false,
-						List.of(LlmAttempt.success(model.id(), Duration.ofNanos(System.nanoTime() - start)))));
-		});
+		return Mono.defer(() -> this.chain.call(request, deadline(request)));
+	}
+
+	private Deadline deadline(LlmRequest request) {
+		return Deadline.after((request.timeout() != null) ? request.timeout() : this.defaultTimeout);
 	}
 
 	/**
@@ -58,18 +62,7 @@ public class LlmTemplate {
 	 * @return the events, or an {@link LlmException}
 	 */
 	public Flux<LlmStreamEvent> stream(LlmRequest request) {
-		return Flux.defer(() -> {
-			LlmModel model = this.catalog.modelsFor(request).get(0);
-			long start = System.nanoTime();
-			return this.catalog.providerOf(model).stream(model, request).map((event) -> {
-				if (event instanceof LlmStreamEvent.Completion completion) {
-					return new LlmStreamEvent.Completion(completion.response()
-						.withAttempts(false, List
-							.of(LlmAttempt.success(model.id(), Duration.ofNanos(System.nanoTime() - start)))));
-				}
-				return event;
-			});
-		});
+		return Flux.defer(() -> this.chain.stream(request, deadline(request)));
 	}
 
 	/**
@@ -117,7 +110,7 @@ public class LlmTemplate {
 	 * @return the catalog
 	 */
 	public ModelCatalog getCatalog() {
-		return this.catalog;
+		return this.chain.getCatalog();
 	}
 
 }

@@ -20,10 +20,25 @@ public class LlmTimeoutException extends LlmException {
 	 * @param cause the cause, or {@code null}
 	 */
 	public LlmTimeoutException(String provider, String model, Phase phase, Duration limit, Throwable cause) {
-		super("Provider '" + provider + "' timed out for model '" + model + "': no " + phase.description + " within "
-				+ limit, provider, model, cause);
+		this("Provider '" + provider + "' timed out for model '" + model + "': no " + phase.description + " within "
+				+ limit, provider, model, phase, limit, cause);
+	}
+
+	private LlmTimeoutException(String message, String provider, String model, Phase phase, Duration limit,
+			Throwable cause) {
+		super(message, provider, model, cause);
 		this.phase = phase;
 		this.limit = limit;
+	}
+
+	/**
+	 * Create the exception for a request that did not end within its overall time limit.
+	 * @param timeout the request's time limit
+	 * @return the exception
+	 */
+	public static LlmTimeoutException deadline(Duration timeout) {
+		return new LlmTimeoutException("The request did not end within its timeout of " + timeout, null, null,
+				Phase.DEADLINE, timeout, null);
 	}
 
 	/**
@@ -54,7 +69,13 @@ public class LlmTimeoutException extends LlmException {
 		FIRST_BYTE("response"),
 
 		/** Waiting for the next part of a stream ({@code stream-idle-timeout}). */
-		STREAM_IDLE("stream data");
+		STREAM_IDLE("stream data"),
+
+		/**
+		 * The request's overall time limit ({@link LlmRequest#timeout()} or
+		 * {@code llm.resilience.timeout}), which covers every attempt and backoff.
+		 */
+		DEADLINE("answer");
 
 		private final String description;
 

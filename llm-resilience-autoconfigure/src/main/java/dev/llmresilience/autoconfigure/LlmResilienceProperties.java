@@ -42,6 +42,22 @@ public class LlmResilienceProperties {
 	 */
 	private String defaultChain;
 
+	/**
+	 * Overall time limit of a request that sets none, covering its attempts and backoffs. No
+	 * limit when not set; each attempt is still bounded by its provider's timeouts.
+	 */
+	private Duration timeout;
+
+	/**
+	 * Retries of one model within a request, for every model.
+	 */
+	private final Retry retry = new Retry();
+
+	/**
+	 * Circuit breaker of each model.
+	 */
+	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -80,6 +96,22 @@ public class LlmResilienceProperties {
 
 	public void setDefaultChain(String defaultChain) {
 		this.defaultChain = defaultChain;
+	}
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	public CircuitBreaker getCircuitBreaker() {
+		return this.circuitBreaker;
 	}
 
 	/**
@@ -256,6 +288,24 @@ public class LlmResilienceProperties {
 		 */
 		private Integer contextWindow;
 
+		/**
+		 * Fields merged into the wire JSON of every request to this model, over the request's
+		 * own, such as temperature or reasoning_effort. Values keep their YAML types.
+		 */
+		private Map<String, Object> extraBody = new LinkedHashMap<>();
+
+		/**
+		 * Overrides of llm.resilience.retry for this model; keys not set here take the global
+		 * value.
+		 */
+		private final Retry retry = new Retry();
+
+		/**
+		 * Overrides of llm.resilience.circuit-breaker for this model; keys not set here take the
+		 * global value.
+		 */
+		private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
 		public String getProvider() {
 			return this.provider;
 		}
@@ -287,6 +337,266 @@ public class LlmResilienceProperties {
 		public void setContextWindow(Integer contextWindow) {
 			this.contextWindow = contextWindow;
 		}
+
+		public Map<String, Object> getExtraBody() {
+			return this.extraBody;
+		}
+
+		public void setExtraBody(Map<String, Object> extraBody) {
+			this.extraBody = extraBody;
+		}
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
+		public CircuitBreaker getCircuitBreaker() {
+			return this.circuitBreaker;
+		}
+
+	}
+
+	/**
+	 * Retries of one model within a request.
+	 */
+	public static class Retry {
+
+		/**
+		 * Calls of one model per request, the first included. 1 disables retries.
+		 */
+		private int maxAttempts = 3;
+
+		/**
+		 * Wait before the second call, before jitter.
+		 */
+		private Duration initialBackoff = Duration.ofMillis(500);
+
+		/**
+		 * Factor by which the wait grows from one call to the next.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Longest wait the backoff formula gives, after jitter.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(8);
+
+		/**
+		 * Share by which each wait is randomly shortened or lengthened, from 0 (none) up to, but
+		 * not including, 1.
+		 */
+		private double jitter = 0.5;
+
+		/**
+		 * Longest wait a server may ask for with retry-after-ms or retry-after. A longer one
+		 * ends the retries of that model at once, and the request falls back.
+		 */
+		private Duration maxServerWait = Duration.ofSeconds(60);
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(double jitter) {
+			this.jitter = jitter;
+		}
+
+		public Duration getMaxServerWait() {
+			return this.maxServerWait;
+		}
+
+		public void setMaxServerWait(Duration maxServerWait) {
+			this.maxServerWait = maxServerWait;
+		}
+
+	}
+
+	/**
+	 * Circuit breaker of one model.
+	 */
+	public static class CircuitBreaker {
+
+		/**
+		 * Kind of window the failure rate is computed over: 'time-based' (the last
+		 * sliding-window-size seconds) or 'count-based' (the last sliding-window-size calls).
+		 */
+		private SlidingWindowType slidingWindowType = SlidingWindowType.TIME_BASED;
+
+		/**
+		 * Size of the window: seconds when time-based, calls when count-based.
+		 */
+		private int slidingWindowSize = 60;
+
+		/**
+		 * Calls the window must hold before a failure rate is computed.
+		 */
+		private int minimumNumberOfCalls = 10;
+
+		/**
+		 * Percentage of failed calls at which the breaker opens.
+		 */
+		private float failureRateThreshold = 50;
+
+		/**
+		 * Percentage of slow calls at which the breaker opens.
+		 */
+		private float slowCallRateThreshold = 100;
+
+		/**
+		 * Duration above which a call is slow: the whole answer for calls, the time to the first
+		 * text for streams.
+		 */
+		private Duration slowCallDurationThreshold = Duration.ofSeconds(60);
+
+		/**
+		 * Time an open breaker refuses calls before it lets probe calls through.
+		 */
+		private Duration waitInOpen = Duration.ofSeconds(30);
+
+		/**
+		 * Probe calls let through while half-open; their outcome closes or reopens the breaker.
+		 */
+		private int permittedCallsInHalfOpen = 3;
+
+		/**
+		 * Whether an open breaker turns half-open by itself once the wait is over, rather than
+		 * at the next call, so that health does not show OPEN after traffic stopped.
+		 */
+		private boolean automaticTransitionToHalfOpen = true;
+
+		/**
+		 * Whether a rate-limit error (429) counts as a failure of the model.
+		 */
+		private boolean recordRateLimits = true;
+
+		public SlidingWindowType getSlidingWindowType() {
+			return this.slidingWindowType;
+		}
+
+		public void setSlidingWindowType(SlidingWindowType slidingWindowType) {
+			this.slidingWindowType = slidingWindowType;
+		}
+
+		public int getSlidingWindowSize() {
+			return this.slidingWindowSize;
+		}
+
+		public void setSlidingWindowSize(int slidingWindowSize) {
+			this.slidingWindowSize = slidingWindowSize;
+		}
+
+		public int getMinimumNumberOfCalls() {
+			return this.minimumNumberOfCalls;
+		}
+
+		public void setMinimumNumberOfCalls(int minimumNumberOfCalls) {
+			this.minimumNumberOfCalls = minimumNumberOfCalls;
+		}
+
+		public float getFailureRateThreshold() {
+			return this.failureRateThreshold;
+		}
+
+		public void setFailureRateThreshold(float failureRateThreshold) {
+			this.failureRateThreshold = failureRateThreshold;
+		}
+
+		public float getSlowCallRateThreshold() {
+			return this.slowCallRateThreshold;
+		}
+
+		public void setSlowCallRateThreshold(float slowCallRateThreshold) {
+			this.slowCallRateThreshold = slowCallRateThreshold;
+		}
+
+		public Duration getSlowCallDurationThreshold() {
+			return this.slowCallDurationThreshold;
+		}
+
+		public void setSlowCallDurationThreshold(Duration slowCallDurationThreshold) {
+			this.slowCallDurationThreshold = slowCallDurationThreshold;
+		}
+
+		public Duration getWaitInOpen() {
+			return this.waitInOpen;
+		}
+
+		public void setWaitInOpen(Duration waitInOpen) {
+			this.waitInOpen = waitInOpen;
+		}
+
+		public int getPermittedCallsInHalfOpen() {
+			return this.permittedCallsInHalfOpen;
+		}
+
+		public void setPermittedCallsInHalfOpen(int permittedCallsInHalfOpen) {
+			this.permittedCallsInHalfOpen = permittedCallsInHalfOpen;
+		}
+
+		public boolean isAutomaticTransitionToHalfOpen() {
+			return this.automaticTransitionToHalfOpen;
+		}
+
+		public void setAutomaticTransitionToHalfOpen(boolean automaticTransitionToHalfOpen) {
+			this.automaticTransitionToHalfOpen = automaticTransitionToHalfOpen;
+		}
+
+		public boolean isRecordRateLimits() {
+			return this.recordRateLimits;
+		}
+
+		public void setRecordRateLimits(boolean recordRateLimits) {
+			this.recordRateLimits = recordRateLimits;
+		}
+
+	}
+
+	/**
+	 * The kinds of window a circuit breaker computes its failure rate over.
+	 */
+	public enum SlidingWindowType {
+
+		/**
+		 * The calls of the last sliding-window-size seconds.
+		 */
+		TIME_BASED,
+
+		/**
+		 * The last sliding-window-size calls.
+		 */
+		COUNT_BASED
 
 	}
 

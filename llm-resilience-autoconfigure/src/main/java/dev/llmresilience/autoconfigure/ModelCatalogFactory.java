@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,9 +81,9 @@ class ModelCatalogFactory {
 							+ property + "allow-insecure-transport=true if the network is trusted.");
 		}
 		ProviderSettings settings = new ProviderSettings(id, baseUrl, hasApiKey ? properties.getApiKey() : null,
-				properties.getHeaders(), positive(property + "connect-timeout", properties.getConnectTimeout()),
-				positive(property + "first-byte-timeout", properties.getFirstByteTimeout()),
-				positive(property + "stream-idle-timeout", properties.getStreamIdleTimeout()));
+				properties.getHeaders(), PropertyChecks.positive(property + "connect-timeout", properties.getConnectTimeout()),
+				PropertyChecks.positive(property + "first-byte-timeout", properties.getFirstByteTimeout()),
+				PropertyChecks.positive(property + "stream-idle-timeout", properties.getStreamIdleTimeout()));
 		WebClient.Builder builder = this.webClientBuilder.clone()
 			.clientConnector(ProviderHttpClient.connector(settings, this.resourceFactory));
 		this.customizers.forEach((customizer) -> customizer.customize(id, builder));
@@ -133,14 +132,6 @@ class ModelCatalogFactory {
 		}
 	}
 
-	private static Duration positive(String property, Duration duration) {
-		if (duration == null || duration.isNegative() || duration.isZero()) {
-			throw new InvalidLlmPropertyException(property, "the duration must be positive",
-					"Set a positive duration, such as 30s.");
-		}
-		return duration;
-	}
-
 	private static LlmModel model(String id, LlmResilienceProperties.Model properties,
 			Map<String, LlmProvider> providers) {
 		String property = PREFIX + "models." + id + ".";
@@ -161,7 +152,7 @@ class ModelCatalogFactory {
 		}
 		String name = StringUtils.hasText(properties.getName()) ? properties.getName() : id;
 		return new LlmModel(id, properties.getProvider(), name, properties.getMaxOutputTokens(),
-				properties.getContextWindow());
+				properties.getContextWindow(), properties.getExtraBody());
 	}
 
 	private static void checkChain(String name, List<String> ids, Map<String, LlmModel> models) {

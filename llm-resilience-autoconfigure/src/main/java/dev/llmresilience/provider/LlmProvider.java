@@ -23,6 +23,13 @@ public interface LlmProvider {
 	String id();
 
 	/**
+	 * Return the wire format this provider speaks, such as {@code anthropic} or {@code openai}.
+	 * Provider-specific request fields are only sent to providers of the same format.
+	 * @return the format's name
+	 */
+	String type();
+
+	/**
 	 * Call the model once and return its whole answer. The response carries no attempt
 	 * history; the caller adds it.
 	 * @param model the model to call

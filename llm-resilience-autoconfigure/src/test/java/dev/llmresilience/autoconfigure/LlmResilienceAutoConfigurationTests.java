@@ -9,6 +9,8 @@ import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.ModelCatalog;
 import dev.llmresilience.provider.anthropic.AnthropicProvider;
+import dev.llmresilience.resilience.FallbackChain;
+import dev.llmresilience.resilience.LlmErrorClassifier;
 import dev.llmresilience.provider.openai.OpenAiProvider;
 import org.junit.jupiter.api.Test;
 
@@ -181,8 +183,8 @@ class LlmResilienceAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class UserTemplateConfiguration {
 
-		final LlmTemplate template = new LlmTemplate(new ModelCatalog(Map.of(), Map.of(),
-				Map.of(), null));
+		final LlmTemplate template = new LlmTemplate(new FallbackChain(
+				new ModelCatalog(Map.of(), Map.of(), Map.of(), null), Map.of(), new LlmErrorClassifier(true)), null);
 
 		@Bean
 		LlmTemplate userTemplate() {

@@ -70,6 +70,11 @@ public class AnthropicProvider implements LlmProvider {
 	}
 
 	@Override
+	public String type() {
+		return "anthropic";
+	}
+
+	@Override
 	public Mono<LlmResponse> call(LlmModel model, LlmRequest request) {
 		return Mono.defer(() -> this.httpClient.post(model, PATH, body(model, request, false)))
 			.map((response) -> toResponse(model, response.body(), response.metadata()));
@@ -108,6 +113,7 @@ public class AnthropicProvider implements LlmProvider {
 			body.put("stream", true);
 		}
 		request.extraBody().forEach((name, value) -> body.set(name, this.objectMapper.valueToTree(value)));
+		model.extraBody().forEach((name, value) -> body.set(name, this.objectMapper.valueToTree(value)));
 		return body;
 	}
 

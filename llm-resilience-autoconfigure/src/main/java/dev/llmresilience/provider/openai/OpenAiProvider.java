@@ -79,6 +79,11 @@ public class OpenAiProvider implements LlmProvider {
 	}
 
 	@Override
+	public String type() {
+		return "openai";
+	}
+
+	@Override
 	public Mono<LlmResponse> call(LlmModel model, LlmRequest request) {
 		return Mono.defer(() -> this.httpClient.post(model, PATH, body(model, request, false)))
 			.map((response) -> toResponse(model, response.body(), response.metadata()));
@@ -108,7 +113,8 @@ public class OpenAiProvider implements LlmProvider {
 		for (LlmMessage message : request.messages()) {
 			messages.addObject().put("role", role(message.role())).put("content", message.content());
 		}
-		if (!request.extraBody().containsKey(MAX_COMPLETION_TOKENS)) {
+		if (!request.extraBody().containsKey(MAX_COMPLETION_TOKENS)
+				&& !model.extraBody().containsKey(MAX_COMPLETION_TOKENS)) {
 			body.put("max_tokens", model.outputTokensFor(request));
 		}
 		if (request.temperature() != null) {
@@ -127,6 +133,7 @@ public class OpenAiProvider implements LlmProvider {
 			body.putObject("stream_options").put("include_usage", true);
 		}
 		request.extraBody().forEach((name, value) -> body.set(name, this.objectMapper.valueToTree(value)));
+		model.extraBody().forEach((name, value) -> body.set(name, this.objectMapper.valueToTree(value)));
 		return body;
 	}
 

@@ -1,0 +1,83 @@
+package dev.llmresilience.resilience;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.llmresilience.LlmAttempt;
+
+/**
+ * What one logical request has been through: its deadline, every attempt so far and, for a
+ * stream, the text already delivered to the caller. Attempts of one request run one after the
+ * other, but on different threads, so access is synchronized.
+ */
+class CallContext {
+
+	private final Deadline deadline;
+
+	private final List<LlmAttempt> attempts = new ArrayList<>();
+
+	private final StringBuilder deliveredText = new StringBuilder();
+
+	private boolean contentDelivered;
+
+	private Throwable primaryError;
+
+	private Integer exceededContextWindow;
+
+	CallContext(Deadline deadline) {
+		this.deadline = deadline;
+	}
+
+	Deadline deadline() {
+		return this.deadline;
+	}
+
+	synchronized void record(LlmAttempt attempt) {
+		this.attempts.add(attempt);
+	}
+
+	synchronized List<LlmAttempt> attempts() {
+		return List.copyOf(this.attempts);
+	}
+
+	synchronized void delivered(String text) {
+		this.contentDelivered = true;
+		this.deliveredText.append(text);
+	}
+
+	synchronized boolean isContentDelivered() {
+		return this.contentDelivered;
+	}
+
+	synchronized String deliveredText() {
+		return this.deliveredText.toString();
+	}
+
+	/**
+	 * Note the error that ended a model's attempts; the first one is the primary's.
+	 */
+	synchronized void failed(Throwable error) {
+		if (this.primaryError == null) {
+			this.primaryError = error;
+		}
+	}
+
+	synchronized Throwable primaryError() {
+		return this.primaryError;
+	}
+
+	/**
+	 * Note that a request did not fit a context window of this size, so that no model with a
+	 * window as small is tried.
+	 */
+	synchronized void exceeded(int contextWindow) {
+		if (this.exceededContextWindow == null || contextWindow > this.exceededContextWindow) {
+			this.exceededContextWindow = contextWindow;
+		}
+	}
+
+	synchronized Integer exceededContextWindow() {
+		return this.exceededContextWindow;
+	}
+
+}

@@ -1,0 +1,194 @@
+package dev.llmresilience.resilience;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+import dev.llmresilience.LlmAllModelsFailedException;
+import dev.llmresilience.LlmAttempt;
+import dev.llmresilience.LlmModel;
+import dev.llmresilience.LlmRequest;
+import dev.llmresilience.LlmRequestTooLargeException;
+import dev.llmresilience.LlmResponse;
+import dev.llmresilience.LlmStreamEvent;
+import dev.llmresilience.LlmStreamInterruptedException;
+import dev.llmresilience.LlmTimeoutException;
+import dev.llmresilience.ModelCatalog;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.util.Assert;
+
+/**
+ * Serves a request from the models of its chain, in order: a model whose breaker refuses calls,
+ * or whose context window the request cannot fit, is skipped; a model whose attempts end in an
+ * error that another model may not have moves the request on to the next one; an error that no
+ * model can fix (a malformed request, a rejected key) ends the request at once.
+ */
+public class FallbackChain {
+
+	private static final String CONTEXT_WINDOW_TOO_SMALL = "ContextWindowTooSmall";
+
+	private final ModelCatalog catalog;
+
+	private final Map<String, ModelExecutor> executors;
+
+	private final LlmErrorClassifier classifier;
+
+	/**
+	 * Create a new instance.
+	 * @param catalog the configured models and chains
+	 * @param executors an executor for every model of the catalog, by model id
+	 * @param classifier decides which errors move on to the next model
+	 */
+	public FallbackChain(ModelCatalog catalog, Map<String, ModelExecutor> executors, LlmErrorClassifier classifier) {
+		catalog.getModels()
+			.keySet()
+			.forEach((id) -> Assert.isTrue(executors.containsKey(id), () -> "No executor for model '" + id + "'"));
+		this.catalog = catalog;
+		this.executors = Map.copyOf(executors);
+		this.classifier = classifier;
+	}
+
+	/**
+	 * Serve a request and return the whole answer, with every attempt made.
+	 * @param request the request
+	 * @param deadline when the request must have ended
+	 * @return the answer, or the error that ended the request
+	 */
+	public Mono<LlmResponse> call(LlmRequest request, Deadline deadline) {
+		return serve(request, deadline, (executor, context) -> executor.call(request(executor, context), context)
+			.flux()
+			.map((response) -> response.withAttempts(context.isFallback(executor), context.attempts())))
+			.single();
+	}
+
+	/**
+	 * Serve a request as a stream. Retries and fallbacks stay invisible until the first text
+	 * reaches the caller; a failure after that ends the stream with an
+	 * {@link LlmStreamInterruptedException} that carries the text delivered.
+	 * @param request the request
+	 * @param deadline when the stream must have ended
+	 * @return the events, the last one a completion with every attempt made
+	 */
+	public Flux<LlmStreamEvent> stream(LlmRequest request, Deadline deadline) {
+		return serve(request, deadline,
+				(executor, context) -> executor.stream(request(executor, context), context).map((event) -> {
+					if (event instanceof LlmStreamEvent.Completion completion) {
+						return new LlmStreamEvent.Completion(
+								completion.response().withAttempts(context.isFallback(executor), context.attempts()));
+					}
+					return event;
+				}));
+	}
+
+	private <T> Flux<T> serve(LlmRequest request, Deadline deadline,
+			BiFunction<ModelExecutor, ChainContext, Flux<T>> call) {
+		return Flux.defer(() -> {
+			ChainContext context = new ChainContext(request, this.catalog.modelsFor(request), deadline);
+			Flux<T> served = tryFrom(0, context, call);
+			if (deadline.isSet()) {
+				served = served.takeUntilOther(Mono.delay(deadline.remaining())
+					.then(Mono.error(() -> LlmTimeoutException.deadline(deadline.timeout()))));
+			}
+			return served.onErrorMap((error) -> context.isContentDelivered()
+					&& !(error instanceof LlmStreamInterruptedException), (error) -> interrupted(context, error));
+		});
+	}
+
+	private <T> Flux<T> tryFrom(int index, ChainContext context, BiFunction<ModelExecutor, ChainContext, Flux<T>> call) {
+		if (index == context.models.size()) {
+			return Flux.error(new LlmAllModelsFailedException(context.attempts(), context.primaryError()));
+		}
+		LlmModel model = context.models.get(index);
+		if (!fits(model, context)) {
+			context.record(LlmAttempt.skipped(model.id(), CONTEXT_WINDOW_TOO_SMALL));
+			return tryFrom(index + 1, context, call);
+		}
+		ModelExecutor executor = this.executors.get(model.id());
+		context.serving = executor;
+		return call.apply(executor, context).onErrorResume((error) -> {
+			if (!this.classifier.isFallbackAllowed(error)) {
+				return Flux.error(error);
+			}
+			context.failed(error);
+			if (error instanceof LlmRequestTooLargeException && model.contextWindow() != null) {
+				context.exceeded(model.contextWindow());
+			}
+			return tryFrom(index + 1, context, call);
+		});
+	}
+
+	private static boolean fits(LlmModel model, ChainContext context) {
+		Integer window = model.contextWindow();
+		if (window == null) {
+			return true;
+		}
+		Integer exceeded = context.exceededContextWindow();
+		return (exceeded == null || window > exceeded) && context.request.estimatedInputTokens() < window;
+	}
+
+	/**
+	 * Adapt the request to a model. Provider-specific fields are meant for the provider type of
+	 * the chain's first model; a model of another type gets the request without them.
+	 */
+	private static LlmRequest request(ModelExecutor executor, ChainContext context) {
+		LlmRequest request = context.request;
+		String firstType = context.firstType;
+		if (request.extraBody().isEmpty() || executor.getProvider().type().equals(firstType)) {
+			return request;
+		}
+		return request.mutate().extraBody(Map.of()).build();
+	}
+
+	private static LlmStreamInterruptedException interrupted(ChainContext context, Throwable error) {
+		ModelExecutor serving = context.serving;
+		return new LlmStreamInterruptedException(serving.getProvider().id(), serving.getModel().id(),
+				context.deliveredText(), error);
+	}
+
+	/**
+	 * Return the executor of a model.
+	 * @param modelId the model id
+	 * @return the executor, or {@code null} if no such model is configured
+	 */
+	public ModelExecutor getExecutor(String modelId) {
+		return this.executors.get(modelId);
+	}
+
+	/**
+	 * Return the configured models and chains.
+	 * @return the catalog
+	 */
+	public ModelCatalog getCatalog() {
+		return this.catalog;
+	}
+
+	/**
+	 * A {@link CallContext} that also knows the chain being served.
+	 */
+	private final class ChainContext extends CallContext {
+
+		private final LlmRequest request;
+
+		private final List<LlmModel> models;
+
+		private final String firstType;
+
+		/** The executor of the model being tried; attempts run one after the other. */
+		private volatile ModelExecutor serving;
+
+		ChainContext(LlmRequest request, List<LlmModel> models, Deadline deadline) {
+			super(deadline);
+			this.request = request;
+			this.models = models;
+			this.firstType = FallbackChain.this.executors.get(models.get(0).id()).getProvider().type();
+		}
+
+		boolean isFallback(ModelExecutor executor) {
+			return !executor.getModel().id().equals(this.models.get(0).id());
+		}
+
+	}
+
+}

@@ -1,0 +1,145 @@
+package dev.llmresilience.resilience;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import dev.llmresilience.LlmAttempt;
+import dev.llmresilience.LlmCircuitOpenException;
+import dev.llmresilience.LlmModel;
+import dev.llmresilience.LlmRequest;
+import dev.llmresilience.LlmResponse;
+import dev.llmresilience.LlmStreamEvent;
+import dev.llmresilience.LlmStreamInterruptedException;
+import dev.llmresilience.LlmTimeoutException;
+import dev.llmresilience.provider.LlmProvider;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.retry.Retry;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Calls one model with its resilience: {@code Retry(CircuitBreaker(provider call))}, the retry
+ * outside so that every attempt is recorded by the breaker and an opening breaker ends the
+ * retries. The breaker and retry are resilience4j instances named after the model, shared by
+ * every chain that uses it.
+ */
+public final class ModelExecutor {
+
+	private final LlmModel model;
+
+	private final LlmProvider provider;
+
+	private final CircuitBreaker circuitBreaker;
+
+	private final Retry retry;
+
+	/**
+	 * Create a new instance.
+	 * @param model the model
+	 * @param provider the provider that serves it
+	 * @param circuitBreaker its circuit breaker
+	 * @param retry its retry
+	 */
+	public ModelExecutor(LlmModel model, LlmProvider provider, CircuitBreaker circuitBreaker, Retry retry) {
+		this.model = model;
+		this.provider = provider;
+		this.circuitBreaker = circuitBreaker;
+		this.retry = retry;
+	}
+
+	/**
+	 * Return the model this executor calls.
+	 * @return the model
+	 */
+	public LlmModel getModel() {
+		return this.model;
+	}
+
+	/**
+	 * Return the provider that serves the model.
+	 * @return the provider
+	 */
+	public LlmProvider getProvider() {
+		return this.provider;
+	}
+
+	/**
+	 * Return the model's circuit breaker.
+	 * @return the breaker
+	 */
+	public CircuitBreaker getCircuitBreaker() {
+		return this.circuitBreaker;
+	}
+
+	/**
+	 * Return the model's retry.
+	 * @return the retry
+	 */
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	Mono<LlmResponse> call(LlmRequest request, CallContext context) {
+		return resilient(() -> this.provider.call(this.model, request).flux(), context, (response) -> true,
+				(response) -> true)
+			.single();
+	}
+
+	Flux<LlmStreamEvent> stream(LlmRequest request, CallContext context) {
+		Flux<LlmStreamEvent> call = Flux.defer(() -> this.provider.stream(this.model, request))
+			.doOnNext((event) -> {
+				if (event instanceof LlmStreamEvent.TextDelta delta) {
+					context.delivered(delta.text());
+				}
+			});
+		return resilient(() -> call, context, LlmStreamEvent.TextDelta.class::isInstance,
+				LlmStreamEvent.Completion.class::isInstance)
+			.onErrorMap((error) -> context.isContentDelivered() && !(error instanceof LlmStreamInterruptedException),
+					(error) -> new LlmStreamInterruptedException(this.provider.id(), this.model.id(),
+							context.deliveredText(), error));
+	}
+
+	private <T> Flux<T> resilient(Supplier<Flux<T>> call, CallContext context, Predicate<T> isContent,
+			Predicate<T> isAnswer) {
+		Flux<T> attempt = Flux.defer(() -> {
+			if (context.deadline().hasPassed()) {
+				return Flux.error(LlmTimeoutException.deadline(context.deadline().timeout()));
+			}
+			long start = now();
+			return call.get()
+				.transform(ModelCircuitBreakerOperator.of(this.circuitBreaker, this.provider.id(), isContent))
+				.doOnNext((element) -> {
+					if (isAnswer.test(element)) {
+						context.record(LlmAttempt.success(this.model.id(), elapsedSince(start)));
+					}
+				})
+				.doOnError((error) -> context.record((error instanceof LlmCircuitOpenException)
+						? LlmAttempt.skipped(this.model.id(), error.getClass().getSimpleName())
+						: LlmAttempt.failure(this.model.id(), error, elapsedSince(start))));
+		});
+		return attempt.transform(ModelRetryOperator.of(this.retry, context, this::refusesCalls));
+	}
+
+	private boolean refusesCalls() {
+		CircuitBreaker.State state = this.circuitBreaker.getState();
+		return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
+	}
+
+	private static long now() {
+		return Schedulers.parallel().now(TimeUnit.NANOSECONDS);
+	}
+
+	private static Duration elapsedSince(long start) {
+		return Duration.ofNanos(now() - start);
+	}
+
+	@Override
+	public String toString() {
+		return "ModelExecutor{model=" + this.model.id() + ", provider=" + this.provider.id() + ", circuitBreaker="
+				+ this.circuitBreaker.getState() + "}";
+	}
+
+}
