@@ -19,7 +19,9 @@ public class LlmAllModelsFailedException extends LlmException {
 	 * called
 	 */
 	public LlmAllModelsFailedException(List<LlmAttempt> attempts, Throwable primaryError) {
-		super("Every model failed: " + describe(attempts), null, null, primaryError);
+		super("Every model failed: " + describe(attempts)
+				+ ((primaryError != null) ? "; the first one with: " + primaryError.getMessage() : ""), null, null,
+				primaryError);
 		this.attempts = List.copyOf(attempts);
 	}
 

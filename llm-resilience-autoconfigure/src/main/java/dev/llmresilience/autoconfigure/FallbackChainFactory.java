@@ -23,6 +23,7 @@ import io.github.resilience4j.retry.RetryRegistry;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 
 /**
  * Builds a {@link ModelExecutor} for every model, with a circuit breaker and a retry from the
@@ -81,6 +82,11 @@ class FallbackChainFactory {
 	 */
 	private <T> T effective(String group, String modelId, T settings) {
 		this.binder.bind(PREFIX + group, Bindable.ofInstance(settings));
+		// A model's key may be written plainly (models.gpt-4o) or in brackets (models[gpt-4.1]);
+		// with dashes, capitals or dots in the id the two forms do not match each other.
+		ConfigurationPropertyName models = ConfigurationPropertyName.of(PREFIX + "models");
+		this.binder.bind(models.append(ConfigurationPropertyName.adapt(modelId, '.')).append(group),
+				Bindable.ofInstance(settings));
 		this.binder.bind(PREFIX + "models[" + modelId + "]." + group, Bindable.ofInstance(settings));
 		return settings;
 	}

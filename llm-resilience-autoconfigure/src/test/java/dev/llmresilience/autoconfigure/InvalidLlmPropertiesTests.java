@@ -83,7 +83,28 @@ class InvalidLlmPropertiesTests {
 						"llm.resilience.providers.claude.stream-idle-timeout", "must be positive", "such as 30s"),
 				Arguments.of("empty anthropic version",
 						new String[] { "llm.resilience.providers.claude.anthropic-version=" },
-						"llm.resilience.providers.claude.anthropic-version", "the version is empty", "2023-06-01"));
+						"llm.resilience.providers.claude.anthropic-version", "the version is empty", "2023-06-01"),
+				Arguments.of("no attempt at all", new String[] { "llm.resilience.retry.max-attempts=0" },
+						"llm.resilience.retry.max-attempts", "the value 0 is below 1", "Set a whole number of 1 or more"),
+				Arguments.of("jitter above one", new String[] { "llm.resilience.retry.jitter=1.5" },
+						"llm.resilience.retry.jitter", "the value 1.5 is outside 0.0 to 0.99",
+						"Set a number from 0.0 to 0.99"),
+				Arguments.of("zero failure rate threshold",
+						new String[] { "llm.resilience.circuit-breaker.failure-rate-threshold=0" },
+						"llm.resilience.circuit-breaker.failure-rate-threshold", "the value 0.0 is outside 1.0 to 100.0",
+						"Set a number from 1.0 to 100.0"),
+				Arguments.of("zero wait in open", new String[] { "llm.resilience.circuit-breaker.wait-in-open=0s" },
+						"llm.resilience.circuit-breaker.wait-in-open", "the duration must be positive",
+						"Set a positive duration, such as 30s"),
+				Arguments.of("no attempt at all for one model",
+						new String[] { "llm.resilience.models.haiku.retry.max-attempts=0" },
+						"llm.resilience.models.haiku.retry.max-attempts", "the value 0 is below 1",
+						"Set a whole number of 1 or more"),
+				Arguments.of("zero failure rate threshold for one model with a dashed id",
+						new String[] { "llm.resilience.models.claude-haiku.provider=claude",
+								"llm.resilience.models.claude-haiku.circuit-breaker.failure-rate-threshold=0" },
+						"llm.resilience.models.claude-haiku.circuit-breaker.failure-rate-threshold",
+						"the value 0.0 is outside 1.0 to 100.0", "Set a number from 1.0 to 100.0"));
 	}
 
 	@ParameterizedTest(name = "{0}")

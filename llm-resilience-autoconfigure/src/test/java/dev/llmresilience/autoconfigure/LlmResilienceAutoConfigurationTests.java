@@ -1,18 +1,37 @@
 package dev.llmresilience.autoconfigure;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.llmresilience.LlmAllModelsFailedException;
+import dev.llmresilience.LlmApiException;
+import dev.llmresilience.LlmAttempt;
+import dev.llmresilience.LlmInvalidRequestException;
 import dev.llmresilience.LlmModel;
+import dev.llmresilience.LlmOverloadedException;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.ModelCatalog;
 import dev.llmresilience.provider.anthropic.AnthropicProvider;
 import dev.llmresilience.resilience.FallbackChain;
 import dev.llmresilience.resilience.LlmErrorClassifier;
+import dev.llmresilience.resilience.ModelExecutor;
 import dev.llmresilience.provider.openai.OpenAiProvider;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
+import io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration;
 import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
 
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
@@ -180,6 +199,146 @@ class LlmResilienceAutoConfigurationTests {
 				.doesNotHaveBean("llmApiKeySanitizingFunction"));
 	}
 
+	@Test
+	void modelOverridesMergeOverTheGlobalRetryAndBreakerSettings() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withPropertyValues("llm.resilience.retry.max-attempts=3", "llm.resilience.retry.max-server-wait=20s",
+					"llm.resilience.circuit-breaker.failure-rate-threshold=30",
+					"llm.resilience.circuit-breaker.wait-in-open=10s",
+					"llm.resilience.models.haiku.retry.max-attempts=1",
+					"llm.resilience.models.haiku.circuit-breaker.failure-rate-threshold=80")
+			.run((context) -> {
+				FallbackChain chain = context.getBean(FallbackChain.class);
+				assertThat(retryConfig(chain, "haiku").getMaxAttempts()).isEqualTo(1);
+				assertThat(retryConfig(chain, "llama").getMaxAttempts()).isEqualTo(3);
+				assertThat(breakerConfig(chain, "haiku").getFailureRateThreshold()).isEqualTo(80);
+				assertThat(breakerConfig(chain, "llama").getFailureRateThreshold()).isEqualTo(30);
+				assertThat(breakerConfig(chain, "haiku").getWaitIntervalFunctionInOpenState().apply(1))
+					.as("global value of a key the model does not set")
+					.isEqualTo(10_000L);
+			});
+	}
+
+	@Test
+	void modelOverridesApplyToModelIdsWithDashesAndDots() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withPropertyValues("llm.resilience.models.gpt-4o.provider=local",
+					"llm.resilience.models.gpt-4o.retry.max-attempts=1",
+					"llm.resilience.models.gpt-4o.circuit-breaker.minimum-number-of-calls=4",
+					"llm.resilience.models[gpt-4.1].provider=local",
+					"llm.resilience.models[gpt-4.1].retry.max-attempts=2")
+			.run((context) -> {
+				FallbackChain chain = context.getBean(FallbackChain.class);
+				assertThat(retryConfig(chain, "gpt-4o").getMaxAttempts()).isEqualTo(1);
+				assertThat(breakerConfig(chain, "gpt-4o").getMinimumNumberOfCalls()).isEqualTo(4);
+				assertThat(retryConfig(chain, "gpt-4.1").getMaxAttempts()).isEqualTo(2);
+			});
+	}
+
+	@Test
+	void modelsShareTheRegistriesOfResilience4jSpringBoot() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withConfiguration(
+					AutoConfigurations.of(CircuitBreakerAutoConfiguration.class, RetryAutoConfiguration.class))
+			.run((context) -> {
+				FallbackChain chain = context.getBean(FallbackChain.class);
+				assertThat(context.getBean(CircuitBreakerRegistry.class).circuitBreaker("haiku"))
+					.isSameAs(chain.getExecutor("haiku").getCircuitBreaker());
+				assertThat(context.getBean(RetryRegistry.class).retry("llama"))
+					.isSameAs(chain.getExecutor("llama").getRetry());
+			});
+	}
+
+	@Test
+	void resilience4jInstanceSettingsWinForNumbersButKeepTheLlmClassification() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withConfiguration(
+					AutoConfigurations.of(CircuitBreakerAutoConfiguration.class, RetryAutoConfiguration.class))
+			.withPropertyValues("llm.resilience.circuit-breaker.failure-rate-threshold=40",
+					"resilience4j.circuitbreaker.instances.haiku.failure-rate-threshold=10",
+					"resilience4j.retry.instances.haiku.max-attempts=5")
+			.run((context) -> {
+				FallbackChain chain = context.getBean(FallbackChain.class);
+				CircuitBreakerConfig haikuBreaker = breakerConfig(chain, "haiku");
+				assertThat(haikuBreaker.getFailureRateThreshold()).isEqualTo(10);
+				assertThat(haikuBreaker.getRecordExceptionPredicate().test(overloaded())).isTrue();
+				assertThat(haikuBreaker.getRecordExceptionPredicate().test(invalidRequest())).isFalse();
+				assertThat(haikuBreaker.getIgnoreExceptionPredicate().test(invalidRequest())).isTrue();
+				RetryConfig haikuRetry = retryConfig(chain, "haiku");
+				assertThat(haikuRetry.getMaxAttempts()).isEqualTo(5);
+				assertThat(haikuRetry.getExceptionPredicate().test(overloaded())).isTrue();
+				assertThat(haikuRetry.getExceptionPredicate().test(invalidRequest())).isFalse();
+				assertThat(breakerConfig(chain, "llama").getFailureRateThreshold()).isEqualTo(40);
+				assertThat(context.getBean(CircuitBreakerRegistry.class).circuitBreaker("haiku"))
+					.isSameAs(chain.getExecutor("haiku").getCircuitBreaker());
+			});
+	}
+
+	@Test
+	void callsModelsWithPrivateRegistriesWithoutResilience4jSpringBoot() throws IOException {
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withPropertyValues("llm.resilience.providers.local.base-url=http://localhost:" + closedPort + "/v1",
+					"llm.resilience.retry.max-attempts=2", "llm.resilience.retry.initial-backoff=10ms")
+			.withClassLoader(new FilteredClassLoader("io.github.resilience4j.springboot3"))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(LlmTemplate.class)
+					.doesNotHaveBean(CircuitBreakerRegistry.class)
+					.doesNotHaveBean(RetryRegistry.class);
+				StepVerifier.create(context.getBean(LlmTemplate.class)
+					.call(LlmRequest.builder().model("llama").user("Hi").build()))
+					.expectErrorSatisfies((error) -> {
+						assertThat(error).isInstanceOf(LlmAllModelsFailedException.class);
+						assertThat(((LlmAllModelsFailedException) error).getAttempts()).extracting(LlmAttempt::outcome)
+							.containsExactly(LlmAttempt.Outcome.FAILURE, LlmAttempt.Outcome.FAILURE);
+					})
+					.verify(Duration.ofSeconds(10));
+				ModelExecutor llama = context.getBean(FallbackChain.class).getExecutor("llama");
+				assertThat(llama.getCircuitBreaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(2);
+				assertThat(llama.getRetry().getMetrics().getNumberOfFailedCallsWithRetryAttempt()).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void breakersUseTheApplicationClock() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withUserConfiguration(ClockConfiguration.class)
+			.run((context) -> assertThat(breakerConfig(context.getBean(FallbackChain.class), "haiku").getClock())
+				.isSameAs(context.getBean(Clock.class)));
+	}
+
+	@Test
+	void backsOffToUserFallbackChain() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withUserConfiguration(UserFallbackChainConfiguration.class)
+			.run((context) -> {
+				FallbackChain userChain = context.getBean(UserFallbackChainConfiguration.class).chain;
+				assertThat(context).getBean(FallbackChain.class).isSameAs(userChain);
+				assertThat(context.getBean(LlmTemplate.class).getCatalog()).isSameAs(userChain.getCatalog());
+			});
+	}
+
+	private static RetryConfig retryConfig(FallbackChain chain, String model) {
+		return chain.getExecutor(model).getRetry().getRetryConfig();
+	}
+
+	private static CircuitBreakerConfig breakerConfig(FallbackChain chain, String model) {
+		return chain.getExecutor(model).getCircuitBreaker().getCircuitBreakerConfig();
+	}
+
+	private static LlmOverloadedException overloaded() {
+		return new LlmOverloadedException("anthropic", "haiku",
+				new LlmApiException.Details(529, "overloaded_error", null, "Overloaded", null, null, null, null));
+	}
+
+	private static LlmInvalidRequestException invalidRequest() {
+		return new LlmInvalidRequestException("anthropic", "haiku", new LlmApiException.Details(400,
+				"invalid_request_error", null, "max_tokens: too large", null, null, null, null));
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class UserTemplateConfiguration {
 
@@ -189,6 +348,29 @@ class LlmResilienceAutoConfigurationTests {
 		@Bean
 		LlmTemplate userTemplate() {
 			return this.template;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserFallbackChainConfiguration {
+
+		final FallbackChain chain = new FallbackChain(new ModelCatalog(Map.of(), Map.of(), Map.of(), null), Map.of(),
+				new LlmErrorClassifier(true));
+
+		@Bean
+		FallbackChain userFallbackChain() {
+			return this.chain;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ClockConfiguration {
+
+		@Bean
+		Clock clock() {
+			return Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC);
 		}
 
 	}

@@ -3,6 +3,8 @@ package dev.llmresilience.sample;
 import java.util.List;
 import java.util.Map;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.AfterEach;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,7 +24,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT,
 		properties = { "simulator.seed=7", "simulator.models.sim-large.latency=0ms",
 				"simulator.models.sim-large.chunk-interval=1ms", "simulator.models.sim-small.latency=0ms",
-				"simulator.models.sim-small.chunk-interval=1ms" })
+				"simulator.models.sim-small.chunk-interval=1ms", "llm.resilience.retry.initial-backoff=1ms",
+				"llm.resilience.retry.max-backoff=2ms" })
 abstract class AbstractRunningAppTests {
 
 	@Autowired
@@ -34,8 +37,12 @@ abstract class AbstractRunningAppTests {
 		registry.add("server.port", () -> port);
 	}
 
+	@Autowired
+	private CircuitBreakerRegistry circuitBreakers;
+
 	@AfterEach
 	void resetSimulator() {
+		this.circuitBreakers.getAllCircuitBreakers().forEach(CircuitBreaker::reset);
 		this.webClient.delete().uri("/simulator/faults").exchange().expectStatus().isNoContent();
 		this.webClient.delete().uri("/simulator/stats").exchange().expectStatus().isNoContent();
 	}

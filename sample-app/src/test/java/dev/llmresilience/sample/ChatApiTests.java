@@ -53,6 +53,31 @@ class ChatApiTests extends AbstractRunningAppTests {
 	}
 
 	@Test
+	void fallsBackToTheSecondaryModelWhenThePrimaryIsOverloaded() {
+		putFaults("sim-large", "{\"failure-rate\": 1.0, \"failure\": \"overloaded\"}");
+		this.webClient.post()
+			.uri("/api/chat")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"prompt\": \"hi\"}")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.model")
+			.isEqualTo("secondary")
+			.jsonPath("$.fallback")
+			.isEqualTo(true)
+			.jsonPath("$.attempts.length()")
+			.isEqualTo(4)
+			.jsonPath("$.attempts[0].model")
+			.isEqualTo("primary")
+			.jsonPath("$.attempts[0].errorType")
+			.isEqualTo("LlmOverloadedException")
+			.jsonPath("$.attempts[3].model")
+			.isEqualTo("secondary");
+	}
+
+	@Test
 	void passesModelAndOutputLimitOfTheRequestOn() {
 		this.webClient.post()
 			.uri("/api/chat")
@@ -121,7 +146,8 @@ class ChatApiTests extends AbstractRunningAppTests {
 		JsonNode error = json(events.get(5).data());
 		assertThat(error.path("status").asInt()).isEqualTo(503);
 		assertThat(error.path("errorType").asText()).isEqualTo("overloaded_error");
-		assertThat(error.path("exception").asText()).isEqualTo("LlmOverloadedException");
+		assertThat(error.path("exception").asText()).isEqualTo("LlmStreamInterruptedException");
+		assertThat(error.path("cause").asText()).isEqualTo("LlmOverloadedException");
 		assertThat(error.path("detail").asText()).contains("Overloaded");
 	}
 
@@ -158,6 +184,8 @@ class ChatApiTests extends AbstractRunningAppTests {
 			.jsonPath("$.status")
 			.isEqualTo(503)
 			.jsonPath("$.exception")
+			.isEqualTo("LlmAllModelsFailedException")
+			.jsonPath("$.cause")
 			.isEqualTo("LlmOverloadedException")
 			.jsonPath("$.errorType")
 			.isEqualTo("overloaded_error")

@@ -1,6 +1,8 @@
 package dev.llmresilience.sample.chat;
 
+import dev.llmresilience.LlmAllModelsFailedException;
 import dev.llmresilience.LlmApiException;
+import dev.llmresilience.LlmCircuitOpenException;
 import dev.llmresilience.LlmConflictException;
 import dev.llmresilience.LlmException;
 import dev.llmresilience.LlmInvalidRequestException;
@@ -8,6 +10,7 @@ import dev.llmresilience.LlmOverloadedException;
 import dev.llmresilience.LlmQuotaExceededException;
 import dev.llmresilience.LlmRateLimitException;
 import dev.llmresilience.LlmRequestTooLargeException;
+import dev.llmresilience.LlmStreamInterruptedException;
 import dev.llmresilience.LlmTimeoutException;
 import dev.llmresilience.LlmUnknownTargetException;
 
@@ -25,21 +28,30 @@ final class LlmProblemDetails {
 
 	/**
 	 * Return the problem detail of an exception: its status, its message, and the exception and
-	 * provider error type as the properties {@code exception} and {@code errorType}.
+	 * provider error type as the properties {@code exception} and {@code errorType}. For an
+	 * exhausted chain or a broken stream, the status, error type, provider and model are those
+	 * of the underlying error, whose type is the property {@code cause}.
 	 * @param ex the exception
 	 * @return the problem detail
 	 */
 	static ProblemDetail of(LlmException ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(statusOf(ex), ex.getMessage());
+		// An exhausted chain or a broken stream is described by the error underneath it.
+		LlmException reason = (ex.getCause() instanceof LlmException cause
+				&& (ex instanceof LlmAllModelsFailedException || ex instanceof LlmStreamInterruptedException)) ? cause
+						: ex;
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(statusOf(reason), ex.getMessage());
 		problem.setProperty("exception", ex.getClass().getSimpleName());
-		if (ex instanceof LlmApiException apiException && apiException.getErrorType() != null) {
+		if (reason != ex) {
+			problem.setProperty("cause", reason.getClass().getSimpleName());
+		}
+		if (reason instanceof LlmApiException apiException && apiException.getErrorType() != null) {
 			problem.setProperty("errorType", apiException.getErrorType());
 		}
-		if (ex.getProvider() != null) {
-			problem.setProperty("provider", ex.getProvider());
+		if (reason.getProvider() != null) {
+			problem.setProperty("provider", reason.getProvider());
 		}
-		if (ex.getModel() != null) {
-			problem.setProperty("model", ex.getModel());
+		if (reason.getModel() != null) {
+			problem.setProperty("model", reason.getModel());
 		}
 		return problem;
 	}
@@ -65,7 +77,8 @@ final class LlmProblemDetails {
 			return HttpStatus.GATEWAY_TIMEOUT;
 		}
 		if (ex instanceof LlmRateLimitException || ex instanceof LlmOverloadedException
-				|| ex instanceof LlmConflictException || ex instanceof LlmQuotaExceededException) {
+				|| ex instanceof LlmConflictException || ex instanceof LlmQuotaExceededException
+				|| ex instanceof LlmCircuitOpenException || ex instanceof LlmAllModelsFailedException) {
 			return HttpStatus.SERVICE_UNAVAILABLE;
 		}
 		// Server errors, broken connections, unreadable answers, and a rejected API key or
