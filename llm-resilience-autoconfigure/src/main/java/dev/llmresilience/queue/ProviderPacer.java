@@ -1,0 +1,231 @@
+package dev.llmresilience.queue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import dev.llmresilience.LlmApiException;
+import dev.llmresilience.LlmModel;
+import dev.llmresilience.LlmRateLimitException;
+import dev.llmresilience.LlmRequest;
+import dev.llmresilience.LlmThrottledException;
+import dev.llmresilience.LlmUsage;
+import dev.llmresilience.RateLimitStatus;
+import dev.llmresilience.resilience.Deadline;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.lang.Nullable;
+
+/**
+ * Paces the calls to each provider: the configured requests-per-minute and tokens-per-minute
+ * budgets of the provider and of the model, and holds learnt from the provider itself. When a
+ * response says a budget is used up ({@code anthropic-ratelimit-*-remaining} or
+ * {@code x-ratelimit-remaining-*} at zero), or a 429 arrives, calls to that provider wait until
+ * the matching reset or retry-after, instead of being sent to be rejected. A call that would
+ * have to wait longer than the longest acceptable wait, or past its request's deadline, is not
+ * made: it fails with an {@link LlmThrottledException} and the chain moves on.
+ */
+public final class ProviderPacer {
+
+	private final Map<String, RateBudget> providerBudgets;
+
+	private final Map<String, RateBudget> modelBudgets;
+
+	private final Clock clock;
+
+	private final Duration maxWait;
+
+	private final Map<String, Long> holds = new ConcurrentHashMap<>();
+
+	/**
+	 * Create a new instance.
+	 * @param providerBudgets budgets by provider id; a provider without one is only held
+	 * @param modelBudgets budgets by model id, on top of the provider's
+	 * @param clock the clock that the providers' reset times are read against
+	 * @param maxWait the longest a call may wait for its provider
+	 */
+	public ProviderPacer(Map<String, RateBudget> providerBudgets, Map<String, RateBudget> modelBudgets, Clock clock,
+			Duration maxWait) {
+		this.providerBudgets = Map.copyOf(providerBudgets);
+		this.modelBudgets = Map.copyOf(modelBudgets);
+		this.clock = clock;
+		this.maxWait = maxWait;
+	}
+
+	/**
+	 * Wait until a call of the model may be sent.
+	 * @param model the model
+	 * @param request the request, for its token estimate
+	 * @param deadline the request's deadline
+	 * @return the reservation of the call, once it may be sent, or an
+	 * {@link LlmThrottledException}
+	 */
+	public Mono<Reservation> admit(LlmModel model, LlmRequest request, Deadline deadline) {
+		return Mono.defer(() -> {
+			long tokens = request.estimatedInputTokens() + model.outputTokensFor(request);
+			Reservation reservation = new Reservation(model, this.providerBudgets.get(model.provider()),
+					this.modelBudgets.get(model.id()), tokens);
+			Duration wait = max(reservation.take(), holdRemaining(model.provider()));
+			return waitFor(model, reservation, wait, deadline);
+		});
+	}
+
+	private Mono<Reservation> waitFor(LlmModel model, Reservation reservation, Duration wait, Deadline deadline) {
+		if (wait.isZero()) {
+			return Mono.just(reservation);
+		}
+		if (wait.compareTo(this.maxWait) > 0 || !deadline.allows(wait)) {
+			reservation.cancel();
+			return Mono.error(new LlmThrottledException(model.provider(), model.id(), wait));
+		}
+		// a hold learnt while waiting (another call's 429) extends the wait
+		return Mono.delay(wait)
+			.then(Mono.defer(() -> waitFor(model, reservation, holdRemaining(model.provider()), deadline)))
+			.doOnCancel(reservation::cancel);
+	}
+
+	/**
+	 * Learn from a successful call: settle its token reservation with the real usage, and hold
+	 * the provider if its rate-limit headers say a budget is used up.
+	 * @param reservation the call's reservation
+	 * @param usage the tokens the call used
+	 * @param rateLimits the provider's rate-limit headers
+	 */
+	public void answered(Reservation reservation, LlmUsage usage, RateLimitStatus rateLimits) {
+		reservation.settle(usage.totalTokens());
+		holdUntilReset(reservation.model.provider(), rateLimits);
+	}
+
+	/**
+	 * Learn from a failed call: give back its unused tokens, and hold the provider after a 429
+	 * until its retry-after or rate-limit reset.
+	 * @param reservation the call's reservation
+	 * @param error the call's error
+	 */
+	public void failed(Reservation reservation, Throwable error) {
+		reservation.settle(0);
+		if (error instanceof LlmApiException api) {
+			String provider = reservation.model.provider();
+			if (api instanceof LlmRateLimitException && api.getRetryAfter() != null) {
+				hold(provider, api.getRetryAfter());
+			}
+			holdUntilReset(provider, api.getRateLimits());
+		}
+	}
+
+	private void holdUntilReset(String provider, RateLimitStatus rateLimits) {
+		if (isZero(rateLimits.requestsRemaining()) && rateLimits.requestsReset() != null) {
+			hold(provider, untilReset(rateLimits.requestsReset()));
+		}
+		if (isZero(rateLimits.tokensRemaining()) && rateLimits.tokensReset() != null) {
+			hold(provider, untilReset(rateLimits.tokensReset()));
+		}
+	}
+
+	private static boolean isZero(@Nullable Long remaining) {
+		return remaining != null && remaining == 0;
+	}
+
+	private Duration untilReset(Instant reset) {
+		Duration wait = Duration.between(this.clock.instant(), reset);
+		return wait.isNegative() ? Duration.ZERO : wait;
+	}
+
+	private void hold(String provider, Duration wait) {
+		long until = now() + wait.toNanos();
+		this.holds.merge(provider, until, Math::max);
+	}
+
+	private Duration holdRemaining(String provider) {
+		Long until = this.holds.get(provider);
+		return (until != null) ? Duration.ofNanos(Math.max(0, until - now())) : Duration.ZERO;
+	}
+
+	/**
+	 * Return the providers held now and how much longer.
+	 * @return the remaining holds by provider id
+	 */
+	public Map<String, Duration> holds() {
+		Map<String, Duration> holds = new LinkedHashMap<>();
+		this.holds.keySet().forEach((provider) -> {
+			Duration remaining = holdRemaining(provider);
+			if (!remaining.isZero()) {
+				holds.put(provider, remaining);
+			}
+		});
+		return holds;
+	}
+
+	private static long now() {
+		return Schedulers.parallel().now(TimeUnit.NANOSECONDS);
+	}
+
+	private static Duration max(Duration first, Duration second) {
+		return (first.compareTo(second) >= 0) ? first : second;
+	}
+
+	/**
+	 * What one call took from its budgets.
+	 */
+	public static final class Reservation {
+
+		private final LlmModel model;
+
+		private final RateBudget provider;
+
+		private final RateBudget modelBudget;
+
+		private final long tokens;
+
+		private boolean settled;
+
+		Reservation(LlmModel model, @Nullable RateBudget provider, @Nullable RateBudget modelBudget, long tokens) {
+			this.model = model;
+			this.provider = provider;
+			this.modelBudget = modelBudget;
+			this.tokens = tokens;
+		}
+
+		Duration take() {
+			Duration wait = Duration.ZERO;
+			if (this.provider != null) {
+				wait = this.provider.reserve(this.tokens);
+			}
+			if (this.modelBudget != null) {
+				wait = max(wait, this.modelBudget.reserve(this.tokens));
+			}
+			return wait;
+		}
+
+		synchronized void cancel() {
+			if (!this.settled) {
+				this.settled = true;
+				if (this.provider != null) {
+					this.provider.cancel(this.tokens);
+				}
+				if (this.modelBudget != null) {
+					this.modelBudget.cancel(this.tokens);
+				}
+			}
+		}
+
+		synchronized void settle(long usedTokens) {
+			if (!this.settled) {
+				this.settled = true;
+				if (this.provider != null) {
+					this.provider.adjust(this.tokens - usedTokens);
+				}
+				if (this.modelBudget != null) {
+					this.modelBudget.adjust(this.tokens - usedTokens);
+				}
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,113 @@
+package dev.llmresilience.queue;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.lang.Nullable;
+
+/**
+ * A requests-per-minute and tokens-per-minute budget, as Bucket4j token buckets that refill
+ * continuously, so that calls are paced smoothly instead of bursting at minute boundaries. The
+ * request bucket holds one second of budget; the token bucket a whole minute, since one request
+ * may need many tokens. A reservation is taken at once and may leave the bucket in debt: the
+ * caller waits the time the debt takes to refill, so waiting calls keep their order.
+ * <p>
+ * Time is Reactor's parallel scheduler clock, so that tests can run pacing on virtual time.
+ */
+public final class RateBudget {
+
+	private static final TimeMeter SCHEDULER_TIME = new TimeMeter() {
+
+		@Override
+		public long currentTimeNanos() {
+			return Schedulers.parallel().now(TimeUnit.NANOSECONDS);
+		}
+
+		@Override
+		public boolean isWallClockBased() {
+			return false;
+		}
+
+	};
+
+	private final Bucket requests;
+
+	private final Bucket tokens;
+
+	private final long tokenCapacity;
+
+	/**
+	 * Create a budget.
+	 * @param requestsPerMinute the request budget, 0 for none
+	 * @param tokensPerMinute the token budget, input and output together, 0 for none
+	 */
+	public RateBudget(long requestsPerMinute, long tokensPerMinute) {
+		this.requests = (requestsPerMinute > 0) ? bucket(Math.max(1, requestsPerMinute / 60), requestsPerMinute) : null;
+		this.tokens = (tokensPerMinute > 0) ? bucket(tokensPerMinute, tokensPerMinute) : null;
+		this.tokenCapacity = tokensPerMinute;
+	}
+
+	private static Bucket bucket(long capacity, long perMinute) {
+		return Bucket.builder()
+			.addLimit((limit) -> limit.capacity(capacity).refillGreedy(perMinute, Duration.ofMinutes(1)))
+			.withCustomTimePrecision(SCHEDULER_TIME)
+			.build();
+	}
+
+	/**
+	 * Reserve one request and the given tokens.
+	 * @param tokenCount the tokens the request is expected to use
+	 * @return how long the caller must wait before sending it, zero if it may go now
+	 */
+	Duration reserve(long tokenCount) {
+		long waitNanos = 0;
+		if (this.requests != null) {
+			waitNanos = this.requests.consumeIgnoringRateLimits(1);
+		}
+		if (this.tokens != null && tokenCount > 0) {
+			waitNanos = Math.max(waitNanos, this.tokens.consumeIgnoringRateLimits(Math.min(tokenCount, this.tokenCapacity)));
+		}
+		return Duration.ofNanos(waitNanos);
+	}
+
+	/**
+	 * Give back what a reservation took, for a request that was never sent.
+	 * @param tokenCount the tokens reserved
+	 */
+	void cancel(long tokenCount) {
+		if (this.requests != null) {
+			this.requests.addTokens(1);
+		}
+		adjust(tokenCount);
+	}
+
+	/**
+	 * Correct the token reservation of a request by what it really used.
+	 * @param overestimate reserved tokens minus used tokens; negative if it used more
+	 */
+	void adjust(long overestimate) {
+		if (this.tokens == null || overestimate == 0) {
+			return;
+		}
+		if (overestimate > 0) {
+			this.tokens.addTokens(Math.min(overestimate, this.tokenCapacity));
+		}
+		else {
+			this.tokens.consumeIgnoringRateLimits(Math.min(-overestimate, this.tokenCapacity));
+		}
+	}
+
+	/**
+	 * Return the tokens available now.
+	 * @return the available tokens, or {@code null} if there is no token budget
+	 */
+	@Nullable
+	public Long availableTokens() {
+		return (this.tokens != null) ? this.tokens.getAvailableTokens() : null;
+	}
+
+}

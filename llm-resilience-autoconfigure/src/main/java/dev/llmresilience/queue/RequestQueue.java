@@ -1,0 +1,355 @@
+package dev.llmresilience.queue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import dev.llmresilience.LlmPriority;
+import dev.llmresilience.LlmQueueFullException;
+import dev.llmresilience.LlmShutdownException;
+import dev.llmresilience.LlmTimeoutException;
+import dev.llmresilience.resilience.Deadline;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.util.Assert;
+
+/**
+ * Admits requests under a concurrency limit, by priority: the waiting request with the highest
+ * priority goes first, requests of one priority in arrival order. With aging, a request waits at
+ * most its priority's distance from {@link LlmPriority#CRITICAL} times the aging interval behind
+ * later arrivals of higher priority, so that low priority is never starved: each waiting request
+ * is ordered by its arrival time plus that distance, a key fixed at arrival, which keeps enqueue
+ * and dequeue O(log n) on a binary heap.
+ * <p>
+ * Waiting holds no thread: a waiting request is a pending {@link Mono}. A full queue refuses at
+ * once; a request whose deadline passes while it waits, or whose subscriber cancels, leaves the
+ * queue. On {@link #shutdown(Duration)} waiting requests end with an
+ * {@link LlmShutdownException}, running ones get a grace period and are then ended the same way.
+ * Every admitted request ends exactly once.
+ */
+public final class RequestQueue {
+
+	private final int capacity;
+
+	private final Map<LlmPriority, Integer> priorityCapacity;
+
+	private final int maxConcurrent;
+
+	private final long agingMillis;
+
+	private final PriorityQueue<Waiter> heap;
+
+	private final Map<LlmPriority, Integer> depth = new EnumMap<>(LlmPriority.class);
+
+	private final Sinks.Empty<Void> abort = Sinks.empty();
+
+	private final Sinks.Empty<Void> drained = Sinks.empty();
+
+	private final WaitStatistics waits = new WaitStatistics();
+
+	private final AtomicInteger refused = new AtomicInteger();
+
+	private int waiting;
+
+	private int inFlight;
+
+	private long sequence;
+
+	private boolean closed;
+
+	/**
+	 * Create a new instance.
+	 * @param capacity the most requests that may wait
+	 * @param priorityCapacity the most requests of a priority that may wait, for the priorities
+	 * that have a share of their own
+	 * @param maxConcurrent the most requests served at once
+	 * @param aging the aging interval, or {@code Duration.ZERO} for strict priority
+	 */
+	public RequestQueue(int capacity, Map<LlmPriority, Integer> priorityCapacity, int maxConcurrent, Duration aging) {
+		Assert.isTrue(capacity >= 0, "capacity must not be negative");
+		Assert.isTrue(maxConcurrent > 0, "maxConcurrent must be positive");
+		Assert.isTrue(!aging.isNegative(), "aging must not be negative");
+		this.capacity = capacity;
+		this.priorityCapacity = Map.copyOf(priorityCapacity);
+		this.maxConcurrent = maxConcurrent;
+		this.agingMillis = aging.toMillis();
+		Comparator<Waiter> order = (this.agingMillis > 0) ? Comparator.comparingLong((Waiter waiter) -> waiter.key)
+				: Comparator.comparingInt((Waiter waiter) -> waiter.priority.ordinal());
+		this.heap = new PriorityQueue<>(order.thenComparingLong((waiter) -> waiter.sequence));
+		for (LlmPriority priority : LlmPriority.values()) {
+			this.depth.put(priority, 0);
+		}
+	}
+
+	/**
+	 * Run work once the queue admits it, and hold its permit until the work ends, errs or is
+	 * cancelled.
+	 * @param <T> the element type
+	 * @param priority the request's priority
+	 * @param deadline when the request must have ended; waiting counts
+	 * @param work the work, created once admitted
+	 * @return the work's elements, or an {@link LlmQueueFullException},
+	 * {@link LlmShutdownException} or {@link LlmTimeoutException} (phase {@code DEADLINE}) if it
+	 * never ran
+	 */
+	public <T> Flux<T> submit(LlmPriority priority, Deadline deadline, Supplier<? extends Publisher<T>> work) {
+		return Flux.usingWhen(admission(priority, deadline),
+				(permit) -> Flux.<T>from(work.get())
+					.takeUntilOther(this.abort.asMono()
+						.then(Mono.error(() -> new LlmShutdownException(
+								"The application shut down before the request ended")))),
+				(permit) -> Mono.fromRunnable(permit::release), (permit, error) -> Mono.fromRunnable(permit::release),
+				(permit) -> Mono.fromRunnable(permit::release));
+	}
+
+	private Mono<Permit> admission(LlmPriority priority, Deadline deadline) {
+		Mono<Permit> admission = Mono.create((sink) -> enqueue(priority, sink));
+		if (!deadline.isSet()) {
+			return admission;
+		}
+		return Mono.defer(() -> admission.timeout(deadline.remaining()))
+			.onErrorMap(TimeoutException.class, (ex) -> LlmTimeoutException.deadline(deadline.timeout()));
+	}
+
+	private void enqueue(LlmPriority priority, MonoSink<Permit> sink) {
+		long now = Schedulers.parallel().now(TimeUnit.MILLISECONDS);
+		Waiter waiter = new Waiter(priority, now + priority.ordinal() * this.agingMillis, now, sink);
+		sink.onCancel(() -> cancel(waiter));
+		RuntimeException refusal = null;
+		boolean admitNow = false;
+		synchronized (this) {
+			if (this.closed) {
+				refusal = new LlmShutdownException("The application is shutting down; the request was not admitted");
+			}
+			else if (this.inFlight < this.maxConcurrent && this.waiting == 0) {
+				admitNow = waiter.grant();
+				if (admitNow) {
+					this.inFlight++;
+				}
+			}
+			else if (this.waiting >= this.capacity) {
+				refusal = new LlmQueueFullException(priority, this.capacity);
+			}
+			else if (this.depth.get(priority) >= this.priorityCapacity.getOrDefault(priority, Integer.MAX_VALUE)) {
+				refusal = new LlmQueueFullException(priority, this.priorityCapacity.get(priority));
+			}
+			else {
+				waiter.sequence = this.sequence++;
+				this.heap.add(waiter);
+				this.waiting++;
+				this.depth.merge(priority, 1, Integer::sum);
+			}
+		}
+		if (refusal != null) {
+			this.refused.incrementAndGet();
+			sink.error(refusal);
+		}
+		else if (admitNow) {
+			this.waits.record(0);
+			sink.success(waiter.permit);
+		}
+	}
+
+	private void cancel(Waiter waiter) {
+		int previous = waiter.cancel();
+		if (previous == Waiter.WAITING) {
+			synchronized (this) {
+				this.waiting--;
+				this.depth.merge(waiter.priority, -1, Integer::sum);
+				// cancelled waiters stay in the heap until polled; purge them if they pile up
+				if (this.heap.size() > 2 * Math.max(this.capacity, 16)) {
+					this.heap.removeIf(Waiter::isCancelled);
+				}
+			}
+		}
+		else if (previous == Waiter.GRANTED) {
+			// granted as the subscriber went away: the permit would be lost otherwise
+			waiter.permit.release();
+		}
+	}
+
+	private void release() {
+		List<Waiter> admitted = new ArrayList<>();
+		boolean idle;
+		synchronized (this) {
+			this.inFlight--;
+			while (!this.closed && this.inFlight < this.maxConcurrent && !this.heap.isEmpty()) {
+				Waiter waiter = this.heap.poll();
+				if (waiter.grant()) {
+					this.waiting--;
+					this.depth.merge(waiter.priority, -1, Integer::sum);
+					this.inFlight++;
+					admitted.add(waiter);
+				}
+			}
+			idle = this.closed && this.inFlight == 0;
+		}
+		long now = Schedulers.parallel().now(TimeUnit.MILLISECONDS);
+		for (Waiter waiter : admitted) {
+			this.waits.record(now - waiter.arrivedMillis);
+			waiter.sink.success(waiter.permit);
+		}
+		if (idle) {
+			this.drained.tryEmitEmpty();
+		}
+	}
+
+	/**
+	 * Stop admitting: refuse new requests, end the waiting ones, and give the running ones the
+	 * grace period to end before they are ended with an {@link LlmShutdownException}.
+	 * @param grace how long running requests may still take
+	 * @return completes when no request runs any more
+	 */
+	public Mono<Void> shutdown(Duration grace) {
+		List<Waiter> waiters = new ArrayList<>();
+		boolean idle;
+		synchronized (this) {
+			this.closed = true;
+			while (!this.heap.isEmpty()) {
+				Waiter waiter = this.heap.poll();
+				if (waiter.reject()) {
+					waiters.add(waiter);
+				}
+			}
+			this.waiting = 0;
+			this.depth.replaceAll((priority, count) -> 0);
+			idle = this.inFlight == 0;
+		}
+		waiters.forEach((waiter) -> waiter.sink
+			.error(new LlmShutdownException("The application shut down while the request waited in the queue")));
+		if (idle) {
+			this.drained.tryEmitEmpty();
+		}
+		return this.drained.asMono().timeout(grace, Mono.defer(() -> {
+			this.abort.tryEmitEmpty();
+			return this.drained.asMono();
+		}));
+	}
+
+	/**
+	 * Return what the queue holds now.
+	 * @return the snapshot
+	 */
+	public synchronized QueueSnapshot snapshot() {
+		return new QueueSnapshot(this.capacity, this.maxConcurrent, this.inFlight, Map.copyOf(this.depth),
+				this.waits.count(), this.waits.average(), this.waits.max(), this.refused.get(), this.closed);
+	}
+
+	/**
+	 * A request waiting for a permit. Its state moves once, from waiting to granted, cancelled
+	 * or rejected, whichever comes first.
+	 */
+	private final class Waiter {
+
+		private static final int WAITING = 0;
+
+		private static final int GRANTED = 1;
+
+		private static final int CANCELLED = 2;
+
+		private static final int REJECTED = 3;
+
+		private final LlmPriority priority;
+
+		private final long key;
+
+		private final long arrivedMillis;
+
+		private final MonoSink<Permit> sink;
+
+		private final Permit permit = new Permit();
+
+		private final AtomicInteger state = new AtomicInteger(WAITING);
+
+		private long sequence;
+
+		Waiter(LlmPriority priority, long key, long arrivedMillis, MonoSink<Permit> sink) {
+			this.priority = priority;
+			this.key = key;
+			this.arrivedMillis = arrivedMillis;
+			this.sink = sink;
+		}
+
+		boolean grant() {
+			return this.state.compareAndSet(WAITING, GRANTED);
+		}
+
+		/**
+		 * Cancel the waiter if it still waits.
+		 * @return the state it was in
+		 */
+		int cancel() {
+			return this.state.compareAndExchange(WAITING, CANCELLED);
+		}
+
+		boolean reject() {
+			return this.state.compareAndSet(WAITING, REJECTED);
+		}
+
+		boolean isCancelled() {
+			return this.state.get() == CANCELLED;
+		}
+
+	}
+
+	/**
+	 * The right to run one request; released once, whoever releases it first.
+	 */
+	private final class Permit {
+
+		private final AtomicBoolean released = new AtomicBoolean();
+
+		void release() {
+			if (this.released.compareAndSet(false, true)) {
+				RequestQueue.this.release();
+			}
+		}
+
+	}
+
+	/**
+	 * Times requests waited for their permit.
+	 */
+	private static final class WaitStatistics {
+
+		private long count;
+
+		private long totalMillis;
+
+		private long maxMillis;
+
+		synchronized void record(long millis) {
+			this.count++;
+			this.totalMillis += millis;
+			this.maxMillis = Math.max(this.maxMillis, millis);
+		}
+
+		synchronized long count() {
+			return this.count;
+		}
+
+		synchronized Duration average() {
+			return Duration.ofMillis((this.count > 0) ? this.totalMillis / this.count : 0);
+		}
+
+		synchronized Duration max() {
+			return Duration.ofMillis(this.maxMillis);
+		}
+
+	}
+
+}
