@@ -2,6 +2,7 @@ package dev.llmresilience.resilience;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 
 import dev.llmresilience.LlmAllModelsFailedException;
@@ -88,8 +89,13 @@ public class FallbackChain {
 			ChainContext context = new ChainContext(request, this.catalog.modelsFor(request), deadline);
 			Flux<T> served = tryFrom(0, context, call);
 			if (deadline.isSet()) {
-				served = served.takeUntilOther(Mono.delay(deadline.remaining())
-					.then(Mono.error(() -> LlmTimeoutException.deadline(deadline.timeout()))));
+				// takeUntilOther cancels the call only when the other publisher emits, not when it
+				// fails: the timer emits, and a call that had not ended by then becomes the error
+				AtomicBoolean ended = new AtomicBoolean();
+				served = served.doOnTerminate(() -> ended.set(true))
+					.takeUntilOther(Mono.delay(deadline.remaining()))
+					.concatWith(Mono.defer(() -> ended.get() ? Mono.empty()
+							: Mono.error(LlmTimeoutException.deadline(deadline.timeout()))));
 			}
 			return served.onErrorMap((error) -> context.isContentDelivered()
 					&& !(error instanceof LlmStreamInterruptedException), (error) -> interrupted(context, error));

@@ -88,16 +88,17 @@ public class LlmErrorClassifier {
 	/**
 	 * Return whether a model's circuit breaker counts this error as a failure of the model: 5xx,
 	 * 529, 408, timeouts, connection errors and unreadable responses, and 429 if so configured.
-	 * Other errors (client errors, quota, the caller's deadline) are ignored by the breaker.
+	 * Other errors (client errors, quota and spend limits, the caller's deadline) are ignored by
+	 * the breaker.
 	 * @param error the error of one call
 	 * @return {@code true} to record a failure
 	 */
 	public boolean isBreakerFailure(Throwable error) {
+		if (error instanceof LlmApiException api && isSpendLimit(api)) {
+			return false;
+		}
 		if (error instanceof LlmRateLimitException) {
 			return this.rateLimitsAreFailures;
-		}
-		if (error instanceof LlmQuotaExceededException) {
-			return false;
 		}
 		if (error instanceof LlmApiException api) {
 			return api instanceof LlmServerException || api instanceof LlmOverloadedException

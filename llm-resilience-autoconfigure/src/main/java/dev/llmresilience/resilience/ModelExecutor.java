@@ -110,7 +110,7 @@ public final class ModelExecutor {
 			}
 			long start = now();
 			return call.get()
-				.transform(ModelCircuitBreakerOperator.of(this.circuitBreaker, this.provider.id(), isContent))
+				.transform(ModelCircuitBreakerOperator.of(this.circuitBreaker, this.provider.id(), isContent, isAnswer))
 				.doOnNext((element) -> {
 					if (isAnswer.test(element)) {
 						context.record(LlmAttempt.success(this.model.id(), elapsedSince(start)));

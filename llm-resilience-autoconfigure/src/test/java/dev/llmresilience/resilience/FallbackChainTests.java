@@ -98,7 +98,11 @@ class FallbackChainTests {
 		fixture.script("llama", Reply.fail(ProviderErrors.notFound()));
 		fixture.script("backup", Reply.answer("Hi"));
 		Map<String, Object> thinking = Map.of("type", "enabled", "budget_tokens", 1024);
-		LlmRequest request = LlmRequest.builder().system("Be brief").user("Hello").extraBody("thinking", thinking).build();
+		LlmRequest request = LlmRequest.builder()
+			.system("Be brief")
+			.user("Hello")
+			.extraBody("thinking", thinking)
+			.build();
 		StepVerifier.withVirtualTime(() -> fixture.chain().call(request, Deadline.none()))
 			.assertNext((response) -> assertThat(response.model()).isEqualTo("backup"))
 			.verifyComplete();

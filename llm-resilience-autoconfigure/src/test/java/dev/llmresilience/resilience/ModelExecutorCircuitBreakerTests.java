@@ -11,6 +11,7 @@ import dev.llmresilience.LlmAttempt.Outcome;
 import dev.llmresilience.LlmCircuitOpenException;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
+import dev.llmresilience.LlmStreamEvent;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.junit.jupiter.api.Test;
@@ -179,6 +180,18 @@ class ModelExecutorCircuitBreakerTests {
 	}
 
 	@Test
+	void streamCancelledOnceItsWholeAnswerArrivedCountsAsASuccess() {
+		this.fixture.script("primary", Reply.answer("a", "b"));
+		StepVerifier.create(this.fixture.chain()
+			.stream(toPrimary(), Deadline.none())
+			.takeUntil(LlmStreamEvent.Completion.class::isInstance))
+			.expectNextCount(3)
+			.verifyComplete();
+		assertThat(breaker().getMetrics().getNumberOfSuccessfulCalls()).isOne();
+		assertThat(breaker().getMetrics().getNumberOfBufferedCalls()).isOne();
+	}
+
+	@Test
 	void cancelledHalfOpenProbeFreesItsSlot() {
 		open();
 		this.fixture.clock().advance(WAIT_IN_OPEN_PASSED);
@@ -226,7 +239,8 @@ class ModelExecutorCircuitBreakerTests {
 	@Test
 	void wholeAnswerIsSlowWhenItComesLate() {
 		slowAfter(Duration.ofMillis(100));
-		this.fixture.script("primary", Reply.slow(Duration.ofMillis(50), "fast"), Reply.slow(Duration.ofMillis(200), "slow"));
+		this.fixture.script("primary", Reply.slow(Duration.ofMillis(50), "fast"),
+				Reply.slow(Duration.ofMillis(200), "slow"));
 		for (int i = 0; i < 2; i++) {
 			StepVerifier.withVirtualTime(() -> this.fixture.chain().call(toPrimary(), Deadline.none()))
 				.expectSubscription()
@@ -244,7 +258,8 @@ class ModelExecutorCircuitBreakerTests {
 	 */
 	private void slowAfter(Duration threshold) {
 		this.fixture.breaker((config) -> config.slowCallDurationThreshold(threshold)
-			.currentTimestampFunction((clock) -> Schedulers.parallel().now(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS));
+			.currentTimestampFunction((clock) -> Schedulers.parallel().now(TimeUnit.NANOSECONDS),
+					TimeUnit.NANOSECONDS));
 	}
 
 	private void open() {

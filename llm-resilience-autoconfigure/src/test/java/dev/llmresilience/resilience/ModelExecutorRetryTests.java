@@ -164,7 +164,8 @@ class ModelExecutorRetryTests {
 		StepVerifier.withVirtualTime(() -> this.fixture.chain().call(request(), Deadline.none()))
 			.assertNext((response) -> assertThat(response.attempts())
 				.extracting(LlmAttempt::model, LlmAttempt::outcome, LlmAttempt::errorType)
-				.containsExactly(tuple("primary", Outcome.FAILURE, errorType), tuple("secondary", Outcome.SUCCESS, null)))
+				.containsExactly(tuple("primary", Outcome.FAILURE, errorType),
+						tuple("secondary", Outcome.SUCCESS, null)))
 			.verifyComplete();
 		assertThat(this.fixture.calls("primary")).isOne();
 	}

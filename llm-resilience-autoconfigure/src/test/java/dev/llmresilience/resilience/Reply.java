@@ -70,7 +70,28 @@ interface Reply {
 	}
 
 	/**
-	 * Do nothing until the signal completes (or emits), then reply.
+	 * Stream the given parts, then nothing more: neither the completion nor an error.
+	 */
+	static Reply stall(String... parts) {
+		return new Reply() {
+
+			@Override
+			public Mono<LlmResponse> call(LlmModel model, String provider) {
+				return Mono.never();
+			}
+
+			@Override
+			public Flux<LlmStreamEvent> stream(LlmModel model, String provider) {
+				return Flux.concat(Flux.fromArray(parts).map(LlmStreamEvent.TextDelta::new), Flux.never());
+			}
+
+		};
+	}
+
+	/**
+	 * Do nothing until the signal completes (or emits), then reply. The signal is subscribed
+	 * once a call; a timer must be created per call, on the call's scheduler, as
+	 * {@link #delayed(Duration, Reply)} does.
 	 */
 	static Reply after(Mono<?> signal, Reply reply) {
 		return new Reply() {
@@ -133,9 +154,9 @@ interface Reply {
 						.map((tick) -> (LlmStreamEvent) new LlmStreamEvent.TextDelta(part))
 						.flux());
 				}
+				LlmResponse whole = response(model, provider, String.join("", parts));
 				return Flux.concat(events)
-					.concatWith(Mono.delay(gap)
-						.map((tick) -> new LlmStreamEvent.Completion(response(model, provider, String.join("", parts)))));
+					.concatWith(Mono.delay(gap).map((tick) -> new LlmStreamEvent.Completion(whole)));
 			}
 
 		};
