@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.stream.Stream;
 
 import dev.llmresilience.resilience.Deadline;
+import dev.llmresilience.queue.RequestQueue;
 import dev.llmresilience.resilience.FallbackChain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -12,26 +13,42 @@ import org.springframework.lang.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * The entry point for calling models: serves each request from the models of its chain, with
- * retries, circuit breakers and fallback, within the request's overall time limit. Reactive; the {@code *Blocking} methods are thin wrappers for callers
+ * The entry point for calling models: admits each request through the priority queue, then
+ * serves it from the models of its chain, with retries, circuit breakers and fallback, all within
+ * the request's overall time limit. Reactive; the {@code *Blocking} methods are thin wrappers for callers
  * on servlet threads and must not be used on an event loop.
  */
 public class LlmTemplate {
 
 	private final FallbackChain chain;
 
+	private final RequestQueue queue;
+
 	private final Duration defaultTimeout;
 
 	/**
 	 * Create a new instance.
 	 * @param chain serves each request from the models of its chain
+	 * @param queue admits requests by priority under a concurrency limit, or {@code null} to
+	 * serve every request at once
+	 * @param defaultTimeout the overall time limit of requests that set none, or {@code null}
+	 * for none
+	 */
+	public LlmTemplate(FallbackChain chain, @Nullable RequestQueue queue, @Nullable Duration defaultTimeout) {
+		Assert.notNull(chain, "chain must not be null");
+		this.chain = chain;
+		this.queue = queue;
+		this.defaultTimeout = defaultTimeout;
+	}
+
+	/**
+	 * Create a new instance that serves every request at once, without a queue.
+	 * @param chain serves each request from the models of its chain
 	 * @param defaultTimeout the overall time limit of requests that set none, or {@code null}
 	 * for none
 	 */
 	public LlmTemplate(FallbackChain chain, @Nullable Duration defaultTimeout) {
-		Assert.notNull(chain, "chain must not be null");
-		this.chain = chain;
-		this.defaultTimeout = defaultTimeout;
+		this(chain, null, defaultTimeout);
 	}
 
 	/**
@@ -40,7 +57,13 @@ public class LlmTemplate {
 	 * @return the answer, or an {@link LlmException}
 	 */
 	public Mono<LlmResponse> call(LlmRequest request) {
-		return Mono.defer(() -> this.chain.call(request, deadline(request)));
+		return Mono.defer(() -> {
+			Deadline deadline = deadline(request);
+			if (this.queue == null) {
+				return this.chain.call(request, deadline);
+			}
+			return this.queue.submit(request.priority(), deadline, () -> this.chain.call(request, deadline)).single();
+		});
 	}
 
 	private Deadline deadline(LlmRequest request) {
@@ -62,7 +85,22 @@ public class LlmTemplate {
 	 * @return the events, or an {@link LlmException}
 	 */
 	public Flux<LlmStreamEvent> stream(LlmRequest request) {
-		return Flux.defer(() -> this.chain.stream(request, deadline(request)));
+		return Flux.defer(() -> {
+			Deadline deadline = deadline(request);
+			if (this.queue == null) {
+				return this.chain.stream(request, deadline);
+			}
+			return this.queue.submit(request.priority(), deadline, () -> this.chain.stream(request, deadline));
+		});
+	}
+
+	/**
+	 * Return the request queue.
+	 * @return the queue, or {@code null} if requests are served at once
+	 */
+	@Nullable
+	public RequestQueue getQueue() {
+		return this.queue;
 	}
 
 	/**

@@ -10,6 +10,7 @@ import dev.llmresilience.ModelCatalog;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.CircuitBreaker;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Retry;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.SlidingWindowType;
+import dev.llmresilience.queue.ProviderPacer;
 import dev.llmresilience.resilience.FallbackChain;
 import dev.llmresilience.resilience.LlmErrorClassifier;
 import dev.llmresilience.resilience.ModelExecutor;
@@ -48,12 +49,15 @@ class FallbackChainFactory {
 
 	private final Clock clock;
 
+	private final ProviderPacer pacer;
+
 	FallbackChainFactory(Binder binder, CircuitBreakerRegistry circuitBreakerRegistry, RetryRegistry retryRegistry,
-			Clock clock) {
+			Clock clock, ProviderPacer pacer) {
 		this.binder = binder;
 		this.circuitBreakerRegistry = circuitBreakerRegistry;
 		this.retryRegistry = retryRegistry;
 		this.clock = clock;
+		this.pacer = pacer;
 	}
 
 	FallbackChain create(ModelCatalog catalog, LlmResilienceProperties properties) {
@@ -73,7 +77,7 @@ class FallbackChainFactory {
 		check(prefix + "circuit-breaker.", circuitBreaker);
 		LlmErrorClassifier classifier = new LlmErrorClassifier(circuitBreaker.isRecordRateLimits());
 		return new ModelExecutor(model, catalog.providerOf(model), circuitBreaker(model.id(), circuitBreaker, classifier),
-				retry(model.id(), retry, classifier));
+				retry(model.id(), retry, classifier), this.pacer);
 	}
 
 	/**

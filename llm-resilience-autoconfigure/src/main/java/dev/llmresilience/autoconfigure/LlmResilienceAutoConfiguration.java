@@ -1,10 +1,13 @@
 package dev.llmresilience.autoconfigure;
 
 import java.time.Clock;
+import java.util.Locale;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.ModelCatalog;
+import dev.llmresilience.queue.ProviderPacer;
+import dev.llmresilience.queue.RequestQueue;
 import dev.llmresilience.resilience.FallbackChain;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
@@ -59,19 +62,60 @@ public class LlmResilienceAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	ProviderPacer llmProviderPacer(LlmResilienceProperties properties, ObjectProvider<Clock> clock) {
+		return ProviderPacerFactory.create(properties, clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	FallbackChain llmFallbackChain(ModelCatalog llmModelCatalog, LlmResilienceProperties properties,
 			Environment environment, ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry,
-			ObjectProvider<RetryRegistry> retryRegistry, ObjectProvider<Clock> clock) {
+			ObjectProvider<RetryRegistry> retryRegistry, ObjectProvider<Clock> clock, ProviderPacer llmProviderPacer) {
 		return new FallbackChainFactory(Binder.get(environment),
 				circuitBreakerRegistry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
-				retryRegistry.getIfAvailable(RetryRegistry::ofDefaults), clock.getIfAvailable(Clock::systemUTC))
+				retryRegistry.getIfAvailable(RetryRegistry::ofDefaults), clock.getIfAvailable(Clock::systemUTC),
+				llmProviderPacer)
 			.create(llmModelCatalog, properties);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	LlmTemplate llmTemplate(FallbackChain llmFallbackChain, LlmResilienceProperties properties) {
-		return new LlmTemplate(llmFallbackChain, properties.getTimeout());
+	LlmTemplate llmTemplate(FallbackChain llmFallbackChain, ObjectProvider<RequestQueue> llmRequestQueue,
+			LlmResilienceProperties properties) {
+		return new LlmTemplate(llmFallbackChain, llmRequestQueue.getIfAvailable(), properties.getTimeout());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "llm.resilience.queue.enabled", matchIfMissing = true)
+	static class RequestQueueConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RequestQueue llmRequestQueue(LlmResilienceProperties properties) {
+			LlmResilienceProperties.Queue queue = properties.getQueue();
+			String prefix = "llm.resilience.queue.";
+			PropertyChecks.atLeast(prefix + "capacity", queue.getCapacity(), 0);
+			PropertyChecks.atLeast(prefix + "max-concurrent", queue.getMaxConcurrent(), 1);
+			queue.getPriorityCapacity()
+				.forEach((priority, capacity) -> PropertyChecks.atLeast(
+						prefix + "priority-capacity." + priority.name().toLowerCase(Locale.ROOT), capacity,
+						0));
+			if (queue.getAging() == null || queue.getAging().isNegative()) {
+				throw new InvalidLlmPropertyException(prefix + "aging", "the interval must not be negative",
+						"Set a duration such as 10s, or 0 for strict priority.");
+			}
+			PropertyChecks.positive(prefix + "shutdown-grace", queue.getShutdownGrace());
+			return new RequestQueue(queue.getCapacity(), queue.getPriorityCapacity(), queue.getMaxConcurrent(),
+					queue.getAging());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RequestQueueLifecycle llmRequestQueueLifecycle(RequestQueue llmRequestQueue,
+				LlmResilienceProperties properties) {
+			return new RequestQueueLifecycle(llmRequestQueue, properties.getQueue().getShutdownGrace());
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

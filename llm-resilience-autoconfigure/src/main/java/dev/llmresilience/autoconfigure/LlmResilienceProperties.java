@@ -2,9 +2,12 @@ package dev.llmresilience.autoconfigure;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import dev.llmresilience.LlmPriority;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -57,6 +60,11 @@ public class LlmResilienceProperties {
 	 * Circuit breaker of each model.
 	 */
 	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+	/**
+	 * Admission of requests: priority queue and concurrency limit.
+	 */
+	private final Queue queue = new Queue();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -112,6 +120,10 @@ public class LlmResilienceProperties {
 
 	public CircuitBreaker getCircuitBreaker() {
 		return this.circuitBreaker;
+	}
+
+	public Queue getQueue() {
+		return this.queue;
 	}
 
 	/**
@@ -186,6 +198,18 @@ public class LlmResilienceProperties {
 		 */
 		private boolean allowInsecureTransport = false;
 
+		/**
+		 * Requests per minute sent to this provider, paced smoothly. 0 for no limit of our own;
+		 * the provider's rate-limit headers and 429s still hold calls back.
+		 */
+		private long requestsPerMinute = 0;
+
+		/**
+		 * Input and output tokens per minute sent to this provider, estimated before a call and
+		 * corrected by its usage after. 0 for no limit of our own.
+		 */
+		private long tokensPerMinute = 0;
+
 		public ProviderType getType() {
 			return this.type;
 		}
@@ -258,6 +282,22 @@ public class LlmResilienceProperties {
 			this.allowInsecureTransport = allowInsecureTransport;
 		}
 
+		public long getRequestsPerMinute() {
+			return this.requestsPerMinute;
+		}
+
+		public void setRequestsPerMinute(long requestsPerMinute) {
+			this.requestsPerMinute = requestsPerMinute;
+		}
+
+		public long getTokensPerMinute() {
+			return this.tokensPerMinute;
+		}
+
+		public void setTokensPerMinute(long tokensPerMinute) {
+			this.tokensPerMinute = tokensPerMinute;
+		}
+
 	}
 
 	/**
@@ -293,6 +333,18 @@ public class LlmResilienceProperties {
 		 * own, such as temperature or reasoning_effort. Values keep their YAML types.
 		 */
 		private Map<String, Object> extraBody = new LinkedHashMap<>();
+
+		/**
+		 * Requests per minute sent to this model, on top of its provider's limit. 0 for no
+		 * limit of its own.
+		 */
+		private long requestsPerMinute = 0;
+
+		/**
+		 * Tokens per minute sent to this model, on top of its provider's limit. 0 for no limit
+		 * of its own.
+		 */
+		private long tokensPerMinute = 0;
 
 		/**
 		 * Overrides of llm.resilience.retry for this model; keys not set here take the global
@@ -344,6 +396,22 @@ public class LlmResilienceProperties {
 
 		public void setExtraBody(Map<String, Object> extraBody) {
 			this.extraBody = extraBody;
+		}
+
+		public long getRequestsPerMinute() {
+			return this.requestsPerMinute;
+		}
+
+		public void setRequestsPerMinute(long requestsPerMinute) {
+			this.requestsPerMinute = requestsPerMinute;
+		}
+
+		public long getTokensPerMinute() {
+			return this.tokensPerMinute;
+		}
+
+		public void setTokensPerMinute(long tokensPerMinute) {
+			this.tokensPerMinute = tokensPerMinute;
 		}
 
 		public Retry getRetry() {
@@ -579,6 +647,97 @@ public class LlmResilienceProperties {
 
 		public void setRecordRateLimits(boolean recordRateLimits) {
 			this.recordRateLimits = recordRateLimits;
+		}
+
+	}
+
+	/**
+	 * Admission of requests.
+	 */
+	public static class Queue {
+
+		/**
+		 * Whether requests wait in a priority queue under a concurrency limit. When false, every
+		 * request is served at once.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Requests that may wait; one more is refused at once.
+		 */
+		private int capacity = 1000;
+
+		/**
+		 * Requests of a priority (critical, high, normal, low) that may wait, for the priorities
+		 * that need a share of their own.
+		 */
+		private Map<LlmPriority, Integer> priorityCapacity = new EnumMap<>(LlmPriority.class);
+
+		/**
+		 * Requests served at once. A request holds its place through its retries, backoffs and
+		 * fallbacks.
+		 */
+		private int maxConcurrent = 16;
+
+		/**
+		 * Aging interval: a waiting request goes before requests of a priority one level
+		 * higher that arrived this much later, two levels higher twice as much, and so on, so
+		 * that low priority is never starved. 0 for strict priority.
+		 */
+		private Duration aging = Duration.ofSeconds(10);
+
+		/**
+		 * Time running requests may still take when the application shuts down, before they
+		 * are ended with an error. Waiting requests are ended at once.
+		 */
+		private Duration shutdownGrace = Duration.ofSeconds(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getCapacity() {
+			return this.capacity;
+		}
+
+		public void setCapacity(int capacity) {
+			this.capacity = capacity;
+		}
+
+		public Map<LlmPriority, Integer> getPriorityCapacity() {
+			return this.priorityCapacity;
+		}
+
+		public void setPriorityCapacity(Map<LlmPriority, Integer> priorityCapacity) {
+			this.priorityCapacity = priorityCapacity;
+		}
+
+		public int getMaxConcurrent() {
+			return this.maxConcurrent;
+		}
+
+		public void setMaxConcurrent(int maxConcurrent) {
+			this.maxConcurrent = maxConcurrent;
+		}
+
+		public Duration getAging() {
+			return this.aging;
+		}
+
+		public void setAging(Duration aging) {
+			this.aging = aging;
+		}
+
+		public Duration getShutdownGrace() {
+			return this.shutdownGrace;
+		}
+
+		public void setShutdownGrace(Duration shutdownGrace) {
+			this.shutdownGrace = shutdownGrace;
 		}
 
 	}

@@ -19,7 +19,7 @@ final class PropertyChecks {
 		return duration;
 	}
 
-	static int atLeast(String property, int value, int minimum) {
+	static long atLeast(String property, long value, long minimum) {
 		if (value < minimum) {
 			throw new InvalidLlmPropertyException(property, "the value " + value + " is below " + minimum,
 					"Set a whole number of " + minimum + " or more.");

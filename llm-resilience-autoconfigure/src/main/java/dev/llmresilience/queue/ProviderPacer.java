@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.llmresilience.LlmApiException;
+import dev.llmresilience.LlmCircuitOpenException;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRateLimitException;
 import dev.llmresilience.LlmRequest;
@@ -108,6 +109,11 @@ public final class ProviderPacer {
 	 * @param error the call's error
 	 */
 	public void failed(Reservation reservation, Throwable error) {
+		if (error instanceof LlmCircuitOpenException) {
+			// refused by the breaker: never sent
+			reservation.cancel();
+			return;
+		}
 		reservation.settle(0);
 		if (error instanceof LlmApiException api) {
 			String provider = reservation.model.provider();

@@ -1,7 +1,10 @@
 package dev.llmresilience.resilience;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -12,8 +15,10 @@ import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmStreamInterruptedException;
+import dev.llmresilience.LlmThrottledException;
 import dev.llmresilience.LlmTimeoutException;
 import dev.llmresilience.provider.LlmProvider;
+import dev.llmresilience.queue.ProviderPacer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import reactor.core.publisher.Flux;
@@ -21,9 +26,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Calls one model with its resilience: {@code Retry(CircuitBreaker(provider call))}, the retry
- * outside so that every attempt is recorded by the breaker and an opening breaker ends the
- * retries. The breaker and retry are resilience4j instances named after the model, shared by
+ * Calls one model with its resilience: {@code Retry(Pace(CircuitBreaker(provider call)))}, the
+ * retry outside so that every attempt is paced and recorded by the breaker and an opening breaker
+ * ends the retries, the pace outside the breaker so that waiting for a rate limit is not counted
+ * as a slow call. The breaker and retry are resilience4j instances named after the model, shared by
  * every chain that uses it.
  */
 public final class ModelExecutor {
@@ -36,18 +42,36 @@ public final class ModelExecutor {
 
 	private final Retry retry;
 
+	private final ProviderPacer pacer;
+
 	/**
 	 * Create a new instance.
 	 * @param model the model
 	 * @param provider the provider that serves it
 	 * @param circuitBreaker its circuit breaker
 	 * @param retry its retry
+	 * @param pacer paces the calls to the provider; every attempt waits for it
 	 */
-	public ModelExecutor(LlmModel model, LlmProvider provider, CircuitBreaker circuitBreaker, Retry retry) {
+	public ModelExecutor(LlmModel model, LlmProvider provider, CircuitBreaker circuitBreaker, Retry retry,
+			ProviderPacer pacer) {
 		this.model = model;
 		this.provider = provider;
 		this.circuitBreaker = circuitBreaker;
 		this.retry = retry;
+		this.pacer = pacer;
+	}
+
+	/**
+	 * Create a new instance whose calls are not paced, other than by the holds the provider's
+	 * own rate-limit headers ask for.
+	 * @param model the model
+	 * @param provider the provider that serves it
+	 * @param circuitBreaker its circuit breaker
+	 * @param retry its retry
+	 */
+	public ModelExecutor(LlmModel model, LlmProvider provider, CircuitBreaker circuitBreaker, Retry retry) {
+		this(model, provider, circuitBreaker, retry, new ProviderPacer(Map.of(), Map.of(), Clock.systemUTC(),
+				Duration.ofSeconds(60)));
 	}
 
 	/**
@@ -83,8 +107,8 @@ public final class ModelExecutor {
 	}
 
 	Mono<LlmResponse> call(LlmRequest request, CallContext context) {
-		return resilient(() -> this.provider.call(this.model, request).flux(), context, (response) -> true,
-				(response) -> true)
+		return resilient(() -> this.provider.call(this.model, request).flux(), request, context, (response) -> true,
+				(response) -> response)
 			.single();
 	}
 
@@ -95,32 +119,48 @@ public final class ModelExecutor {
 					context.delivered(delta.text());
 				}
 			});
-		return resilient(() -> call, context, LlmStreamEvent.TextDelta.class::isInstance,
-				LlmStreamEvent.Completion.class::isInstance)
+		return resilient(() -> call, request, context, LlmStreamEvent.TextDelta.class::isInstance,
+				(event) -> (event instanceof LlmStreamEvent.Completion completion) ? completion.response() : null)
 			.onErrorMap((error) -> context.isContentDelivered() && !(error instanceof LlmStreamInterruptedException),
 					(error) -> new LlmStreamInterruptedException(this.provider.id(), this.model.id(),
 							context.deliveredText(), error));
 	}
 
-	private <T> Flux<T> resilient(Supplier<Flux<T>> call, CallContext context, Predicate<T> isContent,
-			Predicate<T> isAnswer) {
+	/**
+	 * Make the call with its resilience: each attempt waits for the provider's pace, passes the
+	 * breaker, and is recorded; the retry wraps them all.
+	 * @param call creates one call of the provider
+	 * @param isContent which element is content, for the breaker's time to first content
+	 * @param answerOf the whole answer an element carries, or {@code null}
+	 */
+	private <T> Flux<T> resilient(Supplier<Flux<T>> call, LlmRequest request, CallContext context,
+			Predicate<T> isContent, Function<T, LlmResponse> answerOf) {
 		Flux<T> attempt = Flux.defer(() -> {
 			if (context.deadline().hasPassed()) {
 				return Flux.error(LlmTimeoutException.deadline(context.deadline().timeout()));
 			}
 			long start = now();
-			return call.get()
-				.transform(ModelCircuitBreakerOperator.of(this.circuitBreaker, this.provider.id(), isContent, isAnswer))
-				.doOnNext((element) -> {
-					if (isAnswer.test(element)) {
-						context.record(LlmAttempt.success(this.model.id(), elapsedSince(start)));
-					}
-				})
-				.doOnError((error) -> context.record((error instanceof LlmCircuitOpenException)
+			return this.pacer.admit(this.model, request, context.deadline())
+				.flatMapMany((reservation) -> call.get()
+					.transform(ModelCircuitBreakerOperator.of(this.circuitBreaker, this.provider.id(), isContent,
+							(element) -> answerOf.apply(element) != null))
+					.doOnNext((element) -> {
+						LlmResponse answer = answerOf.apply(element);
+						if (answer != null) {
+							this.pacer.answered(reservation, answer.usage(), answer.rateLimits());
+							context.record(LlmAttempt.success(this.model.id(), elapsedSince(start)));
+						}
+					})
+					.doOnError((error) -> this.pacer.failed(reservation, error)))
+				.doOnError((error) -> context.record(isSkip(error)
 						? LlmAttempt.skipped(this.model.id(), error.getClass().getSimpleName())
 						: LlmAttempt.failure(this.model.id(), error, elapsedSince(start))));
 		});
 		return attempt.transform(ModelRetryOperator.of(this.retry, context, this::refusesCalls));
+	}
+
+	private static boolean isSkip(Throwable error) {
+		return error instanceof LlmCircuitOpenException || error instanceof LlmThrottledException;
 	}
 
 	private boolean refusesCalls() {
