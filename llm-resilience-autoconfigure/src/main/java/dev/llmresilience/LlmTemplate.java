@@ -1,11 +1,17 @@
 package dev.llmresilience;
 
 import java.time.Duration;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import dev.llmresilience.resilience.Deadline;
+import dev.llmresilience.observation.LlmObservationConventions;
+import dev.llmresilience.observation.LlmRequestContext;
+import dev.llmresilience.observation.ReactiveObservation;
 import dev.llmresilience.queue.RequestQueue;
 import dev.llmresilience.resilience.FallbackChain;
+import io.micrometer.observation.ObservationConvention;
+import io.micrometer.observation.ObservationRegistry;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -26,6 +32,11 @@ public class LlmTemplate {
 
 	private final Duration defaultTimeout;
 
+	private final ObservationRegistry observationRegistry;
+
+	private final ObservationConvention<LlmRequestContext> observationConvention = LlmObservationConventions
+		.request();
+
 	/**
 	 * Create a new instance.
 	 * @param chain serves each request from the models of its chain
@@ -33,22 +44,39 @@ public class LlmTemplate {
 	 * serve every request at once
 	 * @param defaultTimeout the overall time limit of requests that set none, or {@code null}
 	 * for none
+	 * @param observationRegistry observes each request ({@code llm.request})
 	 */
-	public LlmTemplate(FallbackChain chain, @Nullable RequestQueue queue, @Nullable Duration defaultTimeout) {
+	public LlmTemplate(FallbackChain chain, @Nullable RequestQueue queue, @Nullable Duration defaultTimeout,
+			ObservationRegistry observationRegistry) {
 		Assert.notNull(chain, "chain must not be null");
+		Assert.notNull(observationRegistry, "observationRegistry must not be null");
 		this.chain = chain;
 		this.queue = queue;
 		this.defaultTimeout = defaultTimeout;
+		this.observationRegistry = observationRegistry;
 	}
 
 	/**
-	 * Create a new instance that serves every request at once, without a queue.
+	 * Create a new instance that observes nothing.
+	 * @param chain serves each request from the models of its chain
+	 * @param queue admits requests by priority under a concurrency limit, or {@code null} to
+	 * serve every request at once
+	 * @param defaultTimeout the overall time limit of requests that set none, or {@code null}
+	 * for none
+	 */
+	public LlmTemplate(FallbackChain chain, @Nullable RequestQueue queue, @Nullable Duration defaultTimeout) {
+		this(chain, queue, defaultTimeout, ObservationRegistry.NOOP);
+	}
+
+	/**
+	 * Create a new instance that serves every request at once, without a queue, and observes
+	 * nothing.
 	 * @param chain serves each request from the models of its chain
 	 * @param defaultTimeout the overall time limit of requests that set none, or {@code null}
 	 * for none
 	 */
 	public LlmTemplate(FallbackChain chain, @Nullable Duration defaultTimeout) {
-		this(chain, null, defaultTimeout);
+		this(chain, null, defaultTimeout, ObservationRegistry.NOOP);
 	}
 
 	/**
@@ -57,17 +85,31 @@ public class LlmTemplate {
 	 * @return the answer, or an {@link LlmException}
 	 */
 	public Mono<LlmResponse> call(LlmRequest request) {
-		return Mono.defer(() -> {
-			Deadline deadline = deadline(request);
-			if (this.queue == null) {
-				return this.chain.call(request, deadline);
-			}
-			return this.queue.submit(request.priority(), deadline, () -> this.chain.call(request, deadline)).single();
-		});
+		return serve(request, false, (deadline) -> this.chain.call(request, deadline).flux(), (response) -> response)
+			.single();
 	}
 
-	private Deadline deadline(LlmRequest request) {
-		return Deadline.after((request.timeout() != null) ? request.timeout() : this.defaultTimeout);
+	/**
+	 * Admit the request through the queue, if there is one, and serve it within its deadline,
+	 * under an observation.
+	 * @param answerOf the whole answer an element carries, or {@code null}
+	 */
+	private <T> Flux<T> serve(LlmRequest request, boolean streaming, Function<Deadline, Flux<T>> work,
+			Function<T, LlmResponse> answerOf) {
+		return ReactiveObservation.observe(this.observationRegistry, this.observationConvention,
+				() -> new LlmRequestContext(request, streaming), (context) -> {
+					Deadline deadline = Deadline
+						.after((request.timeout() != null) ? request.timeout() : this.defaultTimeout);
+					Flux<T> served = (this.queue != null)
+							? this.queue.submit(request.priority(), deadline, () -> work.apply(deadline))
+							: work.apply(deadline);
+					return served.doOnNext((element) -> {
+						LlmResponse answer = answerOf.apply(element);
+						if (answer != null) {
+							context.setResponse(answer);
+						}
+					});
+				});
 	}
 
 	/**
@@ -85,13 +127,8 @@ public class LlmTemplate {
 	 * @return the events, or an {@link LlmException}
 	 */
 	public Flux<LlmStreamEvent> stream(LlmRequest request) {
-		return Flux.defer(() -> {
-			Deadline deadline = deadline(request);
-			if (this.queue == null) {
-				return this.chain.stream(request, deadline);
-			}
-			return this.queue.submit(request.priority(), deadline, () -> this.chain.stream(request, deadline));
-		});
+		return serve(request, true, (deadline) -> this.chain.stream(request, deadline),
+				(event) -> (event instanceof LlmStreamEvent.Completion completion) ? completion.response() : null);
 	}
 
 	/**

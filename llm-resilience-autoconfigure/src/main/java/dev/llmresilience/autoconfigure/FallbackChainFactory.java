@@ -21,6 +21,7 @@ import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -51,13 +52,16 @@ class FallbackChainFactory {
 
 	private final ProviderPacer pacer;
 
+	private final ObservationRegistry observationRegistry;
+
 	FallbackChainFactory(Binder binder, CircuitBreakerRegistry circuitBreakerRegistry, RetryRegistry retryRegistry,
-			Clock clock, ProviderPacer pacer) {
+			Clock clock, ProviderPacer pacer, ObservationRegistry observationRegistry) {
 		this.binder = binder;
 		this.circuitBreakerRegistry = circuitBreakerRegistry;
 		this.retryRegistry = retryRegistry;
 		this.clock = clock;
 		this.pacer = pacer;
+		this.observationRegistry = observationRegistry;
 	}
 
 	FallbackChain create(ModelCatalog catalog, LlmResilienceProperties properties) {
@@ -77,7 +81,7 @@ class FallbackChainFactory {
 		check(prefix + "circuit-breaker.", circuitBreaker);
 		LlmErrorClassifier classifier = new LlmErrorClassifier(circuitBreaker.isRecordRateLimits());
 		return new ModelExecutor(model, catalog.providerOf(model), circuitBreaker(model.id(), circuitBreaker, classifier),
-				retry(model.id(), retry, classifier), this.pacer);
+				retry(model.id(), retry, classifier), this.pacer, this.observationRegistry);
 	}
 
 	/**

@@ -6,11 +6,13 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.ModelCatalog;
+import dev.llmresilience.actuate.LlmOverview;
 import dev.llmresilience.queue.ProviderPacer;
 import dev.llmresilience.queue.RequestQueue;
 import dev.llmresilience.resilience.FallbackChain;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -42,7 +44,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 @AutoConfiguration(after = { JacksonAutoConfiguration.class, ClientHttpConnectorAutoConfiguration.class,
 		WebClientAutoConfiguration.class },
 		afterName = { "io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
-				"io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration" })
+				"io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration",
+				"org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration" })
 @ConditionalOnClass({ WebClient.class, HttpClient.class })
 @ConditionalOnBooleanProperty(name = "llm.resilience.enabled", matchIfMissing = true)
 @Conditional(OnLlmProvidersCondition.class)
@@ -70,19 +73,28 @@ public class LlmResilienceAutoConfiguration {
 	@ConditionalOnMissingBean
 	FallbackChain llmFallbackChain(ModelCatalog llmModelCatalog, LlmResilienceProperties properties,
 			Environment environment, ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry,
-			ObjectProvider<RetryRegistry> retryRegistry, ObjectProvider<Clock> clock, ProviderPacer llmProviderPacer) {
+			ObjectProvider<RetryRegistry> retryRegistry, ObjectProvider<Clock> clock, ProviderPacer llmProviderPacer,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
 		return new FallbackChainFactory(Binder.get(environment),
 				circuitBreakerRegistry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
 				retryRegistry.getIfAvailable(RetryRegistry::ofDefaults), clock.getIfAvailable(Clock::systemUTC),
-				llmProviderPacer)
+				llmProviderPacer, observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP))
 			.create(llmModelCatalog, properties);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	LlmTemplate llmTemplate(FallbackChain llmFallbackChain, ObjectProvider<RequestQueue> llmRequestQueue,
-			LlmResilienceProperties properties) {
-		return new LlmTemplate(llmFallbackChain, llmRequestQueue.getIfAvailable(), properties.getTimeout());
+			LlmResilienceProperties properties, ObjectProvider<ObservationRegistry> observationRegistry) {
+		return new LlmTemplate(llmFallbackChain, llmRequestQueue.getIfAvailable(), properties.getTimeout(),
+				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LlmOverview llmOverview(FallbackChain llmFallbackChain, ObjectProvider<RequestQueue> llmRequestQueue,
+			ObjectProvider<ProviderPacer> llmProviderPacer) {
+		return new LlmOverview(llmFallbackChain, llmRequestQueue.getIfAvailable(), llmProviderPacer.getIfAvailable());
 	}
 
 	@Configuration(proxyBeanMethods = false)

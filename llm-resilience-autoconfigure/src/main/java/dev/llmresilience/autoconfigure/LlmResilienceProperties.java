@@ -10,6 +10,7 @@ import java.util.Map;
 import dev.llmresilience.LlmPriority;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties for llm-resilience.
@@ -65,6 +66,11 @@ public class LlmResilienceProperties {
 	 * Admission of requests: priority queue and concurrency limit.
 	 */
 	private final Queue queue = new Queue();
+
+	/**
+	 * The llm health indicator.
+	 */
+	private final Health health = new Health();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -124,6 +130,10 @@ public class LlmResilienceProperties {
 
 	public Queue getQueue() {
 		return this.queue;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	/**
@@ -197,6 +207,12 @@ public class LlmResilienceProperties {
 		 * Whether to allow sending the API key over plain http to a host other than loopback.
 		 */
 		private boolean allowInsecureTransport = false;
+
+		/**
+		 * Largest response body, or stream event, read into memory; a larger one fails the call
+		 * with an invalid-response error instead of exhausting memory.
+		 */
+		private DataSize maxResponseSize = DataSize.ofMegabytes(1);
 
 		/**
 		 * Requests per minute sent to this provider, paced smoothly. 0 for no limit of our own;
@@ -280,6 +296,14 @@ public class LlmResilienceProperties {
 
 		public void setAllowInsecureTransport(boolean allowInsecureTransport) {
 			this.allowInsecureTransport = allowInsecureTransport;
+		}
+
+		public DataSize getMaxResponseSize() {
+			return this.maxResponseSize;
+		}
+
+		public void setMaxResponseSize(DataSize maxResponseSize) {
+			this.maxResponseSize = maxResponseSize;
 		}
 
 		public long getRequestsPerMinute() {
@@ -738,6 +762,27 @@ public class LlmResilienceProperties {
 
 		public void setShutdownGrace(Duration shutdownGrace) {
 			this.shutdownGrace = shutdownGrace;
+		}
+
+	}
+
+	/**
+	 * The llm health indicator.
+	 */
+	public static class Health {
+
+		/**
+		 * Whether a chain without any model whose breaker lets calls through makes the status
+		 * DOWN. When false it is reported as DEGRADED.
+		 */
+		private boolean allowToFail = true;
+
+		public boolean isAllowToFail() {
+			return this.allowToFail;
+		}
+
+		public void setAllowToFail(boolean allowToFail) {
+			this.allowToFail = allowToFail;
 		}
 
 	}

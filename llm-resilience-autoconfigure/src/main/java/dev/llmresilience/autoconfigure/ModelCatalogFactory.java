@@ -22,6 +22,7 @@ import dev.llmresilience.provider.openai.OpenAiProvider;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.lang.Nullable;
 import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -84,8 +85,14 @@ class ModelCatalogFactory {
 				properties.getHeaders(), PropertyChecks.positive(property + "connect-timeout", properties.getConnectTimeout()),
 				PropertyChecks.positive(property + "first-byte-timeout", properties.getFirstByteTimeout()),
 				PropertyChecks.positive(property + "stream-idle-timeout", properties.getStreamIdleTimeout()));
+		DataSize maxResponseSize = properties.getMaxResponseSize();
+		if (maxResponseSize == null || maxResponseSize.toBytes() <= 0 || maxResponseSize.toBytes() > Integer.MAX_VALUE) {
+			throw new InvalidLlmPropertyException(property + "max-response-size", "the size must be from 1B to 2GB",
+					"Set a size such as 1MB.");
+		}
 		WebClient.Builder builder = this.webClientBuilder.clone()
-			.clientConnector(ProviderHttpClient.connector(settings, this.resourceFactory));
+			.clientConnector(ProviderHttpClient.connector(settings, this.resourceFactory))
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize((int) maxResponseSize.toBytes()));
 		this.customizers.forEach((customizer) -> customizer.customize(id, builder));
 		return switch (type) {
 			case ANTHROPIC -> {

@@ -352,7 +352,7 @@ public final class ProviderHttpClient {
 		}
 		if (cause instanceof DataBufferLimitException) {
 			return invalidResponse(model, "a part of the body is larger than the buffer limit"
-					+ " (spring.codec.max-in-memory-size)", null);
+					+ " (llm.resilience.providers." + provider + ".max-response-size)", null);
 		}
 		if (cause instanceof CodecException) {
 			return invalidResponse(model, "the body could not be decoded", null);

@@ -147,7 +147,12 @@ public final class ProviderPacer {
 		this.holds.merge(provider, until, Math::max);
 	}
 
-	private Duration holdRemaining(String provider) {
+	/**
+	 * Return how much longer calls to a provider are held.
+	 * @param provider the provider id
+	 * @return the remaining hold, zero if none
+	 */
+	public Duration holdRemaining(String provider) {
 		Long until = this.holds.get(provider);
 		return (until != null) ? Duration.ofNanos(Math.max(0, until - now())) : Duration.ZERO;
 	}

@@ -246,7 +246,8 @@ public final class RequestQueue {
 	 */
 	public synchronized QueueSnapshot snapshot() {
 		return new QueueSnapshot(this.capacity, this.maxConcurrent, this.inFlight, Map.copyOf(this.depth),
-				this.waits.count(), this.waits.average(), this.waits.max(), this.refused.get(), this.closed);
+				this.waits.count(), this.waits.total(), this.waits.average(), this.waits.max(), this.refused.get(),
+				this.closed);
 	}
 
 	/**
@@ -340,6 +341,10 @@ public final class RequestQueue {
 
 		synchronized long count() {
 			return this.count;
+		}
+
+		synchronized Duration total() {
+			return Duration.ofMillis(this.totalMillis);
 		}
 
 		synchronized Duration average() {

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -17,10 +19,15 @@ import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmStreamInterruptedException;
 import dev.llmresilience.LlmThrottledException;
 import dev.llmresilience.LlmTimeoutException;
+import dev.llmresilience.observation.LlmAttemptContext;
+import dev.llmresilience.observation.LlmObservationConventions;
+import dev.llmresilience.observation.ReactiveObservation;
 import dev.llmresilience.provider.LlmProvider;
 import dev.llmresilience.queue.ProviderPacer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
+import io.micrometer.observation.ObservationConvention;
+import io.micrometer.observation.ObservationRegistry;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -44,6 +51,11 @@ public final class ModelExecutor {
 
 	private final ProviderPacer pacer;
 
+	private final ObservationRegistry observationRegistry;
+
+	private final ObservationConvention<LlmAttemptContext> observationConvention = LlmObservationConventions
+		.attempt();
+
 	/**
 	 * Create a new instance.
 	 * @param model the model
@@ -51,27 +63,29 @@ public final class ModelExecutor {
 	 * @param circuitBreaker its circuit breaker
 	 * @param retry its retry
 	 * @param pacer paces the calls to the provider; every attempt waits for it
+	 * @param observationRegistry observes each attempt ({@code llm.attempt})
 	 */
 	public ModelExecutor(LlmModel model, LlmProvider provider, CircuitBreaker circuitBreaker, Retry retry,
-			ProviderPacer pacer) {
+			ProviderPacer pacer, ObservationRegistry observationRegistry) {
 		this.model = model;
 		this.provider = provider;
 		this.circuitBreaker = circuitBreaker;
 		this.retry = retry;
 		this.pacer = pacer;
+		this.observationRegistry = observationRegistry;
 	}
 
 	/**
 	 * Create a new instance whose calls are not paced, other than by the holds the provider's
-	 * own rate-limit headers ask for.
+	 * own rate-limit headers ask for, and not observed.
 	 * @param model the model
 	 * @param provider the provider that serves it
 	 * @param circuitBreaker its circuit breaker
 	 * @param retry its retry
 	 */
 	public ModelExecutor(LlmModel model, LlmProvider provider, CircuitBreaker circuitBreaker, Retry retry) {
-		this(model, provider, circuitBreaker, retry, new ProviderPacer(Map.of(), Map.of(), Clock.systemUTC(),
-				Duration.ofSeconds(60)));
+		this(model, provider, circuitBreaker, retry,
+				new ProviderPacer(Map.of(), Map.of(), Clock.systemUTC(), Duration.ofSeconds(60)), ObservationRegistry.NOOP);
 	}
 
 	/**
@@ -107,8 +121,8 @@ public final class ModelExecutor {
 	}
 
 	Mono<LlmResponse> call(LlmRequest request, CallContext context) {
-		return resilient(() -> this.provider.call(this.model, request).flux(), request, context, (response) -> true,
-				(response) -> response)
+		return resilient(() -> this.provider.call(this.model, request).flux(), request, context, false,
+				(response) -> true, (response) -> response)
 			.single();
 	}
 
@@ -119,7 +133,7 @@ public final class ModelExecutor {
 					context.delivered(delta.text());
 				}
 			});
-		return resilient(() -> call, request, context, LlmStreamEvent.TextDelta.class::isInstance,
+		return resilient(() -> call, request, context, true, LlmStreamEvent.TextDelta.class::isInstance,
 				(event) -> (event instanceof LlmStreamEvent.Completion completion) ? completion.response() : null)
 			.onErrorMap((error) -> context.isContentDelivered() && !(error instanceof LlmStreamInterruptedException),
 					(error) -> new LlmStreamInterruptedException(this.provider.id(), this.model.id(),
@@ -133,29 +147,40 @@ public final class ModelExecutor {
 	 * @param isContent which element is content, for the breaker's time to first content
 	 * @param answerOf the whole answer an element carries, or {@code null}
 	 */
-	private <T> Flux<T> resilient(Supplier<Flux<T>> call, LlmRequest request, CallContext context,
+	private <T> Flux<T> resilient(Supplier<Flux<T>> call, LlmRequest request, CallContext context, boolean streaming,
 			Predicate<T> isContent, Function<T, LlmResponse> answerOf) {
-		Flux<T> attempt = Flux.defer(() -> {
-			if (context.deadline().hasPassed()) {
-				return Flux.error(LlmTimeoutException.deadline(context.deadline().timeout()));
-			}
-			long start = now();
-			return this.pacer.admit(this.model, request, context.deadline())
-				.flatMapMany((reservation) -> call.get()
-					.transform(ModelCircuitBreakerOperator.of(this.circuitBreaker, this.provider.id(), isContent,
-							(element) -> answerOf.apply(element) != null))
-					.doOnNext((element) -> {
-						LlmResponse answer = answerOf.apply(element);
-						if (answer != null) {
-							this.pacer.answered(reservation, answer.usage(), answer.rateLimits());
-							context.record(LlmAttempt.success(this.model.id(), elapsedSince(start)));
-						}
-					})
-					.doOnError((error) -> this.pacer.failed(reservation, error)))
-				.doOnError((error) -> context.record(isSkip(error)
-						? LlmAttempt.skipped(this.model.id(), error.getClass().getSimpleName())
-						: LlmAttempt.failure(this.model.id(), error, elapsedSince(start))));
-		});
+		AtomicInteger tries = new AtomicInteger();
+		Flux<T> attempt = ReactiveObservation.observe(this.observationRegistry, this.observationConvention,
+				() -> new LlmAttemptContext(this.model, this.provider.type(), tries.incrementAndGet(), streaming),
+				(observed) -> {
+					if (context.deadline().hasPassed()) {
+						return Flux.error(LlmTimeoutException.deadline(context.deadline().timeout()));
+					}
+					long start = now();
+					AtomicBoolean contentSeen = new AtomicBoolean();
+					return this.pacer.admit(this.model, request, context.deadline())
+						.flatMapMany((reservation) -> call.get()
+							.transform(ModelCircuitBreakerOperator.of(this.circuitBreaker, this.provider.id(),
+									isContent, (element) -> answerOf.apply(element) != null))
+							.doOnNext((element) -> {
+								if (streaming && isContent.test(element) && contentSeen.compareAndSet(false, true)) {
+									observed.setTimeToFirstContent(elapsedSince(start));
+								}
+								LlmResponse answer = answerOf.apply(element);
+								if (answer != null) {
+									this.pacer.answered(reservation, answer.usage(), answer.rateLimits());
+									observed.setResponse(answer);
+									context.record(LlmAttempt.success(this.model.id(), elapsedSince(start)));
+								}
+							})
+							.doOnError((error) -> this.pacer.failed(reservation, error)))
+						.doOnError((error) -> {
+							observed.setSkipped(isSkip(error));
+							context.record(isSkip(error)
+									? LlmAttempt.skipped(this.model.id(), error.getClass().getSimpleName())
+									: LlmAttempt.failure(this.model.id(), error, elapsedSince(start)));
+						});
+				});
 		return attempt.transform(ModelRetryOperator.of(this.retry, context, this::refusesCalls));
 	}
 

@@ -243,7 +243,7 @@ class AnthropicProviderErrorTests {
 			.withBody("{\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"" + text + "\"}]}"));
 		Throwable failure = failure(patient.call(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")));
 		assertThat(failure).isExactlyInstanceOf(LlmInvalidResponseException.class)
-			.hasMessageContaining("spring.codec.max-in-memory-size");
+			.hasMessageContaining("max-response-size");
 	}
 
 	@Test

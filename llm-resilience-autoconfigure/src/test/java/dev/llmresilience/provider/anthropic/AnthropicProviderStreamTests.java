@@ -344,7 +344,7 @@ class AnthropicProviderStreamTests {
 		stub(stream(MESSAGE_START, TEXT_BLOCK_START, textDelta("a".repeat(260 * 1024)), TEXT_BLOCK_STOP,
 				messageDelta("end_turn", 1), MESSAGE_STOP));
 		assertThat(failure(patient.stream(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")))).isExactlyInstanceOf(LlmInvalidResponseException.class)
-			.hasMessageContaining("spring.codec.max-in-memory-size");
+			.hasMessageContaining("max-response-size");
 	}
 
 	@Test

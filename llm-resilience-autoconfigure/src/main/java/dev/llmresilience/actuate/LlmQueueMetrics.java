@@ -1,0 +1,74 @@
+package dev.llmresilience.actuate;
+
+import java.util.Collection;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import dev.llmresilience.LlmPriority;
+import dev.llmresilience.queue.ProviderPacer;
+import dev.llmresilience.queue.RequestQueue;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.lang.Nullable;
+
+/**
+ * Meters of the request queue and of the providers' rate-limit holds: {@code llm.queue.depth}
+ * per priority, {@code llm.queue.in_flight}, {@code llm.queue.wait} (time admitted requests
+ * waited), {@code llm.queue.refused}, and {@code llm.provider.hold} (seconds a provider's calls
+ * are still held).
+ */
+public class LlmQueueMetrics implements MeterBinder {
+
+	private final RequestQueue queue;
+
+	private final ProviderPacer pacer;
+
+	private final Collection<String> providers;
+
+	/**
+	 * Create a new instance.
+	 * @param queue the queue, or {@code null} without one
+	 * @param pacer the pacer
+	 * @param providers the provider ids
+	 */
+	public LlmQueueMetrics(@Nullable RequestQueue queue, ProviderPacer pacer, Collection<String> providers) {
+		this.queue = queue;
+		this.pacer = pacer;
+		this.providers = providers;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		if (this.queue != null) {
+			for (LlmPriority priority : LlmPriority.values()) {
+				Gauge.builder("llm.queue.depth", this.queue, (queue) -> queue.snapshot().depth().get(priority))
+					.description("Requests waiting for admission")
+					.tag("llm.priority", priority.name().toLowerCase(Locale.ROOT))
+					.register(registry);
+			}
+			Gauge.builder("llm.queue.in_flight", this.queue, (queue) -> queue.snapshot().inFlight())
+				.description("Requests being served")
+				.register(registry);
+			FunctionTimer
+				.builder("llm.queue.wait", this.queue, (queue) -> queue.snapshot().admitted(),
+						(queue) -> queue.snapshot().totalWait().toMillis(), TimeUnit.MILLISECONDS)
+				.description("Time admitted requests waited in the queue")
+				.register(registry);
+			FunctionCounter.builder("llm.queue.refused", this.queue, (queue) -> queue.snapshot().refused())
+				.description("Requests refused because the queue was full or closed")
+				.register(registry);
+		}
+		for (String provider : this.providers) {
+			Gauge.builder("llm.provider.hold", this.pacer, (pacer) -> pacer.holdRemaining(provider).toMillis() / 1000.0)
+				.description("Seconds the calls to a provider are still held for its rate limit")
+				.baseUnit("seconds")
+				.tag("llm.provider", provider)
+				.register(registry);
+		}
+	}
+
+}

@@ -1,0 +1,46 @@
+package dev.llmresilience.autoconfigure;
+
+import dev.llmresilience.ModelCatalog;
+import dev.llmresilience.actuate.LlmMetricsObservationHandler;
+import dev.llmresilience.actuate.LlmQueueMetrics;
+import dev.llmresilience.queue.ProviderPacer;
+import dev.llmresilience.queue.RequestQueue;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration for the meters of llm-resilience: the GenAI client metrics, retries,
+ * fallbacks and time to first token recorded from the request and attempt observations, and the
+ * queue and rate-limit gauges.
+ *
+ * @author llm-resilience
+ */
+@AutoConfiguration(after = { LlmResilienceAutoConfiguration.class, MetricsAutoConfiguration.class,
+		CompositeMeterRegistryAutoConfiguration.class })
+@ConditionalOnClass({ MeterRegistry.class, MetricsAutoConfiguration.class })
+@ConditionalOnBean({ MeterRegistry.class, ProviderPacer.class })
+public class LlmMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	LlmMetricsObservationHandler llmMetricsObservationHandler(MeterRegistry meterRegistry) {
+		return new LlmMetricsObservationHandler(meterRegistry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LlmQueueMetrics llmQueueMetrics(ObjectProvider<RequestQueue> llmRequestQueue, ProviderPacer llmProviderPacer,
+			ModelCatalog llmModelCatalog) {
+		return new LlmQueueMetrics(llmRequestQueue.getIfAvailable(), llmProviderPacer,
+				llmModelCatalog.getModels().values().stream().map((model) -> model.provider()).distinct().toList());
+	}
+
+}
