@@ -60,14 +60,16 @@ public class LlmEndpoint {
 	 * closes it, {@code reset} closes it and clears its window.
 	 * @param model the model id
 	 * @param state {@code open}, {@code closed} or {@code reset}
-	 * @return the model's new state, or {@code null} (404) if no such model is configured
+	 * @return the model's new state
+	 * @throws InvalidEndpointRequestException (400) if no such model is configured or the state
+	 * is unknown; a write operation that answers {@code null} gets a 204, as if it had worked
 	 */
 	@WriteOperation
-	@Nullable
 	public LlmOverview.ModelState breaker(@Selector String model, String state) {
 		ModelExecutor executor = this.overview.executor(model);
 		if (executor == null) {
-			return null;
+			throw new InvalidEndpointRequestException(
+					"No model '" + model + "'; the models are " + this.overview.models().keySet(), "Unknown model");
 		}
 		CircuitBreaker breaker = executor.getCircuitBreaker();
 		switch (state.toLowerCase(Locale.ROOT)) {

@@ -61,14 +61,12 @@ public class LlmMetricsObservationHandler implements ObservationHandler<Observat
 			return;
 		}
 		LlmResponse response = context.getResponse();
+		// Every meter of one name gets the same tag keys, "none" standing for a missing value:
+		// Prometheus drops or refuses meters whose tag keys differ from the first one's.
 		Tags tags = Tags.of("gen_ai.operation.name", "chat", "gen_ai.system", context.getProviderType(),
-				"gen_ai.request.model", context.getModel().name());
-		if (response != null) {
-			tags = tags.and("gen_ai.response.model", response.modelName());
-		}
-		if (context.getError() != null) {
-			tags = tags.and("error.type", context.getError().getClass().getSimpleName());
-		}
+				"gen_ai.request.model", context.getModel().name(), "gen_ai.response.model",
+				(response != null) ? response.modelName() : "none", "error.type",
+				(context.getError() != null) ? context.getError().getClass().getSimpleName() : "none");
 		Timer.Sample sample = context.get(Timer.Sample.class);
 		if (sample != null) {
 			sample.stop(Timer.builder("gen_ai.client.operation.duration")

@@ -1,5 +1,6 @@
 package dev.llmresilience.observation;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -40,9 +41,18 @@ public final class ReactiveObservation {
 			Observation observation = Observation.createNotStarted(convention, () -> context, registry)
 				.parentObservation(reactorContext.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
 				.start();
+			AtomicBoolean stopped = new AtomicBoolean();
+			Runnable stop = () -> {
+				if (stopped.compareAndSet(false, true)) {
+					observation.stop();
+				}
+			};
+			// Stop before the end reaches the subscriber (doFinally runs after it): a child then
+			// ends before its parent, and a caller holding the answer finds the meters recorded.
 			return work.apply(context)
 				.doOnError(observation::error)
-				.doFinally((signal) -> observation.stop())
+				.doOnTerminate(stop)
+				.doOnCancel(stop)
 				.contextWrite((inner) -> inner.put(ObservationThreadLocalAccessor.KEY, observation));
 		});
 	}

@@ -17,13 +17,20 @@ import dev.llmresilience.LlmInvalidRequestException;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmOverloadedException;
 import dev.llmresilience.LlmRequest;
+import dev.llmresilience.LlmShutdownException;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.ModelCatalog;
 import dev.llmresilience.provider.anthropic.AnthropicProvider;
+import dev.llmresilience.queue.ProviderPacer;
+import dev.llmresilience.queue.QueueSnapshot;
+import dev.llmresilience.queue.RequestQueue;
 import dev.llmresilience.resilience.FallbackChain;
 import dev.llmresilience.resilience.LlmErrorClassifier;
 import dev.llmresilience.resilience.ModelExecutor;
 import dev.llmresilience.provider.openai.OpenAiProvider;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -44,6 +51,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -321,6 +329,105 @@ class LlmResilienceAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void createsRequestQueueWithItsLifecycleByDefault() {
+		this.contextRunner.withPropertyValues(this.twoProviders).run((context) -> {
+			assertThat(context).hasSingleBean(RequestQueue.class)
+				.hasSingleBean(RequestQueueLifecycle.class)
+				.hasSingleBean(ProviderPacer.class);
+			RequestQueue queue = context.getBean(RequestQueue.class);
+			assertThat(context.getBean(LlmTemplate.class).getQueue()).isSameAs(queue);
+			assertThat(queue.snapshot().capacity()).isEqualTo(1000);
+			assertThat(queue.snapshot().maxConcurrent()).isEqualTo(16);
+			assertThat(context.getBean(RequestQueueLifecycle.class).isRunning()).isTrue();
+		});
+	}
+
+	@Test
+	void requestQueueTakesItsLimitsFromTheProperties() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withPropertyValues("llm.resilience.queue.capacity=50", "llm.resilience.queue.max-concurrent=4",
+					"llm.resilience.queue.priority-capacity.low=5", "llm.resilience.queue.aging=0s")
+			.run((context) -> {
+				QueueSnapshot snapshot = context.getBean(RequestQueue.class).snapshot();
+				assertThat(snapshot.capacity()).isEqualTo(50);
+				assertThat(snapshot.maxConcurrent()).isEqualTo(4);
+			});
+	}
+
+	@Test
+	void closingTheContextShutsTheRequestQueueDown() {
+		this.contextRunner.withPropertyValues(this.twoProviders).run((context) -> {
+			RequestQueue queue = context.getBean(RequestQueue.class);
+			LlmTemplate template = context.getBean(LlmTemplate.class);
+			context.close();
+			assertThat(queue.snapshot().closed()).isTrue();
+			StepVerifier.create(template.call("Hi"))
+				.expectError(LlmShutdownException.class)
+				.verify(Duration.ofSeconds(5));
+		});
+	}
+
+	@Test
+	void requestQueueStopsBeforeTheHttpClientResourcesAreReleased() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.autoconfigure.http.client.reactive.ClientHttpConnectorAutoConfiguration.class))
+			.run((context) -> assertThat(context.getBean(RequestQueueLifecycle.class).getPhase())
+				.isGreaterThan(context.getBean(ReactorResourceFactory.class).getPhase()));
+	}
+
+	@Test
+	void noRequestQueueWhenDisabledAndRequestsAreServedAtOnce() {
+		WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+		server.start();
+		try {
+			server.stubFor(WireMock.post("/v1/messages")
+				.willReturn(WireMock.okJson("""
+						{"id":"msg_1","type":"message","role":"assistant","model":"claude-haiku-4-5",
+						 "content":[{"type":"text","text":"Hello"}],"stop_reason":"end_turn",
+						 "usage":{"input_tokens":5,"output_tokens":2}}""")));
+			this.contextRunner.withPropertyValues(this.twoProviders)
+				.withPropertyValues("llm.resilience.queue.enabled=false",
+						"llm.resilience.providers.anthropic.base-url=" + server.baseUrl())
+				.run((context) -> {
+					assertThat(context).doesNotHaveBean(RequestQueue.class)
+						.doesNotHaveBean(RequestQueueLifecycle.class);
+					LlmTemplate template = context.getBean(LlmTemplate.class);
+					assertThat(template.getQueue()).isNull();
+					StepVerifier.create(template.call("Hi"))
+						.assertNext((response) -> assertThat(response.text()).isEqualTo("Hello"))
+						.expectComplete()
+						.verify(Duration.ofSeconds(10));
+				});
+		}
+		finally {
+			server.stop();
+		}
+	}
+
+	@Test
+	void backsOffToUserRequestQueue() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withUserConfiguration(UserRequestQueueConfiguration.class)
+			.run((context) -> {
+				RequestQueue userQueue = context.getBean(UserRequestQueueConfiguration.class).queue;
+				assertThat(context).getBean(RequestQueue.class).isSameAs(userQueue);
+				assertThat(context.getBean(LlmTemplate.class).getQueue()).isSameAs(userQueue);
+				assertThat(context).hasSingleBean(RequestQueueLifecycle.class);
+				context.close();
+				assertThat(userQueue.snapshot().closed()).as("the user's queue is shut down with the context").isTrue();
+			});
+	}
+
+	@Test
+	void backsOffToUserProviderPacer() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withUserConfiguration(UserProviderPacerConfiguration.class)
+			.run((context) -> assertThat(context).getBean(ProviderPacer.class)
+				.isSameAs(context.getBean(UserProviderPacerConfiguration.class).pacer));
+	}
+
 	private static RetryConfig retryConfig(FallbackChain chain, String model) {
 		return chain.getExecutor(model).getRetry().getRetryConfig();
 	}
@@ -348,6 +455,30 @@ class LlmResilienceAutoConfigurationTests {
 		@Bean
 		LlmTemplate userTemplate() {
 			return this.template;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserRequestQueueConfiguration {
+
+		final RequestQueue queue = new RequestQueue(5, Map.of(), 1, Duration.ZERO);
+
+		@Bean
+		RequestQueue userRequestQueue() {
+			return this.queue;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserProviderPacerConfiguration {
+
+		final ProviderPacer pacer = new ProviderPacer(Map.of(), Map.of(), Clock.systemUTC(), Duration.ofSeconds(5));
+
+		@Bean
+		ProviderPacer userProviderPacer() {
+			return this.pacer;
 		}
 
 	}

@@ -1,0 +1,152 @@
+package dev.llmresilience.autoconfigure;
+
+import dev.llmresilience.LlmModel;
+import dev.llmresilience.LlmPriority;
+import dev.llmresilience.actuate.LlmMetricsObservationHandler;
+import dev.llmresilience.actuate.LlmQueueMetrics;
+import dev.llmresilience.observation.LlmAttemptContext;
+import dev.llmresilience.observation.LlmObservationConventions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.reactive.function.client.ClientHttpConnectorAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link LlmMetricsAutoConfiguration}.
+ */
+class LlmMetricsAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
+				ClientHttpConnectorAutoConfiguration.class, WebClientAutoConfiguration.class,
+				LlmResilienceAutoConfiguration.class, LlmMetricsAutoConfiguration.class,
+				MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+				CompositeMeterRegistryAutoConfiguration.class, ObservationAutoConfiguration.class))
+		.withPropertyValues("llm.resilience.providers.anthropic.type=anthropic",
+				"llm.resilience.providers.anthropic.api-key=test-key",
+				"llm.resilience.providers.anthropic.base-url=http://localhost:1",
+				"llm.resilience.providers.local.type=openai",
+				"llm.resilience.providers.local.base-url=http://localhost:2/v1",
+				"llm.resilience.models.sonnet.provider=anthropic",
+				"llm.resilience.models.sonnet.name=claude-sonnet-4-5", "llm.resilience.models.llama.provider=local");
+
+	@Test
+	void createsObservationHandlerAndQueueMetrics() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(LlmMetricsObservationHandler.class)
+			.hasSingleBean(LlmQueueMetrics.class));
+	}
+
+	@Test
+	void observationHandlerRecordsIntoTheApplicationsMeterRegistry() {
+		this.contextRunner.run((context) -> {
+			LlmAttemptContext attempt = new LlmAttemptContext(
+					new LlmModel("sonnet", "anthropic", "claude-sonnet-4-5", 4096, null), "anthropic", 1, false);
+			Observation.createNotStarted(LlmObservationConventions.attempt(), () -> attempt,
+					context.getBean(ObservationRegistry.class))
+				.start()
+				.stop();
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get("gen_ai.client.operation.duration")
+				.tag("gen_ai.request.model", "claude-sonnet-4-5")
+				.timer()
+				.count()).isEqualTo(1);
+			assertThat(meters.get("llm.attempt").tag("llm.model", "sonnet").timer().count()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void bindsQueueAndProviderHoldMeters() {
+		this.contextRunner.run((context) -> {
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get("llm.queue.depth").gauges()).hasSize(LlmPriority.values().length);
+			assertThat(meters.get("llm.queue.in_flight").gauge().value()).isZero();
+			assertThat(meters.get("llm.queue.wait").functionTimer().count()).isZero();
+			assertThat(meters.get("llm.queue.refused").functionCounter().count()).isZero();
+			assertThat(meters.get("llm.provider.hold").gauges()).extracting((gauge) -> gauge.getId().getTag("llm.provider"))
+				.containsExactlyInAnyOrder("anthropic", "local");
+		});
+	}
+
+	@Test
+	void withoutQueueBindsOnlyProviderHoldMeters() {
+		this.contextRunner.withPropertyValues("llm.resilience.queue.enabled=false").run((context) -> {
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.find("llm.queue.depth").meters()).isEmpty();
+			assertThat(meters.find("llm.provider.hold").gauges()).hasSize(2);
+		});
+	}
+
+	@Test
+	void metersAreDisabledByManagementMetricsEnableLlm() {
+		this.contextRunner.withPropertyValues("management.metrics.enable.llm=false")
+			.run((context) -> assertThat(context.getBean(MeterRegistry.class).find("llm.queue.depth").meters())
+				.isEmpty());
+	}
+
+	@Test
+	void backsOffToUserObservationHandler() {
+		this.contextRunner.withUserConfiguration(UserMetricsConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(LlmMetricsObservationHandler.class)
+				.hasBean("customLlmMetricsObservationHandler")
+				.hasSingleBean(LlmQueueMetrics.class));
+	}
+
+	@Test
+	void absentWithoutMeterRegistry() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
+					ClientHttpConnectorAutoConfiguration.class, WebClientAutoConfiguration.class,
+					LlmResilienceAutoConfiguration.class, LlmMetricsAutoConfiguration.class))
+			.withPropertyValues("llm.resilience.providers.anthropic.type=anthropic",
+					"llm.resilience.providers.anthropic.api-key=test-key",
+					"llm.resilience.providers.anthropic.base-url=http://localhost:1",
+					"llm.resilience.models.sonnet.provider=anthropic")
+			.run((context) -> assertThat(context).doesNotHaveBean(LlmMetricsObservationHandler.class)
+				.doesNotHaveBean(LlmQueueMetrics.class));
+	}
+
+	@Test
+	void absentWithoutMicrometer() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(LlmMetricsObservationHandler.class)
+				.doesNotHaveBean(LlmQueueMetrics.class));
+	}
+
+	@Test
+	void absentWithoutProviders() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(LlmResilienceAutoConfiguration.class,
+					LlmMetricsAutoConfiguration.class, MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasSingleBean(MeterRegistry.class)
+				.doesNotHaveBean(LlmMetricsObservationHandler.class)
+				.doesNotHaveBean(LlmQueueMetrics.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserMetricsConfiguration {
+
+		@Bean
+		LlmMetricsObservationHandler customLlmMetricsObservationHandler() {
+			return new LlmMetricsObservationHandler(new SimpleMeterRegistry());
+		}
+
+	}
+
+}
