@@ -10,15 +10,15 @@ import java.time.ZoneOffset;
  * A clock that stands still until a test moves it, so that a circuit breaker's wait in the open
  * state passes when the test says so rather than after a sleep.
  */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
 	private volatile Instant instant;
 
-	MutableClock(Instant start) {
+	public MutableClock(Instant start) {
 		this.instant = start;
 	}
 
-	void advance(Duration duration) {
+	public void advance(Duration duration) {
 		this.instant = this.instant.plus(duration);
 	}
 

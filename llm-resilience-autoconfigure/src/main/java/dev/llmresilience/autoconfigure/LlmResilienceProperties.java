@@ -712,9 +712,10 @@ public class LlmResilienceProperties {
 
 		/**
 		 * Time running requests may still take when the application shuts down, before they
-		 * are ended with an error. Waiting requests are ended at once.
+		 * are ended with an error. Waiting requests are ended at once. Keep it below
+		 * spring.lifecycle.timeout-per-shutdown-phase (30s by default).
 		 */
-		private Duration shutdownGrace = Duration.ofSeconds(30);
+		private Duration shutdownGrace = Duration.ofSeconds(25);
 
 		public boolean isEnabled() {
 			return this.enabled;

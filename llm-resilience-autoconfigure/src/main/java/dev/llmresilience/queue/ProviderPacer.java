@@ -67,26 +67,43 @@ public final class ProviderPacer {
 	 * {@link LlmThrottledException}
 	 */
 	public Mono<Reservation> admit(LlmModel model, LlmRequest request, Deadline deadline) {
+		return admit(model, request, deadline, this.maxWait);
+	}
+
+	/**
+	 * Wait out the provider's hold, then reserve: reservations taken during a hold would all
+	 * fall due when it ends, in the burst that the budgets are there to prevent.
+	 * @param allowed how much longer the call may wait
+	 */
+	private Mono<Reservation> admit(LlmModel model, LlmRequest request, Deadline deadline, Duration allowed) {
 		return Mono.defer(() -> {
+			Duration hold = holdRemaining(model.provider());
+			if (!hold.isZero()) {
+				if (hold.compareTo(allowed) > 0 || !deadline.allows(hold)) {
+					return Mono.error(new LlmThrottledException(model.provider(), model.id(), hold));
+				}
+				return Mono.delay(hold).then(admit(model, request, deadline, allowed.minus(hold)));
+			}
 			long tokens = request.estimatedInputTokens() + model.outputTokensFor(request);
 			Reservation reservation = new Reservation(model, this.providerBudgets.get(model.provider()),
 					this.modelBudgets.get(model.id()), tokens);
-			Duration wait = max(reservation.take(), holdRemaining(model.provider()));
-			return waitFor(model, reservation, wait, deadline);
+			return waitFor(model, reservation, reservation.take(), deadline, allowed);
 		});
 	}
 
-	private Mono<Reservation> waitFor(LlmModel model, Reservation reservation, Duration wait, Deadline deadline) {
+	private Mono<Reservation> waitFor(LlmModel model, Reservation reservation, Duration wait, Deadline deadline,
+			Duration allowed) {
 		if (wait.isZero()) {
 			return Mono.just(reservation);
 		}
-		if (wait.compareTo(this.maxWait) > 0 || !deadline.allows(wait)) {
+		if (wait.compareTo(allowed) > 0 || !deadline.allows(wait)) {
 			reservation.cancel();
 			return Mono.error(new LlmThrottledException(model.provider(), model.id(), wait));
 		}
 		// a hold learnt while waiting (another call's 429) extends the wait
 		return Mono.delay(wait)
-			.then(Mono.defer(() -> waitFor(model, reservation, holdRemaining(model.provider()), deadline)))
+			.then(Mono.defer(
+					() -> waitFor(model, reservation, holdRemaining(model.provider()), deadline, allowed.minus(wait))))
 			.doOnCancel(reservation::cancel);
 	}
 
@@ -229,10 +246,10 @@ public final class ProviderPacer {
 			if (!this.settled) {
 				this.settled = true;
 				if (this.provider != null) {
-					this.provider.adjust(this.tokens - usedTokens);
+					this.provider.settle(this.tokens, usedTokens);
 				}
 				if (this.modelBudget != null) {
-					this.modelBudget.adjust(this.tokens - usedTokens);
+					this.modelBudget.settle(this.tokens, usedTokens);
 				}
 			}
 		}

@@ -86,6 +86,17 @@ public final class RateBudget {
 	}
 
 	/**
+	 * Settle the token reservation of a request with what it really used. Both are clamped to
+	 * the budget, as {@link #reserve(long)} clamps: a request never takes more than a full
+	 * bucket, so it must neither get back nor be charged beyond one.
+	 * @param reservedTokens the tokens the request reserved
+	 * @param usedTokens the tokens it used
+	 */
+	void settle(long reservedTokens, long usedTokens) {
+		adjust(Math.min(reservedTokens, this.tokenCapacity) - Math.min(usedTokens, this.tokenCapacity));
+	}
+
+	/**
 	 * Correct the token reservation of a request by what it really used.
 	 * @param overestimate reserved tokens minus used tokens; negative if it used more
 	 */

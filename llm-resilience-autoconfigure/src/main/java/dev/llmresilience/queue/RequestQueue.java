@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -63,6 +62,8 @@ public final class RequestQueue {
 
 	private final AtomicInteger refused = new AtomicInteger();
 
+	private final AtomicInteger admitting = new AtomicInteger();
+
 	private int waiting;
 
 	private int inFlight;
@@ -107,30 +108,35 @@ public final class RequestQueue {
 	 * never ran
 	 */
 	public <T> Flux<T> submit(LlmPriority priority, Deadline deadline, Supplier<? extends Publisher<T>> work) {
-		return Flux.usingWhen(admission(priority, deadline),
-				(permit) -> Flux.<T>from(work.get())
-					.takeUntilOther(this.abort.asMono()
-						.then(Mono.error(() -> new LlmShutdownException(
-								"The application shut down before the request ended")))),
+		return Flux.usingWhen(admission(priority, deadline), (permit) -> abortable(Flux.<T>from(work.get())),
 				(permit) -> Mono.fromRunnable(permit::release), (permit, error) -> Mono.fromRunnable(permit::release),
 				(permit) -> Mono.fromRunnable(permit::release));
 	}
 
-	private Mono<Permit> admission(LlmPriority priority, Deadline deadline) {
-		Mono<Permit> admission = Mono.create((sink) -> enqueue(priority, sink));
-		if (!deadline.isSet()) {
-			return admission;
-		}
-		return Mono.defer(() -> admission.timeout(deadline.remaining()))
-			.onErrorMap(TimeoutException.class, (ex) -> LlmTimeoutException.deadline(deadline.timeout()));
+	/**
+	 * Cut the work off when the shutdown grace is over. takeUntilOther cancels the work only when
+	 * the other publisher emits, not when it fails: the abort emits, and work that had not ended
+	 * by then becomes the error.
+	 */
+	private <T> Flux<T> abortable(Flux<T> work) {
+		AtomicBoolean ended = new AtomicBoolean();
+		return work.doOnTerminate(() -> ended.set(true))
+			.takeUntilOther(this.abort.asMono().thenReturn(Boolean.TRUE))
+			.concatWith(Mono.defer(() -> ended.get() ? Mono.empty()
+					: Mono.error(new LlmShutdownException("The application shut down before the request ended"))));
 	}
 
-	private void enqueue(LlmPriority priority, MonoSink<Permit> sink) {
+	private Mono<Permit> admission(LlmPriority priority, Deadline deadline) {
+		return Mono.create((sink) -> enqueue(priority, deadline, sink));
+	}
+
+	private void enqueue(LlmPriority priority, Deadline deadline, MonoSink<Permit> sink) {
 		long now = Schedulers.parallel().now(TimeUnit.MILLISECONDS);
 		Waiter waiter = new Waiter(priority, now + priority.ordinal() * this.agingMillis, now, sink);
 		sink.onCancel(() -> cancel(waiter));
 		RuntimeException refusal = null;
 		boolean admitNow = false;
+		boolean queued = false;
 		synchronized (this) {
 			if (this.closed) {
 				refusal = new LlmShutdownException("The application is shutting down; the request was not admitted");
@@ -152,7 +158,14 @@ public final class RequestQueue {
 				this.heap.add(waiter);
 				this.waiting++;
 				this.depth.merge(priority, 1, Integer::sum);
+				queued = true;
 			}
+		}
+		if (queued && deadline.isSet()) {
+			// the queue expires its own waiters: expiry and admission then exclude each other,
+			// where a timeout operator could drop a permit granted as the deadline passes
+			sink.onDispose(Schedulers.parallel()
+				.schedule(() -> expire(waiter, deadline), deadline.remaining().toMillis(), TimeUnit.MILLISECONDS));
 		}
 		if (refusal != null) {
 			this.refused.incrementAndGet();
@@ -182,30 +195,60 @@ public final class RequestQueue {
 		}
 	}
 
+	private void expire(Waiter waiter, Deadline deadline) {
+		if (waiter.cancel() == Waiter.WAITING) {
+			synchronized (this) {
+				this.waiting--;
+				this.depth.merge(waiter.priority, -1, Integer::sum);
+			}
+			waiter.sink.error(LlmTimeoutException.deadline(deadline.timeout()));
+		}
+	}
+
 	private void release() {
-		List<Waiter> admitted = new ArrayList<>();
-		boolean idle;
 		synchronized (this) {
 			this.inFlight--;
-			while (!this.closed && this.inFlight < this.maxConcurrent && !this.heap.isEmpty()) {
-				Waiter waiter = this.heap.poll();
-				if (waiter.grant()) {
-					this.waiting--;
-					this.depth.merge(waiter.priority, -1, Integer::sum);
-					this.inFlight++;
-					admitted.add(waiter);
+		}
+		admitWaiting();
+	}
+
+	/**
+	 * Give the free permits to waiting requests. The work of an admitted request may end at once
+	 * and free its permit from within this method: that release only counts here, and the
+	 * thread already admitting goes round again, so that a run of requests ending at once is
+	 * served in a loop rather than by nested calls that overflow the stack.
+	 */
+	private void admitWaiting() {
+		if (this.admitting.getAndIncrement() != 0) {
+			return;
+		}
+		int missed = 1;
+		do {
+			List<Waiter> admitted = new ArrayList<>();
+			boolean idle;
+			synchronized (this) {
+				while (!this.closed && this.inFlight < this.maxConcurrent && !this.heap.isEmpty()) {
+					Waiter waiter = this.heap.poll();
+					if (waiter.grant()) {
+						this.waiting--;
+						this.depth.merge(waiter.priority, -1, Integer::sum);
+						this.inFlight++;
+						admitted.add(waiter);
+					}
 				}
+				idle = this.closed && this.inFlight == 0;
 			}
-			idle = this.closed && this.inFlight == 0;
+			long now = Schedulers.parallel().now(TimeUnit.MILLISECONDS);
+			for (Waiter waiter : admitted) {
+				this.waits.record(now - waiter.arrivedMillis);
+				waiter.sink.success(waiter.permit);
+			}
+			if (idle) {
+				this.drained.tryEmitEmpty();
+			}
+			missed = this.admitting.addAndGet(-missed);
 		}
-		long now = Schedulers.parallel().now(TimeUnit.MILLISECONDS);
-		for (Waiter waiter : admitted) {
-			this.waits.record(now - waiter.arrivedMillis);
-			waiter.sink.success(waiter.permit);
-		}
-		if (idle) {
-			this.drained.tryEmitEmpty();
-		}
+		while (missed != 0);
 	}
 
 	/**

@@ -104,7 +104,30 @@ class InvalidLlmPropertiesTests {
 						new String[] { "llm.resilience.models.claude-haiku.provider=claude",
 								"llm.resilience.models.claude-haiku.circuit-breaker.failure-rate-threshold=0" },
 						"llm.resilience.models.claude-haiku.circuit-breaker.failure-rate-threshold",
-						"the value 0.0 is outside 1.0 to 100.0", "Set a number from 1.0 to 100.0"));
+						"the value 0.0 is outside 1.0 to 100.0", "Set a number from 1.0 to 100.0"),
+				Arguments.of("no request served at once", new String[] { "llm.resilience.queue.max-concurrent=0" },
+						"llm.resilience.queue.max-concurrent", "the value 0 is below 1",
+						"Set a whole number of 1 or more"),
+				Arguments.of("negative queue capacity", new String[] { "llm.resilience.queue.capacity=-1" },
+						"llm.resilience.queue.capacity", "the value -1 is below 0", "Set a whole number of 0 or more"),
+				Arguments.of("negative capacity of a priority",
+						new String[] { "llm.resilience.queue.priority-capacity.low=-1" },
+						"llm.resilience.queue.priority-capacity.low", "the value -1 is below 0",
+						"Set a whole number of 0 or more"),
+				Arguments.of("negative aging", new String[] { "llm.resilience.queue.aging=-1s" },
+						"llm.resilience.queue.aging", "the interval must not be negative",
+						"Set a duration such as 10s, or 0 for strict priority"),
+				Arguments.of("zero shutdown grace", new String[] { "llm.resilience.queue.shutdown-grace=0s" },
+						"llm.resilience.queue.shutdown-grace", "the duration must be positive",
+						"Set a positive duration, such as 30s"),
+				Arguments.of("negative requests per minute of a provider",
+						new String[] { "llm.resilience.providers.claude.requests-per-minute=-1" },
+						"llm.resilience.providers.claude.requests-per-minute", "the value -1 is below 0",
+						"Set a whole number of 0 or more"),
+				Arguments.of("negative tokens per minute of a model",
+						new String[] { "llm.resilience.models.haiku.tokens-per-minute=-5" },
+						"llm.resilience.models.haiku.tokens-per-minute", "the value -5 is below 0",
+						"Set a whole number of 0 or more"));
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -1,0 +1,239 @@
+package dev.llmresilience.chaos;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import dev.llmresilience.chaos.FaultInjectingServer.WireRequest;
+
+/**
+ * Decides, per model, how the {@link FaultInjectingServer} answers each request of the Messages
+ * API: properly, or with one of the {@link Fault}s, at random. The dice of a request are seeded
+ * from the run's seed, the logical request's tag, the model and the attempt number, so a run
+ * replays the same faults for the same requests however the requests interleave. The answer's
+ * text is a function of the model and the tag, so a test can tell exactly what each model sent.
+ */
+final class FaultPlan implements Function<WireRequest, Reply> {
+
+	private static final List<Fault> FAULTS = Arrays.stream(Fault.values()).filter((fault) -> fault != Fault.NONE).toList();
+
+	private final long seed;
+
+	private final FaultRate faultRate;
+
+	private final Duration firstByteTimeout;
+
+	private final Random untagged;
+
+	private final Map<Fault, AtomicInteger> injected = new EnumMap<>(Fault.class);
+
+	private final Map<String, Map<Fault, AtomicInteger>> injectedByModel = new ConcurrentHashMap<>();
+
+	private final Map<String, List<String>> history = new ConcurrentHashMap<>();
+
+	/**
+	 * Create a new plan.
+	 * @param seed the seed of the run
+	 * @param faultRate the share of requests that get a fault, by model and request number
+	 * @param firstByteTimeout the client's first-byte timeout: slow answers wait from a fifth to
+	 * one and a half times as long
+	 */
+	FaultPlan(long seed, FaultRate faultRate, Duration firstByteTimeout) {
+		this.seed = seed;
+		this.faultRate = faultRate;
+		this.firstByteTimeout = firstByteTimeout;
+		this.untagged = new Random(seed);
+		for (Fault fault : Fault.values()) {
+			this.injected.put(fault, new AtomicInteger());
+		}
+	}
+
+	@Override
+	public Reply apply(WireRequest request) {
+		Random random = dice(request);
+		double rate = this.faultRate.rate(request.model(), number(request.tag()));
+		Fault fault = Fault.NONE;
+		if (random.nextDouble() < rate) {
+			List<Fault> applicable = FAULTS.stream().filter((candidate) -> candidate.appliesTo(request.stream())).toList();
+			fault = applicable.get(random.nextInt(applicable.size()));
+		}
+		this.injected.get(fault).incrementAndGet();
+		this.injectedByModel.computeIfAbsent(request.model(), (model) -> new ConcurrentHashMap<>())
+			.computeIfAbsent(fault, (key) -> new AtomicInteger())
+			.incrementAndGet();
+		if (request.tag() != null) {
+			this.history.computeIfAbsent(request.tag(), (tag) -> new java.util.concurrent.CopyOnWriteArrayList<>())
+				.add(request.model() + "#" + request.attempt() + (request.stream() ? " stream " : " call ") + fault);
+		}
+		return reply(fault, request, random);
+	}
+
+	private Random dice(WireRequest request) {
+		if (request.tag() == null) {
+			synchronized (this.untagged) {
+				return new Random(this.untagged.nextLong());
+			}
+		}
+		long mixed = this.seed;
+		mixed = mixed * 31 + request.tag().hashCode();
+		mixed = mixed * 31 + request.model().hashCode();
+		mixed = mixed * 31 + request.attempt();
+		return new Random(mixed);
+	}
+
+	private Reply reply(Fault fault, WireRequest request, Random random) {
+		String model = request.model();
+		List<String> pieces = pieces(model, request.tag());
+		Map<String, String> headers = Map.of("request-id", "req_" + Long.toHexString(random.nextLong()));
+		return switch (fault) {
+			case NONE -> answer(request, pieces, headers);
+			case RATE_LIMITED_WITH_RETRY_AFTER -> Reply.json(429,
+					random.nextBoolean() ? Map.of("retry-after-ms", String.valueOf(5 + random.nextInt(30)))
+							: Map.of("retry-after", "0"),
+					AnthropicWire.error("rate_limit_error", "Number of requests has exceeded your rate limit"));
+			case RATE_LIMITED_WITHOUT_RETRY_AFTER -> Reply.json(429, headers,
+					AnthropicWire.error("rate_limit_error", "Number of requests has exceeded your rate limit"));
+			case SERVER_ERROR -> Reply.json(500, headers, AnthropicWire.error("api_error", "Internal server error"));
+			case OVERLOADED -> Reply.json(529, headers, AnthropicWire.error("overloaded_error", "Overloaded"));
+			case CONNECTION_RESET -> Reply.reset();
+			case SLOW_FIRST_BYTE -> Reply.delayed(
+					Duration.ofMillis((long) (this.firstByteTimeout.toMillis() * (0.2 + 1.3 * random.nextDouble()))),
+					answer(request, pieces, headers));
+			case MID_STREAM_ERROR -> {
+				List<String> events = new ArrayList<>(AnthropicWire.streamStart(model));
+				events.addAll(AnthropicWire.deltas(pieces.subList(0, random.nextInt(pieces.size()))));
+				events.add(AnthropicWire.event("error", AnthropicWire.error("overloaded_error", "Overloaded")));
+				yield Reply.events(events);
+			}
+			case STALLED_STREAM -> {
+				List<String> events = new ArrayList<>(AnthropicWire.streamStart(model));
+				events.addAll(AnthropicWire.deltas(pieces.subList(0, random.nextInt(pieces.size()))));
+				yield Reply.stalledEvents(events);
+			}
+			case CUT_OFF_BODY -> {
+				if (request.stream()) {
+					List<String> events = new ArrayList<>(AnthropicWire.streamStart(model));
+					events.addAll(AnthropicWire.deltas(pieces.subList(0, random.nextInt(pieces.size()))));
+					yield Reply.cutOffEvents(events);
+				}
+				byte[] body = AnthropicWire.message(model, pieces).getBytes(StandardCharsets.UTF_8);
+				yield Reply.cutOff(200, "application/json", body, 1 + random.nextInt(body.length - 1));
+			}
+			case ERROR_BODY_200 -> Reply.json(200, headers, random.nextBoolean()
+					? AnthropicWire.error("overloaded_error", "Overloaded") : AnthropicWire.error("api_error", "Internal"));
+		};
+	}
+
+	private static Reply answer(WireRequest request, List<String> pieces, Map<String, String> headers) {
+		return request.stream() ? Reply.events(AnthropicWire.stream(request.model(), pieces))
+				: Reply.json(200, headers, AnthropicWire.message(request.model(), pieces));
+	}
+
+	/**
+	 * Return the text pieces a model sends for a logical request: from two to seven, each naming
+	 * the model, the request and its place, so that a repeated or missing piece shows.
+	 * @param model the model name
+	 * @param tag the logical request's tag, or {@code null}
+	 * @return the pieces
+	 */
+	static List<String> pieces(String model, String tag) {
+		int count = 2 + Math.floorMod((model + "|" + tag).hashCode(), 6);
+		List<String> pieces = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			pieces.add("[" + model + " " + tag + " #" + i + "] ");
+		}
+		return pieces;
+	}
+
+	/**
+	 * Return the whole text a model sends for a logical request.
+	 * @param model the model name
+	 * @param tag the logical request's tag
+	 * @return the text
+	 */
+	static String text(String model, String tag) {
+		return String.join("", pieces(model, tag));
+	}
+
+	private static int number(String tag) {
+		if (tag == null) {
+			return -1;
+		}
+		int dash = tag.lastIndexOf('-');
+		try {
+			return Integer.parseInt(tag.substring(dash + 1));
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
+	/**
+	 * Return what the server answered to the upstream requests of one logical request.
+	 * @param tag the logical request's tag
+	 * @return each upstream request's model, attempt number and fault, in order
+	 */
+	List<String> history(String tag) {
+		return this.history.getOrDefault(tag, List.of());
+	}
+
+	/**
+	 * Return the faults injected so far, of every type.
+	 * @return the counts by fault, {@link Fault#NONE} for proper answers
+	 */
+	Map<Fault, Integer> injected() {
+		Map<Fault, Integer> counts = new EnumMap<>(Fault.class);
+		this.injected.forEach((fault, count) -> counts.put(fault, count.get()));
+		return counts;
+	}
+
+	/**
+	 * Return the faults injected so far for one model, of every type.
+	 * @param model the model name
+	 * @return the counts by fault, {@link Fault#NONE} for proper answers
+	 */
+	Map<Fault, Integer> injected(String model) {
+		Map<Fault, Integer> counts = new EnumMap<>(Fault.class);
+		this.injectedByModel.getOrDefault(model, Map.of()).forEach((fault, count) -> counts.put(fault, count.get()));
+		return counts;
+	}
+
+	/**
+	 * Return the faults injected so far for one model, {@link Fault#NONE} excluded.
+	 * @param model the model name
+	 * @return the number of faults
+	 */
+	int faultsInjected(String model) {
+		Map<Fault, AtomicInteger> counts = this.injectedByModel.getOrDefault(model, Map.of());
+		return counts.entrySet()
+			.stream()
+			.filter((entry) -> entry.getKey() != Fault.NONE)
+			.mapToInt((entry) -> entry.getValue().get())
+			.sum();
+	}
+
+	/**
+	 * The share of requests that get a fault.
+	 */
+	@FunctionalInterface
+	interface FaultRate {
+
+		/**
+		 * Return the share, from 0 to 1.
+		 * @param model the model name
+		 * @param requestNumber the number in the logical request's tag, {@code -1} if none
+		 * @return the share
+		 */
+		double rate(String model, int requestNumber);
+
+	}
+
+}
