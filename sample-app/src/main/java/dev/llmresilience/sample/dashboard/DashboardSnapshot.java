@@ -1,0 +1,78 @@
+package dev.llmresilience.sample.dashboard;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.llmresilience.LlmPriority;
+import dev.llmresilience.actuate.LlmOverview;
+import dev.llmresilience.queue.QueueSnapshot;
+import dev.llmresilience.sample.dashboard.BreakerTimeline.StateChange;
+import dev.llmresilience.sample.dashboard.TrafficHistory.ModelWindow;
+import dev.llmresilience.sample.dashboard.TrafficHistory.Series;
+
+import org.springframework.lang.Nullable;
+
+/**
+ * Everything the dashboard page shows at one moment. Durations are milliseconds, so the page
+ * needs no parsing.
+ *
+ * @param at when, in epoch milliseconds
+ * @param chains each chain with the model serving it now, as {@code /actuator/llm} shows them
+ * @param models each model's breaker and traffic
+ * @param queue the request queue, or {@code null} when it is disabled
+ * @param rateLimitHolds the providers held for their rate limits, and for how many milliseconds
+ * @param history the last minutes, second by second
+ * @param load the load generator's run, or {@code null} without the simulator
+ */
+record DashboardSnapshot(long at, Map<String, LlmOverview.ChainState> chains, List<ModelView> models,
+		@Nullable QueueView queue, Map<String, Long> rateLimitHolds, History history, @Nullable LoadStatus load) {
+
+	/**
+	 * One model.
+	 *
+	 * @param id the model id
+	 * @param breaker the breaker's state and window, and the model's last error
+	 * @param traffic the calls of the last seconds
+	 */
+	record ModelView(String id, LlmOverview.ModelState breaker, ModelWindow traffic) {
+
+	}
+
+	/**
+	 * The request queue.
+	 *
+	 * @param capacity the most requests that may wait
+	 * @param maxConcurrent the most requests served at once
+	 * @param inFlight the requests being served
+	 * @param depth the waiting requests by priority
+	 * @param admitted the requests admitted so far
+	 * @param refused the requests refused so far
+	 * @param averageWait the average wait of an admitted request, in milliseconds
+	 * @param maxWait the longest wait, in milliseconds
+	 */
+	record QueueView(int capacity, int maxConcurrent, int inFlight, Map<LlmPriority, Integer> depth, long admitted,
+			long refused, long averageWait, long maxWait) {
+
+		static QueueView of(QueueSnapshot snapshot) {
+			// In priority order, for the page to show as it comes.
+			Map<LlmPriority, Integer> depth = new EnumMap<>(LlmPriority.class);
+			depth.putAll(snapshot.depth());
+			return new QueueView(snapshot.capacity(), snapshot.maxConcurrent(), snapshot.inFlight(), depth,
+					snapshot.admitted(), snapshot.refused(), snapshot.averageWait().toMillis(),
+					snapshot.maxWait().toMillis());
+		}
+
+	}
+
+	/**
+	 * The last minutes.
+	 *
+	 * @param requests requests per second by outcome
+	 * @param breakers each model's breaker states over the same time
+	 */
+	record History(Series requests, Map<String, List<StateChange>> breakers) {
+
+	}
+
+}
