@@ -136,8 +136,8 @@ public class LlmResilienceAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "llmApiKeySanitizingFunction")
-		SanitizingFunction llmApiKeySanitizingFunction() {
-			return new ApiKeySanitizingFunction();
+		SanitizingFunction llmApiKeySanitizingFunction(LlmResilienceProperties properties) {
+			return new ApiKeySanitizingFunction(properties);
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.llmresilience.provider;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
@@ -32,7 +33,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.codec.CodecException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
@@ -43,6 +43,7 @@ import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.ClientHttpResponse;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.codec.ServerSentEventHttpMessageReader;
 import org.springframework.lang.Nullable;
 import org.springframework.web.reactive.function.BodyExtractor;
 import org.springframework.web.reactive.function.BodyExtractors;
@@ -59,11 +60,11 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
  */
 public final class ProviderHttpClient {
 
-	private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE_TYPE = new ParameterizedTypeReference<>() {
-	};
-
 	/** Error messages copied from a provider are cut to this length. */
 	static final int MAX_ERROR_MESSAGE_LENGTH = 500;
+
+	/** Error types, codes and request ids copied from a provider are cut to this length. */
+	static final int MAX_ERROR_FIELD_LENGTH = 100;
 
 	private final ProviderSettings settings;
 
@@ -134,15 +135,17 @@ public final class ProviderHttpClient {
 			.retrieve()
 			.onStatus((status) -> status.isError(), (response) -> errorStatus(model, response))
 			.onStatus((status) -> status.is3xxRedirection(), (response) -> redirect(model, response))
-			.toEntity(String.class)
+			// bytes, not a String: Spring's StringDecoder logs what it decodes at DEBUG, and an
+			// error body may echo the API key
+			.toEntity(byte[].class)
 			.timeout(this.settings.firstByteTimeout())
 			.map((entity) -> readJsonResponse(model, entity))
 			.onErrorMap((ex) -> translate(model, ex, LlmTimeoutException.Phase.FIRST_BYTE));
 	}
 
-	private JsonResponse readJsonResponse(LlmModel model, ResponseEntity<String> entity) {
+	private JsonResponse readJsonResponse(LlmModel model, ResponseEntity<byte[]> entity) {
 		ResponseMetadata metadata = metadata(entity.getStatusCode().value(), entity.getHeaders());
-		String text = entity.getBody();
+		String text = (entity.getBody() != null) ? new String(entity.getBody(), StandardCharsets.UTF_8) : null;
 		if (text == null || text.isBlank()) {
 			throw invalidResponse(model, "the body is empty", null);
 		}
@@ -206,13 +209,26 @@ public final class ProviderHttpClient {
 			MediaType contentType = response.getHeaders().getContentType();
 			if (contentType != null && contentType.isCompatibleWith(MediaType.APPLICATION_JSON)) {
 				ResponseMetadata metadata = metadata(response.getStatusCode().value(), response.getHeaders());
-				return BodyExtractors.toMono(String.class)
+				return BodyExtractors.toMono(byte[].class)
 					.extract(response, context)
+					.map((bytes) -> new String(bytes, StandardCharsets.UTF_8))
 					.defaultIfEmpty("")
 					.flatMapMany((text) -> Flux.error(jsonInsteadOfEvents(model, metadata, text)));
 			}
-			return BodyExtractors.toFlux(SSE_TYPE).extract(response, context);
+			return EventStreamParser.parse(response.getBody(), maxEventSize(context));
 		};
+	}
+
+	/**
+	 * Return the buffer limit the codecs were configured with: the provider's max-response-size.
+	 */
+	private static int maxEventSize(BodyExtractor.Context context) {
+		return context.messageReaders()
+			.stream()
+			.filter(ServerSentEventHttpMessageReader.class::isInstance)
+			.mapToInt((reader) -> ((ServerSentEventHttpMessageReader) reader).getMaxInMemorySize())
+			.findFirst()
+			.orElse(256 * 1024);
 	}
 
 	private LlmException jsonInsteadOfEvents(LlmModel model, ResponseMetadata metadata, String text) {
@@ -226,7 +242,8 @@ public final class ProviderHttpClient {
 
 	private Mono<? extends Throwable> errorStatus(LlmModel model, ClientResponse response) {
 		ResponseMetadata metadata = metadata(response.statusCode().value(), response.headers().asHttpHeaders());
-		return response.bodyToMono(String.class)
+		return response.bodyToMono(byte[].class)
+			.map((bytes) -> new String(bytes, StandardCharsets.UTF_8))
 			// an error page over the buffer limit still has a status that tells what happened
 			.onErrorResume(DataBufferLimitException.class, (ex) -> Mono.just(""))
 			.defaultIfEmpty("")
@@ -298,8 +315,10 @@ public final class ProviderHttpClient {
 		HttpHeaders headers = metadata.headers();
 		String shouldRetry = headers.getFirst("x-should-retry");
 		String requestId = (metadata.requestId() != null) ? metadata.requestId() : error.requestId();
-		LlmApiException.Details details = new LlmApiException.Details(metadata.statusCode(), error.type(),
-				error.code(), scrub(error.message()), requestId, RetryAfter.from(headers, this.clock),
+		LlmApiException.Details details = new LlmApiException.Details(metadata.statusCode(),
+				scrub(error.type(), MAX_ERROR_FIELD_LENGTH), scrub(error.code(), MAX_ERROR_FIELD_LENGTH),
+				scrub(error.message(), MAX_ERROR_MESSAGE_LENGTH), scrub(requestId, MAX_ERROR_FIELD_LENGTH),
+				RetryAfter.from(headers, this.clock),
 				(shouldRetry != null) ? Boolean.valueOf(shouldRetry.trim()) : null, metadata.rateLimits());
 		return ApiExceptions.create(this.settings.id(), model.id(), details);
 	}
@@ -315,13 +334,12 @@ public final class ProviderHttpClient {
 		return new LlmInvalidResponseException(this.settings.id(), model.id(), problem, cause);
 	}
 
-	private String scrub(String message) {
-		if (message == null) {
+	private String scrub(String text, int maxLength) {
+		if (text == null) {
 			return null;
 		}
-		String scrubbed = this.settings.hasApiKey() ? message.replace(this.settings.apiKey(), "[redacted]") : message;
-		return (scrubbed.length() > MAX_ERROR_MESSAGE_LENGTH)
-				? scrubbed.substring(0, MAX_ERROR_MESSAGE_LENGTH) + "... (cut)" : scrubbed;
+		String scrubbed = this.settings.hasApiKey() ? text.replace(this.settings.apiKey(), "[redacted]") : text;
+		return (scrubbed.length() > maxLength) ? scrubbed.substring(0, maxLength) + "... (cut)" : scrubbed;
 	}
 
 	private Throwable translate(LlmModel model, Throwable ex, LlmTimeoutException.Phase timeoutPhase) {

@@ -160,7 +160,11 @@ public final class ProviderPacer {
 	}
 
 	private void hold(String provider, Duration wait) {
-		long until = now() + wait.toNanos();
+		long now = now();
+		// a wait of centuries (a broken or hostile header) must not overflow: it holds for as long
+		// as a long can tell
+		long until = (wait.compareTo(Duration.ofNanos(Long.MAX_VALUE - now)) < 0) ? now + wait.toNanos()
+				: Long.MAX_VALUE;
 		this.holds.merge(provider, until, Math::max);
 	}
 

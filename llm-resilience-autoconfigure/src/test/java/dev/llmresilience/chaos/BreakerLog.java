@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
+import dev.llmresilience.LlmStreamInterruptedException;
+import dev.llmresilience.LlmTimeoutException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import dev.llmresilience.LlmStreamInterruptedException;
-import dev.llmresilience.LlmTimeoutException;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerEvent;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnErrorEvent;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnFailureRateExceededEvent;
@@ -31,7 +32,7 @@ final class BreakerLog {
 
 	private final List<Float> exceededRates = new ArrayList<>();
 
-	private final Map<String, Integer> failures = new java.util.TreeMap<>();
+	private final Map<String, Integer> failures = new TreeMap<>();
 
 	private BreakerLog(CircuitBreaker breaker) {
 		this.breaker = breaker;
@@ -61,6 +62,13 @@ final class BreakerLog {
 		}
 	}
 
+	/**
+	 * Return the breaker's name, the model id.
+	 */
+	String name() {
+		return this.breaker.getName();
+	}
+
 	private static String describe(Throwable error) {
 		if (error instanceof LlmTimeoutException timeout) {
 			return "LlmTimeoutException(" + timeout.getPhase() + ")";
@@ -72,7 +80,7 @@ final class BreakerLog {
 	}
 
 	/**
-	 * Return the failures the breaker recorded, by type.
+	 * Return the failures the breaker recorded, by exception type (and timeout phase).
 	 */
 	synchronized Map<String, Integer> failures() {
 		return Map.copyOf(this.failures);
@@ -82,16 +90,12 @@ final class BreakerLog {
 		return this.counts.getOrDefault(type, 0);
 	}
 
-	synchronized List<CircuitBreaker.StateTransition> transitions() {
-		return List.copyOf(this.transitions);
-	}
-
 	/**
 	 * Check that the breaker's state follows from what it recorded: its transitions chain up
 	 * from CLOSED to the state it is in; it opened from CLOSED exactly as often as a rate crossed
-	 * its threshold, each time with a failure rate at or over the threshold; an OPEN breaker's window
-	 * holds enough calls to have opened, a CLOSED one's is under the thresholds, a HALF_OPEN one
-	 * has not yet recorded all its probes.
+	 * its threshold, each time with a failure rate at or over the threshold; an OPEN breaker's
+	 * window holds enough calls to have opened, a CLOSED one's is under the thresholds, a
+	 * HALF_OPEN one has not yet recorded all its probes.
 	 */
 	synchronized void assertStateFollowsFromOutcomes() {
 		String name = this.breaker.getName();

@@ -3,6 +3,7 @@ package dev.llmresilience.chaos;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import dev.llmresilience.LlmAllModelsFailedException;
 import dev.llmresilience.LlmCircuitOpenException;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Flux;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -33,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Also: a backlog of queued requests that all fail at once, because every breaker is open, still
  * ends every request.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class BreakerRecoveryTests {
 
 	private static final int MINIMUM_CALLS = 5;

@@ -2,14 +2,14 @@ package dev.llmresilience.chaos;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
+import dev.llmresilience.LlmAttempt;
 import dev.llmresilience.LlmException;
 import dev.llmresilience.LlmPriority;
 import dev.llmresilience.LlmRequest;
@@ -26,9 +26,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Hooks;
-import reactor.core.publisher.Mono;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -46,6 +46,7 @@ import static org.assertj.core.api.Assertions.fail;
  * invariants that no fault may break, never the counts of random outcomes, and prints the
  * figures of the run. Replay a run with {@code -Dchaos.seed=<seed>}.
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ChaosRunTests {
 
 	private static final int MAX_CONCURRENT = 32;
@@ -63,7 +64,7 @@ class ChaosRunTests {
 	/** Requests with these numbers meet an outage of the first model. */
 	private static final int OUTAGE_FROM = 300;
 
-	private static final int OUTAGE_TO = 600;
+	private static final int OUTAGE_TO = 500;
 
 	private static final Map<String, String> MODEL_NAMES = Map.of("alpha", "chaos-alpha", "beta", "chaos-beta", "gamma",
 			"chaos-gamma");
@@ -107,7 +108,7 @@ class ChaosRunTests {
 				"llm.resilience.circuit-breaker.sliding-window-size=20",
 				"llm.resilience.circuit-breaker.minimum-number-of-calls=10",
 				"llm.resilience.circuit-breaker.failure-rate-threshold=50",
-				"llm.resilience.circuit-breaker.wait-in-open=250ms",
+				"llm.resilience.circuit-breaker.wait-in-open=100ms",
 				"llm.resilience.circuit-breaker.permitted-calls-in-half-open=3",
 				// transitions happen only on calls, so the states hold still while the run is checked
 				"llm.resilience.circuit-breaker.automatic-transition-to-half-open=false",
@@ -137,19 +138,19 @@ class ChaosRunTests {
 
 	private static double faultRate(String model, int requestNumber) {
 		return switch (model) {
-			case "chaos-alpha" -> (requestNumber >= OUTAGE_FROM && requestNumber < OUTAGE_TO) ? 0.9 : 0.35;
-			case "chaos-beta" -> 0.25;
-			default -> 0.1;
+			case "chaos-alpha" -> (requestNumber >= OUTAGE_FROM && requestNumber < OUTAGE_TO) ? 0.9 : 0.3;
+			case "chaos-beta" -> 0.15;
+			default -> 0.05;
 		};
 	}
 
 	@Test
 	void everyRequestEndsExactlyOnceAndNoInvariantBreaks() throws InterruptedException {
-		Map<String, BreakerLog> breakers = new LinkedHashMap<>();
-		MODEL_NAMES.keySet()
+		List<BreakerLog> breakers = MODEL_NAMES.keySet()
 			.stream()
 			.sorted()
-			.forEach((model) -> breakers.put(model, BreakerLog.of(this.circuitBreakers.circuitBreaker(model))));
+			.map((model) -> BreakerLog.of(this.circuitBreakers.circuitBreaker(model)))
+			.toList();
 		List<Throwable> droppedErrors = new CopyOnWriteArrayList<>();
 		Hooks.onErrorDropped(droppedErrors::add);
 		LogicalRequests requests = new LogicalRequests(REQUESTS);
@@ -181,6 +182,17 @@ class ChaosRunTests {
 		assertThat(requests.endings()).hasSize(REQUESTS);
 		requests.endings().forEach((number, ending) -> assertEndedProperly(number, ending));
 		assertTheSystemComesBackToRest();
+		assertUpstreamCallsWithinBounds();
+		breakers.forEach(this::assertBreakerAgreesWithTheServer);
+		report(requests, streaming, breakers, droppedErrors, took);
+	}
+
+	/**
+	 * Check the upstream calls: each belongs to a logical request, none made more than its models
+	 * times their attempts, and never more in flight at once than the queue admits, as the server
+	 * and the client's connections count them.
+	 */
+	private void assertUpstreamCallsWithinBounds() {
 		Map<String, Integer> upstreamByTag = SERVER.requestsByTag();
 		assertThat(upstreamByTag.keySet()).as("upstream requests of unknown logical requests")
 			.allSatisfy((tag) -> assertThat(tag).startsWith("chaos-"));
@@ -190,38 +202,36 @@ class ChaosRunTests {
 			.isLessThanOrEqualTo(MAX_CONCURRENT);
 		assertThat(this.upstreamCalls.maxInFlight()).as("most upstream requests in flight at once, client side")
 			.isLessThanOrEqualTo(MAX_CONCURRENT);
-		breakers.forEach((model, log) -> {
-			log.assertStateFollowsFromOutcomes();
-			String name = MODEL_NAMES.get(model);
-			// a call the client gave up on may never have been read by the server; any other was
-			int answered = log.count(CircuitBreakerEvent.Type.SUCCESS) + log.failures()
-				.entrySet()
-				.stream()
-				.filter((failure) -> !failure.getKey().startsWith("LlmTimeoutException"))
-				.mapToInt(Map.Entry::getValue)
-				.sum();
-			assertThat(answered).as("%s: answered calls its breaker recorded, at most the requests the server saw", model)
-				.isLessThanOrEqualTo(SERVER.requestsByModel().getOrDefault(name, 0));
-			// a timeout may also hit a sound answer on a busy machine; any other failure needs a fault
-			int failuresNotTimeouts = log.failures()
-				.entrySet()
-				.stream()
-				.filter((failure) -> !failure.getKey().startsWith("LlmTimeoutException"))
-				.mapToInt(Map.Entry::getValue)
-				.sum();
-			Map<Fault, Integer> injected = PLAN.injected(name);
-			int faultsNotDelays = injected.entrySet()
-				.stream()
-				.filter((fault) -> !EnumSet.of(Fault.NONE, Fault.SLOW_FIRST_BYTE, Fault.STALLED_STREAM)
-					.contains(fault.getKey()))
-				.mapToInt(Map.Entry::getValue)
-				.sum();
-			assertThat(failuresNotTimeouts)
-				.as("%s: failures other than timeouts its breaker recorded %s, at most the faults injected %s", model,
-						log.failures(), injected)
-				.isLessThanOrEqualTo(faultsNotDelays);
-		});
-		report(requests, streaming, breakers, droppedErrors, took);
+	}
+
+	/**
+	 * Check a breaker against itself (its state follows from what it recorded) and against the
+	 * server: it recorded no more answered calls than the server received, and no error status or
+	 * error body the server did not inject. Timeouts and cut connections are not compared: on a
+	 * busy machine they can also hit a sound answer, or a request the server never read.
+	 */
+	private void assertBreakerAgreesWithTheServer(BreakerLog log) {
+		log.assertStateFollowsFromOutcomes();
+		String model = log.name();
+		String name = MODEL_NAMES.get(model);
+		Map<Fault, Integer> injected = PLAN.injected(name);
+		Map<String, Integer> failures = log.failures();
+		int answered = log.count(CircuitBreakerEvent.Type.SUCCESS) + failures.entrySet()
+			.stream()
+			.filter((failure) -> !failure.getKey().startsWith("LlmTimeoutException"))
+			.mapToInt(Map.Entry::getValue)
+			.sum();
+		assertThat(answered).as("%s: answered calls its breaker recorded, at most the requests the server saw", model)
+			.isLessThanOrEqualTo(SERVER.requestsByModel().getOrDefault(name, 0));
+		assertThat(failures.getOrDefault("LlmRateLimitException", 0))
+			.as("%s: rate limits recorded %s, injected %s", model, failures, injected)
+			.isLessThanOrEqualTo(injected.getOrDefault(Fault.RATE_LIMITED_WITH_RETRY_AFTER, 0)
+					+ injected.getOrDefault(Fault.RATE_LIMITED_WITHOUT_RETRY_AFTER, 0));
+		assertThat(failures.getOrDefault("LlmServerException", 0) + failures.getOrDefault("LlmOverloadedException", 0))
+			.as("%s: server errors and overloads recorded %s, injected %s", model, failures, injected)
+			.isLessThanOrEqualTo(injected.getOrDefault(Fault.SERVER_ERROR, 0)
+					+ injected.getOrDefault(Fault.OVERLOADED, 0) + injected.getOrDefault(Fault.MID_STREAM_ERROR, 0)
+					+ injected.getOrDefault(Fault.ERROR_BODY_200, 0));
 	}
 
 	/**
@@ -303,7 +313,7 @@ class ChaosRunTests {
 		Map<String, Long> callsPerModel = new TreeMap<>();
 		answer.attempts()
 			.stream()
-			.filter((attempt) -> attempt.outcome() != dev.llmresilience.LlmAttempt.Outcome.SKIPPED)
+			.filter((attempt) -> attempt.outcome() != LlmAttempt.Outcome.SKIPPED)
 			.forEach((attempt) -> callsPerModel.merge(attempt.model(), 1L, Long::sum));
 		assertThat(callsPerModel.values()).as(request + ": calls per model")
 			.allSatisfy((calls) -> assertThat(calls).isLessThanOrEqualTo(MAX_ATTEMPTS));
@@ -331,7 +341,7 @@ class ChaosRunTests {
 			});
 	}
 
-	private void report(LogicalRequests requests, boolean[] streaming, Map<String, BreakerLog> breakers,
+	private void report(LogicalRequests requests, boolean[] streaming, List<BreakerLog> breakers,
 			List<Throwable> droppedErrors, Duration took) {
 		int streams = 0;
 		for (boolean stream : streaming) {
@@ -356,12 +366,24 @@ class ChaosRunTests {
 		report.append("faults injected    ").append(PLAN.injected()).append('\n');
 		report.append("outcomes           ").append(requests.outcomes()).append('\n');
 		report.append("errors in detail   ").append(errorDetails).append('\n');
-		report.append("max concurrency    ").append(SERVER.maxInFlight()).append(" upstream requests in flight server side, ")
-			.append(this.upstreamCalls.maxInFlight()).append(" client side (limit ").append(MAX_CONCURRENT).append(")\n");
+		long errors = requests.endings().values().stream().filter((ending) -> ending.error() != null).count();
+		long typed = requests.endings()
+			.values()
+			.stream()
+			.filter((ending) -> ending.error() instanceof LlmException)
+			.count();
+		report.append("typed errors       ").append(typed).append(" of ").append(errors).append('\n');
+		report.append("max concurrency    ")
+			.append(SERVER.maxInFlight())
+			.append(" upstream requests in flight server side, ")
+			.append(this.upstreamCalls.maxInFlight())
+			.append(" client side (limit ")
+			.append(MAX_CONCURRENT)
+			.append(")\n");
 		report.append("nothing lost       ").append(requests.endings().size()).append(" of ").append(REQUESTS)
 			.append(" ended exactly once; ").append(requests.neverEnded().size()).append(" never, ")
 			.append(requests.endedMoreThanOnce().size()).append(" twice\n");
-		breakers.values().forEach((log) -> report.append("breaker            ").append(log).append('\n'));
+		breakers.forEach((log) -> report.append("breaker            ").append(log).append('\n'));
 		report.append("errors dropped by Reactor after termination: ").append(droppedErrors.size()).append('\n');
 		System.out.println(report);
 	}

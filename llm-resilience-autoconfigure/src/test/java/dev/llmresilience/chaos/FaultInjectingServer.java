@@ -20,12 +20,13 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * An HTTP server on 127.0.0.1, on a random port, that takes the POSTs of the Anthropic Messages
- * API ({@code /v1/messages}) and of OpenAI-compatible servers ({@code /chat/completions}) and
- * answers each with the {@link Reply} its responder picks. It counts, on the server side, every
- * request (by model and by logical request), the requests in flight and the most there ever were
- * at once, and the open connections. It logs nothing, so the API keys it receives stay out of the
- * logs under test.
+ * An HTTP server on 127.0.0.1, on a random port, that takes the requests of the Anthropic
+ * Messages API ({@code POST /v1/messages}) and of OpenAI-compatible servers
+ * ({@code POST /chat/completions}), or any other, and answers each with the {@link Reply} its
+ * responder picks. It counts, on the server side, every request (by model and by logical
+ * request), the requests in flight and the most there ever were at once, and the open
+ * connections. It logs nothing itself (its Reactor Netty loggers are {@code reactor.netty.http.server},
+ * which a test can keep quiet), so the API keys it receives stay out of the logs under test.
  */
 final class FaultInjectingServer implements AutoCloseable {
 
@@ -58,7 +59,7 @@ final class FaultInjectingServer implements AutoCloseable {
 				this.openConnections.incrementAndGet();
 				channel.closeFuture().addListener((future) -> this.openConnections.decrementAndGet());
 			})
-			.route((routes) -> routes.post("/v1/messages", this::handle).post("/chat/completions", this::handle))
+			.handle(this::handle)
 			.bindNow();
 	}
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -23,7 +24,9 @@ import dev.llmresilience.chaos.FaultInjectingServer.WireRequest;
  */
 final class FaultPlan implements Function<WireRequest, Reply> {
 
-	private static final List<Fault> FAULTS = Arrays.stream(Fault.values()).filter((fault) -> fault != Fault.NONE).toList();
+	private static final List<Fault> FAULTS = Arrays.stream(Fault.values())
+		.filter((fault) -> fault != Fault.NONE)
+		.toList();
 
 	private final long seed;
 
@@ -62,7 +65,9 @@ final class FaultPlan implements Function<WireRequest, Reply> {
 		double rate = this.faultRate.rate(request.model(), number(request.tag()));
 		Fault fault = Fault.NONE;
 		if (random.nextDouble() < rate) {
-			List<Fault> applicable = FAULTS.stream().filter((candidate) -> candidate.appliesTo(request.stream())).toList();
+			List<Fault> applicable = FAULTS.stream()
+				.filter((candidate) -> candidate.appliesTo(request.stream()))
+				.toList();
 			fault = applicable.get(random.nextInt(applicable.size()));
 		}
 		this.injected.get(fault).incrementAndGet();
@@ -70,7 +75,7 @@ final class FaultPlan implements Function<WireRequest, Reply> {
 			.computeIfAbsent(fault, (key) -> new AtomicInteger())
 			.incrementAndGet();
 		if (request.tag() != null) {
-			this.history.computeIfAbsent(request.tag(), (tag) -> new java.util.concurrent.CopyOnWriteArrayList<>())
+			this.history.computeIfAbsent(request.tag(), (tag) -> new CopyOnWriteArrayList<>())
 				.add(request.model() + "#" + request.attempt() + (request.stream() ? " stream " : " call ") + fault);
 		}
 		return reply(fault, request, random);
@@ -82,11 +87,20 @@ final class FaultPlan implements Function<WireRequest, Reply> {
 				return new Random(this.untagged.nextLong());
 			}
 		}
-		long mixed = this.seed;
-		mixed = mixed * 31 + request.tag().hashCode();
-		mixed = mixed * 31 + request.model().hashCode();
-		mixed = mixed * 31 + request.attempt();
+		long mixed = mix(this.seed ^ request.tag().hashCode());
+		mixed = mix(mixed ^ request.model().hashCode());
+		mixed = mix(mixed ^ request.attempt());
 		return new Random(mixed);
+	}
+
+	/**
+	 * Scramble a seed: the first draws of {@link Random}s whose seeds differ only a little are
+	 * alike, which would make the dice of one request the same for every model.
+	 */
+	private static long mix(long value) {
+		long mixed = (value ^ (value >>> 33)) * 0xff51afd7ed558ccdL;
+		mixed = (mixed ^ (mixed >>> 33)) * 0xc4ceb9fe1a85ec53L;
+		return mixed ^ (mixed >>> 33);
 	}
 
 	private Reply reply(Fault fault, WireRequest request, Random random) {
@@ -128,7 +142,8 @@ final class FaultPlan implements Function<WireRequest, Reply> {
 				yield Reply.cutOff(200, "application/json", body, 1 + random.nextInt(body.length - 1));
 			}
 			case ERROR_BODY_200 -> Reply.json(200, headers, random.nextBoolean()
-					? AnthropicWire.error("overloaded_error", "Overloaded") : AnthropicWire.error("api_error", "Internal"));
+					? AnthropicWire.error("overloaded_error", "Overloaded")
+					: AnthropicWire.error("api_error", "Internal"));
 		};
 	}
 

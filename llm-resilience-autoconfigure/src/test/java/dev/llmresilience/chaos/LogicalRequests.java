@@ -14,6 +14,8 @@ import java.util.stream.IntStream;
 import dev.llmresilience.LlmAllModelsFailedException;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
+import dev.llmresilience.LlmStreamInterruptedException;
+import dev.llmresilience.LlmTimeoutException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -158,14 +160,23 @@ final class LogicalRequests {
 		}
 
 		/**
-		 * Return the error that ended the request, with the one an
-		 * {@link LlmAllModelsFailedException} wraps, for reports.
+		 * Describe the error that ended the request, for reports: its type, a timeout's phase,
+		 * and the type of the error it wraps, if any.
 		 */
 		String errorDetail() {
-			if (this.error instanceof LlmAllModelsFailedException failed && failed.getCause() != null) {
-				return failed.getClass().getSimpleName() + " <- " + failed.getCause().getClass().getSimpleName();
+			return (this.error != null) ? describe(this.error) : null;
+		}
+
+		private static String describe(Throwable error) {
+			String type = error.getClass().getSimpleName();
+			if (error instanceof LlmTimeoutException timeout) {
+				return type + "(" + timeout.getPhase() + ")";
 			}
-			return (this.error != null) ? this.error.getClass().getSimpleName() : null;
+			if ((error instanceof LlmAllModelsFailedException || error instanceof LlmStreamInterruptedException)
+					&& error.getCause() != null) {
+				return type + " <- " + describe(error.getCause());
+			}
+			return type;
 		}
 
 	}

@@ -34,7 +34,8 @@ final class PooledConnections implements ConnectionProvider.MeterRegistrar {
 	}
 
 	@Override
-	public void registerMetrics(String poolName, String id, SocketAddress remoteAddress, ConnectionPoolMetrics metrics) {
+	public void registerMetrics(String poolName, String id, SocketAddress remoteAddress,
+			ConnectionPoolMetrics metrics) {
 		this.pools.put(poolName + "|" + id + "|" + remoteAddress, metrics);
 	}
 
@@ -60,10 +61,6 @@ final class PooledConnections implements ConnectionProvider.MeterRegistrar {
 	 */
 	int allocated() {
 		return this.pools.values().stream().mapToInt(ConnectionPoolMetrics::allocatedSize).sum();
-	}
-
-	int pools() {
-		return this.pools.size();
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.llmresilience.chaos;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,28 @@ interface Reply {
 			}
 			response.header("content-length", String.valueOf(body.length));
 			return response.sendByteArray(Mono.just(body)).then();
+		};
+	}
+
+	/**
+	 * Any body, sent in chunks of the given sizes (used in turn) with chunked transfer encoding, so
+	 * that the client reads it in pieces that split lines and characters.
+	 */
+	static Reply chunked(int status, Map<String, String> headers, String contentType, byte[] body,
+			List<Integer> chunkSizes) {
+		return (response) -> {
+			response.status(status);
+			headers.forEach(response::header);
+			if (contentType != null) {
+				response.header("content-type", contentType);
+			}
+			List<byte[]> chunks = new ArrayList<>();
+			for (int from = 0, i = 0; from < body.length; i++) {
+				int to = Math.min(body.length, from + chunkSizes.get(i % chunkSizes.size()));
+				chunks.add(Arrays.copyOfRange(body, from, to));
+				from = to;
+			}
+			return response.sendByteArray(Flux.fromIterable(chunks)).then();
 		};
 	}
 
