@@ -1,0 +1,94 @@
+package dev.llmresilience.benchmarks;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.llmresilience.benchmarks.load.ClosedLoopLoad;
+import dev.llmresilience.benchmarks.load.RoundSchedule;
+import dev.llmresilience.benchmarks.report.MarkdownTable;
+import dev.llmresilience.benchmarks.report.Report;
+import dev.llmresilience.benchmarks.scenarios.Benchmark;
+import dev.llmresilience.benchmarks.scenarios.FaultBenchmark;
+import dev.llmresilience.benchmarks.scenarios.OverheadBenchmark;
+import dev.llmresilience.benchmarks.scenarios.OverheadBreakdownBenchmark;
+import dev.llmresilience.benchmarks.scenarios.PeerBenchmark;
+import dev.llmresilience.benchmarks.scenarios.QueueBenchmark;
+import dev.llmresilience.benchmarks.scenarios.StreamingScaleBenchmark;
+
+/**
+ * Runs the benchmarks named on the command line ({@code all}, or any of {@code overhead},
+ * {@code breakdown}, {@code scale}, {@code faults}, {@code peers}, {@code queue}) and writes the results as Markdown
+ * to standard output. {@code --quick} shortens every run, to try the harness, not to quote.
+ */
+public final class BenchmarkMain {
+
+	private static final RoundSchedule SCHEDULE = new RoundSchedule(Duration.ofSeconds(3), 4, Duration.ofMillis(2500));
+
+	private BenchmarkMain() {
+	}
+
+	/**
+	 * Run the benchmarks.
+	 * @param args their names, and {@code --quick} for short runs
+	 */
+	public static void main(String[] args) {
+		// Spring Boot logs to standard output: keep it for the report alone.
+		PrintStream reportOutput = System.out;
+		System.setOut(System.err);
+		boolean quick = List.of(args).contains("--quick");
+		Map<String, Benchmark> benchmarks = benchmarks(quick);
+		List<String> names = new ArrayList<>();
+		for (String arg : args) {
+			if (arg.equals("all")) {
+				names.addAll(benchmarks.keySet());
+			}
+			else if (!arg.startsWith("--")) {
+				names.add(arg);
+			}
+		}
+		if (names.isEmpty() || !benchmarks.keySet().containsAll(names)) {
+			System.err.println("Usage: java -jar benchmarks.jar [--quick] all | " + String.join(" ", benchmarks.keySet()));
+			System.exit(2);
+		}
+		Report report = new Report(reportOutput);
+		new MachineDescription().write(report, quick);
+		MarkdownTable runs = new MarkdownTable("benchmark", "started", "took", "load average before", "after");
+		for (String name : names) {
+			String loadBefore = LoadAverage.now();
+			Instant started = Instant.now();
+			Report.progress("running " + name + ", load average " + loadBefore);
+			benchmarks.get(name).run(report);
+			runs.row(name, LocalTime.ofInstant(started, ZoneOffset.UTC).withNano(0) + "Z",
+					Duration.between(started, Instant.now()).toSeconds() + " s", loadBefore, LoadAverage.now());
+		}
+		report.section("Runs");
+		report.paragraph("A load average well above the 2 cores means other work shared the machine during that run.");
+		report.table(runs);
+		Report.progress("done");
+		// Reactor Netty's and the peers' non-daemon threads would keep the JVM alive.
+		System.exit(0);
+	}
+
+	private static Map<String, Benchmark> benchmarks(boolean quick) {
+		int divisor = quick ? 5 : 1;
+		RoundSchedule schedule = SCHEDULE.shortenedBy(divisor);
+		ClosedLoopLoad load = new ClosedLoopLoad();
+		Map<String, Benchmark> benchmarks = new LinkedHashMap<>();
+		// The peers run late, so that their thread pools and garbage touch no other figure, and the queue
+		// last: its test of work that ends synchronously overflows the stack, which may deoptimize code.
+		for (Benchmark benchmark : List.of(new OverheadBenchmark(schedule, load),
+				new OverheadBreakdownBenchmark(schedule, load), new StreamingScaleBenchmark(quick),
+				new FaultBenchmark(divisor, load), new PeerBenchmark(schedule, load), new QueueBenchmark(quick))) {
+			benchmarks.put(benchmark.name(), benchmark);
+		}
+		return benchmarks;
+	}
+
+}

@@ -1,0 +1,126 @@
+package dev.llmresilience.benchmarks.scenarios;
+
+import java.util.List;
+
+import dev.llmresilience.benchmarks.clients.AnswerCheck;
+import dev.llmresilience.benchmarks.clients.LlmClientUnderTest;
+import dev.llmresilience.benchmarks.clients.RawWebClient;
+import dev.llmresilience.benchmarks.clients.TemplateClient;
+import dev.llmresilience.benchmarks.clients.TemplateContext;
+import dev.llmresilience.benchmarks.clients.TemplateProperties;
+import dev.llmresilience.benchmarks.load.ClosedLoopLoad;
+import dev.llmresilience.benchmarks.load.InterleavedComparison;
+import dev.llmresilience.benchmarks.load.Measurement;
+import dev.llmresilience.benchmarks.load.Operation;
+import dev.llmresilience.benchmarks.load.ResourceMeter;
+import dev.llmresilience.benchmarks.load.RoundSchedule;
+import dev.llmresilience.benchmarks.report.Figures;
+import dev.llmresilience.benchmarks.report.MarkdownTable;
+import dev.llmresilience.benchmarks.report.MeasurementTable;
+import dev.llmresilience.benchmarks.report.Report;
+import dev.llmresilience.benchmarks.stub.StubProcess;
+import dev.llmresilience.benchmarks.stub.StubSettings;
+
+/**
+ * What {@code LlmTemplate} adds to a bare {@code WebClient} call of the same JSON to the same stub,
+ * for {@code call()} and {@code stream()} at several concurrencies, against the targets:
+ * throughput at least 0.95x raw at 64, at most 50 µs added to p50 and 200 µs to p99, CPU per
+ * request at most 1.15x raw.
+ */
+public final class OverheadBenchmark implements Benchmark {
+
+	static final int CHUNKS = 20;
+
+	private static final int[] CONCURRENCY = { 1, 16, 64, 256 };
+
+	private static final int THROUGHPUT_TARGET_CONCURRENCY = 64;
+
+	private final RoundSchedule schedule;
+
+	private final ClosedLoopLoad load;
+
+	/**
+	 * Create the benchmark.
+	 * @param schedule how long each client runs
+	 * @param load runs the load
+	 */
+	public OverheadBenchmark(RoundSchedule schedule, ClosedLoopLoad load) {
+		this.schedule = schedule;
+		this.load = load;
+	}
+
+	@Override
+	public String name() {
+		return "overhead";
+	}
+
+	@Override
+	public void run(Report report) {
+		report.section("Overhead: LlmTemplate against a raw WebClient");
+		report.paragraph("Stub: answers at once, " + CHUNKS + " text chunks per answer (streams without pauses). "
+				+ "Template: the starter's auto-configuration in a non-web Boot application (queue max-concurrent "
+				+ TemplateProperties.UNTHROTTLED + ", retry, breaker, observation and metrics on, as by default). "
+				+ "Raw: Boot's WebClient.Builder, the same JSON body built per request, the answer decoded to JSON. "
+				+ "Closed loop; per concurrency a " + Figures.seconds(this.schedule.warmUp()) + " warm-up of each, then "
+				+ this.schedule.rounds() + " interleaved rounds of " + Figures.seconds(this.schedule.round())
+				+ " each. CPU is this JVM's process CPU time (callers, event loops, GC, JIT) per completed request; "
+				+ "allocation is the heap allocated by all threads per completed request.");
+		try (StubProcess stub = StubProcess.start(StubSettings.immediate(CHUNKS));
+				TemplateContext application = TemplateContext
+					.start(TemplateProperties.singleModel(stub.baseUrl()).toMap())) {
+			List<LlmClientUnderTest> clients = List.of(
+					new RawWebClient(application.webClientBuilder(), stub.baseUrl(), application.objectMapper()),
+					new TemplateClient(application.template()));
+			InterleavedComparison comparison = new InterleavedComparison(this.load,
+					new ResourceMeter(() -> stub.cpuTime().toNanos()), this.schedule);
+			for (Operation operation : Operation.values()) {
+				for (LlmClientUnderTest client : clients) {
+					Throwable problem = AnswerCheck.problemOf(client, operation, CHUNKS);
+					if (problem != null) {
+						throw new IllegalStateException(client.name() + " cannot read the stub's answer", problem);
+					}
+				}
+				measure(report, comparison, clients, operation);
+			}
+		}
+	}
+
+	private void measure(Report report, InterleavedComparison comparison, List<LlmClientUnderTest> clients,
+			Operation operation) {
+		MeasurementTable figures = new MeasurementTable();
+		MarkdownTable targets = new MarkdownTable("concurrency", "throughput vs raw", "added p50", "added p99",
+				"CPU/req vs raw", "alloc/req added");
+		for (int concurrency : CONCURRENCY) {
+			Report.progress("overhead " + operation.label() + " at concurrency " + concurrency);
+			List<Measurement> measured = comparison.run(clients, operation, concurrency);
+			Measurement raw = measured.get(0);
+			Measurement template = measured.get(1);
+			figures.add(concurrency, raw).add(concurrency, template);
+			double throughput = template.throughput() / raw.throughput();
+			double addedP50 = template.latencyMicros(50) - raw.latencyMicros(50);
+			double addedP99 = template.latencyMicros(99) - raw.latencyMicros(99);
+			double cpu = template.cpuMicrosPerRequest() / raw.cpuMicrosPerRequest();
+			targets.row(concurrency,
+					Figures.ratio(throughput) + ((concurrency == THROUGHPUT_TARGET_CONCURRENCY)
+							? " (≥ 0.95x: " + Figures.verdict(throughput >= 0.95) + ")" : ""),
+					Figures.addedMicros(addedP50) + " (≤ 50 µs: " + Figures.verdict(addedP50 <= 50) + ")",
+					Figures.addedMicros(addedP99) + " (≤ 200 µs: " + Figures.verdict(addedP99 <= 200) + ")",
+					Figures.ratio(cpu) + " (≤ 1.15x: " + Figures.verdict(cpu <= 1.15) + ")",
+					Figures.bytes(template.allocatedBytesPerRequest() - raw.allocatedBytesPerRequest()));
+			reportErrors(report, measured);
+		}
+		report.paragraph("**" + operation.label() + "**");
+		report.table(figures.toMarkdown());
+		report.table(targets);
+	}
+
+	static void reportErrors(Report report, List<Measurement> measured) {
+		for (Measurement measurement : measured) {
+			if (measurement.firstError() != null) {
+				report.paragraph(measurement.name() + ": " + measurement.failed() + " requests failed, the first with "
+						+ measurement.firstError());
+			}
+		}
+	}
+
+}

@@ -1,0 +1,112 @@
+package dev.llmresilience.benchmarks.stub;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the stub answers: the wait before each response, the number of text chunks of an answer,
+ * the pause between two chunks of a stream, and the faults injected per model. Travels to the
+ * stub process as command-line arguments.
+ *
+ * @param latency the wait before each response (headers and body, or the first events)
+ * @param chunks the text chunks of each answer; a JSON answer carries them joined
+ * @param chunkInterval the pause between two text chunks of a stream; the first comes at once
+ * @param faults the faults by model name
+ */
+public record StubSettings(Duration latency, int chunks, Duration chunkInterval, Map<String, Fault> faults) {
+
+	public StubSettings {
+		faults = Map.copyOf(faults);
+	}
+
+	/**
+	 * Answers at once, streams without pauses, no faults.
+	 * @param chunks the text chunks of each answer
+	 * @return the settings
+	 */
+	public static StubSettings immediate(int chunks) {
+		return new StubSettings(Duration.ZERO, chunks, Duration.ZERO, Map.of());
+	}
+
+	/**
+	 * Return a copy that streams with the given pause between chunks.
+	 * @param interval the pause
+	 * @return the copy
+	 */
+	public StubSettings withChunkInterval(Duration interval) {
+		return new StubSettings(this.latency, this.chunks, interval, this.faults);
+	}
+
+	/**
+	 * Return a copy that fails a share of the calls to a model.
+	 * @param model the model name, as sent in requests
+	 * @param rate the share of calls that fail, 0 to 1
+	 * @param status the HTTP status of the failures
+	 * @return the copy
+	 */
+	public StubSettings withFault(String model, double rate, int status) {
+		Map<String, Fault> faults = new LinkedHashMap<>(this.faults);
+		faults.put(model, new Fault(rate, status));
+		return new StubSettings(this.latency, this.chunks, this.chunkInterval, faults);
+	}
+
+	/**
+	 * Read settings from command-line arguments such as {@code --latency-ms=0 --chunks=20
+	 * --chunk-interval-ms=1000 --fault=claude-primary:0.3:529}.
+	 * @param args the arguments
+	 * @return the settings
+	 */
+	public static StubSettings parse(String[] args) {
+		Duration latency = Duration.ZERO;
+		int chunks = 20;
+		Duration interval = Duration.ZERO;
+		Map<String, Fault> faults = new LinkedHashMap<>();
+		for (String arg : args) {
+			String value = arg.substring(arg.indexOf('=') + 1);
+			if (arg.startsWith("--latency-ms=")) {
+				latency = Duration.ofMillis(Long.parseLong(value));
+			}
+			else if (arg.startsWith("--chunks=")) {
+				chunks = Integer.parseInt(value);
+			}
+			else if (arg.startsWith("--chunk-interval-ms=")) {
+				interval = Duration.ofMillis(Long.parseLong(value));
+			}
+			else if (arg.startsWith("--fault=")) {
+				String[] parts = value.split(":");
+				faults.put(parts[0], new Fault(Double.parseDouble(parts[1]), Integer.parseInt(parts[2])));
+			}
+			else {
+				throw new IllegalArgumentException("Unknown stub argument: " + arg);
+			}
+		}
+		return new StubSettings(latency, chunks, interval, faults);
+	}
+
+	/**
+	 * Return the command-line arguments that {@link #parse(String[])} reads back.
+	 * @return the arguments
+	 */
+	public List<String> toArgs() {
+		List<String> args = new ArrayList<>();
+		args.add("--latency-ms=" + this.latency.toMillis());
+		args.add("--chunks=" + this.chunks);
+		args.add("--chunk-interval-ms=" + this.chunkInterval.toMillis());
+		this.faults.forEach((model, fault) -> args.add("--fault=" + model + ":" + fault.rate() + ":" + fault.status()));
+		return args;
+	}
+
+	/**
+	 * A share of calls to one model that fail with a status.
+	 *
+	 * @param rate the share of calls that fail, 0 to 1
+	 * @param status the HTTP status of the failures
+	 */
+	public record Fault(double rate, int status) {
+
+	}
+
+}
