@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.llmresilience.cluster.ClusterStatus;
 import dev.llmresilience.queue.QueueSnapshot;
 import dev.llmresilience.resilience.ModelExecutor;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -41,7 +42,7 @@ public class LlmEndpoint {
 	@ReadOperation
 	public LlmDescriptor llm() {
 		return new LlmDescriptor(this.overview.chains(), this.overview.models(), this.overview.queue(),
-				this.overview.rateLimitHolds());
+				this.overview.rateLimitHolds(), this.overview.cluster());
 	}
 
 	/**
@@ -89,9 +90,11 @@ public class LlmEndpoint {
 	 * @param models the models with their breakers
 	 * @param queue the queue, or {@code null} without one
 	 * @param rateLimitHolds the providers held for their rate limits, and for how long
+	 * @param cluster whether rate limits are shared with other replicas, or {@code null} when
+	 * sharing is not enabled
 	 */
 	public record LlmDescriptor(Map<String, LlmOverview.ChainState> chains, Map<String, LlmOverview.ModelState> models,
-			QueueSnapshot queue, Map<String, Duration> rateLimitHolds) {
+			@Nullable QueueSnapshot queue, Map<String, Duration> rateLimitHolds, @Nullable ClusterStatus cluster) {
 
 	}
 

@@ -13,7 +13,8 @@ import org.springframework.boot.actuate.health.Status;
  * {@link #DEGRADED} when some chain is served by a fallback, {@code DOWN} when some chain has no
  * model whose circuit breaker lets calls through (or {@code DEGRADED}, if the indicator may not
  * fail). Details give each model's breaker state and counts, each chain's serving model, the
- * queue and the providers held for their rate limits.
+ * queue, the providers held for their rate limits and, when rate limits are shared with other
+ * replicas, whether Redis is in use ({@code cluster}).
  */
 public class LlmHealthIndicator extends AbstractReactiveHealthIndicator {
 
@@ -49,6 +50,9 @@ public class LlmHealthIndicator extends AbstractReactiveHealthIndicator {
 			builder.withDetail("queue", this.overview.queue());
 		}
 		builder.withDetail("rateLimitHolds", this.overview.rateLimitHolds());
+		if (this.overview.cluster() != null) {
+			builder.withDetail("cluster", this.overview.cluster());
+		}
 		return Mono.just(builder.build());
 	}
 

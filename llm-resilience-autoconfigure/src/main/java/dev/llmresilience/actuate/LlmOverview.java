@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.ModelCatalog;
+import dev.llmresilience.cluster.ClusterStatus;
+import dev.llmresilience.cluster.RateLimitSharing;
 import dev.llmresilience.queue.ProviderPacer;
 import dev.llmresilience.queue.QueueSnapshot;
 import dev.llmresilience.queue.RequestQueue;
@@ -31,6 +33,8 @@ public class LlmOverview {
 
 	private final ProviderPacer pacer;
 
+	private final RateLimitSharing sharing;
+
 	private final Map<String, LastError> lastErrors = new ConcurrentHashMap<>();
 
 	/**
@@ -41,9 +45,23 @@ public class LlmOverview {
 	 * @param pacer the provider pacer, or {@code null}
 	 */
 	public LlmOverview(FallbackChain chain, @Nullable RequestQueue queue, @Nullable ProviderPacer pacer) {
+		this(chain, queue, pacer, null);
+	}
+
+	/**
+	 * Create a new instance and start recording each model's last error from its breaker's
+	 * events.
+	 * @param chain the chain and its model executors
+	 * @param queue the request queue, or {@code null}
+	 * @param pacer the provider pacer, or {@code null}
+	 * @param sharing shares rate limits with the other replicas, or {@code null}
+	 */
+	public LlmOverview(FallbackChain chain, @Nullable RequestQueue queue, @Nullable ProviderPacer pacer,
+			@Nullable RateLimitSharing sharing) {
 		this.chain = chain;
 		this.queue = queue;
 		this.pacer = pacer;
+		this.sharing = sharing;
 		chain.getCatalog().getModels().keySet().forEach((id) -> {
 			CircuitBreaker.EventPublisher events = chain.getExecutor(id).getCircuitBreaker().getEventPublisher();
 			events.onError((event) -> this.lastErrors.put(id,
@@ -123,6 +141,15 @@ public class LlmOverview {
 	 */
 	public Map<String, Duration> rateLimitHolds() {
 		return (this.pacer != null) ? this.pacer.holds() : Map.of();
+	}
+
+	/**
+	 * Return whether rate limits are shared with the other replicas.
+	 * @return the status, or {@code null} when sharing is not enabled
+	 */
+	@Nullable
+	public ClusterStatus cluster() {
+		return (this.sharing != null) ? this.sharing.status() : null;
 	}
 
 	/**

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.ModelCatalog;
 import dev.llmresilience.actuate.LlmOverview;
+import dev.llmresilience.cluster.RateLimitSharing;
 import dev.llmresilience.queue.ProviderPacer;
 import dev.llmresilience.queue.RequestQueue;
 import dev.llmresilience.resilience.FallbackChain;
@@ -65,8 +66,10 @@ public class LlmResilienceAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ProviderPacer llmProviderPacer(LlmResilienceProperties properties, ObjectProvider<Clock> clock) {
-		return ProviderPacerFactory.create(properties, clock.getIfAvailable(Clock::systemUTC));
+	ProviderPacer llmProviderPacer(LlmResilienceProperties properties, ObjectProvider<Clock> clock,
+			ObjectProvider<RateLimitSharing> llmRateLimitSharing) {
+		return ProviderPacerFactory.create(properties, clock.getIfAvailable(Clock::systemUTC),
+				llmRateLimitSharing.getIfAvailable());
 	}
 
 	@Bean
@@ -93,8 +96,9 @@ public class LlmResilienceAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LlmOverview llmOverview(FallbackChain llmFallbackChain, ObjectProvider<RequestQueue> llmRequestQueue,
-			ObjectProvider<ProviderPacer> llmProviderPacer) {
-		return new LlmOverview(llmFallbackChain, llmRequestQueue.getIfAvailable(), llmProviderPacer.getIfAvailable());
+			ObjectProvider<ProviderPacer> llmProviderPacer, ObjectProvider<RateLimitSharing> llmRateLimitSharing) {
+		return new LlmOverview(llmFallbackChain, llmRequestQueue.getIfAvailable(), llmProviderPacer.getIfAvailable(),
+				llmRateLimitSharing.getIfAvailable());
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -72,6 +72,11 @@ public class LlmResilienceProperties {
 	 */
 	private final Health health = new Health();
 
+	/**
+	 * Rate budgets and holds shared by the replicas of the application through Redis.
+	 */
+	private final Cluster cluster = new Cluster();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -134,6 +139,10 @@ public class LlmResilienceProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Cluster getCluster() {
+		return this.cluster;
 	}
 
 	/**
@@ -784,6 +793,83 @@ public class LlmResilienceProperties {
 
 		public void setAllowToFail(boolean allowToFail) {
 			this.allowToFail = allowToFail;
+		}
+
+	}
+
+	/**
+	 * Rate budgets and rate-limit holds shared through Redis.
+	 */
+	public static class Cluster {
+
+		/**
+		 * Whether to share the requests-per-minute and tokens-per-minute budgets and the
+		 * providers' rate-limit holds with the other replicas through Redis. Needs Spring Data
+		 * Redis with Lettuce.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Prefix of the Redis keys and of the channel used. Applications sharing one Redis keep
+		 * their budgets apart by their prefixes.
+		 */
+		private String keyPrefix = "llm-resilience";
+
+		/**
+		 * Longest a Redis operation may take before this replica falls back to local budgets.
+		 */
+		private Duration timeout = Duration.ofMillis(100);
+
+		/**
+		 * How often Redis is checked, to notice an outage without traffic and to return to
+		 * shared budgets once it answers again.
+		 */
+		private Duration probeInterval = Duration.ofSeconds(5);
+
+		/**
+		 * Share of each configured budget that one replica uses while Redis is unreachable,
+		 * greater than 0 and at most 1. With 1, each replica keeps the whole budget for itself.
+		 */
+		private double localShare = 1.0;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getProbeInterval() {
+			return this.probeInterval;
+		}
+
+		public void setProbeInterval(Duration probeInterval) {
+			this.probeInterval = probeInterval;
+		}
+
+		public double getLocalShare() {
+			return this.localShare;
+		}
+
+		public void setLocalShare(double localShare) {
+			this.localShare = localShare;
 		}
 
 	}

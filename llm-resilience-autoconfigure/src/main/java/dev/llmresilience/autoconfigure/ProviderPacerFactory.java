@@ -1,40 +1,62 @@
 package dev.llmresilience.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.llmresilience.cluster.RateLimitSharing;
+import dev.llmresilience.queue.LocalRateBudget;
 import dev.llmresilience.queue.ProviderPacer;
 import dev.llmresilience.queue.RateBudget;
 
+import org.springframework.lang.Nullable;
+
 /**
- * Builds the {@link ProviderPacer} from the rate limits configured per provider and per model.
+ * Builds the {@link ProviderPacer} from the rate limits configured per provider and per model,
+ * local or shared with the other replicas.
  */
 final class ProviderPacerFactory {
 
 	private ProviderPacerFactory() {
 	}
 
-	static ProviderPacer create(LlmResilienceProperties properties, Clock clock) {
+	/**
+	 * Create the pacer.
+	 * @param properties the properties
+	 * @param clock the clock
+	 * @param sharing shares budgets and holds with the other replicas, or {@code null} to keep
+	 * them local
+	 * @return the pacer
+	 */
+	static ProviderPacer create(LlmResilienceProperties properties, Clock clock, @Nullable RateLimitSharing sharing) {
 		Map<String, RateBudget> providers = new LinkedHashMap<>();
 		properties.getProviders()
 			.forEach((id, provider) -> budget("providers." + id, provider.getRequestsPerMinute(),
-					provider.getTokensPerMinute(), providers, id));
+					provider.getTokensPerMinute(), providers, id, sharing));
 		Map<String, RateBudget> models = new LinkedHashMap<>();
 		properties.getModels()
 			.forEach((id, model) -> budget("models." + id, model.getRequestsPerMinute(), model.getTokensPerMinute(),
-					models, id));
+					models, id, sharing));
 		// waiting for a provider's limit is bounded like waiting for its retry-after
-		return new ProviderPacer(providers, models, clock,
-				PropertyChecks.positive("llm.resilience.retry.max-server-wait", properties.getRetry().getMaxServerWait()));
+		Duration maxWait = PropertyChecks.positive("llm.resilience.retry.max-server-wait",
+				properties.getRetry().getMaxServerWait());
+		if (sharing == null) {
+			return new ProviderPacer(providers, models, clock, maxWait);
+		}
+		ProviderPacer pacer = new ProviderPacer(providers, models, clock, maxWait, sharing::publishHold);
+		sharing.receiveHolds(pacer::holdUntil);
+		return pacer;
 	}
 
 	private static void budget(String path, long requestsPerMinute, long tokensPerMinute,
-			Map<String, RateBudget> budgets, String id) {
+			Map<String, RateBudget> budgets, String id, @Nullable RateLimitSharing sharing) {
 		PropertyChecks.atLeast("llm.resilience." + path + ".requests-per-minute", requestsPerMinute, 0);
 		PropertyChecks.atLeast("llm.resilience." + path + ".tokens-per-minute", tokensPerMinute, 0);
 		if (requestsPerMinute > 0 || tokensPerMinute > 0) {
-			budgets.put(id, new RateBudget(requestsPerMinute, tokensPerMinute));
+			// "providers.x" and "models.x" keep a provider and a model of the same id apart
+			budgets.put(id, (sharing != null) ? sharing.budget(path, requestsPerMinute, tokensPerMinute)
+					: new LocalRateBudget(requestsPerMinute, tokensPerMinute));
 		}
 	}
 

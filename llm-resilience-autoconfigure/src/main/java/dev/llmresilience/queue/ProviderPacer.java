@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import dev.llmresilience.LlmApiException;
 import dev.llmresilience.LlmCircuitOpenException;
 import dev.llmresilience.LlmModel;
+import dev.llmresilience.LlmOverloadedException;
 import dev.llmresilience.LlmRateLimitException;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmThrottledException;
@@ -33,6 +34,10 @@ import org.springframework.lang.Nullable;
  */
 public final class ProviderPacer {
 
+	private static final Duration MAX_TOLD_HOLD = Duration.ofDays(1);
+
+	private static final Mono<Duration> NO_WAIT = Mono.just(Duration.ZERO);
+
 	private final Map<String, RateBudget> providerBudgets;
 
 	private final Map<String, RateBudget> modelBudgets;
@@ -40,6 +45,8 @@ public final class ProviderPacer {
 	private final Clock clock;
 
 	private final Duration maxWait;
+
+	private final HoldListener holdListener;
 
 	private final Map<String, Long> holds = new ConcurrentHashMap<>();
 
@@ -52,10 +59,26 @@ public final class ProviderPacer {
 	 */
 	public ProviderPacer(Map<String, RateBudget> providerBudgets, Map<String, RateBudget> modelBudgets, Clock clock,
 			Duration maxWait) {
+		this(providerBudgets, modelBudgets, clock, maxWait, (provider, until) -> {
+		});
+	}
+
+	/**
+	 * Create a new instance that tells a listener of the holds it learns from the providers.
+	 * @param providerBudgets budgets by provider id; a provider without one is only held
+	 * @param modelBudgets budgets by model id, on top of the provider's
+	 * @param clock the clock that the providers' reset times are read against
+	 * @param maxWait the longest a call may wait for its provider
+	 * @param holdListener told of every hold learnt from a provider's answer, not of those
+	 * passed in by {@link #holdUntil(String, Instant)}
+	 */
+	public ProviderPacer(Map<String, RateBudget> providerBudgets, Map<String, RateBudget> modelBudgets, Clock clock,
+			Duration maxWait, HoldListener holdListener) {
 		this.providerBudgets = Map.copyOf(providerBudgets);
 		this.modelBudgets = Map.copyOf(modelBudgets);
 		this.clock = clock;
 		this.maxWait = maxWait;
+		this.holdListener = holdListener;
 	}
 
 	/**
@@ -87,7 +110,7 @@ public final class ProviderPacer {
 			long tokens = request.estimatedInputTokens() + model.outputTokensFor(request);
 			Reservation reservation = new Reservation(model, this.providerBudgets.get(model.provider()),
 					this.modelBudgets.get(model.id()), tokens);
-			return waitFor(model, reservation, reservation.take(), deadline, allowed);
+			return reservation.take().flatMap((wait) -> waitFor(model, reservation, wait, deadline, allowed));
 		});
 	}
 
@@ -121,7 +144,7 @@ public final class ProviderPacer {
 
 	/**
 	 * Learn from a failed call: give back its unused tokens, and hold the provider after a 429
-	 * until its retry-after or rate-limit reset.
+	 * or 529 until its retry-after, or its rate-limit reset.
 	 * @param reservation the call's reservation
 	 * @param error the call's error
 	 */
@@ -134,8 +157,9 @@ public final class ProviderPacer {
 		reservation.settle(0);
 		if (error instanceof LlmApiException api) {
 			String provider = reservation.model.provider();
-			if (api instanceof LlmRateLimitException && api.getRetryAfter() != null) {
-				hold(provider, api.getRetryAfter());
+			if ((api instanceof LlmRateLimitException || api instanceof LlmOverloadedException)
+					&& api.getRetryAfter() != null) {
+				learnHold(provider, api.getRetryAfter());
 			}
 			holdUntilReset(provider, api.getRateLimits());
 		}
@@ -143,10 +167,10 @@ public final class ProviderPacer {
 
 	private void holdUntilReset(String provider, RateLimitStatus rateLimits) {
 		if (isZero(rateLimits.requestsRemaining()) && rateLimits.requestsReset() != null) {
-			hold(provider, untilReset(rateLimits.requestsReset()));
+			learnHold(provider, untilReset(rateLimits.requestsReset()));
 		}
 		if (isZero(rateLimits.tokensRemaining()) && rateLimits.tokensReset() != null) {
-			hold(provider, untilReset(rateLimits.tokensReset()));
+			learnHold(provider, untilReset(rateLimits.tokensReset()));
 		}
 	}
 
@@ -157,6 +181,29 @@ public final class ProviderPacer {
 	private Duration untilReset(Instant reset) {
 		Duration wait = Duration.between(this.clock.instant(), reset);
 		return wait.isNegative() ? Duration.ZERO : wait;
+	}
+
+	private void learnHold(String provider, Duration wait) {
+		if (wait.isZero()) {
+			return;
+		}
+		hold(provider, wait);
+		// a hold of more than a day is a broken header: told on as a day
+		Duration told = (wait.compareTo(MAX_TOLD_HOLD) < 0) ? wait : MAX_TOLD_HOLD;
+		this.holdListener.held(provider, this.clock.instant().plus(told));
+	}
+
+	/**
+	 * Hold calls to a provider until the given time, as learnt elsewhere, such as by another
+	 * replica: the listener is not told of it.
+	 * @param provider the provider id
+	 * @param until the end of the hold
+	 */
+	public void holdUntil(String provider, Instant until) {
+		Duration wait = untilReset(until);
+		if (!wait.isZero()) {
+			hold(provider, wait);
+		}
 	}
 
 	private void hold(String provider, Duration wait) {
@@ -202,6 +249,21 @@ public final class ProviderPacer {
 	}
 
 	/**
+	 * Told of the holds that a pacer learns from its providers' answers.
+	 */
+	@FunctionalInterface
+	public interface HoldListener {
+
+		/**
+		 * Calls to a provider are held until the given time.
+		 * @param provider the provider id
+		 * @param until the end of the hold, on the pacer's clock
+		 */
+		void held(String provider, Instant until);
+
+	}
+
+	/**
 	 * What one call took from its budgets.
 	 */
 	public static final class Reservation {
@@ -223,15 +285,13 @@ public final class ProviderPacer {
 			this.tokens = tokens;
 		}
 
-		Duration take() {
-			Duration wait = Duration.ZERO;
-			if (this.provider != null) {
-				wait = this.provider.reserve(this.tokens);
+		Mono<Duration> take() {
+			if (this.provider == null) {
+				return (this.modelBudget != null) ? this.modelBudget.reserve(this.tokens) : NO_WAIT;
 			}
-			if (this.modelBudget != null) {
-				wait = max(wait, this.modelBudget.reserve(this.tokens));
-			}
-			return wait;
+			Mono<Duration> wait = this.provider.reserve(this.tokens);
+			return (this.modelBudget != null) ? wait.zipWith(this.modelBudget.reserve(this.tokens), ProviderPacer::max)
+					: wait;
 		}
 
 		synchronized void cancel() {

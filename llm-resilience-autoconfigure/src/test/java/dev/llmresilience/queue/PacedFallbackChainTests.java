@@ -133,7 +133,7 @@ class PacedFallbackChainTests {
 	@Test
 	void realUsageOfEachAnswerSettlesTheTokenBudget() {
 		// each request is estimated at 1000 tokens, but uses 200
-		ProviderPacer pacer = pacer(Map.of("primary", new RateBudget(0, 2000)));
+		ProviderPacer pacer = pacer(Map.of("primary", new LocalRateBudget(0, 2000)));
 		for (int i = 0; i < 4; i++) {
 			this.primary.thenAnswer("primary", new LlmUsage(150, 50), RateLimitStatus.NONE);
 			answer(call(pacer, Deadline.none(), ProviderPacerTests.tokens(1000)));
@@ -143,7 +143,7 @@ class PacedFallbackChainTests {
 
 	@Test
 	void estimatedTokensPaceTheCallsWhenTheAnswersUseThemAll() {
-		ProviderPacer pacer = pacer(Map.of("primary", new RateBudget(0, 2000)));
+		ProviderPacer pacer = pacer(Map.of("primary", new LocalRateBudget(0, 2000)));
 		for (int i = 0; i < 3; i++) {
 			this.primary.thenAnswer("primary", new LlmUsage(800, 200), RateLimitStatus.NONE);
 		}

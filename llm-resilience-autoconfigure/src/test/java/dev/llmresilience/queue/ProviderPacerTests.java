@@ -60,7 +60,7 @@ class ProviderPacerTests {
 
 	@Test
 	void providerRequestBudgetSpacesCallsOneSecondApartAfterABurstOfOne() {
-		ProviderPacer pacer = pacer(Map.of("anthropic", new RateBudget(60, 0)), Map.of());
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of());
 		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(100));
 		PacedCall second = PacedCall.admit(pacer, HAIKU, tokens(100));
 		PacedCall third = PacedCall.admit(pacer, OPUS, tokens(100));
@@ -72,7 +72,7 @@ class ProviderPacerTests {
 
 	@Test
 	void providerWithoutABudgetIsNotPaced() {
-		ProviderPacer pacer = pacer(Map.of("anthropic", new RateBudget(60, 0)), Map.of());
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of());
 		for (int i = 0; i < 5; i++) {
 			assertThat(PacedCall.admit(pacer, GPT, tokens(100)).admittedAt()).isZero();
 		}
@@ -80,8 +80,8 @@ class ProviderPacerTests {
 
 	@Test
 	void modelBudgetAppliesOnTopOfItsProvidersBudget() {
-		ProviderPacer pacer = pacer(Map.of("anthropic", new RateBudget(120, 0)),
-				Map.of("haiku", new RateBudget(60, 0)));
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(120, 0)),
+				Map.of("haiku", new LocalRateBudget(60, 0)));
 		PacedCall haiku1 = PacedCall.admit(pacer, HAIKU, tokens(100));
 		PacedCall haiku2 = PacedCall.admit(pacer, HAIKU, tokens(100));
 		PacedCall opus = PacedCall.admit(pacer, OPUS, tokens(100));
@@ -94,7 +94,7 @@ class ProviderPacerTests {
 
 	@Test
 	void tokenBudgetPacesByTheEstimateOfInputAndOutputTokens() {
-		ProviderPacer pacer = pacer(Map.of("anthropic", new RateBudget(0, 2000)), Map.of());
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(0, 2000)), Map.of());
 		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
 		PacedCall second = PacedCall.admit(pacer, HAIKU, tokens(1000));
 		PacedCall third = PacedCall.admit(pacer, HAIKU, tokens(1000));
@@ -106,7 +106,7 @@ class ProviderPacerTests {
 
 	@Test
 	void estimateUsesTheModelsOutputLimitWhenTheRequestSetsNone() {
-		RateBudget budget = new RateBudget(0, 10_000);
+		LocalRateBudget budget = new LocalRateBudget(0, 10_000);
 		ProviderPacer pacer = pacer(Map.of("anthropic", budget), Map.of());
 		LlmRequest request = LlmRequest.ofPrompt("Hello");
 		PacedCall.admit(pacer, HAIKU, request);
@@ -115,7 +115,7 @@ class ProviderPacerTests {
 
 	@Test
 	void smallerRealUsageIsRefundedSoThatTheNextCallGoesSooner() {
-		ProviderPacer pacer = pacer(Map.of("anthropic", new RateBudget(0, 2000)), Map.of());
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(0, 2000)), Map.of());
 		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
 		PacedCall.admit(pacer, HAIKU, tokens(1000));
 		pacer.answered(first.reservation(), new LlmUsage(150, 50), RateLimitStatus.NONE);
@@ -127,7 +127,7 @@ class ProviderPacerTests {
 
 	@Test
 	void largerRealUsageIsChargedSoThatTheNextCallWaitsLonger() {
-		ProviderPacer pacer = pacer(Map.of("anthropic", new RateBudget(0, 2000)), Map.of());
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(0, 2000)), Map.of());
 		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
 		pacer.answered(first.reservation(), new LlmUsage(1200, 400), RateLimitStatus.NONE);
 		PacedCall second = PacedCall.admit(pacer, HAIKU, tokens(1000));
@@ -138,7 +138,7 @@ class ProviderPacerTests {
 
 	@Test
 	void usageIsSettledWithTheModelBudgetToo() {
-		ProviderPacer pacer = pacer(Map.of(), Map.of("haiku", new RateBudget(0, 2000)));
+		ProviderPacer pacer = pacer(Map.of(), Map.of("haiku", new LocalRateBudget(0, 2000)));
 		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
 		PacedCall.admit(pacer, HAIKU, tokens(1000));
 		pacer.answered(first.reservation(), new LlmUsage(150, 50), RateLimitStatus.NONE);
@@ -149,7 +149,7 @@ class ProviderPacerTests {
 
 	@Test
 	void callUsingTheWholeTokenBudgetMakesTheNextOneWaitAFullMinuteEvenIfItsEstimateExceededTheBudget() {
-		ProviderPacer pacer = pacer(Map.of("anthropic", new RateBudget(0, 1000)), Map.of());
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(0, 1000)), Map.of());
 		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(5000));
 		assertThat(first.admittedAt()).isZero();
 		pacer.answered(first.reservation(), new LlmUsage(3000, 1000), RateLimitStatus.NONE);
@@ -161,7 +161,7 @@ class ProviderPacerTests {
 
 	@Test
 	void failedCallGivesBackItsTokensButNotItsRequest() {
-		ProviderPacer pacer = pacer(Map.of("anthropic", new RateBudget(60, 1000)), Map.of());
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 1000)), Map.of());
 		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
 		pacer.failed(first.reservation(), serverError());
 		PacedCall second = PacedCall.admit(pacer, HAIKU, tokens(1000));
@@ -172,7 +172,7 @@ class ProviderPacerTests {
 
 	@Test
 	void callRefusedByTheCircuitBreakerGivesBackItsWholeReservation() {
-		ProviderPacer pacer = pacer(Map.of("anthropic", new RateBudget(60, 1000)), Map.of());
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 1000)), Map.of());
 		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
 		pacer.failed(first.reservation(), new LlmCircuitOpenException("anthropic", "haiku", "OPEN"));
 		assertThat(PacedCall.admit(pacer, HAIKU, tokens(1000)).admittedAt()).isZero();
@@ -180,7 +180,7 @@ class ProviderPacerTests {
 
 	@Test
 	void callCancelledWhileWaitingGivesBackItsReservation() {
-		ProviderPacer pacer = pacer(Map.of("anthropic", new RateBudget(60, 0)), Map.of());
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of());
 		PacedCall.admit(pacer, HAIKU, tokens(100));
 		PacedCall cancelled = PacedCall.admit(pacer, HAIKU, tokens(100));
 		cancelled.cancel();
@@ -192,7 +192,7 @@ class ProviderPacerTests {
 
 	@Test
 	void settlingAReservationTwiceChangesNothing() {
-		RateBudget budget = new RateBudget(0, 2000);
+		LocalRateBudget budget = new LocalRateBudget(0, 2000);
 		ProviderPacer pacer = pacer(Map.of("anthropic", budget), Map.of());
 		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
 		pacer.answered(first.reservation(), new LlmUsage(500, 700), RateLimitStatus.NONE);
@@ -337,7 +337,7 @@ class ProviderPacerTests {
 
 	@Test
 	void budgetWaitLongerThanTheLongestWaitThrottlesTheCallAndGivesBackItsReservation() {
-		ProviderPacer pacer = new ProviderPacer(Map.of("anthropic", new RateBudget(60, 0)), Map.of(), CLOCK,
+		ProviderPacer pacer = new ProviderPacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of(), CLOCK,
 				Duration.ofSeconds(2));
 		PacedCall.admit(pacer, HAIKU, tokens(100));
 		PacedCall.admit(pacer, HAIKU, tokens(100));
@@ -354,7 +354,7 @@ class ProviderPacerTests {
 
 	@Test
 	void throttledCallGivesBackItsReservationSoThatTheBudgetIsWhole() {
-		ProviderPacer pacer = pacer(Map.of("anthropic", new RateBudget(60, 0)), Map.of());
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of());
 		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
 		pacer.failed(limited.reservation(), rateLimited(Duration.ofSeconds(90), RateLimitStatus.NONE));
 		for (int i = 0; i < 3; i++) {
@@ -366,7 +366,7 @@ class ProviderPacerTests {
 
 	@Test
 	void holdLearntWhileACallWaitsForItsBudgetExtendsItsWait() {
-		ProviderPacer pacer = pacer(Map.of("anthropic", new RateBudget(60, 0)), Map.of());
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of());
 		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(100));
 		PacedCall waiting = PacedCall.admit(pacer, HAIKU, tokens(100));
 		this.time.advanceTimeBy(Duration.ofMillis(500));
@@ -379,7 +379,7 @@ class ProviderPacerTests {
 
 	@Test
 	void holdLearntWhileACallWaitsThatEndsAfterItsDeadlineThrottlesIt() {
-		ProviderPacer pacer = pacer(Map.of("anthropic", new RateBudget(60, 0)), Map.of());
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of());
 		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(100));
 		PacedCall waiting = PacedCall.admit(pacer, HAIKU, tokens(100), Deadline.after(Duration.ofSeconds(5)));
 		this.time.advanceTimeBy(Duration.ofMillis(500));
@@ -390,7 +390,7 @@ class ProviderPacerTests {
 
 	@Test
 	void callsHeldByTheProviderAreStillPacedByTheBudgetOnceTheHoldEnds() {
-		ProviderPacer pacer = pacer(Map.of("anthropic", new RateBudget(60, 0)), Map.of());
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of());
 		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
 		pacer.failed(limited.reservation(), rateLimited(Duration.ofSeconds(5), RateLimitStatus.NONE));
 		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(100));

@@ -12,11 +12,11 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link RateBudget}: smooth pacing of requests and tokens per minute, on virtual
+ * Tests for {@link LocalRateBudget}: smooth pacing of requests and tokens per minute, on virtual
  * time. Budgets are created once virtual time is on, since their buckets start at the clock's
  * time of creation.
  */
-class RateBudgetTests {
+class LocalRateBudgetTests {
 
 	private VirtualTimeScheduler time;
 
@@ -32,14 +32,14 @@ class RateBudgetTests {
 
 	@Test
 	void sixtyRequestsPerMinuteLetOneRequestGoAtOnceThenOneASecond() {
-		RateBudget budget = new RateBudget(60, 0);
+		LocalRateBudget budget = new LocalRateBudget(60, 0);
 		assertThat(reserveAtOnce(budget, 5, 0)).containsExactly(Duration.ZERO, Duration.ofSeconds(1),
 				Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(4));
 	}
 
 	@Test
 	void requestsAreSpacedEvenlyRatherThanReleasedInBurstsAtMinuteBoundaries() {
-		RateBudget budget = new RateBudget(120, 0);
+		LocalRateBudget budget = new LocalRateBudget(120, 0);
 		List<Duration> waits = reserveAtOnce(budget, 240, 0);
 		// a burst of one second of budget, then one request every 500ms for two minutes
 		assertThat(waits.subList(0, 4)).containsExactly(Duration.ZERO, Duration.ZERO, Duration.ofMillis(500),
@@ -53,16 +53,16 @@ class RateBudgetTests {
 
 	@Test
 	void requestsSentAtTheBudgetsPaceNeverWait() {
-		RateBudget budget = new RateBudget(60, 0);
+		LocalRateBudget budget = new LocalRateBudget(60, 0);
 		for (int i = 0; i < 10; i++) {
-			assertThat(budget.reserve(0)).as("request %d", i).isZero();
+			assertThat(budget.reserveNow(0)).as("request %d", i).isZero();
 			this.time.advanceTimeBy(Duration.ofSeconds(1));
 		}
 	}
 
 	@Test
 	void burstIsOneSecondOfTheRequestBudget() {
-		RateBudget budget = new RateBudget(600, 0);
+		LocalRateBudget budget = new LocalRateBudget(600, 0);
 		List<Duration> waits = reserveAtOnce(budget, 12, 0);
 		assertThat(waits.subList(0, 10)).containsOnly(Duration.ZERO);
 		assertThat(waits.subList(10, 12)).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
@@ -70,80 +70,80 @@ class RateBudgetTests {
 
 	@Test
 	void waitShrinksAsTimePasses() {
-		RateBudget budget = new RateBudget(60, 0);
+		LocalRateBudget budget = new LocalRateBudget(60, 0);
 		reserveAtOnce(budget, 3, 0);
 		this.time.advanceTimeBy(Duration.ofMillis(1500));
-		assertThat(budget.reserve(0)).isEqualTo(Duration.ofMillis(1500));
+		assertThat(budget.reserveNow(0)).isEqualTo(Duration.ofMillis(1500));
 	}
 
 	@Test
 	void tokenBudgetLetsAWholeMinuteOfTokensGoThenPacesByTheTokensEachRequestNeeds() {
-		RateBudget budget = new RateBudget(0, 6000);
+		LocalRateBudget budget = new LocalRateBudget(0, 6000);
 		assertThat(reserveAtOnce(budget, 4, 2000)).containsExactly(Duration.ZERO, Duration.ZERO, Duration.ZERO,
 				Duration.ofSeconds(20));
-		assertThat(budget.reserve(500)).isEqualTo(Duration.ofSeconds(25));
+		assertThat(budget.reserveNow(500)).isEqualTo(Duration.ofSeconds(25));
 	}
 
 	@Test
 	void waitIsTheLongerOfTheRequestAndTheTokenBudget() {
-		RateBudget budget = new RateBudget(60, 6000);
+		LocalRateBudget budget = new LocalRateBudget(60, 6000);
 		assertThat(reserveAtOnce(budget, 3, 3000)).containsExactly(Duration.ZERO, Duration.ofSeconds(1),
 				Duration.ofSeconds(30));
 	}
 
 	@Test
 	void refundOfAnOverestimateLetsTheNextRequestGoSooner() {
-		RateBudget budget = new RateBudget(0, 6000);
+		LocalRateBudget budget = new LocalRateBudget(0, 6000);
 		reserveAtOnce(budget, 2, 3000);
 		budget.adjust(2400);
 		assertThat(budget.availableTokens()).isEqualTo(2400);
-		assertThat(budget.reserve(3000)).isEqualTo(Duration.ofSeconds(6));
+		assertThat(budget.reserveNow(3000)).isEqualTo(Duration.ofSeconds(6));
 	}
 
 	@Test
 	void chargeForAnUnderestimateMakesTheNextRequestWaitLonger() {
-		RateBudget budget = new RateBudget(0, 6000);
-		budget.reserve(3000);
+		LocalRateBudget budget = new LocalRateBudget(0, 6000);
+		budget.reserveNow(3000);
 		budget.adjust(-2000);
 		assertThat(budget.availableTokens()).isEqualTo(1000);
-		assertThat(budget.reserve(3000)).isEqualTo(Duration.ofSeconds(20));
+		assertThat(budget.reserveNow(3000)).isEqualTo(Duration.ofSeconds(20));
 	}
 
 	@Test
 	void cancelledReservationGivesBackItsRequestAndItsTokens() {
-		RateBudget budget = new RateBudget(60, 6000);
-		budget.reserve(6000);
+		LocalRateBudget budget = new LocalRateBudget(60, 6000);
+		budget.reserveNow(6000);
 		budget.cancel(6000);
 		assertThat(budget.availableTokens()).isEqualTo(6000);
-		assertThat(budget.reserve(6000)).isZero();
+		assertThat(budget.reserveNow(6000)).isZero();
 	}
 
 	@Test
 	void requestNeedingMoreTokensThanTheWholeBudgetWaitsForAFullBucketOnly() {
-		RateBudget budget = new RateBudget(0, 1000);
-		assertThat(budget.reserve(5000)).isZero();
-		assertThat(budget.reserve(5000)).isEqualTo(Duration.ofMinutes(1));
+		LocalRateBudget budget = new LocalRateBudget(0, 1000);
+		assertThat(budget.reserveNow(5000)).isZero();
+		assertThat(budget.reserveNow(5000)).isEqualTo(Duration.ofMinutes(1));
 	}
 
 	@Test
 	void budgetWithoutLimitsNeverWaits() {
-		RateBudget budget = new RateBudget(0, 0);
+		LocalRateBudget budget = new LocalRateBudget(0, 0);
 		assertThat(reserveAtOnce(budget, 100, 1_000_000)).containsOnly(Duration.ZERO);
 		assertThat(budget.availableTokens()).isNull();
 	}
 
 	@Test
 	void tokensRefillContinuously() {
-		RateBudget budget = new RateBudget(0, 6000);
-		budget.reserve(6000);
+		LocalRateBudget budget = new LocalRateBudget(0, 6000);
+		budget.reserveNow(6000);
 		this.time.advanceTimeBy(Duration.ofSeconds(15));
 		assertThat(budget.availableTokens()).isEqualTo(1500);
 	}
 
-	private static List<Duration> reserveAtOnce(RateBudget budget, int requests, long tokens) {
+	private static List<Duration> reserveAtOnce(LocalRateBudget budget, int requests, long tokens) {
 		List<Duration> waits = new ArrayList<>();
 		for (int i = 0; i < requests; i++) {
-			waits.add(budget.reserve(tokens));
+			waits.add(budget.reserveNow(tokens));
 		}
 		return waits;
 	}

@@ -1,0 +1,111 @@
+package dev.llmresilience.autoconfigure;
+
+import java.time.Clock;
+
+import dev.llmresilience.cluster.RateLimitSharing;
+import dev.llmresilience.cluster.RedisRateLimitSharing;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * Auto-configuration that shares rate budgets and rate-limit holds with the other replicas
+ * through Redis, when {@code llm.resilience.cluster.enabled} is set. It uses the application's
+ * Lettuce connection factory; without one, or without Bucket4j's Lettuce support, the
+ * application fails to start rather than run with limits it believes shared.
+ *
+ * @author llm-resilience
+ */
+@AutoConfiguration(before = LlmResilienceAutoConfiguration.class,
+		afterName = "org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "llm.resilience.enabled", matchIfMissing = true)
+@ConditionalOnProperty(name = "llm.resilience.cluster.enabled", havingValue = "true")
+@Conditional(OnLlmProvidersCondition.class)
+@EnableConfigurationProperties(LlmResilienceProperties.class)
+public class LlmClusterAutoConfiguration {
+
+	private static final String ENABLED = "llm.resilience.cluster.enabled";
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ LettuceConnectionFactory.class, Bucket4jLettuce.class })
+	static class RedisSharingConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(RateLimitSharing.class)
+		RedisRateLimitSharing llmRateLimitSharing(ObjectProvider<RedisConnectionFactory> connectionFactory,
+				LlmResilienceProperties properties, ObjectProvider<Clock> clock) {
+			if (!(connectionFactory.getIfAvailable() instanceof LettuceConnectionFactory lettuce)) {
+				throw new InvalidLlmPropertyException(ENABLED,
+						"rate limits are to be shared through Redis, but the application has no Lettuce connection"
+								+ " factory",
+						"Add spring-boot-starter-data-redis-reactive (which uses Lettuce) and configure"
+								+ " spring.data.redis.*, or set " + ENABLED + " to false.");
+			}
+			LlmResilienceProperties.Cluster cluster = properties.getCluster();
+			String prefix = "llm.resilience.cluster.";
+			if (cluster.getKeyPrefix() == null || cluster.getKeyPrefix().isBlank()) {
+				throw new InvalidLlmPropertyException(prefix + "key-prefix", "the prefix is empty",
+						"Set a prefix such as llm-resilience.");
+			}
+			PropertyChecks.positive(prefix + "timeout", cluster.getTimeout());
+			PropertyChecks.positive(prefix + "probe-interval", cluster.getProbeInterval());
+			if (!(cluster.getLocalShare() > 0 && cluster.getLocalShare() <= 1)) {
+				throw new InvalidLlmPropertyException(prefix + "local-share",
+						"the value " + cluster.getLocalShare() + " is not greater than 0 and at most 1",
+						"Set a share such as 0.25 for four replicas, or 1 to keep whole budgets.");
+			}
+			return new RedisRateLimitSharing(lettuce, new RedisRateLimitSharing.Settings(cluster.getKeyPrefix(),
+					cluster.getTimeout(), cluster.getProbeInterval(), cluster.getLocalShare()),
+					clock.getIfAvailable(Clock::systemUTC));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(RedisSharingMissing.class)
+	static class RedisSharingMissingConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(RateLimitSharing.class)
+		RateLimitSharing llmRateLimitSharing() {
+			throw new InvalidLlmPropertyException(ENABLED,
+					"rate limits are to be shared through Redis, but Spring Data Redis or Bucket4j's Lettuce"
+							+ " support is not on the class path",
+					"Add spring-boot-starter-data-redis-reactive and com.bucket4j:bucket4j_jdk17-lettuce (the"
+							+ " starter brings the latter), or set " + ENABLED + " to false.");
+		}
+
+	}
+
+	static class RedisSharingMissing extends AnyNestedCondition {
+
+		RedisSharingMissing() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnMissingClass("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory")
+		static class NoSpringDataRedis {
+
+		}
+
+		@ConditionalOnMissingClass("io.github.bucket4j.redis.lettuce.Bucket4jLettuce")
+		static class NoBucket4jLettuce {
+
+		}
+
+	}
+
+}

@@ -1,0 +1,206 @@
+package dev.llmresilience.cluster;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.llmresilience.queue.RateBudget;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link RedisRateLimitSharing} and its budgets against a real Redis server: two
+ * instances stand for two replicas. Budgets are read through the waits that reservations return.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class RedisRateLimitSharingTests {
+
+	private static RedisServerProcess redis;
+
+	private static ClientResources clientResources;
+
+	private final List<LettuceConnectionFactory> factories = new ArrayList<>();
+
+	private final List<RedisRateLimitSharing> replicas = new ArrayList<>();
+
+	/** Keeps the keys of every test apart, in the one server. */
+	private final String prefix = "test-" + UUID.randomUUID();
+
+	@BeforeAll
+	static void startRedis() {
+		redis = RedisServerProcess.start();
+		clientResources = ClientResources.builder().reconnectDelay(Delay.constant(Duration.ofMillis(50))).build();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		if (redis != null) {
+			redis.close();
+			clientResources.shutdown();
+		}
+	}
+
+	@AfterEach
+	void stopReplicas() {
+		this.replicas.forEach(RedisRateLimitSharing::stop);
+		this.factories.forEach(LettuceConnectionFactory::destroy);
+	}
+
+	@Test
+	void replicasShareOneRequestBudget() {
+		RateBudget first = sharedReplica().budget("providers.anthropic", 60, 0);
+		RateBudget second = sharedReplica().budget("providers.anthropic", 60, 0);
+		assertThat(first.reserve(0).block()).isZero();
+		// one request a second, and the first replica took this second's
+		assertThat(second.reserve(0).block()).isBetween(Duration.ofMillis(900), Duration.ofSeconds(1));
+	}
+
+	@Test
+	void budgetsOfOtherScopesOrLimitsAreApart() {
+		RedisRateLimitSharing replica = sharedReplica();
+		assertThat(replica.budget("providers.anthropic", 60, 0).reserve(0).block()).isZero();
+		assertThat(replica.budget("providers.openai", 60, 0).reserve(0).block()).isZero();
+		assertThat(replica.budget("models.anthropic", 60, 0).reserve(0).block()).isZero();
+		assertThat(replica.budget("providers.anthropic", 120, 0).reserve(0).block()).isZero();
+		assertThat(replica.budget("providers.anthropic", 60, 0).reserve(0).block()).isPositive();
+	}
+
+	@Test
+	void tokenReservationsAreSettledWithTheTokensUsed() {
+		RateBudget budget = sharedReplica().budget("providers.anthropic", 0, 6000);
+		assertThat(budget.reserve(6000).block()).isZero();
+		budget.settle(6000, 1000);
+		// given back 5,000 of the 6,000: the next 5,000 go at once, the 6,000 after them wait
+		assertThat(budget.reserve(5000).block()).isZero();
+		assertThat(budget.reserve(6000).block()).isGreaterThan(Duration.ofSeconds(55));
+	}
+
+	@Test
+	void cancelledReservationsAreGivenBack() {
+		RateBudget budget = sharedReplica().budget("providers.anthropic", 60, 6000);
+		assertThat(budget.reserve(6000).block()).isZero();
+		budget.cancel(6000);
+		assertThat(budget.reserve(6000).block()).isZero();
+	}
+
+	@Test
+	void holdsReachTheOtherReplicasAndThoseThatJoinLater() {
+		Map<String, Instant> heardBySecond = new ConcurrentHashMap<>();
+		RedisRateLimitSharing first = sharedReplica();
+		RedisRateLimitSharing second = sharedReplica();
+		second.receiveHolds(heardBySecond::put);
+		Instant until = Instant.now().plusSeconds(30);
+		first.publishHold("anthropic", until);
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(heardBySecond)
+			.containsEntry("anthropic", Instant.ofEpochMilli(until.toEpochMilli())));
+		Map<String, Instant> heardByLater = new ConcurrentHashMap<>();
+		RedisRateLimitSharing later = replica();
+		later.receiveHolds(heardByLater::put);
+		later.start();
+		await().atMost(Duration.ofSeconds(5)).until(() -> later.status().shared());
+		assertThat(heardByLater).containsEntry("anthropic", Instant.ofEpochMilli(until.toEpochMilli()));
+	}
+
+	@Test
+	void aShorterHoldDoesNotShortenTheOneKept() {
+		RedisRateLimitSharing first = sharedReplica();
+		Instant longer = Instant.now().plusSeconds(60);
+		first.publishHold("anthropic", longer);
+		first.publishHold("anthropic", longer.minusSeconds(30));
+		Map<String, Instant> heard = new ConcurrentHashMap<>();
+		RedisRateLimitSharing later = replica();
+		later.receiveHolds(heard::put);
+		later.start();
+		await().atMost(Duration.ofSeconds(5)).until(() -> later.status().shared());
+		assertThat(heard).containsEntry("anthropic", Instant.ofEpochMilli(longer.toEpochMilli()));
+	}
+
+	@Test
+	void redisStoppedFallsBackToTheLocalShareAndReturns(CapturedOutput output) {
+		RedisRateLimitSharing replica = sharedReplica();
+		RateBudget budget = replica.budget("providers.anthropic", 120, 0);
+		redis.stop();
+		try {
+			// the first reservation finds Redis gone within the timeout and falls back: half of
+			// 120 a minute is one request a second
+			assertThat(budget.reserve(0).block(Duration.ofSeconds(2))).isZero();
+			assertThat(replica.status().shared()).isFalse();
+			assertThat(replica.status().reason()).isNotBlank();
+			assertThat(budget.reserve(0).block(Duration.ofSeconds(2))).isBetween(Duration.ofMillis(900),
+					Duration.ofSeconds(1));
+			assertThat(budget.reserve(0).block(Duration.ofSeconds(2))).isBetween(Duration.ofMillis(1900),
+					Duration.ofSeconds(2));
+		}
+		finally {
+			redis.restart();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> replica.status().shared());
+		assertThat(replica.status().reason()).isNull();
+		assertThat(budget.reserve(0).block()).isZero();
+		// once at start, once on return
+		assertThat(output.getOut()).containsOnlyOnce("Redis is unreachable");
+		assertThat(output.getOut().split("Rate budgets and rate-limit holds are shared through Redis")).hasSize(3);
+	}
+
+	@Test
+	void redisDownAtStartLeavesBudgetsLocalUntilItAnswers() {
+		redis.stop();
+		RedisRateLimitSharing replica;
+		try {
+			replica = replica();
+			replica.start();
+			await().atMost(Duration.ofSeconds(5)).until(() -> replica.status().reason() != null
+					&& !replica.status().reason().equals("not connected yet"));
+			assertThat(replica.status().shared()).isFalse();
+			RateBudget budget = replica.budget("providers.anthropic", 120, 0);
+			assertThat(budget.reserve(0).block(Duration.ofSeconds(1))).isZero();
+		}
+		finally {
+			redis.restart();
+		}
+		await().atMost(Duration.ofSeconds(15)).until(() -> replica.status().shared());
+	}
+
+	private RedisRateLimitSharing sharedReplica() {
+		RedisRateLimitSharing replica = replica();
+		replica.start();
+		await().atMost(Duration.ofSeconds(5)).until(() -> replica.status().shared());
+		return replica;
+	}
+
+	private RedisRateLimitSharing replica() {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration("127.0.0.1", redis.port()),
+				LettuceClientConfiguration.builder()
+					.clientResources(clientResources)
+					.commandTimeout(Duration.ofSeconds(2))
+					.build());
+		factory.afterPropertiesSet();
+		this.factories.add(factory);
+		RedisRateLimitSharing replica = new RedisRateLimitSharing(factory,
+				new RedisRateLimitSharing.Settings(this.prefix, Duration.ofMillis(200), Duration.ofMillis(100), 0.5),
+				Clock.systemUTC());
+		this.replicas.add(replica);
+		return replica;
+	}
+
+}
