@@ -1,6 +1,5 @@
 package dev.llmresilience.cluster;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import dev.llmresilience.queue.LocalRateBudget;
@@ -101,12 +100,12 @@ final class RedisRateBudget implements RateBudget {
 	 */
 	private final class Bucket {
 
-		private final byte[] key;
+		private final String key;
 
 		private final BucketConfiguration configuration;
 
 		Bucket(String key, long capacity, long perMinute) {
-			this.key = key.getBytes(StandardCharsets.UTF_8);
+			this.key = key;
 			this.configuration = BucketConfiguration.builder()
 				.addLimit((limit) -> limit.capacity(capacity).refillGreedy(perMinute, Duration.ofMinutes(1)))
 				.build();

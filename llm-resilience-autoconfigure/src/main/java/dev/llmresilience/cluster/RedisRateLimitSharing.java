@@ -5,17 +5,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import dev.llmresilience.queue.RateBudget;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
@@ -69,6 +71,10 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 	 */
 	private static final Duration MAX_RECONNECT = Duration.ofSeconds(30);
 
+	private static final BucketConfiguration PROBE = BucketConfiguration.builder()
+		.addLimit((limit) -> limit.capacity(1).refillGreedy(1, Duration.ofSeconds(1)))
+		.build();
+
 	private final LettuceConnectionFactory connectionFactory;
 
 	private final ReactiveStringRedisTemplate redis;
@@ -88,6 +94,8 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 
 	@Nullable
 	private volatile AsyncProxyManager<byte[]> buckets;
+
+	private final Map<String, AsyncBucketProxy> proxies = new ConcurrentHashMap<>();
 
 	@Nullable
 	private StatefulConnection<byte[], byte[]> bucketConnection;
@@ -174,7 +182,7 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 	 * @param tokens the tokens to take
 	 * @return how many nanoseconds the debt takes to refill
 	 */
-	Mono<Long> consume(byte[] key, BucketConfiguration configuration, long tokens) {
+	Mono<Long> consume(String key, BucketConfiguration configuration, long tokens) {
 		return bucketCall(key, configuration, (bucket) -> bucket.consumeIgnoringRateLimits(tokens));
 	}
 
@@ -184,18 +192,27 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 	 * @param configuration the bucket's configuration, for a bucket that does not exist yet
 	 * @param tokens the tokens to give back
 	 */
-	void giveBack(byte[] key, BucketConfiguration configuration, long tokens) {
+	void giveBack(String key, BucketConfiguration configuration, long tokens) {
 		bucketCall(key, configuration, (bucket) -> bucket.addTokens(tokens)).subscribe(null, this::unreachable);
 	}
 
-	private <T> Mono<T> bucketCall(byte[] key, BucketConfiguration configuration,
+	private <T> Mono<T> bucketCall(String key, BucketConfiguration configuration,
 			Function<AsyncBucketProxy, CompletableFuture<T>> call) {
+		return guarded(Mono.fromFuture(() -> call.apply(bucket(key, configuration))));
+	}
+
+	/**
+	 * Return the one proxy of a bucket, so that its batching combines the calls made at once into
+	 * one compare-and-swap: replicas under load would otherwise retry each other's swaps.
+	 */
+	private AsyncBucketProxy bucket(String key, BucketConfiguration configuration) {
 		AsyncProxyManager<byte[]> buckets = this.buckets;
 		if (buckets == null) {
-			return Mono.error(new IllegalStateException("not connected to Redis"));
+			throw new IllegalStateException("not connected to Redis");
 		}
-		Supplier<CompletableFuture<BucketConfiguration>> config = () -> CompletableFuture.completedFuture(configuration);
-		return guarded(Mono.fromFuture(() -> call.apply(buckets.builder().build(key, config))));
+		return this.proxies.computeIfAbsent(key, (name) -> buckets.builder()
+			.withOptimization(Optimizations.batching())
+			.build(bytes(name), () -> CompletableFuture.completedFuture(configuration)));
 	}
 
 	private <T> Mono<T> guarded(Mono<T> operation) {
@@ -269,6 +286,9 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 	private Mono<Void> reconnect() {
 		return Mono.fromRunnable(this::connectBuckets)
 			.subscribeOn(Schedulers.boundedElastic())
+			// a first swap shows that the server runs Bucket4j's scripts, and keeps the cost of
+			// a cold start away from the timeout of the first call
+			.then(Mono.defer(() -> Mono.fromFuture(bucket(this.settings.keyPrefix() + ":probe", PROBE).addTokens(1))))
 			.then(Mono.defer(this::listen))
 			.then(Mono.defer(() -> guarded(readHolds())))
 			.timeout(MAX_RECONNECT);
@@ -373,6 +393,7 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 				this.bucketConnection.close();
 				this.bucketConnection = null;
 				this.buckets = null;
+				this.proxies.clear();
 			}
 		}
 	}

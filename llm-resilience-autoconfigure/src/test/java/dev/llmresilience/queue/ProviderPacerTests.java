@@ -5,12 +5,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.llmresilience.LlmApiException;
 import dev.llmresilience.LlmCircuitOpenException;
 import dev.llmresilience.LlmModel;
+import dev.llmresilience.LlmOverloadedException;
 import dev.llmresilience.LlmRateLimitException;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmServerException;
@@ -298,6 +301,43 @@ class ProviderPacerTests {
 		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
 		pacer.failed(limited.reservation(), rateLimited(null, status(0L, NOW.plusSeconds(8), null, null)));
 		assertThat(pacer.holds()).containsExactly(Map.entry("anthropic", Duration.ofSeconds(8)));
+	}
+
+	@Test
+	void overloadedErrorWithRetryAfterHoldsTheProviderForThatLong() {
+		ProviderPacer pacer = pacer(Map.of(), Map.of());
+		PacedCall overloaded = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.failed(overloaded.reservation(), new LlmOverloadedException("anthropic", "haiku",
+				new LlmApiException.Details(529, "overloaded_error", null, "Overloaded", null, Duration.ofSeconds(7),
+						null, RateLimitStatus.NONE)));
+		assertThat(pacer.holds()).containsExactly(Map.entry("anthropic", Duration.ofSeconds(7)));
+	}
+
+	@Test
+	void holdsLearntFromProvidersAreToldToTheListenerAndThoseHeardElsewhereAreNot() {
+		List<String> told = new ArrayList<>();
+		ProviderPacer pacer = new ProviderPacer(Map.of(), Map.of(), CLOCK, Duration.ofSeconds(60),
+				(provider, until) -> told.add(provider + " until " + until));
+		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
+		PacedCall answered = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.failed(limited.reservation(), rateLimited(Duration.ofSeconds(15), RateLimitStatus.NONE));
+		pacer.answered(answered.reservation(), new LlmUsage(10, 10), status(0L, NOW.plusSeconds(20), null, null));
+		pacer.holdUntil("openai", NOW.plusSeconds(30));
+		pacer.holdUntil("gemini", NOW.minusSeconds(1));
+		assertThat(told).containsExactly("anthropic until " + NOW.plusSeconds(15),
+				"anthropic until " + NOW.plusSeconds(20));
+		assertThat(pacer.holds()).containsOnly(Map.entry("anthropic", Duration.ofSeconds(20)),
+				Map.entry("openai", Duration.ofSeconds(30)));
+	}
+
+	@Test
+	void aHoldOfCenturiesIsToldAsADay() {
+		List<Instant> told = new ArrayList<>();
+		ProviderPacer pacer = new ProviderPacer(Map.of(), Map.of(), CLOCK, Duration.ofSeconds(60),
+				(provider, until) -> told.add(until));
+		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.failed(limited.reservation(), rateLimited(Duration.ofDays(365 * 300), RateLimitStatus.NONE));
+		assertThat(told).containsExactly(NOW.plus(Duration.ofDays(1)));
 	}
 
 	@Test
