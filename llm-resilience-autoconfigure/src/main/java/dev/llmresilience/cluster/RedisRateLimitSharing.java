@@ -126,7 +126,7 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 		this.settings = settings;
 		this.clock = clock;
 		this.holdsKey = settings.keyPrefix() + ":holds";
-		this.status = new ClusterStatus(false, clock.instant(), "not connected yet");
+		this.status = ClusterStatus.local(clock.instant(), "not connected yet");
 	}
 
 	/**
@@ -228,7 +228,7 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 		synchronized (this) {
 			boolean wasShared = this.shared;
 			this.shared = false;
-			this.status = new ClusterStatus(false, wasShared ? this.clock.instant() : this.status.since(), reason);
+			this.status = ClusterStatus.local(wasShared ? this.clock.instant() : this.status.since(), reason);
 			if (this.warned) {
 				return;
 			}
@@ -242,7 +242,7 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 		synchronized (this) {
 			this.shared = true;
 			this.warned = false;
-			this.status = new ClusterStatus(true, this.clock.instant(), null);
+			this.status = ClusterStatus.shared(this.clock.instant());
 		}
 		logger.info("Rate budgets and rate-limit holds are shared through Redis");
 	}
@@ -371,7 +371,7 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 			this.probe = null;
 			this.probeScheduler = null;
 			this.shared = false;
-			this.status = new ClusterStatus(false, this.clock.instant(), "stopped");
+			this.status = ClusterStatus.local(this.clock.instant(), "stopped");
 		}
 		if (probe != null) {
 			probe.dispose();

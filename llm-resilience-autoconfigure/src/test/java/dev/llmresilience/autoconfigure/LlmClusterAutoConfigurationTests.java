@@ -186,7 +186,7 @@ class LlmClusterAutoConfigurationTests {
 
 		@Override
 		public ClusterStatus status() {
-			return new ClusterStatus(true, Instant.EPOCH, null);
+			return ClusterStatus.shared(Instant.EPOCH);
 		}
 
 	}

@@ -116,7 +116,7 @@ class RedisRateLimitSharingTests {
 		RedisRateLimitSharing later = replica();
 		later.receiveHolds(heardByLater::put);
 		later.start();
-		await().atMost(Duration.ofSeconds(5)).until(() -> later.status().shared());
+		await().atMost(Duration.ofSeconds(5)).until(() -> later.status().isShared());
 		assertThat(heardByLater).containsEntry("anthropic", Instant.ofEpochMilli(until.toEpochMilli()));
 	}
 
@@ -130,7 +130,7 @@ class RedisRateLimitSharingTests {
 		RedisRateLimitSharing later = replica();
 		later.receiveHolds(heard::put);
 		later.start();
-		await().atMost(Duration.ofSeconds(5)).until(() -> later.status().shared());
+		await().atMost(Duration.ofSeconds(5)).until(() -> later.status().isShared());
 		assertThat(heard).containsEntry("anthropic", Instant.ofEpochMilli(longer.toEpochMilli()));
 	}
 
@@ -143,7 +143,7 @@ class RedisRateLimitSharingTests {
 			// the first reservation finds Redis gone within the timeout and falls back: half of
 			// 120 a minute is one request a second
 			assertThat(budget.reserve(0).block(Duration.ofSeconds(2))).isZero();
-			assertThat(replica.status().shared()).isFalse();
+			assertThat(replica.status().isShared()).isFalse();
 			assertThat(replica.status().reason()).isNotBlank();
 			assertThat(budget.reserve(0).block(Duration.ofSeconds(2))).isBetween(Duration.ofMillis(900),
 					Duration.ofSeconds(1));
@@ -153,7 +153,7 @@ class RedisRateLimitSharingTests {
 		finally {
 			redis.restart();
 		}
-		await().atMost(Duration.ofSeconds(10)).until(() -> replica.status().shared());
+		await().atMost(Duration.ofSeconds(10)).until(() -> replica.status().isShared());
 		assertThat(replica.status().reason()).isNull();
 		assertThat(budget.reserve(0).block()).isZero();
 		// once at start, once on return
@@ -170,20 +170,20 @@ class RedisRateLimitSharingTests {
 			replica.start();
 			await().atMost(Duration.ofSeconds(5)).until(() -> replica.status().reason() != null
 					&& !replica.status().reason().equals("not connected yet"));
-			assertThat(replica.status().shared()).isFalse();
+			assertThat(replica.status().isShared()).isFalse();
 			RateBudget budget = replica.budget("providers.anthropic", 120, 0);
 			assertThat(budget.reserve(0).block(Duration.ofSeconds(1))).isZero();
 		}
 		finally {
 			redis.restart();
 		}
-		await().atMost(Duration.ofSeconds(15)).until(() -> replica.status().shared());
+		await().atMost(Duration.ofSeconds(15)).until(() -> replica.status().isShared());
 	}
 
 	private RedisRateLimitSharing sharedReplica() {
 		RedisRateLimitSharing replica = replica();
 		replica.start();
-		await().atMost(Duration.ofSeconds(5)).until(() -> replica.status().shared());
+		await().atMost(Duration.ofSeconds(5)).until(() -> replica.status().isShared());
 		return replica;
 	}
 
