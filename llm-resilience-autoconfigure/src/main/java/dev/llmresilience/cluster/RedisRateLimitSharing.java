@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -284,8 +285,7 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 	 * bounded by the connect timeout of the connection factory, not by the operation timeout.
 	 */
 	private Mono<Void> reconnect() {
-		return Mono.fromRunnable(this::connectBuckets)
-			.subscribeOn(Schedulers.boundedElastic())
+		return connectBuckets()
 			// a first swap shows that the server runs Bucket4j's scripts, and keeps the cost of
 			// a cold start away from the timeout of the first call
 			.then(Mono.defer(() -> Mono.fromFuture(bucket(this.settings.keyPrefix() + ":probe", PROBE).addTokens(1))))
@@ -294,7 +294,26 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 			.timeout(MAX_RECONNECT);
 	}
 
-	private synchronized void connectBuckets() {
+	/**
+	 * Connect the buckets' connection, which blocks. A failure is passed on as a value, so that
+	 * one that comes after a cancellation (the application stopping while Redis is unreachable) is
+	 * dropped quietly instead of being logged as an error by Reactor.
+	 */
+	private Mono<Void> connectBuckets() {
+		return Mono.fromCallable(() -> {
+			try {
+				connectBucketsNow();
+				return Optional.<RuntimeException>empty();
+			}
+			catch (RuntimeException ex) {
+				return Optional.of(ex);
+			}
+		})
+			.subscribeOn(Schedulers.boundedElastic())
+			.flatMap((failure) -> failure.map(Mono::<Void>error).orElse(Mono.empty()));
+	}
+
+	private synchronized void connectBucketsNow() {
 		if (this.buckets != null) {
 			return;
 		}

@@ -180,6 +180,23 @@ class RedisRateLimitSharingTests {
 		await().atMost(Duration.ofSeconds(15)).until(() -> replica.status().isShared());
 	}
 
+	@Test
+	void aRefusedPasswordAppearsNeitherInTheStatusNorInTheLog(CapturedOutput output) {
+		String password = "redis-secret-" + UUID.randomUUID();
+		try (RedisServerProcess guarded = RedisServerProcess.start("--requirepass", "the-right-one")) {
+			RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("127.0.0.1",
+					guarded.port());
+			configuration.setPassword(password);
+			RedisRateLimitSharing replica = replica(configuration);
+			replica.start();
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> !"not connected yet".equals(replica.status().reason()));
+			assertThat(replica.status().isShared()).isFalse();
+			assertThat(replica.status().reason()).isNotBlank().doesNotContain(password);
+			assertThat(output.getAll()).contains("Redis is unreachable").doesNotContain(password);
+		}
+	}
+
 	private RedisRateLimitSharing sharedReplica() {
 		RedisRateLimitSharing replica = replica();
 		replica.start();
@@ -188,8 +205,11 @@ class RedisRateLimitSharingTests {
 	}
 
 	private RedisRateLimitSharing replica() {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration("127.0.0.1", redis.port()),
+		return replica(new RedisStandaloneConfiguration("127.0.0.1", redis.port()));
+	}
+
+	private RedisRateLimitSharing replica(RedisStandaloneConfiguration configuration) {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(configuration,
 				LettuceClientConfiguration.builder()
 					.clientResources(clientResources)
 					.commandTimeout(Duration.ofSeconds(2))

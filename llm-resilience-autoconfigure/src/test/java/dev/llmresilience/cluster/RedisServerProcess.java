@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -23,24 +24,28 @@ final class RedisServerProcess implements AutoCloseable {
 
 	private final int port;
 
+	private final List<String> options;
+
 	private Process process;
 
-	private RedisServerProcess(int port) {
+	private RedisServerProcess(int port, List<String> options) {
 		this.port = port;
+		this.options = options;
 	}
 
 	/**
 	 * Start a server on a free port.
+	 * @param options more options of {@code redis-server}, such as {@code --requirepass}
 	 * @return the running server
 	 */
-	static RedisServerProcess start() {
+	static RedisServerProcess start(String... options) {
 		boolean installed = List.of(System.getenv("PATH").split(File.pathSeparator))
 			.stream()
 			.anyMatch((dir) -> new File(dir, PROGRAM).canExecute());
 		if (!installed && System.getenv("CI") == null) {
 			Assumptions.abort(PROGRAM + " is not installed (apt-get install redis-server)");
 		}
-		RedisServerProcess server = new RedisServerProcess(freePort());
+		RedisServerProcess server = new RedisServerProcess(freePort(), List.of(options));
 		server.restart();
 		return server;
 	}
@@ -63,9 +68,10 @@ final class RedisServerProcess implements AutoCloseable {
 	 */
 	void restart() {
 		try {
-			this.process = new ProcessBuilder(PROGRAM, "--port", String.valueOf(this.port), "--bind", "127.0.0.1",
-					"--save", "", "--appendonly", "no", "--loglevel", "warning")
-				.redirectErrorStream(true)
+			List<String> command = new ArrayList<>(List.of(PROGRAM, "--port", String.valueOf(this.port), "--bind",
+					"127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"));
+			command.addAll(this.options);
+			this.process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 				.start();
 		}
