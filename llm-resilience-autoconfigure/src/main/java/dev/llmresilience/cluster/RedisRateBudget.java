@@ -6,6 +6,7 @@ import dev.llmresilience.queue.LocalRateBudget;
 import dev.llmresilience.queue.RateBudget;
 import io.github.bucket4j.BucketConfiguration;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.lang.Nullable;
 
@@ -60,7 +61,10 @@ final class RedisRateBudget implements RateBudget {
 		return requestWait.zipWith(tokenWait, Math::max).map(Duration::ofNanos).onErrorResume((error) -> {
 			this.limits.unreachable(error);
 			return this.local.reserve(tokenCount);
-		});
+		})
+			// the answer arrives on Lettuce's event loop, which serves every Redis call: the
+			// call goes on elsewhere
+			.publishOn(Schedulers.parallel());
 	}
 
 	@Override

@@ -93,10 +93,9 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 
 	private volatile ClusterStatus status;
 
+	/** The proxy manager on the buckets' connection, with the proxies built on it. */
 	@Nullable
-	private volatile AsyncProxyManager<byte[]> buckets;
-
-	private final Map<String, AsyncBucketProxy> proxies = new ConcurrentHashMap<>();
+	private volatile Buckets buckets;
 
 	@Nullable
 	private StatefulConnection<byte[], byte[]> bucketConnection;
@@ -207,11 +206,13 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 	 * one compare-and-swap: replicas under load would otherwise retry each other's swaps.
 	 */
 	private AsyncBucketProxy bucket(String key, BucketConfiguration configuration) {
-		AsyncProxyManager<byte[]> buckets = this.buckets;
+		Buckets buckets = this.buckets;
 		if (buckets == null) {
 			throw new IllegalStateException("not connected to Redis");
 		}
-		return this.proxies.computeIfAbsent(key, (name) -> buckets.builder()
+		// a proxy built while stopping belongs to the old manager and goes with it
+		return buckets.proxies().computeIfAbsent(key, (name) -> buckets.manager()
+			.builder()
 			.withOptimization(Optimizations.batching())
 			.build(bytes(name), () -> CompletableFuture.completedFuture(configuration)));
 	}
@@ -329,10 +330,10 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 			this.bucketConnection = connection;
 			builder = Bucket4jLettuce.casBasedBuilder(connection);
 		}
-		this.buckets = builder
+		this.buckets = new Buckets(builder
 			.expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(BUCKET_KEPT))
 			.build()
-			.asAsync();
+			.asAsync(), new ConcurrentHashMap<>());
 	}
 
 	private Mono<Void> listen() {
@@ -412,7 +413,6 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 				this.bucketConnection.close();
 				this.bucketConnection = null;
 				this.buckets = null;
-				this.proxies.clear();
 			}
 		}
 	}
@@ -433,6 +433,10 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 
 	private static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private record Buckets(AsyncProxyManager<byte[]> manager, Map<String, AsyncBucketProxy> proxies) {
+
 	}
 
 	/**
