@@ -20,12 +20,13 @@ import dev.llmresilience.benchmarks.scenarios.OverheadBenchmark;
 import dev.llmresilience.benchmarks.scenarios.OverheadBreakdownBenchmark;
 import dev.llmresilience.benchmarks.scenarios.PeerBenchmark;
 import dev.llmresilience.benchmarks.scenarios.QueueBenchmark;
+import dev.llmresilience.benchmarks.scenarios.SharedBudgetBenchmark;
 import dev.llmresilience.benchmarks.scenarios.StreamingScaleBenchmark;
 
 /**
  * Runs the benchmarks named on the command line ({@code all}, or any of {@code overhead},
- * {@code breakdown}, {@code scale}, {@code faults}, {@code peers}, {@code queue}) and writes the results as Markdown
- * to standard output. {@code --quick} shortens every run, to try the harness, not to quote.
+ * {@code breakdown}, {@code scale}, {@code faults}, {@code peers}, {@code queue}, {@code redis}) and writes the
+ * results as Markdown to standard output. {@code --quick} shortens every run, to try the harness, not to quote.
  */
 public final class BenchmarkMain {
 
@@ -82,10 +83,12 @@ public final class BenchmarkMain {
 		ClosedLoopLoad load = new ClosedLoopLoad();
 		Map<String, Benchmark> benchmarks = new LinkedHashMap<>();
 		// The peers run late, so that their thread pools and garbage touch no other figure, and the queue
-		// last: its test of work that ends synchronously overflows the stack, which may deoptimize code.
+		// after them: its test of work that ends synchronously overflows the stack, which may deoptimize code.
+		// Redis comes last of all, so that no other figure shares the machine with a Redis server.
 		for (Benchmark benchmark : List.of(new OverheadBenchmark(schedule, load),
 				new OverheadBreakdownBenchmark(schedule, load), new StreamingScaleBenchmark(quick),
-				new FaultBenchmark(divisor, load), new PeerBenchmark(schedule, load), new QueueBenchmark(quick))) {
+				new FaultBenchmark(divisor, load), new PeerBenchmark(schedule, load), new QueueBenchmark(quick),
+				new SharedBudgetBenchmark(schedule, load, divisor))) {
 			benchmarks.put(benchmark.name(), benchmark);
 		}
 		return benchmarks;

@@ -1,6 +1,7 @@
 package dev.llmresilience.benchmarks.clients;
 
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmTemplate;
@@ -62,6 +63,16 @@ public final class TemplateContext implements AutoCloseable {
 	 */
 	public ObjectMapper objectMapper() {
 		return this.context.getBean(ObjectMapper.class);
+	}
+
+	/**
+	 * Return the application's bean of a type, if it has exactly one.
+	 * @param <T> the type
+	 * @param type the type
+	 * @return the bean, or empty if the application has none
+	 */
+	public <T> Optional<T> findBean(Class<T> type) {
+		return Optional.ofNullable(this.context.getBeanProvider(type).getIfUnique());
 	}
 
 	@Override
