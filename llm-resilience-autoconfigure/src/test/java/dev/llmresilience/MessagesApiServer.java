@@ -98,7 +98,8 @@ final class MessagesApiServer implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.disposeNow();
-		this.loops.disposeLater().block(Duration.ofSeconds(5));
+		// no quiet period: the server is closed after its last request
+		this.loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(5));
 	}
 
 }

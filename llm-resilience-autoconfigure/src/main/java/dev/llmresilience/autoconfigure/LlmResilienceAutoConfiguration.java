@@ -54,13 +54,20 @@ import org.springframework.web.reactive.function.client.WebClient;
 public class LlmResilienceAutoConfiguration {
 
 	@Bean
+	ProviderConnectionPools llmProviderConnectionPools(ObjectProvider<LlmConnectionPoolCustomizer> customizers) {
+		return new ProviderConnectionPools(customizers.orderedStream().toList());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	ModelCatalog llmModelCatalog(LlmResilienceProperties properties, ObjectProvider<WebClient.Builder> webClientBuilder,
 			ObjectProvider<ReactorResourceFactory> resourceFactory, ObjectProvider<ObjectMapper> objectMapper,
-			ObjectProvider<LlmWebClientCustomizer> customizers, ObjectProvider<Clock> clock) {
+			ObjectProvider<LlmWebClientCustomizer> customizers, ObjectProvider<Clock> clock,
+			ProviderConnectionPools llmProviderConnectionPools) {
 		return new ModelCatalogFactory(webClientBuilder.getIfAvailable(WebClient::builder),
 				resourceFactory.getIfAvailable(), objectMapper.getIfAvailable(ObjectMapper::new),
-				customizers.orderedStream().toList(), clock.getIfAvailable(Clock::systemUTC))
+				customizers.orderedStream().toList(), clock.getIfAvailable(Clock::systemUTC),
+				llmProviderConnectionPools)
 			.create(properties);
 	}
 

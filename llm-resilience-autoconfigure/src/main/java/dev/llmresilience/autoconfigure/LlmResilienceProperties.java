@@ -224,6 +224,12 @@ public class LlmResilienceProperties {
 		private DataSize maxResponseSize = DataSize.ofMegabytes(1);
 
 		/**
+		 * Most connections open to this provider at once, in a pool of its own. A call that
+		 * finds none free within the connect timeout is not made, and the chain moves on.
+		 */
+		private int maxConnections = 500;
+
+		/**
 		 * Requests per minute sent to this provider, paced smoothly. 0 for no limit of our own;
 		 * the provider's rate-limit headers and 429s still hold calls back.
 		 */
@@ -237,6 +243,14 @@ public class LlmResilienceProperties {
 
 		public ProviderType getType() {
 			return this.type;
+		}
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
 		}
 
 		public void setType(ProviderType type) {

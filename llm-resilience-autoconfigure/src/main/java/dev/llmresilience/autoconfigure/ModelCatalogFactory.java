@@ -44,10 +44,14 @@ class ModelCatalogFactory {
 
 	private final Clock clock;
 
+	private final ProviderConnectionPools pools;
+
 	ModelCatalogFactory(WebClient.Builder webClientBuilder, @Nullable ReactorResourceFactory resourceFactory,
-			ObjectMapper objectMapper, List<LlmWebClientCustomizer> customizers, Clock clock) {
+			ObjectMapper objectMapper, List<LlmWebClientCustomizer> customizers, Clock clock,
+			ProviderConnectionPools pools) {
 		this.webClientBuilder = webClientBuilder;
 		this.resourceFactory = resourceFactory;
+		this.pools = pools;
 		this.objectMapper = objectMapper;
 		this.customizers = customizers;
 		this.clock = clock;
@@ -90,8 +94,11 @@ class ModelCatalogFactory {
 			throw new InvalidLlmPropertyException(property + "max-response-size", "the size must be from 1B to 2GB",
 					"Set a size such as 1MB.");
 		}
+		int maxConnections = (int) PropertyChecks.atLeast(property + "max-connections", properties.getMaxConnections(),
+				1);
 		WebClient.Builder builder = this.webClientBuilder.clone()
-			.clientConnector(ProviderHttpClient.connector(settings, this.resourceFactory))
+			.clientConnector(ProviderHttpClient.connector(settings, this.pools.create(settings, maxConnections),
+					this.resourceFactory))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize((int) maxResponseSize.toBytes()));
 		this.customizers.forEach((customizer) -> customizer.customize(id, builder));
 		return switch (type) {

@@ -15,6 +15,7 @@ import dev.llmresilience.LlmApiException;
 import dev.llmresilience.LlmAuthenticationException;
 import dev.llmresilience.LlmConflictException;
 import dev.llmresilience.LlmConnectionException;
+import dev.llmresilience.LlmConnectionPoolExhaustedException;
 import dev.llmresilience.LlmException;
 import dev.llmresilience.LlmInvalidRequestException;
 import dev.llmresilience.LlmInvalidResponseException;
@@ -32,6 +33,7 @@ import io.netty.channel.ConnectTimeoutException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.core.codec.CodecException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -94,9 +96,9 @@ public final class ProviderHttpClient {
 	}
 
 	/**
-	 * Create the connector for a provider: its connect timeout, no redirects (an API key must not
-	 * follow one) and no transport-level retry (resilience is decided above the provider, and
-	 * every upstream call must be counted).
+	 * Create the connector for a provider on the application's (or the global) connection pool:
+	 * its connect timeout, no redirects (an API key must not follow one) and no transport-level
+	 * retry (resilience is decided above the provider, and every upstream call must be counted).
 	 * @param settings the provider's settings
 	 * @param resourceFactory the application's Reactor Netty resources, or {@code null} for the
 	 * global ones
@@ -110,6 +112,43 @@ public final class ProviderHttpClient {
 					(client) -> configure(client, connectMillis));
 		}
 		return new ReactorClientHttpConnector(configure(HttpClient.create(), connectMillis));
+	}
+
+	/**
+	 * Create the connector for a provider on a connection pool of its own, as
+	 * {@link #connector(ProviderSettings, ReactorResourceFactory)} otherwise.
+	 * @param settings the provider's settings
+	 * @param pool the provider's connection pool
+	 * @param resourceFactory the application's Reactor Netty resources, whose event loops serve
+	 * the connections, or {@code null} for the global ones
+	 * @return the connector
+	 */
+	public static ClientHttpConnector connector(ProviderSettings settings, ConnectionProvider pool,
+			@Nullable ReactorResourceFactory resourceFactory) {
+		int connectMillis = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis());
+		HttpClient client = HttpClient.create(pool);
+		if (resourceFactory != null) {
+			client = client.runOn(resourceFactory.getLoopResources());
+		}
+		return new ReactorClientHttpConnector(configure(client, connectMillis));
+	}
+
+	/**
+	 * Start the connection pool of a provider. Calls wait for a free connection as long as a new
+	 * one may take to connect; one that gets none fails with an
+	 * {@link LlmConnectionPoolExhaustedException}, which is this application's limit, not the
+	 * provider's failure.
+	 * @param settings the provider's settings
+	 * @param maxConnections the most connections open to the provider at once
+	 * @return the pool's builder; the pool is to be disposed of with the application
+	 */
+	public static ConnectionProvider.Builder pool(ProviderSettings settings, int maxConnections) {
+		return ConnectionProvider.builder("llm-" + settings.id())
+			.maxConnections(maxConnections)
+			// waiting calls are bounded by the time they may wait, not by their number: the
+			// request queue decides how many wait
+			.pendingAcquireMaxCount(-1)
+			.pendingAcquireTimeout(settings.connectTimeout());
 	}
 
 	private static HttpClient configure(HttpClient client, int connectMillis) {
@@ -360,6 +399,9 @@ public final class ProviderHttpClient {
 		}
 		Throwable cause = ((ex instanceof WebClientRequestException || ex instanceof WebClientResponseException)
 				&& ex.getCause() != null) ? ex.getCause() : ex;
+		if (isPoolExhausted(cause)) {
+			return new LlmConnectionPoolExhaustedException(provider, model.id(), this.settings.connectTimeout());
+		}
 		if (cause instanceof ConnectTimeoutException) {
 			return new LlmTimeoutException(provider, model.id(), LlmTimeoutException.Phase.CONNECT,
 					this.settings.connectTimeout(), cause);
@@ -376,6 +418,16 @@ public final class ProviderHttpClient {
 			return invalidResponse(model, "the body could not be decoded", null);
 		}
 		return invalidResponse(model, "unexpected " + cause.getClass().getSimpleName(), cause);
+	}
+
+	/**
+	 * Return whether no pooled connection was free in time: Reactor Netty's pool errors, told by
+	 * name since their package is internal to Reactor Netty (shaded Reactor Pool).
+	 */
+	private static boolean isPoolExhausted(Throwable error) {
+		String name = error.getClass().getName();
+		return name.endsWith(".pool.PoolAcquireTimeoutException")
+				|| name.endsWith(".pool.PoolAcquirePendingLimitException");
 	}
 
 	/**

@@ -149,8 +149,8 @@ public final class ProviderPacer {
 	 * @param error the call's error
 	 */
 	public void failed(Reservation reservation, Throwable error) {
-		if (error instanceof LlmCircuitOpenException) {
-			// refused by the breaker: never sent
+		if (error instanceof LlmCircuitOpenException || error instanceof LlmThrottledException) {
+			// refused by the breaker, or no connection was free: never sent
 			reservation.cancel();
 			return;
 		}

@@ -127,7 +127,11 @@ class InvalidLlmPropertiesTests {
 				Arguments.of("negative tokens per minute of a model",
 						new String[] { "llm.resilience.models.haiku.tokens-per-minute=-5" },
 						"llm.resilience.models.haiku.tokens-per-minute", "the value -5 is below 0",
-						"Set a whole number of 0 or more"));
+						"Set a whole number of 0 or more"),
+				Arguments.of("no connections for a provider",
+						new String[] { "llm.resilience.providers.claude.max-connections=0" },
+						"llm.resilience.providers.claude.max-connections", "the value 0 is below 1",
+						"Set a whole number of 1 or more"));
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -17,6 +17,7 @@ import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmStreamInterruptedException;
 import dev.llmresilience.LlmTemplate;
+import dev.llmresilience.autoconfigure.LlmConnectionPoolCustomizer;
 import dev.llmresilience.chaos.LogicalRequests.Ending;
 import dev.llmresilience.queue.QueueSnapshot;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -33,7 +34,6 @@ import reactor.core.publisher.Hooks;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.http.client.ReactorResourceFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -403,8 +403,8 @@ class ChaosRunTests {
 		}
 
 		@Bean
-		ReactorResourceFactory reactorResourceFactory(PooledConnections pooledConnections) {
-			return pooledConnections.resourceFactory();
+		LlmConnectionPoolCustomizer pooledConnectionsMetrics(PooledConnections pooledConnections) {
+			return (providerId, builder) -> builder.metrics(true, () -> pooledConnections);
 		}
 
 	}

@@ -7,31 +7,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
 
-import org.springframework.http.client.ReactorResourceFactory;
-
 /**
- * Watches the client's HTTP connection pools through Reactor Netty's pool metrics, so a test can
- * tell when no connection is checked out any more.
+ * Watches the providers' HTTP connection pools through Reactor Netty's pool metrics, so a test
+ * can tell when no connection is checked out any more.
  */
 final class PooledConnections implements ConnectionProvider.MeterRegistrar {
 
 	private final Map<String, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
-
-	/**
-	 * Create the application's Reactor Netty resources with a pool of its own that reports to
-	 * this instance.
-	 * @return the resources, for a {@code ReactorResourceFactory} bean
-	 */
-	ReactorResourceFactory resourceFactory() {
-		ReactorResourceFactory factory = new ReactorResourceFactory();
-		factory.setUseGlobalResources(false);
-		factory.setConnectionProviderSupplier(() -> ConnectionProvider.builder("chaos")
-			.maxConnections(500)
-			.pendingAcquireMaxCount(-1)
-			.metrics(true, () -> this)
-			.build());
-		return factory;
-	}
 
 	@Override
 	public void registerMetrics(String poolName, String id, SocketAddress remoteAddress,

@@ -106,7 +106,8 @@ final class CountingProviderServer implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.disposeNow();
-		this.loops.disposeLater().block(Duration.ofSeconds(5));
+		// no quiet period: the server is closed after its last request
+		this.loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(5));
 	}
 
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.llmresilience.LlmApiException;
 import dev.llmresilience.LlmCircuitOpenException;
+import dev.llmresilience.LlmConnectionPoolExhaustedException;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmOverloadedException;
 import dev.llmresilience.LlmRateLimitException;
@@ -178,6 +179,15 @@ class ProviderPacerTests {
 		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 1000)), Map.of());
 		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
 		pacer.failed(first.reservation(), new LlmCircuitOpenException("anthropic", "haiku", "OPEN"));
+		assertThat(PacedCall.admit(pacer, HAIKU, tokens(1000)).admittedAt()).isZero();
+	}
+
+	@Test
+	void callThatGotNoConnectionGivesBackItsWholeReservation() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 1000)), Map.of());
+		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
+		pacer.failed(first.reservation(),
+				new LlmConnectionPoolExhaustedException("anthropic", "haiku", Duration.ofSeconds(10)));
 		assertThat(PacedCall.admit(pacer, HAIKU, tokens(1000)).admittedAt()).isZero();
 	}
 

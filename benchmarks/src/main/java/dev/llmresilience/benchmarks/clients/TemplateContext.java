@@ -29,7 +29,7 @@ public final class TemplateContext implements AutoCloseable {
 	/**
 	 * Start an application.
 	 * @param properties its configuration, such as {@link TemplateProperties#toMap()} gives
-	 * @param configurations beans of the application's own, such as {@link LargeConnectionPool}
+	 * @param configurations beans of the application's own, such as a {@code ReactorResourceFactory}
 	 * @return the running application
 	 */
 	public static TemplateContext start(Map<String, Object> properties, Class<?>... configurations) {
