@@ -188,7 +188,8 @@ public class OpenAiProvider implements LlmProvider {
 	}
 
 	/**
-	 * Read a {@code usage} object.
+	 * Read a {@code usage} object. {@code prompt_tokens} already include the tokens read from the
+	 * prompt cache ({@code prompt_tokens_details.cached_tokens}); OpenAI reports no cache writes.
 	 * @param usage the {@code usage} field
 	 * @return the usage, {@link LlmUsage#NONE} if the field is not an object
 	 */
@@ -196,7 +197,8 @@ public class OpenAiProvider implements LlmProvider {
 		if (!usage.isObject()) {
 			return LlmUsage.NONE;
 		}
-		return new LlmUsage(usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0));
+		return new LlmUsage(usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0), 0,
+				usage.path("prompt_tokens_details").path("cached_tokens").asLong(0));
 	}
 
 	/**
