@@ -112,8 +112,7 @@ public class AnthropicProvider implements LlmProvider {
 		if (stream) {
 			body.put("stream", true);
 		}
-		request.extraBody().forEach((name, value) -> body.set(name, this.objectMapper.valueToTree(value)));
-		model.extraBody().forEach((name, value) -> body.set(name, this.objectMapper.valueToTree(value)));
+		this.httpClient.mergeExtraBody(model, request, body);
 		return body;
 	}
 

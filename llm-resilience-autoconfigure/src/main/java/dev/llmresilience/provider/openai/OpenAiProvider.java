@@ -132,8 +132,7 @@ public class OpenAiProvider implements LlmProvider {
 			// without it the usage of a streamed answer is never sent
 			body.putObject("stream_options").put("include_usage", true);
 		}
-		request.extraBody().forEach((name, value) -> body.set(name, this.objectMapper.valueToTree(value)));
-		model.extraBody().forEach((name, value) -> body.set(name, this.objectMapper.valueToTree(value)));
+		this.httpClient.mergeExtraBody(model, request, body);
 		return body;
 	}
 
