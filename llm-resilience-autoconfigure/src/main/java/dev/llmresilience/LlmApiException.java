@@ -6,6 +6,10 @@ import java.time.Duration;
  * The provider answered with an error: an HTTP error status, a 200 whose body is an error
  * object, or an error event inside a stream. Subclasses name the documented kinds; an error of
  * no known kind is an instance of this class itself.
+ * <p>
+ * One kind can also be found on this side, before anything is sent: an
+ * {@link LlmInvalidRequestException} for a request that cannot be written as JSON. Such an
+ * exception has the status code 0 and nothing else from a provider.
  */
 public class LlmApiException extends LlmException {
 
@@ -18,7 +22,18 @@ public class LlmApiException extends LlmException {
 	 * @param details what the provider said
 	 */
 	public LlmApiException(String provider, String model, Details details) {
-		super(describe(provider, model, details), provider, model, null);
+		this(describe(provider, model, details), provider, model, details);
+	}
+
+	/**
+	 * Create a new instance with a message of its own.
+	 * @param message the detail message, without API keys or prompt text
+	 * @param provider the provider id
+	 * @param model the model id
+	 * @param details what the provider said
+	 */
+	protected LlmApiException(String message, String provider, String model, Details details) {
+		super(message, provider, model, null);
 		this.details = details;
 	}
 
@@ -40,7 +55,7 @@ public class LlmApiException extends LlmException {
 
 	/**
 	 * Return the HTTP status of the response, 200 for an error inside a successful response or a
-	 * stream.
+	 * stream, 0 for a request that was never sent.
 	 * @return the status code
 	 */
 	public int getStatusCode() {
@@ -109,7 +124,7 @@ public class LlmApiException extends LlmException {
 	/**
 	 * What a provider said about an error.
 	 *
-	 * @param statusCode the HTTP status
+	 * @param statusCode the HTTP status, 0 if the request was never sent
 	 * @param type the provider's error type, or {@code null}
 	 * @param code the provider's error code, or {@code null}
 	 * @param message the provider's message, size-bounded and scrubbed of the API key, or

@@ -1,8 +1,14 @@
 package dev.llmresilience;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.circuitbreaker.event.CircuitBreakerEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.wiremock.spring.ConfigureWireMock;
@@ -19,6 +25,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -71,6 +79,9 @@ class LlmTemplateIntegrationTests {
 
 	@Autowired
 	private WebTestClient webTestClient;
+
+	@Autowired
+	private CircuitBreakerRegistry circuitBreakers;
 
 	@InjectWireMock("anthropic")
 	private WireMockServer anthropic;
@@ -180,6 +191,50 @@ class LlmTemplateIntegrationTests {
 	}
 
 	@Test
+	void extraBodyValueThatCannotBeWrittenAsJsonFailsTheCallBeforeAnythingIsSent(CapturedOutput output) {
+		this.anthropic.resetRequests();
+		this.local.resetRequests();
+		List<CircuitBreakerEvent.Type> breakerEvents = new CopyOnWriteArrayList<>();
+		this.circuitBreakers.circuitBreaker("sonnet")
+			.getEventPublisher()
+			.onEvent((event) -> breakerEvents.add(event.getEventType()));
+		LlmRequest request = LlmRequest.builder().user("Hi").extraBody("metadata", new ExpiredToken()).build();
+		assertThatExceptionOfType(LlmInvalidRequestException.class).isThrownBy(() -> this.template.callBlocking(request))
+			.satisfies((ex) -> assertRefusedBeforeSending(ex, output));
+		// neither retried nor passed on to llama, which would have got the request without its extraBody
+		this.anthropic.verify(0, anyRequestedFor(anyUrl()));
+		this.local.verify(0, anyRequestedFor(anyUrl()));
+		// nor counted by the breaker: it says nothing of the model's health
+		assertThat(breakerEvents).containsExactly(CircuitBreakerEvent.Type.IGNORED_ERROR);
+	}
+
+	@Test
+	void extraBodyValueThatCannotBeWrittenAsJsonFailsTheStreamBeforeAnythingIsSent(CapturedOutput output) {
+		this.anthropic.resetRequests();
+		this.local.resetRequests();
+		LlmRequest request = LlmRequest.builder().user("Hi").extraBody("metadata", new ExpiredToken()).build();
+		StepVerifier.create(this.template.stream(request))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOfSatisfying(LlmInvalidRequestException.class,
+					(invalid) -> assertRefusedBeforeSending(invalid, output)))
+			.verify(Duration.ofSeconds(10));
+		this.anthropic.verify(0, anyRequestedFor(anyUrl()));
+		this.local.verify(0, anyRequestedFor(anyUrl()));
+	}
+
+	private static void assertRefusedBeforeSending(LlmInvalidRequestException ex, CapturedOutput output) {
+		assertThat(ex.getProvider()).isEqualTo("anthropic");
+		assertThat(ex.getModel()).isEqualTo("sonnet");
+		assertThat(ex.getStatusCode()).isZero();
+		assertThat(ex.getMessage()).contains("extraBody field 'metadata'")
+			.contains(ExpiredToken.class.getName())
+			.doesNotContain(ExpiredToken.SECRET);
+		StringWriter trace = new StringWriter();
+		ex.printStackTrace(new PrintWriter(trace));
+		assertThat(trace.toString()).doesNotContain(ExpiredToken.SECRET);
+		assertThat(output).doesNotContain(ExpiredToken.SECRET);
+	}
+
+	@Test
 	void actuatorEndpointsMaskApiKeys() {
 		for (String endpoint : List.of("/actuator/env", "/actuator/configprops")) {
 			String body = this.webTestClient.get()
@@ -201,6 +256,20 @@ class LlmTemplateIntegrationTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class TestApplication {
+
+	}
+
+	/**
+	 * An {@code extraBody} value that Jackson cannot write, whose error would quote the secret
+	 * it holds.
+	 */
+	static final class ExpiredToken {
+
+		static final String SECRET = "tok-live-Qm7Rz2Lw9Xp4Vt6Ks8Jd3Hf5";
+
+		public String getToken() {
+			throw new IllegalStateException("token " + SECRET + " has expired");
+		}
 
 	}
 

@@ -4,6 +4,7 @@ import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
+import dev.llmresilience.LlmUsage;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -47,5 +48,16 @@ public interface LlmProvider {
 	 * @return the events
 	 */
 	Flux<LlmStreamEvent> stream(LlmModel model, LlmRequest request);
+
+	/**
+	 * Return how many of a call's tokens count against this provider's token rate limits, to
+	 * settle the call's reservation in the configured token budgets. By default every token
+	 * ({@link LlmUsage#totalTokens()}), cached input tokens included, as OpenAI counts them.
+	 * @param usage the usage the provider reported for a call
+	 * @return the tokens its rate limits count
+	 */
+	default long rateLimitedTokens(LlmUsage usage) {
+		return usage.totalTokens();
+	}
 
 }

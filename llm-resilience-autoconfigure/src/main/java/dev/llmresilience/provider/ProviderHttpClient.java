@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -11,6 +12,7 @@ import java.util.function.Function;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmresilience.LlmApiException;
 import dev.llmresilience.LlmAuthenticationException;
 import dev.llmresilience.LlmConflictException;
@@ -25,6 +27,7 @@ import dev.llmresilience.LlmOverloadedException;
 import dev.llmresilience.LlmPermissionException;
 import dev.llmresilience.LlmQuotaExceededException;
 import dev.llmresilience.LlmRateLimitException;
+import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmRequestTooLargeException;
 import dev.llmresilience.LlmServerException;
 import dev.llmresilience.LlmTimeoutException;
@@ -309,6 +312,40 @@ public final class ProviderHttpClient {
 			}
 		}
 		return new ProviderProtocol.ApiError(null, null, text.isBlank() ? null : text);
+	}
+
+	/**
+	 * Merge the provider-specific fields into a request body, as the JSON trees of their values:
+	 * the request's {@link LlmRequest#extraBody()}, then the model's
+	 * {@link LlmModel#extraBody()} over them.
+	 * @param model the model the request is for
+	 * @param request the request
+	 * @param body the body to add the fields to
+	 * @throws LlmInvalidRequestException if a value cannot be written as JSON: the request is not
+	 * sent, and the message names the field and the value's type but not the value, which may
+	 * hold secrets (the mapper's own error may quote it, so it is not kept as the cause)
+	 */
+	public void mergeExtraBody(LlmModel model, LlmRequest request, ObjectNode body) {
+		merge(model, request.extraBody(), body, (name) -> "extraBody field '" + name + "' of the request");
+		merge(model, model.extraBody(), body,
+				(name) -> "extra-body field '" + name + "' of model '" + model.id() + "'");
+	}
+
+	private void merge(LlmModel model, Map<String, Object> fields, ObjectNode body,
+			Function<String, String> description) {
+		fields.forEach((name, value) -> {
+			JsonNode json;
+			try {
+				json = this.objectMapper.valueToTree(value);
+			}
+			catch (RuntimeException ex) {
+				String type = (value != null) ? value.getClass().getName() : "null";
+				Throwable problem = (ex.getCause() != null) ? ex.getCause() : ex;
+				throw new LlmInvalidRequestException(this.settings.id(), model.id(), description.apply(name)
+						+ " cannot be written as JSON (a " + type + ", " + problem.getClass().getSimpleName() + ")");
+			}
+			body.set(name, json);
+		});
 	}
 
 	/**

@@ -131,14 +131,29 @@ public final class ProviderPacer {
 	}
 
 	/**
-	 * Learn from a successful call: settle its token reservation with the real usage, and hold
-	 * the provider if its rate-limit headers say a budget is used up.
+	 * Learn from a successful call of a provider whose token limits count every token: settle
+	 * its token reservation with the real usage ({@link LlmUsage#totalTokens()}), and hold the
+	 * provider if its rate-limit headers say a budget is used up.
 	 * @param reservation the call's reservation
 	 * @param usage the tokens the call used
 	 * @param rateLimits the provider's rate-limit headers
+	 * @see #answered(Reservation, long, RateLimitStatus)
 	 */
 	public void answered(Reservation reservation, LlmUsage usage, RateLimitStatus rateLimits) {
-		reservation.settle(usage.totalTokens());
+		answered(reservation, usage.totalTokens(), rateLimits);
+	}
+
+	/**
+	 * Learn from a successful call: settle its token reservation with the tokens that the
+	 * provider counts against its limits (see
+	 * {@link dev.llmresilience.provider.LlmProvider#rateLimitedTokens(LlmUsage)}), and hold the
+	 * provider if its rate-limit headers say a budget is used up.
+	 * @param reservation the call's reservation
+	 * @param usedTokens the tokens of the call that the provider's limits count
+	 * @param rateLimits the provider's rate-limit headers
+	 */
+	public void answered(Reservation reservation, long usedTokens, RateLimitStatus rateLimits) {
+		reservation.settle(usedTokens);
 		holdUntilReset(reservation.model.provider(), rateLimits);
 	}
 

@@ -168,7 +168,8 @@ public final class ModelExecutor {
 								}
 								LlmResponse answer = answerOf.apply(element);
 								if (answer != null) {
-									this.pacer.answered(reservation, answer.usage(), answer.rateLimits());
+									this.pacer.answered(reservation, this.provider.rateLimitedTokens(answer.usage()),
+											answer.rateLimits());
 									observed.setResponse(answer);
 									context.record(LlmAttempt.success(this.model.id(), elapsedSince(start)));
 								}

@@ -75,6 +75,19 @@ class LlmMetricsObservationHandlerTests {
 	}
 
 	@Test
+	void inputTokenUsageIncludesThePromptCacheAndNoTokenTypeOutsideTheConventionIsRecorded() {
+		LlmResponse cached = response("sonnet", false);
+		LlmResponse answer = new LlmResponse(cached.text(), cached.model(), cached.modelName(), cached.provider(),
+				cached.stopReason(), cached.rawStopReason(), new LlmUsage(5120, 30, 100, 5000), cached.requestId(),
+				cached.rateLimits(), false, cached.attempts(), null);
+		attempt(1, false, (context) -> context.setResponse(answer));
+		assertThat(this.meters.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "input").summary().totalAmount())
+			.isEqualTo(5120);
+		assertThat(this.meters.find("gen_ai.client.token.usage").meters()).extracting((meter) -> meter.getId()
+			.getTag("gen_ai.token.type")).containsExactlyInAnyOrder("input", "output");
+	}
+
+	@Test
 	void failedAttemptRecordsOperationDurationWithTheErrorTypeAndNoTokens() {
 		attempt(1, false, (context) -> context.setError(ModelsFixture.overloaded("sonnet")));
 		assertThat(this.meters.get("gen_ai.client.operation.duration")

@@ -112,8 +112,7 @@ public class AnthropicProvider implements LlmProvider {
 		if (stream) {
 			body.put("stream", true);
 		}
-		request.extraBody().forEach((name, value) -> body.set(name, this.objectMapper.valueToTree(value)));
-		model.extraBody().forEach((name, value) -> body.set(name, this.objectMapper.valueToTree(value)));
+		this.httpClient.mergeExtraBody(model, request, body);
 		return body;
 	}
 
@@ -132,8 +131,39 @@ public class AnthropicProvider implements LlmProvider {
 		String rawStopReason = body.path("stop_reason").isTextual() ? body.path("stop_reason").asText() : null;
 		return new LlmResponse(text.toString(), model.id(), body.path("model").asText(model.name()), this.settings.id(),
 				stopReason(rawStopReason), rawStopReason,
-				new LlmUsage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0)),
+				usage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0),
+						usage.path("cache_creation_input_tokens").asLong(0),
+						usage.path("cache_read_input_tokens").asLong(0)),
 				metadata.requestId(), metadata.rateLimits(), false, List.of(), body);
+	}
+
+	/**
+	 * Create the usage of an answer from the Messages API's counts, whose {@code input_tokens}
+	 * are only the tokens after the last cache breakpoint: the tokens written to and read from
+	 * the cache are added to make the whole prompt.
+	 * @param uncachedInputTokens {@code input_tokens}
+	 * @param outputTokens {@code output_tokens}
+	 * @param cacheCreationInputTokens {@code cache_creation_input_tokens}
+	 * @param cacheReadInputTokens {@code cache_read_input_tokens}
+	 * @return the usage
+	 */
+	static LlmUsage usage(long uncachedInputTokens, long outputTokens, long cacheCreationInputTokens,
+			long cacheReadInputTokens) {
+		return new LlmUsage(uncachedInputTokens + cacheCreationInputTokens + cacheReadInputTokens, outputTokens,
+				cacheCreationInputTokens, cacheReadInputTokens);
+	}
+
+	/**
+	 * Return the tokens that Anthropic counts against its rate limits: for most models its
+	 * input-tokens-per-minute limit counts {@code input_tokens} and
+	 * {@code cache_creation_input_tokens} but not {@code cache_read_input_tokens}, and output
+	 * tokens count against its output limit.
+	 * @param usage the usage of a call
+	 * @return the total without the tokens read from the prompt cache
+	 */
+	@Override
+	public long rateLimitedTokens(LlmUsage usage) {
+		return usage.totalTokens() - usage.cacheReadInputTokens();
 	}
 
 	static StopReason stopReason(String raw) {

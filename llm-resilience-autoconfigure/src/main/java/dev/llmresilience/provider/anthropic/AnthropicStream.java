@@ -17,8 +17,9 @@ import org.springframework.http.codec.ServerSentEvent;
 
 /**
  * The state of one streamed Messages API answer: turns its events into text deltas and, after
- * {@code message_stop}, one completion. Usage in {@code message_delta} is cumulative, so the last
- * value wins. One instance serves one response.
+ * {@code message_stop}, one completion. Usage comes in {@code message_start} and again, cumulative,
+ * in {@code message_delta}, so the last value of each count (input, output, cache creation, cache
+ * read) wins. One instance serves one response.
  */
 final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 
@@ -41,6 +42,10 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 	private long inputTokens;
 
 	private long outputTokens;
+
+	private long cacheCreationInputTokens;
+
+	private long cacheReadInputTokens;
 
 	private boolean stopped;
 
@@ -108,6 +113,12 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 		if (usage.path("output_tokens").isNumber()) {
 			this.outputTokens = usage.path("output_tokens").asLong();
 		}
+		if (usage.path("cache_creation_input_tokens").isNumber()) {
+			this.cacheCreationInputTokens = usage.path("cache_creation_input_tokens").asLong();
+		}
+		if (usage.path("cache_read_input_tokens").isNumber()) {
+			this.cacheReadInputTokens = usage.path("cache_read_input_tokens").asLong();
+		}
 	}
 
 	@Override
@@ -118,8 +129,9 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 		LlmResponse response = new LlmResponse(this.text.toString(), this.model.id(), this.modelName,
 				this.provider,
 				AnthropicProvider.stopReason(this.rawStopReason), this.rawStopReason,
-				new LlmUsage(this.inputTokens, this.outputTokens), this.metadata.requestId(), this.metadata.rateLimits(),
-				false, List.of(), null);
+				AnthropicProvider.usage(this.inputTokens, this.outputTokens, this.cacheCreationInputTokens,
+						this.cacheReadInputTokens),
+				this.metadata.requestId(), this.metadata.rateLimits(), false, List.of(), null);
 		return new LlmStreamEvent.Completion(response);
 	}
 

@@ -132,8 +132,7 @@ public class OpenAiProvider implements LlmProvider {
 			// without it the usage of a streamed answer is never sent
 			body.putObject("stream_options").put("include_usage", true);
 		}
-		request.extraBody().forEach((name, value) -> body.set(name, this.objectMapper.valueToTree(value)));
-		model.extraBody().forEach((name, value) -> body.set(name, this.objectMapper.valueToTree(value)));
+		this.httpClient.mergeExtraBody(model, request, body);
 		return body;
 	}
 
@@ -188,7 +187,8 @@ public class OpenAiProvider implements LlmProvider {
 	}
 
 	/**
-	 * Read a {@code usage} object.
+	 * Read a {@code usage} object. {@code prompt_tokens} already include the tokens read from the
+	 * prompt cache ({@code prompt_tokens_details.cached_tokens}); OpenAI reports no cache writes.
 	 * @param usage the {@code usage} field
 	 * @return the usage, {@link LlmUsage#NONE} if the field is not an object
 	 */
@@ -196,7 +196,8 @@ public class OpenAiProvider implements LlmProvider {
 		if (!usage.isObject()) {
 			return LlmUsage.NONE;
 		}
-		return new LlmUsage(usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0));
+		return new LlmUsage(usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0), 0,
+				usage.path("prompt_tokens_details").path("cached_tokens").asLong(0));
 	}
 
 	/**

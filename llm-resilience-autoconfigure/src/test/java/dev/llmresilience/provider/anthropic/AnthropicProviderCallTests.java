@@ -61,6 +61,27 @@ class AnthropicProviderCallTests {
 	}
 
 	@Test
+	void promptCacheTokensAreAddedToTheInputTokensAndReportedApart() {
+		// input_tokens are only the tokens after the last cache breakpoint
+		stub(aResponse().withHeader("Content-Type", "application/json").withBody("""
+				{"id":"msg_01","type":"message","role":"assistant","model":"claude-haiku-4-5-20251001",
+				"content":[{"type":"text","text":"Hi"}],"stop_reason":"end_turn","stop_sequence":null,
+				"usage":{"input_tokens":21,"cache_creation_input_tokens":1800,"cache_read_input_tokens":1500,
+				"cache_creation":{"ephemeral_5m_input_tokens":1800,"ephemeral_1h_input_tokens":0},
+				"output_tokens":393}}"""));
+		LlmUsage usage = call().usage();
+		assertThat(usage).isEqualTo(new LlmUsage(21 + 1800 + 1500, 393, 1800, 1500));
+		assertThat(usage.totalTokens()).isEqualTo(21 + 1800 + 1500 + 393);
+	}
+
+	@Test
+	void tokensReadFromThePromptCacheDoNotCountAgainstRateLimits() {
+		assertThat(this.provider.rateLimitedTokens(new LlmUsage(21 + 1800 + 1500, 393, 1800, 1500)))
+			.isEqualTo(21 + 1800 + 393);
+		assertThat(this.provider.rateLimitedTokens(new LlmUsage(12, 34))).isEqualTo(46);
+	}
+
+	@Test
 	void modelNameFallsBackToConfiguredNameWhenBodyHasNone() {
 		stub(aResponse().withHeader("Content-Type", "application/json").withBody("""
 				{"type":"message","role":"assistant","content":[{"type":"text","text":"Hi"}],

@@ -6,6 +6,8 @@ import java.util.Map;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.llmresilience.LlmInvalidRequestException;
+import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -120,6 +124,22 @@ class AnthropicProviderRequestTests {
 				"input_schema":{"type":"object","properties":{"city":{"type":"string"}}}}],
 				"thinking":{"type":"enabled","budget_tokens":512},
 				"metadata":{"user_id":"u-42"}}""")));
+	}
+
+	@Test
+	void modelExtraBodyValueThatCannotBeWrittenAsJsonFailsBeforeAnythingIsSent() {
+		stubMessage();
+		LlmModel model = new LlmModel("haiku", "anthropic", "claude-haiku-4-5", 1024, 200000,
+				Map.of("metadata", new Object()));
+		StepVerifier.create(this.provider.call(model, LlmRequest.ofPrompt("Hi")))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(LlmInvalidRequestException.class)
+				.hasMessageContaining("extra-body field 'metadata' of model 'haiku' cannot be written as JSON")
+				.hasNoCause())
+			.verify(TIMEOUT);
+		StepVerifier.create(this.provider.stream(model, LlmRequest.ofPrompt("Hi")))
+			.expectError(LlmInvalidRequestException.class)
+			.verify(TIMEOUT);
+		wm.verify(0, anyRequestedFor(anyUrl()));
 	}
 
 	@Test

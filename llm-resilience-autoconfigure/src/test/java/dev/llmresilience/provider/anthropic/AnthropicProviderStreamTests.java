@@ -103,6 +103,22 @@ class AnthropicProviderStreamTests {
 	}
 
 	@Test
+	void promptCacheTokensOfMessageStartAndCumulativeMessageDeltasAreTakenNotSummed() {
+		String start = event("message_start", """
+				{"type":"message_start","message":{"id":"msg_01","type":"message","role":"assistant",\
+				"model":"claude-haiku-4-5-20251001","content":[],"stop_reason":null,"stop_sequence":null,\
+				"usage":{"input_tokens":25,"cache_creation_input_tokens":1800,"cache_read_input_tokens":1500,\
+				"output_tokens":1}}}""");
+		String lastDelta = event("message_delta", """
+				{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},\
+				"usage":{"input_tokens":25,"cache_creation_input_tokens":1800,"cache_read_input_tokens":1500,\
+				"output_tokens":15}}""");
+		stub(stream(start, TEXT_BLOCK_START, textDelta("a"), TEXT_BLOCK_STOP, messageDelta(null, 10), lastDelta,
+				MESSAGE_STOP));
+		assertThat(lastResponse().usage()).isEqualTo(new LlmUsage(25 + 1800 + 1500, 15, 1800, 1500));
+	}
+
+	@Test
 	void missingHeadersGiveNullRequestIdAndNoRateLimits() {
 		stub(stream(MESSAGE_START, TEXT_BLOCK_START, textDelta("a"), TEXT_BLOCK_STOP, messageDelta("end_turn", 1),
 				MESSAGE_STOP));

@@ -68,6 +68,26 @@ class OpenAiProviderCallTests {
 	}
 
 	@Test
+	void cachedPromptTokensAreReportedAsPartOfThePromptTokens() {
+		answer(json("""
+				{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o-mini-2024-07-18",
+				 "choices":[{"index":0,"message":{"role":"assistant","content":"Hello!"},"finish_reason":"stop"}],
+				 "usage":{"prompt_tokens":2006,"completion_tokens":300,"total_tokens":2306,
+				  "prompt_tokens_details":{"cached_tokens":1920,"audio_tokens":0},
+				  "completion_tokens_details":{"reasoning_tokens":0}}}
+				"""));
+		LlmUsage usage = call().usage();
+		assertThat(usage).isEqualTo(new LlmUsage(2006, 300, 0, 1920));
+		assertThat(usage.totalTokens()).isEqualTo(2306);
+	}
+
+	@Test
+	void cachedPromptTokensCountAgainstRateLimits() {
+		assertThat(OpenAiProviderFixtures.create(wm.baseUrl()).rateLimitedTokens(new LlmUsage(2006, 300, 0, 1920)))
+			.isEqualTo(2306);
+	}
+
+	@Test
 	void rateLimitValuesOfMinusOneAreIgnored() {
 		answer(json("{\"choices\":[{\"message\":{\"content\":\"ok\"}}]}")
 			.withHeader("x-ratelimit-limit-requests", "-1")

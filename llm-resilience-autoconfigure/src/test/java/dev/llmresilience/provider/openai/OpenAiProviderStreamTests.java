@@ -102,6 +102,15 @@ class OpenAiProviderStreamTests {
 	}
 
 	@Test
+	void cachedPromptTokensOfTheUsageChunkAreReported() {
+		String usage = "{\"id\":\"c1\",\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[],"
+				+ "\"usage\":{\"prompt_tokens\":2006,\"completion_tokens\":2,\"total_tokens\":2008,"
+				+ "\"prompt_tokens_details\":{\"cached_tokens\":1920}}}";
+		answer(events(HEL, FINISH, usage, DONE));
+		assertThat(completionOf(stream()).usage()).isEqualTo(new LlmUsage(2006, 2, 0, 1920));
+	}
+
+	@Test
 	void lengthFinishReasonIsMapped() {
 		answer(events(HEL, chunk("{}", "length"), DONE));
 		LlmResponse response = completionOf(stream());
