@@ -25,6 +25,17 @@ public record LlmUsage(long inputTokens, long outputTokens, long cacheCreationIn
 	public static final LlmUsage NONE = new LlmUsage(0, 0);
 
 	/**
+	 * Counts are never negative: a provider that reports a negative count (a broken server) is
+	 * read as having reported none, so that it cannot refill a rate budget.
+	 */
+	public LlmUsage {
+		inputTokens = Math.max(0, inputTokens);
+		outputTokens = Math.max(0, outputTokens);
+		cacheCreationInputTokens = Math.max(0, cacheCreationInputTokens);
+		cacheReadInputTokens = Math.max(0, cacheReadInputTokens);
+	}
+
+	/**
 	 * Create the usage of a call that involved no prompt cache.
 	 * @param inputTokens tokens of the prompt
 	 * @param outputTokens tokens the model generated
@@ -39,7 +50,21 @@ public record LlmUsage(long inputTokens, long outputTokens, long cacheCreationIn
 	 * @return the total
 	 */
 	public long totalTokens() {
-		return this.inputTokens + this.outputTokens;
+		return sum(this.inputTokens, this.outputTokens);
+	}
+
+	/**
+	 * Add token counts, at most {@link Long#MAX_VALUE}: absurd counts from a broken server must
+	 * not wrap around to negative ones.
+	 * @param counts the counts, none negative
+	 * @return the sum
+	 */
+	public static long sum(long... counts) {
+		long sum = 0;
+		for (long count : counts) {
+			sum = (count > Long.MAX_VALUE - sum) ? Long.MAX_VALUE : sum + count;
+		}
+		return sum;
 	}
 
 }

@@ -149,8 +149,10 @@ public class AnthropicProvider implements LlmProvider {
 	 */
 	static LlmUsage usage(long uncachedInputTokens, long outputTokens, long cacheCreationInputTokens,
 			long cacheReadInputTokens) {
-		return new LlmUsage(uncachedInputTokens + cacheCreationInputTokens + cacheReadInputTokens, outputTokens,
-				cacheCreationInputTokens, cacheReadInputTokens);
+		return new LlmUsage(
+				LlmUsage.sum(Math.max(0, uncachedInputTokens), Math.max(0, cacheCreationInputTokens),
+						Math.max(0, cacheReadInputTokens)),
+				outputTokens, cacheCreationInputTokens, cacheReadInputTokens);
 	}
 
 	/**

@@ -75,6 +75,18 @@ class AnthropicProviderCallTests {
 	}
 
 	@Test
+	void brokenTokenCountsAreNeitherNegativeNorWrappedAround() {
+		stub(aResponse().withHeader("Content-Type", "application/json").withBody("""
+				{"id":"msg_01","type":"message","role":"assistant","model":"claude-haiku-4-5-20251001",
+				"content":[{"type":"text","text":"Hi"}],"stop_reason":"end_turn",
+				"usage":{"input_tokens":-21,"cache_creation_input_tokens":9223372036854775807,
+				"cache_read_input_tokens":9223372036854775807,"output_tokens":-3}}"""));
+		LlmUsage usage = call().usage();
+		assertThat(usage).isEqualTo(new LlmUsage(Long.MAX_VALUE, 0, Long.MAX_VALUE, Long.MAX_VALUE));
+		assertThat(this.provider.rateLimitedTokens(usage)).isNotNegative();
+	}
+
+	@Test
 	void tokensReadFromThePromptCacheDoNotCountAgainstRateLimits() {
 		assertThat(this.provider.rateLimitedTokens(new LlmUsage(21 + 1800 + 1500, 393, 1800, 1500)))
 			.isEqualTo(21 + 1800 + 393);
