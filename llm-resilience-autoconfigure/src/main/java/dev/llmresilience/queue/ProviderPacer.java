@@ -164,8 +164,10 @@ public final class ProviderPacer {
 	 * @param error the call's error
 	 */
 	public void failed(Reservation reservation, Throwable error) {
-		if (error instanceof LlmCircuitOpenException || error instanceof LlmThrottledException) {
-			// refused by the breaker, or no connection was free: never sent
+		if (error instanceof LlmCircuitOpenException || error instanceof LlmThrottledException
+				|| (error instanceof LlmApiException api && api.getStatusCode() == 0)) {
+			// refused by the breaker, no connection was free, or refused on this side (status
+			// 0): never sent
 			reservation.cancel();
 			return;
 		}

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import dev.llmresilience.LlmApiException;
 import dev.llmresilience.LlmCircuitOpenException;
 import dev.llmresilience.LlmConnectionPoolExhaustedException;
+import dev.llmresilience.LlmInvalidRequestException;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmOverloadedException;
 import dev.llmresilience.LlmRateLimitException;
@@ -188,6 +189,15 @@ class ProviderPacerTests {
 		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
 		pacer.failed(first.reservation(),
 				new LlmConnectionPoolExhaustedException("anthropic", "haiku", Duration.ofSeconds(10)));
+		assertThat(PacedCall.admit(pacer, HAIKU, tokens(1000)).admittedAt()).isZero();
+	}
+
+	@Test
+	void requestRefusedBeforeItWasSentGivesBackItsWholeReservation() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 1000)), Map.of());
+		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
+		pacer.failed(first.reservation(),
+				new LlmInvalidRequestException("anthropic", "haiku", "extraBody field 'x' cannot be written as JSON"));
 		assertThat(PacedCall.admit(pacer, HAIKU, tokens(1000)).admittedAt()).isZero();
 	}
 
