@@ -45,7 +45,12 @@ final class ProviderPacerFactory {
 			return new ProviderPacer(providers, models, clock, maxWait);
 		}
 		ProviderPacer pacer = new ProviderPacer(providers, models, clock, maxWait, sharing::publishHold);
-		sharing.receiveHolds(pacer::holdUntil);
+		// replicas sharing a key prefix may configure other providers: their holds are not ours
+		sharing.receiveHolds((provider, until) -> {
+			if (properties.getProviders().containsKey(provider)) {
+				pacer.holdUntil(provider, until);
+			}
+		});
 		return pacer;
 	}
 
