@@ -20,7 +20,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param fallback whether a model other than the first one asked for answered
  * @param attempts every try made for this request, in order, the answering one last
  * @param raw the provider's response body as it came, for fields this API does not map (tool
- * calls, thinking blocks...); {@code null} for streamed answers
+ * calls, thinking blocks...); for a streamed answer, the body assembled from its events in the
+ * shape of the unstreamed one, so that tool calls are read the same way from both
  */
 public record LlmResponse(String text, String model, String modelName, String provider, StopReason stopReason,
 		String rawStopReason, LlmUsage usage, String requestId, RateLimitStatus rateLimits, boolean fallback,

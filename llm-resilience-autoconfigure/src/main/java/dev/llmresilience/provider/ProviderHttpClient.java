@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -367,6 +368,31 @@ public final class ProviderHttpClient {
 			// The parser's message quotes the content, so it stays out of ours.
 			throw invalidResponse(model, "the body is not valid JSON", null);
 		}
+	}
+
+	/**
+	 * Read a JSON object that a stream delivered in pieces, such as the input of a tool call.
+	 * Stricter than {@link #readJson}: anything after the object is an error too, so that a
+	 * garbled concatenation cannot pass for its first part.
+	 * @param model the model the text came from
+	 * @param text the text, not blank
+	 * @param problem what to report if the text is not a JSON object, without its content
+	 * @return the object
+	 * @throws LlmInvalidResponseException if the text is not exactly one JSON object
+	 */
+	public ObjectNode readJsonObject(LlmModel model, String text, String problem) {
+		try {
+			JsonNode json = this.objectMapper.reader()
+				.with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+				.readTree(text);
+			if (json instanceof ObjectNode object) {
+				return object;
+			}
+		}
+		catch (JsonProcessingException ex) {
+			// The parser's message quotes the content, so it stays out of ours.
+		}
+		throw invalidResponse(model, problem, null);
 	}
 
 	/**

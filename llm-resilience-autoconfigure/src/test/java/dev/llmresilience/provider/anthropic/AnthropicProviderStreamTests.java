@@ -5,6 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -87,7 +90,10 @@ class AnthropicProviderStreamTests {
 					.isEqualTo(new RateLimitStatus(50L, 49L, Instant.parse("2025-06-01T12:00:30Z"), 40000L, 39000L,
 							Instant.parse("2025-06-01T12:00:05Z")));
 				assertThat(response.fallback()).isFalse();
-				assertThat(response.raw()).isNull();
+				assertThat(response.raw()).isEqualTo(json("""
+						{"id":"msg_01","type":"message","role":"assistant","model":"claude-haiku-4-5-20251001",\
+						"content":[{"type":"text","text":"Hello, world!"}],"stop_reason":"end_turn",\
+						"stop_sequence":null,"usage":{"input_tokens":25,"output_tokens":15}}"""));
 			})
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -213,6 +219,79 @@ class AnthropicProviderStreamTests {
 			})
 			.expectComplete()
 			.verify(TIMEOUT);
+	}
+
+	@Test
+	void rawHasTheBlocksInIndexOrderWithTheirPiecesJoined() {
+		stub(stream(MESSAGE_START, blockStart(0, "{\"type\":\"thinking\",\"thinking\":\"\"}"),
+				blockDelta(0, "{\"type\":\"thinking_delta\",\"thinking\":\"Hmm, \"}"),
+				blockDelta(0, "{\"type\":\"thinking_delta\",\"thinking\":\"weather.\"}"),
+				blockDelta(0, "{\"type\":\"signature_delta\",\"signature\":\"EqQB\"}"), blockStop(0),
+				blockStart(1, "{\"type\":\"text\",\"text\":\"\"}"),
+				blockDelta(1, "{\"type\":\"text_delta\",\"text\":\"Checking \"}"),
+				blockDelta(1, "{\"type\":\"text_delta\",\"text\":\"both.\"}"), blockStop(1),
+				blockStart(2, "{\"type\":\"tool_use\",\"id\":\"toolu_01\",\"name\":\"get_weather\",\"input\":{}}"),
+				inputJsonDelta(2, ""), inputJsonDelta(2, "{\\\"city\\\": \\\"Pa"),
+				inputJsonDelta(2, "ris\\\", \\\"days\\\": [1, "), inputJsonDelta(2, "2]}"), blockStop(2),
+				blockStart(3, "{\"type\":\"tool_use\",\"id\":\"toolu_02\",\"name\":\"get_time\",\"input\":{}}"),
+				inputJsonDelta(3, ""), blockStop(3),
+				event("message_delta", """
+						{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},\
+						"usage":{"output_tokens":40}}"""),
+				MESSAGE_STOP));
+		LlmResponse response = lastResponse();
+		assertThat(response.text()).isEqualTo("Checking both.");
+		assertThat(response.raw()).isEqualTo(json("""
+				{"id":"msg_01","type":"message","role":"assistant","model":"claude-haiku-4-5-20251001",
+				"content":[
+				{"type":"thinking","thinking":"Hmm, weather.","signature":"EqQB"},
+				{"type":"text","text":"Checking both."},
+				{"type":"tool_use","id":"toolu_01","name":"get_weather","input":{"city":"Paris","days":[1,2]}},
+				{"type":"tool_use","id":"toolu_02","name":"get_time","input":{}}],
+				"stop_reason":"tool_use","stop_sequence":null,"usage":{"input_tokens":25,"output_tokens":40}}"""));
+		assertThat(response.raw().at("/content/2/input/city").asText()).isEqualTo("Paris");
+	}
+
+	@Test
+	void unknownBlocksAreKeptAsStartedAndUnknownDeltasAreIgnored() {
+		stub(stream(MESSAGE_START, blockStart(0, "{\"type\":\"future_block\",\"x\":1}"),
+				blockDelta(0, "{\"type\":\"future_delta\",\"x\":2}"), blockStop(0),
+				blockStart(1, "{\"type\":\"text\",\"text\":\"\"}"),
+				blockDelta(1, "{\"type\":\"text_delta\",\"text\":\"a\"}"), blockStop(1),
+				messageDelta("end_turn", 1), MESSAGE_STOP));
+		LlmResponse response = lastResponse();
+		assertThat(response.text()).isEqualTo("a");
+		assertThat(response.raw().path("content"))
+			.isEqualTo(json("[{\"type\":\"future_block\",\"x\":1},{\"type\":\"text\",\"text\":\"a\"}]"));
+	}
+
+	@Test
+	void toolInputThatIsNotJsonIsInvalidResponse() {
+		stub(stream(MESSAGE_START,
+				blockStart(0, "{\"type\":\"tool_use\",\"id\":\"toolu_01\",\"name\":\"get_weather\",\"input\":{}}"),
+				inputJsonDelta(0, "{\\\"city\\\": \\\"Secret"), blockStop(0), messageDelta("tool_use", 5),
+				MESSAGE_STOP));
+		Throwable failure = failure(stream());
+		assertThat(failure).isExactlyInstanceOf(LlmInvalidResponseException.class)
+			.hasMessageContaining("not a JSON object");
+		assertThat(failure.getMessage()).doesNotContain("Secret");
+	}
+
+	@Test
+	void toolInputWithTrailingGarbageIsInvalidResponse() {
+		stub(stream(MESSAGE_START,
+				blockStart(0, "{\"type\":\"tool_use\",\"id\":\"toolu_01\",\"name\":\"get_weather\",\"input\":{}}"),
+				inputJsonDelta(0, "{}"), inputJsonDelta(0, "{}"), blockStop(0), messageDelta("tool_use", 5),
+				MESSAGE_STOP));
+		assertThat(failure(stream())).isExactlyInstanceOf(LlmInvalidResponseException.class);
+	}
+
+	@Test
+	void toolInputOfABlockLeftOpenIsStillChecked() {
+		stub(stream(MESSAGE_START,
+				blockStart(0, "{\"type\":\"tool_use\",\"id\":\"toolu_01\",\"name\":\"get_weather\",\"input\":{}}"),
+				inputJsonDelta(0, "{\\\"city"), messageDelta("tool_use", 5), MESSAGE_STOP));
+		assertThat(failure(stream())).isExactlyInstanceOf(LlmInvalidResponseException.class);
 	}
 
 	@Test
@@ -405,6 +484,36 @@ class AnthropicProviderStreamTests {
 
 	private static String event(String type, String data) {
 		return "event: " + type + "\ndata: " + data + "\n\n";
+	}
+
+	private static String blockStart(int index, String block) {
+		return event("content_block_start",
+				"{\"type\":\"content_block_start\",\"index\":" + index + ",\"content_block\":" + block + "}");
+	}
+
+	private static String blockDelta(int index, String delta) {
+		return event("content_block_delta",
+				"{\"type\":\"content_block_delta\",\"index\":" + index + ",\"delta\":" + delta + "}");
+	}
+
+	/**
+	 * A piece of a tool's input, already escaped as the JSON string it travels in.
+	 */
+	private static String inputJsonDelta(int index, String escapedPiece) {
+		return blockDelta(index, "{\"type\":\"input_json_delta\",\"partial_json\":\"" + escapedPiece + "\"}");
+	}
+
+	private static String blockStop(int index) {
+		return event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":" + index + "}");
+	}
+
+	private static JsonNode json(String text) {
+		try {
+			return new ObjectMapper().readTree(text);
+		}
+		catch (JsonProcessingException ex) {
+			throw new IllegalArgumentException(ex);
+		}
 	}
 
 	private static String textDelta(String text) {

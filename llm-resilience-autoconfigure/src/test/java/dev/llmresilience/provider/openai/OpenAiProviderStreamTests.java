@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -82,7 +85,10 @@ class OpenAiProviderStreamTests {
 						NOW.plusSeconds(360)));
 				assertThat(response.fallback()).isFalse();
 				assertThat(response.attempts()).isEmpty();
-				assertThat(response.raw()).isNull();
+				assertThat(response.raw()).isEqualTo(json("""
+						{"id":"c1","object":"chat.completion","model":"gpt-4o-mini-2024-07-18",\
+						"choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],\
+						"usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}}"""));
 			})
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -133,6 +139,42 @@ class OpenAiProviderStreamTests {
 	}
 
 	@Test
+	void toolCallPiecesAreJoinedIntoTheRawMessage() {
+		String first = chunk("{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_1\","
+				+ "\"type\":\"function\",\"function\":{\"name\":\"weather\",\"arguments\":\"\"}}]}", null);
+		String second = chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"city\\\": \\\"Pa\"}}]}",
+				null);
+		String third = chunk("{\"tool_calls\":[{\"index\":1,\"id\":\"call_2\",\"type\":\"function\","
+				+ "\"function\":{\"name\":\"time\",\"arguments\":\"{}\"}},"
+				+ "{\"index\":0,\"function\":{\"arguments\":\"ris\\\"}\"}}]}", null);
+		answer(events(first, second, third, chunk("{}", "tool_calls"), USAGE, DONE));
+		LlmResponse response = completionOf(stream());
+		assertThat(response.text()).isEmpty();
+		assertThat(response.raw()).isEqualTo(json("""
+				{"id":"c1","object":"chat.completion","model":"gpt-4o-mini-2024-07-18",
+				"choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[
+				{"id":"call_1","type":"function","function":{"name":"weather","arguments":"{\\"city\\": \\"Paris\\"}"}},
+				{"id":"call_2","type":"function","function":{"name":"time","arguments":"{}"}}]},
+				"finish_reason":"tool_calls"}],
+				"usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}}"""));
+		// as unstreamed, the arguments stay a string of JSON for the application to read
+		assertThat(response.raw().at("/choices/0/message/tool_calls/0/function/arguments").textValue())
+			.isEqualTo("{\"city\": \"Paris\"}");
+	}
+
+	@Test
+	void textAndToolCallsOfOneAnswerAreBothInTheRawMessage() {
+		String toolCall = chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
+				+ "\"function\":{\"name\":\"weather\",\"arguments\":\"{}\"}}]}", null);
+		answer(events(ROLE, HEL, LO, toolCall, chunk("{}", "tool_calls"), DONE));
+		JsonNode raw = completionOf(stream()).raw();
+		assertThat(raw.at("/choices/0/message/content").textValue()).isEqualTo("Hello");
+		assertThat(raw.at("/choices/0/message/tool_calls/0/function/name").textValue()).isEqualTo("weather");
+		// no usage chunk came, so there is no usage to show
+		assertThat(raw.has("usage")).isFalse();
+	}
+
+	@Test
 	void chunksOfOtherChoicesAreIgnored() {
 		String other = "{\"choices\":[{\"index\":1,\"delta\":{\"content\":\"Bye\"},\"finish_reason\":\"length\"}]}";
 		answer(events(HEL, other, LO, FINISH, DONE));
@@ -141,6 +183,8 @@ class OpenAiProviderStreamTests {
 			.assertNext((event) -> {
 				assertThat(completion(event).text()).isEqualTo("Hello");
 				assertThat(completion(event).stopReason()).isEqualTo(StopReason.END_TURN);
+				assertThat(completion(event).raw().path("choices")).hasSize(1);
+				assertThat(completion(event).raw().at("/choices/0/message/content").textValue()).isEqualTo("Hello");
 			})
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -329,6 +373,15 @@ class OpenAiProviderStreamTests {
 		assertThat(completionOf(stream).text()).isEqualTo("Hello");
 		assertThat(completionOf(stream).text()).isEqualTo("Hello");
 		wm.verify(2, postRequestedFor(urlEqualTo(PATH)));
+	}
+
+	private static JsonNode json(String text) {
+		try {
+			return new ObjectMapper().readTree(text);
+		}
+		catch (JsonProcessingException ex) {
+			throw new IllegalArgumentException(ex);
+		}
 	}
 
 	private static String chunk(String delta, String finishReason) {
