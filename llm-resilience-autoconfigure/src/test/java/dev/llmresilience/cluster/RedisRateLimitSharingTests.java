@@ -70,8 +70,9 @@ class RedisRateLimitSharingTests {
 		RateBudget first = sharedReplica().budget("providers.anthropic", 60, 0);
 		RateBudget second = sharedReplica().budget("providers.anthropic", 60, 0);
 		assertThat(first.reserve(0).block()).isZero();
-		// one request a second, and the first replica took this second's
-		assertThat(second.reserve(0).block()).isBetween(Duration.ofMillis(900), Duration.ofSeconds(1));
+		// one request a second, and the first replica took this second's: the wait is what is
+		// left of it (real time, so with room for a slow machine)
+		assertThat(second.reserve(0).block()).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
 	}
 
 	@Test
@@ -145,9 +146,9 @@ class RedisRateLimitSharingTests {
 			assertThat(budget.reserve(0).block(Duration.ofSeconds(2))).isZero();
 			assertThat(replica.status().isShared()).isFalse();
 			assertThat(replica.status().reason()).isNotBlank();
-			assertThat(budget.reserve(0).block(Duration.ofSeconds(2))).isBetween(Duration.ofMillis(900),
+			assertThat(budget.reserve(0).block(Duration.ofSeconds(2))).isBetween(Duration.ofMillis(500),
 					Duration.ofSeconds(1));
-			assertThat(budget.reserve(0).block(Duration.ofSeconds(2))).isBetween(Duration.ofMillis(1900),
+			assertThat(budget.reserve(0).block(Duration.ofSeconds(2))).isBetween(Duration.ofMillis(1500),
 					Duration.ofSeconds(2));
 		}
 		finally {

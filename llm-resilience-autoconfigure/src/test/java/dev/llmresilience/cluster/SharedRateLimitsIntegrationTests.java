@@ -51,7 +51,12 @@ class SharedRateLimitsIntegrationTests {
 
 	private static final int BURST = 20;
 
-	private static final int MOST_IN_A_SECOND = 2 * BURST + 3;
+	/**
+	 * A burst and a second of refill, and six requests of leeway: requests sent at once that wait
+	 * for their connections or a busy CPU arrive closer to the ones sent after them (300 ms of
+	 * delay at 20 a second). Three replicas each on a budget of their own would send 60.
+	 */
+	private static final int MOST_IN_A_SECOND = 2 * BURST + 6;
 
 	private static RedisServerProcess redis;
 
@@ -90,8 +95,6 @@ class SharedRateLimitsIntegrationTests {
 			.block(Duration.ofSeconds(30));
 		assertThat(answers).hasSize(3 * BURST);
 		assertThat(this.provider.arrivals()).hasSize(3 * BURST);
-		// a burst and a second of refill; the leeway is for requests sent apart that arrive
-		// closer, as the first ones wait for their connections
 		assertThat(this.provider.mostWithin(Duration.ofSeconds(1))).isLessThanOrEqualTo(MOST_IN_A_SECOND);
 	}
 
