@@ -93,9 +93,8 @@ final class BreakerLog {
 	/**
 	 * Check that the breaker's state follows from what it recorded: its transitions chain up
 	 * from CLOSED to the state it is in; it opened from CLOSED exactly as often as a rate crossed
-	 * its threshold, each time with a failure rate at or over the threshold; an OPEN breaker's
-	 * window holds enough calls to have opened, a CLOSED one's is under the thresholds, a
-	 * HALF_OPEN one has not yet recorded all its probes.
+	 * its threshold; an OPEN breaker's window holds enough calls to have opened, a CLOSED one's
+	 * is under the thresholds, a HALF_OPEN one has not yet recorded all its probes.
 	 */
 	synchronized void assertStateFollowsFromOutcomes() {
 		String name = this.breaker.getName();
@@ -118,8 +117,11 @@ final class BreakerLog {
 		assertThat(opened).as("%s: openings from CLOSED and threshold crossings", name)
 			.isEqualTo(count(CircuitBreakerEvent.Type.FAILURE_RATE_EXCEEDED)
 					+ count(CircuitBreakerEvent.Type.SLOW_CALL_RATE_EXCEEDED));
+		// the rates these events carry are not checked against the threshold: resilience4j reads
+		// the rate again to publish the event, after the call that crossed it, and calls recorded
+		// meanwhile by other threads can have brought it back under (45% seen, threshold 50%)
 		assertThat(this.exceededRates).as("%s: failure rates that opened it", name)
-			.allSatisfy((rate) -> assertThat(rate).isGreaterThanOrEqualTo(config.getFailureRateThreshold()));
+			.allSatisfy((rate) -> assertThat(rate).isPositive());
 		assertThat(metrics.getNumberOfBufferedCalls()).as("%s: buffered calls", name)
 			.isLessThanOrEqualTo(config.getSlidingWindowSize());
 		switch (state) {
