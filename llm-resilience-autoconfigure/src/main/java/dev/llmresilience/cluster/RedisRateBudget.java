@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.llmresilience.queue.LocalRateBudget;
 import dev.llmresilience.queue.RateBudget;
+import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -38,9 +39,9 @@ final class RedisRateBudget implements RateBudget {
 			double localShare) {
 		this.limits = limits;
 		this.requests = (requestsPerMinute > 0) ? new Bucket(key + ":rpm:" + requestsPerMinute,
-				Math.max(1, requestsPerMinute / 60), requestsPerMinute) : null;
+				LocalRateBudget.requestLimit(requestsPerMinute)) : null;
 		this.tokens = (tokensPerMinute > 0)
-				? new Bucket(key + ":tpm:" + tokensPerMinute, tokensPerMinute, tokensPerMinute) : null;
+				? new Bucket(key + ":tpm:" + tokensPerMinute, LocalRateBudget.tokenLimit(tokensPerMinute)) : null;
 		this.tokenCapacity = tokensPerMinute;
 		this.local = new LocalRateBudget(share(requestsPerMinute, localShare), share(tokensPerMinute, localShare));
 	}
@@ -108,11 +109,9 @@ final class RedisRateBudget implements RateBudget {
 
 		private final BucketConfiguration configuration;
 
-		Bucket(String key, long capacity, long perMinute) {
+		Bucket(String key, Bandwidth limit) {
 			this.key = key;
-			this.configuration = BucketConfiguration.builder()
-				.addLimit((limit) -> limit.capacity(capacity).refillGreedy(perMinute, Duration.ofMinutes(1)))
-				.build();
+			this.configuration = BucketConfiguration.builder().addLimit(limit).build();
 		}
 
 		Mono<Long> take(long tokens) {

@@ -3,6 +3,7 @@ package dev.llmresilience.queue;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
 import reactor.core.publisher.Mono;
@@ -46,16 +47,37 @@ public final class LocalRateBudget implements RateBudget {
 	 * @param tokensPerMinute the token budget, input and output together, 0 for none
 	 */
 	public LocalRateBudget(long requestsPerMinute, long tokensPerMinute) {
-		this.requests = (requestsPerMinute > 0) ? bucket(Math.max(1, requestsPerMinute / 60), requestsPerMinute) : null;
-		this.tokens = (tokensPerMinute > 0) ? bucket(tokensPerMinute, tokensPerMinute) : null;
+		this.requests = (requestsPerMinute > 0) ? bucket(requestLimit(requestsPerMinute)) : null;
+		this.tokens = (tokensPerMinute > 0) ? bucket(tokenLimit(tokensPerMinute)) : null;
 		this.tokenCapacity = tokensPerMinute;
 	}
 
-	private static Bucket bucket(long capacity, long perMinute) {
-		return Bucket.builder()
-			.addLimit((limit) -> limit.capacity(capacity).refillGreedy(perMinute, Duration.ofMinutes(1)))
-			.withCustomTimePrecision(SCHEDULER_TIME)
-			.build();
+	private static Bucket bucket(Bandwidth limit) {
+		return Bucket.builder().addLimit(limit).withCustomTimePrecision(SCHEDULER_TIME).build();
+	}
+
+	/**
+	 * Return the limit of a request budget, local or shared: one second of it may go at once,
+	 * and it refills continuously.
+	 * @param requestsPerMinute the budget
+	 * @return the limit
+	 */
+	public static Bandwidth requestLimit(long requestsPerMinute) {
+		return limit(Math.max(1, requestsPerMinute / 60), requestsPerMinute);
+	}
+
+	/**
+	 * Return the limit of a token budget, local or shared: a whole minute of it, since one
+	 * request may need many tokens, refilled continuously.
+	 * @param tokensPerMinute the budget
+	 * @return the limit
+	 */
+	public static Bandwidth tokenLimit(long tokensPerMinute) {
+		return limit(tokensPerMinute, tokensPerMinute);
+	}
+
+	private static Bandwidth limit(long capacity, long perMinute) {
+		return Bandwidth.builder().capacity(capacity).refillGreedy(perMinute, Duration.ofMinutes(1)).build();
 	}
 
 	@Override
