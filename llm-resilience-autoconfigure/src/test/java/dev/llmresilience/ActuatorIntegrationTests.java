@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.llmresilience.test.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.BeforeEach;

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.llmresilience.cluster.ClusterStatus;
+import dev.llmresilience.overview.LlmOverview;
 import dev.llmresilience.queue.QueueSnapshot;
 import dev.llmresilience.resilience.ModelExecutor;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

@@ -2,6 +2,7 @@ package dev.llmresilience.actuate;
 
 import java.util.Collection;
 
+import dev.llmresilience.overview.LlmOverview;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.actuate.health.AbstractReactiveHealthIndicator;

@@ -1,7 +1,7 @@
 package dev.llmresilience.autoconfigure;
 
 import dev.llmresilience.actuate.LlmEndpoint;
-import dev.llmresilience.actuate.LlmOverview;
+import dev.llmresilience.overview.LlmOverview;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

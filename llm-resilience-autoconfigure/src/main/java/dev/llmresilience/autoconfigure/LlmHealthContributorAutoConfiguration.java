@@ -1,7 +1,7 @@
 package dev.llmresilience.autoconfigure;
 
 import dev.llmresilience.actuate.LlmHealthIndicator;
-import dev.llmresilience.actuate.LlmOverview;
+import dev.llmresilience.overview.LlmOverview;
 
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.actuate.health.AbstractReactiveHealthIndicator;

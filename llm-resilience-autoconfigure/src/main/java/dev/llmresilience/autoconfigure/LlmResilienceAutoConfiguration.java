@@ -6,7 +6,7 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.ModelCatalog;
-import dev.llmresilience.actuate.LlmOverview;
+import dev.llmresilience.overview.LlmOverview;
 import dev.llmresilience.cluster.RateLimitSharing;
 import dev.llmresilience.queue.ProviderPacer;
 import dev.llmresilience.queue.RequestQueue;

@@ -2,6 +2,8 @@ package dev.llmresilience.actuate;
 
 import java.util.concurrent.TimeUnit;
 
+import dev.llmresilience.overview.LlmOverview;
+import dev.llmresilience.test.ModelsFixture;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,9 @@ package dev.llmresilience.actuate;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.llmresilience.overview.LlmOverview;
 import dev.llmresilience.queue.RequestQueue;
+import dev.llmresilience.test.ModelsFixture;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.health.Health;

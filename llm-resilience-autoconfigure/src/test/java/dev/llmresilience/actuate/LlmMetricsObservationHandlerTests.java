@@ -18,6 +18,7 @@ import dev.llmresilience.StopReason;
 import dev.llmresilience.observation.LlmAttemptContext;
 import dev.llmresilience.observation.LlmObservationConventions;
 import dev.llmresilience.observation.LlmRequestContext;
+import dev.llmresilience.test.ModelsFixture;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;

@@ -3,7 +3,7 @@ package dev.llmresilience.autoconfigure;
 import java.time.Instant;
 import java.util.function.BiConsumer;
 
-import dev.llmresilience.actuate.LlmOverview;
+import dev.llmresilience.overview.LlmOverview;
 import dev.llmresilience.cluster.ClusterStatus;
 import dev.llmresilience.cluster.RateLimitSharing;
 import dev.llmresilience.cluster.RedisRateLimitSharing;

@@ -3,7 +3,7 @@ package dev.llmresilience.autoconfigure;
 import java.util.List;
 
 import dev.llmresilience.actuate.LlmEndpoint;
-import dev.llmresilience.actuate.LlmOverview;
+import dev.llmresilience.overview.LlmOverview;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;

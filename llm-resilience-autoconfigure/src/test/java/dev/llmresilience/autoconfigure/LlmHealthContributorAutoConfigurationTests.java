@@ -3,7 +3,7 @@ package dev.llmresilience.autoconfigure;
 import java.time.Duration;
 
 import dev.llmresilience.actuate.LlmHealthIndicator;
-import dev.llmresilience.actuate.LlmOverview;
+import dev.llmresilience.overview.LlmOverview;
 import dev.llmresilience.resilience.FallbackChain;
 import org.junit.jupiter.api.Test;
 

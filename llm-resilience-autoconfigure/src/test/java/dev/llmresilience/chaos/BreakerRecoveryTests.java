@@ -10,7 +10,7 @@ import dev.llmresilience.LlmCircuitOpenException;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmTemplate;
-import dev.llmresilience.MutableClock;
+import dev.llmresilience.test.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.awaitility.Awaitility;

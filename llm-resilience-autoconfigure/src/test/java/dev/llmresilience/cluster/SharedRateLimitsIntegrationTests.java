@@ -15,6 +15,7 @@ import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.actuate.LlmHealthIndicator;
 import dev.llmresilience.queue.ProviderPacer;
+import dev.llmresilience.test.RedisServerProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.Delay;

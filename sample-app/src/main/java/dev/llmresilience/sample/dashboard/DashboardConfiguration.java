@@ -5,7 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import dev.llmresilience.LlmTemplate;
-import dev.llmresilience.actuate.LlmOverview;
+import dev.llmresilience.overview.LlmOverview;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;

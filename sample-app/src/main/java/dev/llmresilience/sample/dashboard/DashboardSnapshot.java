@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.llmresilience.LlmPriority;
-import dev.llmresilience.actuate.LlmOverview;
+import dev.llmresilience.overview.LlmOverview;
 import dev.llmresilience.queue.QueueSnapshot;
 import dev.llmresilience.sample.dashboard.BreakerTimeline.StateChange;
 import dev.llmresilience.sample.dashboard.TrafficHistory.ModelWindow;

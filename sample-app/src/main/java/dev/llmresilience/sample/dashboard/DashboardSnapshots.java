@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.llmresilience.actuate.LlmOverview;
+import dev.llmresilience.overview.LlmOverview;
 import dev.llmresilience.queue.QueueSnapshot;
 import dev.llmresilience.sample.dashboard.DashboardSnapshot.History;
 import dev.llmresilience.sample.dashboard.DashboardSnapshot.ModelView;

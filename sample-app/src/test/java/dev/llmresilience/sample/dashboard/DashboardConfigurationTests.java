@@ -1,7 +1,7 @@
 package dev.llmresilience.sample.dashboard;
 
 import dev.llmresilience.LlmTemplate;
-import dev.llmresilience.actuate.LlmOverview;
+import dev.llmresilience.overview.LlmOverview;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,9 @@
 package dev.llmresilience.sample.simulator;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
+import dev.llmresilience.test.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +15,7 @@ class ModelTrafficTests {
 
 	private static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
 
-	private final MutableClock clock = new MutableClock();
+	private final MutableClock clock = new MutableClock(START);
 
 	private final ModelTraffic traffic = new ModelTraffic(this.clock);
 
@@ -68,31 +66,6 @@ class ModelTrafficTests {
 	private static ModelFaults limits(int requestsPerMinute, long tokensPerMinute) {
 		return new ModelFaults(Duration.ZERO, Duration.ZERO, 0.0, SimulatedFailure.OVERLOADED, Duration.ZERO,
 				requestsPerMinute, tokensPerMinute);
-	}
-
-	private static final class MutableClock extends Clock {
-
-		private Instant now = START;
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			throw new UnsupportedOperationException();
-		}
-
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.llmresilience.actuate;
+package dev.llmresilience.test;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -32,9 +32,9 @@ import reactor.core.publisher.Mono;
  * {@code llama} of provider {@code local} in chain {@code local}. Each breaker opens after two
  * failed calls out of two and lets one probe through after 30s.
  */
-final class ModelsFixture {
+public final class ModelsFixture {
 
-	static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+	public static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
 
 	private final FallbackChain chain;
 
@@ -57,7 +57,7 @@ final class ModelsFixture {
 	/**
 	 * Return the fixture with chains {@code default} (sonnet, haiku) and {@code local} (llama).
 	 */
-	static ModelsFixture withChains() {
+	public static ModelsFixture withChains() {
 		Map<String, List<String>> chains = new LinkedHashMap<>();
 		chains.put("default", List.of("sonnet", "haiku"));
 		chains.put("local", List.of("llama"));
@@ -67,29 +67,29 @@ final class ModelsFixture {
 	/**
 	 * Return the fixture without any chain.
 	 */
-	static ModelsFixture withoutChains() {
+	public static ModelsFixture withoutChains() {
 		return new ModelsFixture(Map.of());
 	}
 
-	FallbackChain chain() {
+	public FallbackChain chain() {
 		return this.chain;
 	}
 
-	CircuitBreaker breaker(String model) {
+	public CircuitBreaker breaker(String model) {
 		return this.chain.getExecutor(model).getCircuitBreaker();
 	}
 
 	/**
 	 * Record failed calls until the model's breaker opens.
 	 */
-	void open(String model) {
+	public void open(String model) {
 		CircuitBreaker breaker = breaker(model);
 		while (breaker.getState() != CircuitBreaker.State.OPEN) {
 			breaker.onError(10, TimeUnit.MILLISECONDS, overloaded(model));
 		}
 	}
 
-	static LlmOverloadedException overloaded(String model) {
+	public static LlmOverloadedException overloaded(String model) {
 		return new LlmOverloadedException("anthropic", model,
 				new LlmApiException.Details(529, "overloaded_error", null, "Overloaded", null, null, null, null));
 	}

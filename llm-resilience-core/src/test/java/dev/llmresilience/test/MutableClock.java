@@ -1,4 +1,4 @@
-package dev.llmresilience.resilience;
+package dev.llmresilience.test;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,13 +8,24 @@ import java.time.ZoneOffset;
 
 /**
  * A clock that stands still until a test moves it, so that a circuit breaker's wait in the open
- * state passes when the test says so.
+ * state passes when the test says so rather than after a sleep.
  */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
-	private volatile Instant instant = Instant.parse("2025-06-01T12:00:00Z");
+	private volatile Instant instant;
 
-	void advance(Duration duration) {
+	/**
+	 * Create a clock that starts at 2025-06-01T12:00:00Z.
+	 */
+	public MutableClock() {
+		this(Instant.parse("2025-06-01T12:00:00Z"));
+	}
+
+	public MutableClock(Instant start) {
+		this.instant = start;
+	}
+
+	public void advance(Duration duration) {
 		this.instant = this.instant.plus(duration);
 	}
 

@@ -1,4 +1,4 @@
-package dev.llmresilience.actuate;
+package dev.llmresilience.overview;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -13,11 +13,12 @@ import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmPriority;
 import dev.llmresilience.LlmRateLimitException;
 import dev.llmresilience.LlmRequest;
-import dev.llmresilience.actuate.LlmOverview.ChainState;
-import dev.llmresilience.actuate.LlmOverview.ModelState;
+import dev.llmresilience.overview.LlmOverview.ChainState;
+import dev.llmresilience.overview.LlmOverview.ModelState;
 import dev.llmresilience.queue.ProviderPacer;
 import dev.llmresilience.queue.RequestQueue;
 import dev.llmresilience.resilience.Deadline;
+import dev.llmresilience.test.ModelsFixture;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;

@@ -11,6 +11,7 @@ import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.ModelCatalog;
 import dev.llmresilience.provider.LlmProvider;
+import dev.llmresilience.test.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalBiFunction;

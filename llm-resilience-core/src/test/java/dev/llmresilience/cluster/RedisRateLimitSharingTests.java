@@ -10,6 +10,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.llmresilience.queue.RateBudget;
+import dev.llmresilience.test.LogRecorder;
+import dev.llmresilience.test.RedisServerProcess;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import org.junit.jupiter.api.AfterAll;
@@ -18,8 +20,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  * Tests for {@link RedisRateLimitSharing} and its budgets against a real Redis server: two
  * instances stand for two replicas. Budgets are read through the waits that reservations return.
  */
-@ExtendWith(OutputCaptureExtension.class)
+@ExtendWith(LogRecorder.class)
 class RedisRateLimitSharingTests {
 
 	private static RedisServerProcess redis;
@@ -136,7 +136,7 @@ class RedisRateLimitSharingTests {
 	}
 
 	@Test
-	void redisStoppedFallsBackToTheLocalShareAndReturns(CapturedOutput output) {
+	void redisStoppedFallsBackToTheLocalShareAndReturns(LogRecorder logs) {
 		RedisRateLimitSharing replica = sharedReplica();
 		RateBudget budget = replica.budget("providers.anthropic", 120, 0);
 		redis.stop();
@@ -158,8 +158,8 @@ class RedisRateLimitSharingTests {
 		assertThat(replica.status().reason()).isNull();
 		assertThat(budget.reserve(0).block()).isZero();
 		// once at start, once on return
-		assertThat(output.getOut()).containsOnlyOnce("Redis is unreachable");
-		assertThat(output.getOut().split("Rate budgets and rate-limit holds are shared through Redis")).hasSize(3);
+		assertThat(logs.text()).containsOnlyOnce("Redis is unreachable");
+		assertThat(logs.text().split("Rate budgets and rate-limit holds are shared through Redis")).hasSize(3);
 	}
 
 	@Test
@@ -182,7 +182,7 @@ class RedisRateLimitSharingTests {
 	}
 
 	@Test
-	void aRefusedPasswordAppearsNeitherInTheStatusNorInTheLog(CapturedOutput output) {
+	void aRefusedPasswordAppearsNeitherInTheStatusNorInTheLog(LogRecorder logs) {
 		String password = "redis-secret-" + UUID.randomUUID();
 		try (RedisServerProcess guarded = RedisServerProcess.start("--requirepass", "the-right-one")) {
 			RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("127.0.0.1",
@@ -194,7 +194,7 @@ class RedisRateLimitSharingTests {
 				.until(() -> !"not connected yet".equals(replica.status().reason()));
 			assertThat(replica.status().isShared()).isFalse();
 			assertThat(replica.status().reason()).isNotBlank().doesNotContain(password);
-			assertThat(output.getAll()).contains("Redis is unreachable").doesNotContain(password);
+			assertThat(logs.text()).contains("Redis is unreachable").doesNotContain(password);
 		}
 	}
 

@@ -1,4 +1,4 @@
-package dev.llmresilience.cluster;
+package dev.llmresilience.test;
 
 import java.io.File;
 import java.io.IOException;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Assumptions;
  * on loopback and a free port, without persistence, that a test can stop and start again on the
  * same port. Without the program, tests are skipped, except on CI, where they fail.
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
 
 	private static final String PROGRAM = "redis-server";
 
@@ -38,7 +38,7 @@ final class RedisServerProcess implements AutoCloseable {
 	 * @param options more options of {@code redis-server}, such as {@code --requirepass}
 	 * @return the running server
 	 */
-	static RedisServerProcess start(String... options) {
+	public static RedisServerProcess start(String... options) {
 		boolean installed = List.of(System.getenv("PATH").split(File.pathSeparator))
 			.stream()
 			.anyMatch((dir) -> new File(dir, PROGRAM).canExecute());
@@ -59,14 +59,14 @@ final class RedisServerProcess implements AutoCloseable {
 		}
 	}
 
-	int port() {
+	public int port() {
 		return this.port;
 	}
 
 	/**
 	 * Start the server again after {@link #stop()}, empty, on the same port.
 	 */
-	void restart() {
+	public void restart() {
 		try {
 			List<String> command = new ArrayList<>(List.of(PROGRAM, "--port", String.valueOf(this.port), "--bind",
 					"127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"));
@@ -111,7 +111,7 @@ final class RedisServerProcess implements AutoCloseable {
 	/**
 	 * Stop the server at once, as a crash would.
 	 */
-	void stop() {
+	public void stop() {
 		this.process.destroyForcibly();
 		try {
 			this.process.waitFor(10, TimeUnit.SECONDS);

@@ -1,4 +1,4 @@
-package dev.llmresilience.actuate;
+package dev.llmresilience.overview;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -158,7 +158,7 @@ public class LlmOverview {
 	 * @return the executor, or {@code null} if no such model is configured
 	 */
 	@Nullable
-	ModelExecutor executor(String id) {
+	public ModelExecutor executor(String id) {
 		return this.chain.getExecutor(id);
 	}
 
