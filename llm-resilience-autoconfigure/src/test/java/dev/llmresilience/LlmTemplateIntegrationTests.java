@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.llmresilience.error.LlmAuthenticationException;
+import dev.llmresilience.error.LlmInvalidRequestException;
+import dev.llmresilience.error.LlmUnknownTargetException;
+import dev.llmresilience.resilience.ModelCatalog;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerEvent;
 import org.junit.jupiter.api.Test;
@@ -76,6 +80,9 @@ class LlmTemplateIntegrationTests {
 
 	@Autowired
 	private LlmTemplate template;
+
+	@Autowired
+	private ModelCatalog catalog;
 
 	@Autowired
 	private WebTestClient webTestClient;
@@ -184,7 +191,7 @@ class LlmTemplateIntegrationTests {
 		assertThatExceptionOfType(LlmAuthenticationException.class)
 			.isThrownBy(() -> this.template.callBlocking(LlmRequest.builder().model("llama").user("Hi").build()))
 			.satisfies((ex) -> assertThat(ex.toString()).doesNotContain(OPENAI_KEY));
-		assertThat(this.template.getCatalog().providerOf(this.template.getCatalog().getModels().get("sonnet")))
+		assertThat(this.catalog.providerOf(this.catalog.getModels().get("sonnet")))
 			.asString()
 			.doesNotContain(ANTHROPIC_KEY);
 		assertThat(output).contains("POST").doesNotContain(ANTHROPIC_KEY).doesNotContain(OPENAI_KEY);

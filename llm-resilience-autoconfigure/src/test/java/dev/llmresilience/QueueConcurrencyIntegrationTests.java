@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
 import dev.llmresilience.queue.QueueSnapshot;
+import dev.llmresilience.queue.RequestQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -51,7 +52,7 @@ class QueueConcurrencyIntegrationTests {
 			assertThat(responses).hasSize(200).allSatisfy((response) -> assertThat(response.text()).isEqualTo("Hello"));
 			assertThat(this.server.received()).isEqualTo(200);
 			assertThat(this.server.maxInFlight()).isEqualTo(8);
-			QueueSnapshot snapshot = template.getQueue().snapshot();
+			QueueSnapshot snapshot = context.getBean(RequestQueue.class).snapshot();
 			assertThat(snapshot.admitted()).isEqualTo(200);
 			assertThat(snapshot.inFlight()).isZero();
 			assertThat(snapshot.waiting()).isZero();

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
+import dev.llmresilience.error.LlmShutdownException;
 import dev.llmresilience.queue.RequestQueue;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -53,7 +54,7 @@ class QueueShutdownIntegrationTests {
 	void closingTheContextEndsEveryRequestExactlyOnce() {
 		this.contextRunner.run((context) -> {
 			LlmTemplate template = context.getBean(LlmTemplate.class);
-			RequestQueue queue = template.getQueue();
+			RequestQueue queue = context.getBean(RequestQueue.class);
 			Caller answered = Caller.call(template, "hold: answered within the grace");
 			Caller cutOff = Caller.call(template, "hang until cut off");
 			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> this.server.received() == 2);

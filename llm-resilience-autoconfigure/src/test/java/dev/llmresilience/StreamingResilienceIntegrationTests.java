@@ -2,6 +2,8 @@ package dev.llmresilience;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.llmresilience.LlmAttempt.Outcome;
+import dev.llmresilience.error.LlmOverloadedException;
+import dev.llmresilience.error.LlmStreamInterruptedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.BeforeEach;

@@ -2,6 +2,8 @@ package dev.llmresilience;
 
 import java.time.Duration;
 
+import dev.llmresilience.error.LlmCircuitOpenException;
+
 /**
  * One try of one model while serving a request.
  *

@@ -1,121 +1,46 @@
 package dev.llmresilience;
 
-import java.time.Duration;
-import java.util.function.Function;
 import java.util.stream.Stream;
 
-import dev.llmresilience.resilience.Deadline;
-import dev.llmresilience.observation.LlmObservationConventions;
-import dev.llmresilience.observation.LlmRequestContext;
-import dev.llmresilience.observation.ReactiveObservation;
-import dev.llmresilience.queue.RequestQueue;
-import dev.llmresilience.resilience.FallbackChain;
-import io.micrometer.observation.ObservationConvention;
-import io.micrometer.observation.ObservationRegistry;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import org.springframework.lang.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * The entry point for calling models: admits each request through the priority queue, then
- * serves it from the models of its chain, with retries, circuit breakers and fallback, all within
- * the request's overall time limit. Reactive; the {@code *Blocking} methods are thin wrappers for callers
- * on servlet threads and must not be used on an event loop.
+ * The entry point for calling models. Each request is served by the template's
+ * {@link LlmPipeline}: with the library's own, it is admitted through the priority queue, then
+ * served from the models of its chain, with retries, circuit breakers and fallback, all within the
+ * request's overall time limit. Reactive; the {@code *Blocking} methods are thin wrappers for
+ * callers on servlet threads and must not be used on an event loop. Errors are those of the
+ * package {@code dev.llmresilience.error}.
  */
 public class LlmTemplate {
 
-	private final FallbackChain chain;
-
-	private final RequestQueue queue;
-
-	private final Duration defaultTimeout;
-
-	private final ObservationRegistry observationRegistry;
-
-	private final ObservationConvention<LlmRequestContext> observationConvention = LlmObservationConventions
-		.request();
+	private final LlmPipeline pipeline;
 
 	/**
 	 * Create a new instance.
-	 * @param chain serves each request from the models of its chain
-	 * @param queue admits requests by priority under a concurrency limit, or {@code null} to
-	 * serve every request at once
-	 * @param defaultTimeout the overall time limit of requests that set none, or {@code null}
-	 * for none
-	 * @param observationRegistry observes each request ({@code llm.request})
+	 * @param pipeline serves the requests
 	 */
-	public LlmTemplate(FallbackChain chain, @Nullable RequestQueue queue, @Nullable Duration defaultTimeout,
-			ObservationRegistry observationRegistry) {
-		Assert.notNull(chain, "chain must not be null");
-		Assert.notNull(observationRegistry, "observationRegistry must not be null");
-		this.chain = chain;
-		this.queue = queue;
-		this.defaultTimeout = defaultTimeout;
-		this.observationRegistry = observationRegistry;
-	}
-
-	/**
-	 * Create a new instance that observes nothing.
-	 * @param chain serves each request from the models of its chain
-	 * @param queue admits requests by priority under a concurrency limit, or {@code null} to
-	 * serve every request at once
-	 * @param defaultTimeout the overall time limit of requests that set none, or {@code null}
-	 * for none
-	 */
-	public LlmTemplate(FallbackChain chain, @Nullable RequestQueue queue, @Nullable Duration defaultTimeout) {
-		this(chain, queue, defaultTimeout, ObservationRegistry.NOOP);
-	}
-
-	/**
-	 * Create a new instance that serves every request at once, without a queue, and observes
-	 * nothing.
-	 * @param chain serves each request from the models of its chain
-	 * @param defaultTimeout the overall time limit of requests that set none, or {@code null}
-	 * for none
-	 */
-	public LlmTemplate(FallbackChain chain, @Nullable Duration defaultTimeout) {
-		this(chain, null, defaultTimeout, ObservationRegistry.NOOP);
+	public LlmTemplate(LlmPipeline pipeline) {
+		Assert.notNull(pipeline, "pipeline must not be null");
+		this.pipeline = pipeline;
 	}
 
 	/**
 	 * Send a request and return the whole answer.
 	 * @param request the request
-	 * @return the answer, or an {@link LlmException}
+	 * @return the answer, or an {@code LlmException}
 	 */
 	public Mono<LlmResponse> call(LlmRequest request) {
-		return serve(request, false, (deadline) -> this.chain.call(request, deadline).flux(), (response) -> response)
-			.single();
-	}
-
-	/**
-	 * Admit the request through the queue, if there is one, and serve it within its deadline,
-	 * under an observation.
-	 * @param answerOf the whole answer an element carries, or {@code null}
-	 */
-	private <T> Flux<T> serve(LlmRequest request, boolean streaming, Function<Deadline, Flux<T>> work,
-			Function<T, LlmResponse> answerOf) {
-		return ReactiveObservation.observe(this.observationRegistry, this.observationConvention,
-				() -> new LlmRequestContext(request, streaming), (context) -> {
-					Deadline deadline = Deadline
-						.after((request.timeout() != null) ? request.timeout() : this.defaultTimeout);
-					Flux<T> served = (this.queue != null)
-							? this.queue.submit(request.priority(), deadline, () -> work.apply(deadline))
-							: work.apply(deadline);
-					return served.doOnNext((element) -> {
-						LlmResponse answer = answerOf.apply(element);
-						if (answer != null) {
-							context.setResponse(answer);
-						}
-					});
-				});
+		return this.pipeline.call(request);
 	}
 
 	/**
 	 * Send a single user message to the default chain and return the whole answer.
 	 * @param prompt the user message
-	 * @return the answer, or an {@link LlmException}
+	 * @return the answer, or an {@code LlmException}
 	 */
 	public Mono<LlmResponse> call(String prompt) {
 		return call(LlmRequest.ofPrompt(prompt));
@@ -124,26 +49,16 @@ public class LlmTemplate {
 	/**
 	 * Send a request and stream the answer: text deltas, then one completion.
 	 * @param request the request
-	 * @return the events, or an {@link LlmException}
+	 * @return the events, or an {@code LlmException}
 	 */
 	public Flux<LlmStreamEvent> stream(LlmRequest request) {
-		return serve(request, true, (deadline) -> this.chain.stream(request, deadline),
-				(event) -> (event instanceof LlmStreamEvent.Completion completion) ? completion.response() : null);
-	}
-
-	/**
-	 * Return the request queue.
-	 * @return the queue, or {@code null} if requests are served at once
-	 */
-	@Nullable
-	public RequestQueue getQueue() {
-		return this.queue;
+		return this.pipeline.stream(request);
 	}
 
 	/**
 	 * Stream the answer to a single user message from the default chain.
 	 * @param prompt the user message
-	 * @return the events, or an {@link LlmException}
+	 * @return the events, or an {@code LlmException}
 	 */
 	public Flux<LlmStreamEvent> stream(String prompt) {
 		return stream(LlmRequest.ofPrompt(prompt));
@@ -153,7 +68,7 @@ public class LlmTemplate {
 	 * Send a request and wait for the whole answer. Not for use on an event loop.
 	 * @param request the request
 	 * @return the answer
-	 * @throws LlmException if the call fails
+	 * @throws RuntimeException an {@code LlmException} if the call fails
 	 */
 	public LlmResponse callBlocking(LlmRequest request) {
 		return call(request).block();
@@ -164,7 +79,7 @@ public class LlmTemplate {
 	 * use on an event loop.
 	 * @param prompt the user message
 	 * @return the generated text
-	 * @throws LlmException if the call fails
+	 * @throws RuntimeException an {@code LlmException} if the call fails
 	 */
 	public String callBlocking(String prompt) {
 		return callBlocking(LlmRequest.ofPrompt(prompt)).text();
@@ -174,18 +89,18 @@ public class LlmTemplate {
 	 * Send a request and iterate the streamed events as they arrive. Close the stream to cancel
 	 * the call. Not for use on an event loop.
 	 * @param request the request
-	 * @return the events; iterating throws {@link LlmException} if the call fails
+	 * @return the events; iterating throws an {@code LlmException} if the call fails
 	 */
 	public Stream<LlmStreamEvent> streamBlocking(LlmRequest request) {
 		return stream(request).toStream();
 	}
 
 	/**
-	 * Return the configured providers, models and chains.
-	 * @return the catalog
+	 * Return the pipeline that serves the requests.
+	 * @return the pipeline
 	 */
-	public ModelCatalog getCatalog() {
-		return this.chain.getCatalog();
+	public LlmPipeline getPipeline() {
+		return this.pipeline;
 	}
 
 }

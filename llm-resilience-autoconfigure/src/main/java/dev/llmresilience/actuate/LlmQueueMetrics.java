@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import dev.llmresilience.LlmPriority;
-import dev.llmresilience.queue.ProviderPacer;
+import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.queue.RequestQueue;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;

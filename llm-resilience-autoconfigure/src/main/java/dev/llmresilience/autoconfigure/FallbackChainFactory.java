@@ -6,13 +6,13 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.llmresilience.LlmModel;
-import dev.llmresilience.ModelCatalog;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.CircuitBreaker;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Retry;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.SlidingWindowType;
-import dev.llmresilience.queue.ProviderPacer;
+import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.resilience.FallbackChain;
 import dev.llmresilience.resilience.LlmErrorClassifier;
+import dev.llmresilience.resilience.ModelCatalog;
 import dev.llmresilience.resilience.ModelExecutor;
 import dev.llmresilience.resilience.RetryAfterBackoff;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;

@@ -1,10 +1,10 @@
 package dev.llmresilience.autoconfigure;
 
-import dev.llmresilience.ModelCatalog;
 import dev.llmresilience.actuate.LlmMetricsObservationHandler;
 import dev.llmresilience.actuate.LlmQueueMetrics;
-import dev.llmresilience.queue.ProviderPacer;
+import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.queue.RequestQueue;
+import dev.llmresilience.resilience.ModelCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;

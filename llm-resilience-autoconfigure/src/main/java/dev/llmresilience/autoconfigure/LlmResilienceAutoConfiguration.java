@@ -4,13 +4,15 @@ import java.time.Clock;
 import java.util.Locale;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmresilience.LlmPipeline;
 import dev.llmresilience.LlmTemplate;
-import dev.llmresilience.ModelCatalog;
-import dev.llmresilience.overview.LlmOverview;
+import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.cluster.RateLimitSharing;
-import dev.llmresilience.queue.ProviderPacer;
+import dev.llmresilience.overview.LlmOverview;
+import dev.llmresilience.pipeline.ResilientPipeline;
 import dev.llmresilience.queue.RequestQueue;
 import dev.llmresilience.resilience.FallbackChain;
+import dev.llmresilience.resilience.ModelCatalog;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -93,11 +95,17 @@ public class LlmResilienceAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
-	LlmTemplate llmTemplate(FallbackChain llmFallbackChain, ObjectProvider<RequestQueue> llmRequestQueue,
+	@ConditionalOnMissingBean(LlmPipeline.class)
+	ResilientPipeline llmPipeline(FallbackChain llmFallbackChain, ObjectProvider<RequestQueue> llmRequestQueue,
 			LlmResilienceProperties properties, ObjectProvider<ObservationRegistry> observationRegistry) {
-		return new LlmTemplate(llmFallbackChain, llmRequestQueue.getIfAvailable(), properties.getTimeout(),
+		return new ResilientPipeline(llmFallbackChain, llmRequestQueue.getIfAvailable(), properties.getTimeout(),
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LlmTemplate llmTemplate(LlmPipeline llmPipeline) {
+		return new LlmTemplate(llmPipeline);
 	}
 
 	@Bean

@@ -10,7 +10,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmModel;
-import dev.llmresilience.ModelCatalog;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Provider;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.ProviderType;
 import dev.llmresilience.provider.LlmProvider;
@@ -18,6 +17,7 @@ import dev.llmresilience.provider.ProviderHttpClient;
 import dev.llmresilience.provider.ProviderSettings;
 import dev.llmresilience.provider.anthropic.AnthropicProvider;
 import dev.llmresilience.provider.openai.OpenAiProvider;
+import dev.llmresilience.resilience.ModelCatalog;
 
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.lang.Nullable;

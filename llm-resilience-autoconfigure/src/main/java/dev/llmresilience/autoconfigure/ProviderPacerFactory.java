@@ -5,10 +5,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.llmresilience.budget.LocalRateBudget;
+import dev.llmresilience.budget.ProviderPacer;
+import dev.llmresilience.budget.RateBudget;
 import dev.llmresilience.cluster.RateLimitSharing;
-import dev.llmresilience.queue.LocalRateBudget;
-import dev.llmresilience.queue.ProviderPacer;
-import dev.llmresilience.queue.RateBudget;
 
 import org.springframework.lang.Nullable;
 

@@ -8,13 +8,13 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import dev.llmresilience.LlmAttempt;
-import dev.llmresilience.LlmCircuitOpenException;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmUsage;
 import dev.llmresilience.RateLimitStatus;
 import dev.llmresilience.StopReason;
+import dev.llmresilience.error.LlmCircuitOpenException;
 import dev.llmresilience.observation.LlmAttemptContext;
 import dev.llmresilience.observation.LlmObservationConventions;
 import dev.llmresilience.observation.LlmRequestContext;

@@ -3,13 +3,13 @@ package dev.llmresilience.autoconfigure;
 import java.time.Instant;
 import java.util.function.BiConsumer;
 
-import dev.llmresilience.overview.LlmOverview;
+import dev.llmresilience.budget.LocalRateBudget;
+import dev.llmresilience.budget.ProviderPacer;
+import dev.llmresilience.budget.RateBudget;
 import dev.llmresilience.cluster.ClusterStatus;
 import dev.llmresilience.cluster.RateLimitSharing;
 import dev.llmresilience.cluster.RedisRateLimitSharing;
-import dev.llmresilience.queue.LocalRateBudget;
-import dev.llmresilience.queue.ProviderPacer;
-import dev.llmresilience.queue.RateBudget;
+import dev.llmresilience.overview.LlmOverview;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import org.assertj.core.api.Condition;
 import org.assertj.core.api.InstanceOfAssertFactories;

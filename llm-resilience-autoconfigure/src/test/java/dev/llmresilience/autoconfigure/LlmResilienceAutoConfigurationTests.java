@@ -10,27 +10,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.llmresilience.LlmAllModelsFailedException;
-import dev.llmresilience.LlmApiException;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.llmresilience.LlmAttempt;
-import dev.llmresilience.LlmInvalidRequestException;
 import dev.llmresilience.LlmModel;
-import dev.llmresilience.LlmOverloadedException;
 import dev.llmresilience.LlmRequest;
-import dev.llmresilience.LlmShutdownException;
 import dev.llmresilience.LlmTemplate;
-import dev.llmresilience.ModelCatalog;
+import dev.llmresilience.budget.ProviderPacer;
+import dev.llmresilience.error.LlmAllModelsFailedException;
+import dev.llmresilience.error.LlmApiException;
+import dev.llmresilience.error.LlmInvalidRequestException;
+import dev.llmresilience.error.LlmOverloadedException;
+import dev.llmresilience.error.LlmShutdownException;
+import dev.llmresilience.pipeline.ResilientPipeline;
 import dev.llmresilience.provider.anthropic.AnthropicProvider;
-import dev.llmresilience.queue.ProviderPacer;
+import dev.llmresilience.provider.openai.OpenAiProvider;
 import dev.llmresilience.queue.QueueSnapshot;
 import dev.llmresilience.queue.RequestQueue;
 import dev.llmresilience.resilience.FallbackChain;
 import dev.llmresilience.resilience.LlmErrorClassifier;
+import dev.llmresilience.resilience.ModelCatalog;
 import dev.llmresilience.resilience.ModelExecutor;
-import dev.llmresilience.provider.openai.OpenAiProvider;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.WireMock;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -173,7 +174,7 @@ class LlmResilienceAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).getBean(ModelCatalog.class)
 					.isSameAs(context.getBean(UserCatalogConfiguration.class).catalog);
-				assertThat(context.getBean(LlmTemplate.class).getCatalog())
+				assertThat(context.getBean(ResilientPipeline.class).getCatalog())
 					.isSameAs(context.getBean(UserCatalogConfiguration.class).catalog);
 			});
 	}
@@ -325,7 +326,7 @@ class LlmResilienceAutoConfigurationTests {
 			.run((context) -> {
 				FallbackChain userChain = context.getBean(UserFallbackChainConfiguration.class).chain;
 				assertThat(context).getBean(FallbackChain.class).isSameAs(userChain);
-				assertThat(context.getBean(LlmTemplate.class).getCatalog()).isSameAs(userChain.getCatalog());
+				assertThat(context.getBean(ResilientPipeline.class).getCatalog()).isSameAs(userChain.getCatalog());
 			});
 	}
 
@@ -336,7 +337,7 @@ class LlmResilienceAutoConfigurationTests {
 				.hasSingleBean(RequestQueueLifecycle.class)
 				.hasSingleBean(ProviderPacer.class);
 			RequestQueue queue = context.getBean(RequestQueue.class);
-			assertThat(context.getBean(LlmTemplate.class).getQueue()).isSameAs(queue);
+			assertThat(context.getBean(ResilientPipeline.class).getQueue()).isSameAs(queue);
 			assertThat(queue.snapshot().capacity()).isEqualTo(1000);
 			assertThat(queue.snapshot().maxConcurrent()).isEqualTo(16);
 			assertThat(context.getBean(RequestQueueLifecycle.class).isRunning()).isTrue();
@@ -394,7 +395,7 @@ class LlmResilienceAutoConfigurationTests {
 					assertThat(context).doesNotHaveBean(RequestQueue.class)
 						.doesNotHaveBean(RequestQueueLifecycle.class);
 					LlmTemplate template = context.getBean(LlmTemplate.class);
-					assertThat(template.getQueue()).isNull();
+					assertThat(((ResilientPipeline) template.getPipeline()).getQueue()).isNull();
 					StepVerifier.create(template.call("Hi"))
 						.assertNext((response) -> assertThat(response.text()).isEqualTo("Hello"))
 						.expectComplete()
@@ -413,7 +414,7 @@ class LlmResilienceAutoConfigurationTests {
 			.run((context) -> {
 				RequestQueue userQueue = context.getBean(UserRequestQueueConfiguration.class).queue;
 				assertThat(context).getBean(RequestQueue.class).isSameAs(userQueue);
-				assertThat(context.getBean(LlmTemplate.class).getQueue()).isSameAs(userQueue);
+				assertThat(context.getBean(ResilientPipeline.class).getQueue()).isSameAs(userQueue);
 				assertThat(context).hasSingleBean(RequestQueueLifecycle.class);
 				context.close();
 				assertThat(userQueue.snapshot().closed()).as("the user's queue is shut down with the context").isTrue();
@@ -449,8 +450,9 @@ class LlmResilienceAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class UserTemplateConfiguration {
 
-		final LlmTemplate template = new LlmTemplate(new FallbackChain(
-				new ModelCatalog(Map.of(), Map.of(), Map.of(), null), Map.of(), new LlmErrorClassifier(true)), null);
+		final LlmTemplate template = new LlmTemplate(new ResilientPipeline(new FallbackChain(
+				new ModelCatalog(Map.of(), Map.of(), Map.of(), null), Map.of(), new LlmErrorClassifier(true)), null,
+				null));
 
 		@Bean
 		LlmTemplate userTemplate() {

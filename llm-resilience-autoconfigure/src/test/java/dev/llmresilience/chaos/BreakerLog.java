@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import dev.llmresilience.LlmStreamInterruptedException;
-import dev.llmresilience.LlmTimeoutException;
+import dev.llmresilience.error.LlmStreamInterruptedException;
+import dev.llmresilience.error.LlmTimeoutException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;

@@ -5,11 +5,12 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.llmresilience.LlmAllModelsFailedException;
-import dev.llmresilience.LlmCircuitOpenException;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmTemplate;
+import dev.llmresilience.error.LlmAllModelsFailedException;
+import dev.llmresilience.error.LlmCircuitOpenException;
+import dev.llmresilience.queue.RequestQueue;
 import dev.llmresilience.test.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -52,6 +53,8 @@ class BreakerRecoveryTests {
 
 	private LlmTemplate template;
 
+	private RequestQueue queue;
+
 	private CircuitBreakerRegistry circuitBreakers;
 
 	private MutableClock clock;
@@ -90,6 +93,7 @@ class BreakerRecoveryTests {
 	@BeforeEach
 	void reset() {
 		this.template = application.bean(LlmTemplate.class);
+		this.queue = application.bean(RequestQueue.class);
 		this.circuitBreakers = application.bean(CircuitBreakerRegistry.class);
 		this.clock = application.bean(MutableClock.class);
 		UPSTREAM.reset();
@@ -171,7 +175,7 @@ class BreakerRecoveryTests {
 			.subscribe();
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(10))
-			.until(() -> this.template.getQueue().snapshot().waiting() == backlog);
+			.until(() -> this.queue.snapshot().waiting() == backlog);
 
 		// the held call ends, and with it every queued request, each failing at once
 		UPSTREAM.letGo();
@@ -184,7 +188,7 @@ class BreakerRecoveryTests {
 		assertThat(queued.endings().values()).allSatisfy((ending) -> assertThat(ending.error())
 			.isInstanceOf(LlmAllModelsFailedException.class)
 			.hasCauseInstanceOf(LlmCircuitOpenException.class));
-		assertThat(this.template.getQueue().snapshot().inFlight()).isZero();
+		assertThat(this.queue.snapshot().inFlight()).isZero();
 	}
 
 	private LlmResponse call(String tag) {

@@ -10,16 +10,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import dev.llmresilience.LlmAttempt;
-import dev.llmresilience.LlmException;
 import dev.llmresilience.LlmPriority;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
-import dev.llmresilience.LlmStreamInterruptedException;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.autoconfigure.LlmConnectionPoolCustomizer;
 import dev.llmresilience.chaos.LogicalRequests.Ending;
+import dev.llmresilience.error.LlmException;
+import dev.llmresilience.error.LlmStreamInterruptedException;
 import dev.llmresilience.queue.QueueSnapshot;
+import dev.llmresilience.queue.RequestQueue;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerEvent;
 import org.awaitility.Awaitility;
@@ -77,6 +78,8 @@ class ChaosRunTests {
 
 	private LlmTemplate template;
 
+	private RequestQueue queue;
+
 	private CircuitBreakerRegistry circuitBreakers;
 
 	private PooledConnections pooledConnections;
@@ -131,6 +134,7 @@ class ChaosRunTests {
 	@BeforeEach
 	void lookUpBeans() {
 		this.template = application.bean(LlmTemplate.class);
+		this.queue = application.bean(RequestQueue.class);
 		this.circuitBreakers = application.bean(CircuitBreakerRegistry.class);
 		this.pooledConnections = application.bean(PooledConnections.class);
 		this.upstreamCalls = application.bean(UpstreamCalls.class);
@@ -251,7 +255,7 @@ class ChaosRunTests {
 				.append(", seen by its subscriber: ")
 				.append(requests.progress(number));
 		}
-		description.append("\n  queue: ").append(this.template.getQueue().snapshot());
+		description.append("\n  queue: ").append(this.queue.snapshot());
 		description.append("\n  upstream requests in flight: ").append(SERVER.inFlight());
 		return description.toString();
 	}
@@ -329,7 +333,7 @@ class ChaosRunTests {
 			.atMost(Duration.ofSeconds(10))
 			.pollInterval(Duration.ofMillis(20))
 			.untilAsserted(() -> {
-				QueueSnapshot queue = this.template.getQueue().snapshot();
+				QueueSnapshot queue = this.queue.snapshot();
 				assertThat(queue.inFlight()).as("queue in flight").isZero();
 				assertThat(queue.waiting()).as("queue waiting").isZero();
 				assertThat(this.pooledConnections.acquired()).as("connections checked out").isZero();

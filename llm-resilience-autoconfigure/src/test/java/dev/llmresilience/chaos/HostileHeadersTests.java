@@ -10,10 +10,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import dev.llmresilience.LlmException;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.chaos.FaultInjectingServer.WireRequest;
+import dev.llmresilience.error.LlmException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;

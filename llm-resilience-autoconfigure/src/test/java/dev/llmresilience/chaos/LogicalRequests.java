@@ -11,11 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.IntStream;
 
-import dev.llmresilience.LlmAllModelsFailedException;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
-import dev.llmresilience.LlmStreamInterruptedException;
-import dev.llmresilience.LlmTimeoutException;
+import dev.llmresilience.error.LlmAllModelsFailedException;
+import dev.llmresilience.error.LlmStreamInterruptedException;
+import dev.llmresilience.error.LlmTimeoutException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 

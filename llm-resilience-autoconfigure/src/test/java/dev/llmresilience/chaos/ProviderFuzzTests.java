@@ -11,8 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.llmresilience.LlmException;
-import dev.llmresilience.LlmInvalidResponseException;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
@@ -20,6 +18,8 @@ import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.chaos.FaultInjectingServer.WireRequest;
 import dev.llmresilience.chaos.FuzzCorpus.FuzzCase;
 import dev.llmresilience.chaos.FuzzCorpus.Wire;
+import dev.llmresilience.error.LlmException;
+import dev.llmresilience.error.LlmInvalidResponseException;
 import dev.llmresilience.provider.LlmProvider;
 import dev.llmresilience.provider.ProviderHttpClient;
 import dev.llmresilience.provider.ProviderSettings;

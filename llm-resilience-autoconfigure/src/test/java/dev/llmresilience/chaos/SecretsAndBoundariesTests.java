@@ -12,14 +12,14 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.llmresilience.LlmAllModelsFailedException;
-import dev.llmresilience.LlmException;
-import dev.llmresilience.LlmInvalidResponseException;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.chaos.FaultInjectingServer.WireRequest;
+import dev.llmresilience.error.LlmAllModelsFailedException;
+import dev.llmresilience.error.LlmException;
+import dev.llmresilience.error.LlmInvalidResponseException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

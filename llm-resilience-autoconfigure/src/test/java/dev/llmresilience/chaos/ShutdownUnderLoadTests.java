@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.llmresilience.LlmException;
 import dev.llmresilience.LlmRequest;
-import dev.llmresilience.LlmShutdownException;
 import dev.llmresilience.LlmTemplate;
+import dev.llmresilience.error.LlmException;
+import dev.llmresilience.error.LlmShutdownException;
 import dev.llmresilience.queue.RequestQueue;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -57,7 +57,7 @@ class ShutdownUnderLoadTests {
 		this.upstream.slow("chaos-slow", Duration.ofSeconds(20));
 		this.upstream.slow("chaos-quick", Duration.ofMillis(100));
 		LlmTemplate template = application.bean(LlmTemplate.class);
-		RequestQueue queue = template.getQueue();
+		RequestQueue queue = application.bean(RequestQueue.class);
 		LogicalRequests requests = new LogicalRequests(REQUESTS);
 		Flux.range(0, REQUESTS).flatMap((i) -> {
 			LlmRequest.Builder request = LlmRequest.builder()

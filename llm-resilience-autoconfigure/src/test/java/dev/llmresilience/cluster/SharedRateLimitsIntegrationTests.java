@@ -9,12 +9,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.llmresilience.LlmException;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.actuate.LlmHealthIndicator;
-import dev.llmresilience.queue.ProviderPacer;
+import dev.llmresilience.budget.ProviderPacer;
+import dev.llmresilience.error.LlmException;
 import dev.llmresilience.test.RedisServerProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;

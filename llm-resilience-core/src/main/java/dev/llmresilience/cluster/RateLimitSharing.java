@@ -3,7 +3,7 @@ package dev.llmresilience.cluster;
 import java.time.Instant;
 import java.util.function.BiConsumer;
 
-import dev.llmresilience.queue.RateBudget;
+import dev.llmresilience.budget.RateBudget;
 
 /**
  * Shares rate budgets and the providers' rate-limit holds with the other replicas of the

@@ -2,8 +2,8 @@ package dev.llmresilience.cluster;
 
 import java.time.Duration;
 
-import dev.llmresilience.queue.LocalRateBudget;
-import dev.llmresilience.queue.RateBudget;
+import dev.llmresilience.budget.LocalRateBudget;
+import dev.llmresilience.budget.RateBudget;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import reactor.core.publisher.Mono;

@@ -8,13 +8,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.llmresilience.LlmModel;
-import dev.llmresilience.ModelCatalog;
+import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.cluster.ClusterStatus;
 import dev.llmresilience.cluster.RateLimitSharing;
-import dev.llmresilience.queue.ProviderPacer;
 import dev.llmresilience.queue.QueueSnapshot;
 import dev.llmresilience.queue.RequestQueue;
 import dev.llmresilience.resilience.FallbackChain;
+import dev.llmresilience.resilience.ModelCatalog;
 import dev.llmresilience.resilience.ModelExecutor;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 

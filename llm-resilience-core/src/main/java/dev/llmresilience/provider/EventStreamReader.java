@@ -23,7 +23,7 @@ public interface EventStreamReader<T> {
 	/**
 	 * Return the final element, after the events are read.
 	 * @return the element
-	 * @throws dev.llmresilience.LlmException if the stream ended before its terminal event
+	 * @throws dev.llmresilience.error.LlmException if the stream ended before its terminal event
 	 */
 	T complete();
 

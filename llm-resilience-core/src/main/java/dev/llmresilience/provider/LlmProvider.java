@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
  * call and its answer, or its error, back into neutral types. A provider makes exactly one HTTP
  * request per subscription and never retries by itself; resilience is layered above it.
  * <p>
- * Errors are signalled as {@link dev.llmresilience.LlmException} subclasses only.
+ * Errors are signalled as {@link dev.llmresilience.error.LlmException} subclasses only.
  */
 public interface LlmProvider {
 
@@ -42,7 +42,7 @@ public interface LlmProvider {
 	/**
 	 * Call the model once and stream its answer: text deltas, then one completion. A stream that
 	 * ends without the provider's terminal event fails with
-	 * {@link dev.llmresilience.LlmInvalidResponseException}.
+	 * {@link dev.llmresilience.error.LlmInvalidResponseException}.
 	 * @param model the model to call
 	 * @param request the request
 	 * @return the events

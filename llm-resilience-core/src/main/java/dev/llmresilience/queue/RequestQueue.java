@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import dev.llmresilience.LlmPriority;
-import dev.llmresilience.LlmQueueFullException;
-import dev.llmresilience.LlmShutdownException;
-import dev.llmresilience.LlmTimeoutException;
-import dev.llmresilience.resilience.Deadline;
+import dev.llmresilience.deadline.Deadline;
+import dev.llmresilience.error.LlmQueueFullException;
+import dev.llmresilience.error.LlmShutdownException;
+import dev.llmresilience.error.LlmTimeoutException;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.llmresilience.LlmAttempt;
+import dev.llmresilience.deadline.Deadline;
 
 /**
  * What one logical request has been through: its deadline, every attempt so far and, for a

@@ -5,16 +5,16 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 
-import dev.llmresilience.LlmAllModelsFailedException;
 import dev.llmresilience.LlmAttempt;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
-import dev.llmresilience.LlmRequestTooLargeException;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
-import dev.llmresilience.LlmStreamInterruptedException;
-import dev.llmresilience.LlmTimeoutException;
-import dev.llmresilience.ModelCatalog;
+import dev.llmresilience.deadline.Deadline;
+import dev.llmresilience.error.LlmAllModelsFailedException;
+import dev.llmresilience.error.LlmRequestTooLargeException;
+import dev.llmresilience.error.LlmStreamInterruptedException;
+import dev.llmresilience.error.LlmTimeoutException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 

@@ -2,22 +2,22 @@ package dev.llmresilience.resilience;
 
 import java.util.Locale;
 
-import dev.llmresilience.LlmApiException;
-import dev.llmresilience.LlmAuthenticationException;
-import dev.llmresilience.LlmConflictException;
-import dev.llmresilience.LlmConnectionException;
-import dev.llmresilience.LlmException;
-import dev.llmresilience.LlmInvalidRequestException;
-import dev.llmresilience.LlmInvalidResponseException;
-import dev.llmresilience.LlmOverloadedException;
-import dev.llmresilience.LlmPermissionException;
-import dev.llmresilience.LlmQuotaExceededException;
-import dev.llmresilience.LlmRateLimitException;
-import dev.llmresilience.LlmRequestTooLargeException;
-import dev.llmresilience.LlmServerException;
-import dev.llmresilience.LlmStreamInterruptedException;
-import dev.llmresilience.LlmTimeoutException;
-import dev.llmresilience.LlmUnknownTargetException;
+import dev.llmresilience.error.LlmApiException;
+import dev.llmresilience.error.LlmAuthenticationException;
+import dev.llmresilience.error.LlmConflictException;
+import dev.llmresilience.error.LlmConnectionException;
+import dev.llmresilience.error.LlmException;
+import dev.llmresilience.error.LlmInvalidRequestException;
+import dev.llmresilience.error.LlmInvalidResponseException;
+import dev.llmresilience.error.LlmOverloadedException;
+import dev.llmresilience.error.LlmPermissionException;
+import dev.llmresilience.error.LlmQuotaExceededException;
+import dev.llmresilience.error.LlmRateLimitException;
+import dev.llmresilience.error.LlmRequestTooLargeException;
+import dev.llmresilience.error.LlmServerException;
+import dev.llmresilience.error.LlmStreamInterruptedException;
+import dev.llmresilience.error.LlmTimeoutException;
+import dev.llmresilience.error.LlmUnknownTargetException;
 
 /**
  * Decides, for an error of one model call, whether to try that model again, whether another

@@ -2,7 +2,7 @@ package dev.llmresilience.resilience;
 
 import java.time.Duration;
 
-import dev.llmresilience.LlmApiException;
+import dev.llmresilience.error.LlmApiException;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.functions.Either;
 

@@ -1,16 +1,16 @@
 package dev.llmresilience.provider;
 
-import dev.llmresilience.LlmApiException;
-import dev.llmresilience.LlmAuthenticationException;
-import dev.llmresilience.LlmInvalidRequestException;
-import dev.llmresilience.LlmModelNotFoundException;
-import dev.llmresilience.LlmOverloadedException;
-import dev.llmresilience.LlmPermissionException;
-import dev.llmresilience.LlmQuotaExceededException;
-import dev.llmresilience.LlmRateLimitException;
-import dev.llmresilience.LlmRequestTooLargeException;
-import dev.llmresilience.LlmServerException;
 import dev.llmresilience.RateLimitStatus;
+import dev.llmresilience.error.LlmApiException;
+import dev.llmresilience.error.LlmAuthenticationException;
+import dev.llmresilience.error.LlmInvalidRequestException;
+import dev.llmresilience.error.LlmModelNotFoundException;
+import dev.llmresilience.error.LlmOverloadedException;
+import dev.llmresilience.error.LlmPermissionException;
+import dev.llmresilience.error.LlmQuotaExceededException;
+import dev.llmresilience.error.LlmRateLimitException;
+import dev.llmresilience.error.LlmRequestTooLargeException;
+import dev.llmresilience.error.LlmServerException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,16 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProviderHttpClientApiExceptionsTests {
 
 	@ParameterizedTest(name = "{0} in a stream -> {1}")
-	@CsvSource({ "invalid_request_error, dev.llmresilience.LlmInvalidRequestException",
-			"authentication_error, dev.llmresilience.LlmAuthenticationException",
-			"permission_error, dev.llmresilience.LlmPermissionException",
-			"not_found_error, dev.llmresilience.LlmModelNotFoundException",
-			"rate_limit_error, dev.llmresilience.LlmRateLimitException",
-			"overloaded_error, dev.llmresilience.LlmOverloadedException",
-			"api_error, dev.llmresilience.LlmServerException",
-			"billing_error, dev.llmresilience.LlmQuotaExceededException",
-			"request_too_large, dev.llmresilience.LlmRequestTooLargeException",
-			"something_new, dev.llmresilience.LlmServerException" })
+	@CsvSource({ "invalid_request_error, dev.llmresilience.error.LlmInvalidRequestException",
+			"authentication_error, dev.llmresilience.error.LlmAuthenticationException",
+			"permission_error, dev.llmresilience.error.LlmPermissionException",
+			"not_found_error, dev.llmresilience.error.LlmModelNotFoundException",
+			"rate_limit_error, dev.llmresilience.error.LlmRateLimitException",
+			"overloaded_error, dev.llmresilience.error.LlmOverloadedException",
+			"api_error, dev.llmresilience.error.LlmServerException",
+			"billing_error, dev.llmresilience.error.LlmQuotaExceededException",
+			"request_too_large, dev.llmresilience.error.LlmRequestTooLargeException",
+			"something_new, dev.llmresilience.error.LlmServerException" })
 	void errorInsideSuccessfulResponseIsTypedByItsErrorType(String type, Class<?> expected) {
 		assertThat(create(200, type, null, "boom")).isExactlyInstanceOf(expected);
 	}

@@ -3,8 +3,8 @@ package dev.llmresilience.queue;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.llmresilience.LlmTimeoutException;
-import dev.llmresilience.resilience.Deadline;
+import dev.llmresilience.deadline.Deadline;
+import dev.llmresilience.error.LlmTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.llmresilience.queue;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.llmresilience.LlmQueueFullException;
+import dev.llmresilience.error.LlmQueueFullException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

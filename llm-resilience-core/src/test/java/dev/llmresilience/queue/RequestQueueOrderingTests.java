@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import dev.llmresilience.LlmPriority;
-import dev.llmresilience.resilience.Deadline;
+import dev.llmresilience.deadline.Deadline;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

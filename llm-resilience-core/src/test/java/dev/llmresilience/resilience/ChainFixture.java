@@ -9,7 +9,7 @@ import java.util.function.UnaryOperator;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmTemplate;
-import dev.llmresilience.ModelCatalog;
+import dev.llmresilience.pipeline.ResilientPipeline;
 import dev.llmresilience.provider.LlmProvider;
 import dev.llmresilience.test.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -147,7 +147,7 @@ final class ChainFixture {
 	}
 
 	LlmTemplate template(@Nullable Duration defaultTimeout) {
-		return new LlmTemplate(chain(), defaultTimeout);
+		return new LlmTemplate(new ResilientPipeline(chain(), null, defaultTimeout));
 	}
 
 	CircuitBreaker breaker(String model) {

@@ -2,6 +2,7 @@ package dev.llmresilience.resilience;
 
 import java.time.Duration;
 
+import dev.llmresilience.deadline.Deadline;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.scheduler.VirtualTimeScheduler;

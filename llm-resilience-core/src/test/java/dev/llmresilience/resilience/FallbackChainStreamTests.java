@@ -4,14 +4,15 @@ import java.time.Duration;
 
 import dev.llmresilience.LlmAttempt;
 import dev.llmresilience.LlmAttempt.Outcome;
-import dev.llmresilience.LlmConnectionException;
-import dev.llmresilience.LlmOverloadedException;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmStreamEvent.Completion;
 import dev.llmresilience.LlmStreamEvent.TextDelta;
-import dev.llmresilience.LlmStreamInterruptedException;
-import dev.llmresilience.LlmTimeoutException;
-import dev.llmresilience.LlmTimeoutException.Phase;
+import dev.llmresilience.deadline.Deadline;
+import dev.llmresilience.error.LlmConnectionException;
+import dev.llmresilience.error.LlmOverloadedException;
+import dev.llmresilience.error.LlmStreamInterruptedException;
+import dev.llmresilience.error.LlmTimeoutException;
+import dev.llmresilience.error.LlmTimeoutException.Phase;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 

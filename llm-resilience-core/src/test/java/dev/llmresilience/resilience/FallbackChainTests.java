@@ -3,12 +3,13 @@ package dev.llmresilience.resilience;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.llmresilience.LlmAllModelsFailedException;
 import dev.llmresilience.LlmAttempt;
 import dev.llmresilience.LlmAttempt.Outcome;
-import dev.llmresilience.LlmOverloadedException;
 import dev.llmresilience.LlmRequest;
-import dev.llmresilience.LlmUnknownTargetException;
+import dev.llmresilience.deadline.Deadline;
+import dev.llmresilience.error.LlmAllModelsFailedException;
+import dev.llmresilience.error.LlmOverloadedException;
+import dev.llmresilience.error.LlmUnknownTargetException;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 

@@ -5,13 +5,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import dev.llmresilience.LlmAllModelsFailedException;
 import dev.llmresilience.LlmAttempt;
 import dev.llmresilience.LlmAttempt.Outcome;
-import dev.llmresilience.LlmCircuitOpenException;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
+import dev.llmresilience.deadline.Deadline;
+import dev.llmresilience.error.LlmAllModelsFailedException;
+import dev.llmresilience.error.LlmCircuitOpenException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import org.junit.jupiter.api.Test;

@@ -2,12 +2,13 @@ package dev.llmresilience.resilience;
 
 import java.time.Duration;
 
-import dev.llmresilience.LlmAllModelsFailedException;
-import dev.llmresilience.LlmApiException;
 import dev.llmresilience.LlmAttempt;
 import dev.llmresilience.LlmAttempt.Outcome;
 import dev.llmresilience.LlmRequest;
-import dev.llmresilience.LlmServerException;
+import dev.llmresilience.deadline.Deadline;
+import dev.llmresilience.error.LlmAllModelsFailedException;
+import dev.llmresilience.error.LlmApiException;
+import dev.llmresilience.error.LlmServerException;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;

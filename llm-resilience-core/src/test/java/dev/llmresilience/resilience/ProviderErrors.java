@@ -3,20 +3,20 @@ package dev.llmresilience.resilience;
 import java.io.IOException;
 import java.time.Duration;
 
-import dev.llmresilience.LlmApiException;
-import dev.llmresilience.LlmAuthenticationException;
-import dev.llmresilience.LlmConflictException;
-import dev.llmresilience.LlmConnectionException;
-import dev.llmresilience.LlmInvalidRequestException;
-import dev.llmresilience.LlmInvalidResponseException;
-import dev.llmresilience.LlmModelNotFoundException;
-import dev.llmresilience.LlmOverloadedException;
-import dev.llmresilience.LlmPermissionException;
-import dev.llmresilience.LlmQuotaExceededException;
-import dev.llmresilience.LlmRateLimitException;
-import dev.llmresilience.LlmRequestTooLargeException;
-import dev.llmresilience.LlmServerException;
-import dev.llmresilience.LlmTimeoutException;
+import dev.llmresilience.error.LlmApiException;
+import dev.llmresilience.error.LlmAuthenticationException;
+import dev.llmresilience.error.LlmConflictException;
+import dev.llmresilience.error.LlmConnectionException;
+import dev.llmresilience.error.LlmInvalidRequestException;
+import dev.llmresilience.error.LlmInvalidResponseException;
+import dev.llmresilience.error.LlmModelNotFoundException;
+import dev.llmresilience.error.LlmOverloadedException;
+import dev.llmresilience.error.LlmPermissionException;
+import dev.llmresilience.error.LlmQuotaExceededException;
+import dev.llmresilience.error.LlmRateLimitException;
+import dev.llmresilience.error.LlmRequestTooLargeException;
+import dev.llmresilience.error.LlmServerException;
+import dev.llmresilience.error.LlmTimeoutException;
 
 /**
  * The typed errors a provider raises, as its error mapping builds them, for scripting failures.

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 import dev.llmresilience.LlmPriority;
+import dev.llmresilience.deadline.Deadline;
 import dev.llmresilience.queue.RequestQueue;
-import dev.llmresilience.resilience.Deadline;
 import org.HdrHistogram.Histogram;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;

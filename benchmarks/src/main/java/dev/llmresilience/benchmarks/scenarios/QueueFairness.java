@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.llmresilience.LlmPriority;
+import dev.llmresilience.deadline.Deadline;
 import dev.llmresilience.queue.RequestQueue;
-import dev.llmresilience.resilience.Deadline;
 import org.HdrHistogram.Histogram;
 import reactor.core.publisher.Mono;
 

@@ -259,7 +259,7 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 
 		/**
 		 * Join the pieces into the block. Safe to call more than once.
-		 * @throws dev.llmresilience.LlmInvalidResponseException if the joined input is not a
+		 * @throws dev.llmresilience.error.LlmInvalidResponseException if the joined input is not a
 		 * JSON object
 		 */
 		void finish(ProviderHttpClient httpClient, LlmModel model) {

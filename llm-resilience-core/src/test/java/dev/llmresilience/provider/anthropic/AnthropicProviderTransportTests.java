@@ -3,11 +3,11 @@ package dev.llmresilience.provider.anthropic;
 import java.time.Duration;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import dev.llmresilience.LlmInvalidResponseException;
 import dev.llmresilience.LlmRequest;
-import dev.llmresilience.LlmServerException;
 import dev.llmresilience.LlmStreamEvent;
-import dev.llmresilience.LlmTimeoutException;
+import dev.llmresilience.error.LlmInvalidResponseException;
+import dev.llmresilience.error.LlmServerException;
+import dev.llmresilience.error.LlmTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

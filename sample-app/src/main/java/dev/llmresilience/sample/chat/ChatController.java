@@ -2,10 +2,10 @@ package dev.llmresilience.sample.chat;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.llmresilience.LlmException;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmTemplate;
+import dev.llmresilience.error.LlmException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Flux;

@@ -1,7 +1,7 @@
 package dev.llmresilience.sample.chat;
 
-import dev.llmresilience.LlmApiException;
-import dev.llmresilience.LlmException;
+import dev.llmresilience.error.LlmApiException;
+import dev.llmresilience.error.LlmException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;

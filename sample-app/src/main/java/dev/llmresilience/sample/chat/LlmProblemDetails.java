@@ -1,18 +1,18 @@
 package dev.llmresilience.sample.chat;
 
-import dev.llmresilience.LlmAllModelsFailedException;
-import dev.llmresilience.LlmApiException;
-import dev.llmresilience.LlmCircuitOpenException;
-import dev.llmresilience.LlmConflictException;
-import dev.llmresilience.LlmException;
-import dev.llmresilience.LlmInvalidRequestException;
-import dev.llmresilience.LlmOverloadedException;
-import dev.llmresilience.LlmQuotaExceededException;
-import dev.llmresilience.LlmRateLimitException;
-import dev.llmresilience.LlmRequestTooLargeException;
-import dev.llmresilience.LlmStreamInterruptedException;
-import dev.llmresilience.LlmTimeoutException;
-import dev.llmresilience.LlmUnknownTargetException;
+import dev.llmresilience.error.LlmAllModelsFailedException;
+import dev.llmresilience.error.LlmApiException;
+import dev.llmresilience.error.LlmCircuitOpenException;
+import dev.llmresilience.error.LlmConflictException;
+import dev.llmresilience.error.LlmException;
+import dev.llmresilience.error.LlmInvalidRequestException;
+import dev.llmresilience.error.LlmOverloadedException;
+import dev.llmresilience.error.LlmQuotaExceededException;
+import dev.llmresilience.error.LlmRateLimitException;
+import dev.llmresilience.error.LlmRequestTooLargeException;
+import dev.llmresilience.error.LlmStreamInterruptedException;
+import dev.llmresilience.error.LlmTimeoutException;
+import dev.llmresilience.error.LlmUnknownTargetException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;

@@ -2,8 +2,8 @@ package dev.llmresilience.sample.chat;
 
 import java.time.Duration;
 
-import dev.llmresilience.LlmApiException;
-import dev.llmresilience.LlmRateLimitException;
+import dev.llmresilience.error.LlmApiException;
+import dev.llmresilience.error.LlmRateLimitException;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 

@@ -3,16 +3,16 @@ package dev.llmresilience.sample.chat;
 import java.io.IOException;
 import java.time.Duration;
 
-import dev.llmresilience.LlmApiException;
-import dev.llmresilience.LlmAuthenticationException;
-import dev.llmresilience.LlmConnectionException;
-import dev.llmresilience.LlmInvalidRequestException;
-import dev.llmresilience.LlmOverloadedException;
-import dev.llmresilience.LlmRateLimitException;
-import dev.llmresilience.LlmRequestTooLargeException;
-import dev.llmresilience.LlmServerException;
-import dev.llmresilience.LlmTimeoutException;
-import dev.llmresilience.LlmUnknownTargetException;
+import dev.llmresilience.error.LlmApiException;
+import dev.llmresilience.error.LlmAuthenticationException;
+import dev.llmresilience.error.LlmConnectionException;
+import dev.llmresilience.error.LlmInvalidRequestException;
+import dev.llmresilience.error.LlmOverloadedException;
+import dev.llmresilience.error.LlmRateLimitException;
+import dev.llmresilience.error.LlmRequestTooLargeException;
+import dev.llmresilience.error.LlmServerException;
+import dev.llmresilience.error.LlmTimeoutException;
+import dev.llmresilience.error.LlmUnknownTargetException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.HttpStatus;

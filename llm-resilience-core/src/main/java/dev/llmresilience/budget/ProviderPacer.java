@@ -1,0 +1,340 @@
+package dev.llmresilience.budget;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import dev.llmresilience.LlmModel;
+import dev.llmresilience.LlmRequest;
+import dev.llmresilience.LlmUsage;
+import dev.llmresilience.RateLimitStatus;
+import dev.llmresilience.deadline.Deadline;
+import dev.llmresilience.error.LlmApiException;
+import dev.llmresilience.error.LlmCircuitOpenException;
+import dev.llmresilience.error.LlmOverloadedException;
+import dev.llmresilience.error.LlmRateLimitException;
+import dev.llmresilience.error.LlmThrottledException;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.lang.Nullable;
+
+/**
+ * Paces the calls to each provider: the configured requests-per-minute and tokens-per-minute
+ * budgets of the provider and of the model, and holds learnt from the provider itself. When a
+ * response says a budget is used up ({@code anthropic-ratelimit-*-remaining} or
+ * {@code x-ratelimit-remaining-*} at zero), or a 429 arrives, calls to that provider wait until
+ * the matching reset or retry-after, instead of being sent to be rejected. A call that would
+ * have to wait longer than the longest acceptable wait, or past its request's deadline, is not
+ * made: it fails with an {@link LlmThrottledException} and the chain moves on.
+ */
+public final class ProviderPacer {
+
+	private static final Duration MAX_TOLD_HOLD = Duration.ofDays(1);
+
+	private static final Mono<Duration> NO_WAIT = Mono.just(Duration.ZERO);
+
+	private final Map<String, RateBudget> providerBudgets;
+
+	private final Map<String, RateBudget> modelBudgets;
+
+	private final Clock clock;
+
+	private final Duration maxWait;
+
+	private final HoldListener holdListener;
+
+	private final Map<String, Long> holds = new ConcurrentHashMap<>();
+
+	/**
+	 * Create a new instance.
+	 * @param providerBudgets budgets by provider id; a provider without one is only held
+	 * @param modelBudgets budgets by model id, on top of the provider's
+	 * @param clock the clock that the providers' reset times are read against
+	 * @param maxWait the longest a call may wait for its provider
+	 */
+	public ProviderPacer(Map<String, RateBudget> providerBudgets, Map<String, RateBudget> modelBudgets, Clock clock,
+			Duration maxWait) {
+		this(providerBudgets, modelBudgets, clock, maxWait, (provider, until) -> {
+		});
+	}
+
+	/**
+	 * Create a new instance that tells a listener of the holds it learns from the providers.
+	 * @param providerBudgets budgets by provider id; a provider without one is only held
+	 * @param modelBudgets budgets by model id, on top of the provider's
+	 * @param clock the clock that the providers' reset times are read against
+	 * @param maxWait the longest a call may wait for its provider
+	 * @param holdListener told of every hold learnt from a provider's answer, not of those
+	 * passed in by {@link #holdUntil(String, Instant)}
+	 */
+	public ProviderPacer(Map<String, RateBudget> providerBudgets, Map<String, RateBudget> modelBudgets, Clock clock,
+			Duration maxWait, HoldListener holdListener) {
+		this.providerBudgets = Map.copyOf(providerBudgets);
+		this.modelBudgets = Map.copyOf(modelBudgets);
+		this.clock = clock;
+		this.maxWait = maxWait;
+		this.holdListener = holdListener;
+	}
+
+	/**
+	 * Wait until a call of the model may be sent.
+	 * @param model the model
+	 * @param request the request, for its token estimate
+	 * @param deadline the request's deadline
+	 * @return the reservation of the call, once it may be sent, or an
+	 * {@link LlmThrottledException}
+	 */
+	public Mono<Reservation> admit(LlmModel model, LlmRequest request, Deadline deadline) {
+		return admit(model, request, deadline, this.maxWait);
+	}
+
+	/**
+	 * Wait out the provider's hold, then reserve: reservations taken during a hold would all
+	 * fall due when it ends, in the burst that the budgets are there to prevent.
+	 * @param allowed how much longer the call may wait
+	 */
+	private Mono<Reservation> admit(LlmModel model, LlmRequest request, Deadline deadline, Duration allowed) {
+		return Mono.defer(() -> {
+			Duration hold = holdRemaining(model.provider());
+			if (!hold.isZero()) {
+				if (hold.compareTo(allowed) > 0 || !deadline.allows(hold)) {
+					return Mono.error(new LlmThrottledException(model.provider(), model.id(), hold));
+				}
+				return Mono.delay(hold).then(admit(model, request, deadline, allowed.minus(hold)));
+			}
+			long tokens = request.estimatedInputTokens() + model.outputTokensFor(request);
+			Reservation reservation = new Reservation(model, this.providerBudgets.get(model.provider()),
+					this.modelBudgets.get(model.id()), tokens);
+			return reservation.take().flatMap((wait) -> waitFor(model, reservation, wait, deadline, allowed));
+		});
+	}
+
+	private Mono<Reservation> waitFor(LlmModel model, Reservation reservation, Duration wait, Deadline deadline,
+			Duration allowed) {
+		if (wait.isZero()) {
+			return Mono.just(reservation);
+		}
+		if (wait.compareTo(allowed) > 0 || !deadline.allows(wait)) {
+			reservation.cancel();
+			return Mono.error(new LlmThrottledException(model.provider(), model.id(), wait));
+		}
+		// a hold learnt while waiting (another call's 429) extends the wait
+		return Mono.delay(wait)
+			.then(Mono.defer(
+					() -> waitFor(model, reservation, holdRemaining(model.provider()), deadline, allowed.minus(wait))))
+			.doOnCancel(reservation::cancel);
+	}
+
+	/**
+	 * Learn from a successful call of a provider whose token limits count every token: settle
+	 * its token reservation with the real usage ({@link LlmUsage#totalTokens()}), and hold the
+	 * provider if its rate-limit headers say a budget is used up.
+	 * @param reservation the call's reservation
+	 * @param usage the tokens the call used
+	 * @param rateLimits the provider's rate-limit headers
+	 * @see #answered(Reservation, long, RateLimitStatus)
+	 */
+	public void answered(Reservation reservation, LlmUsage usage, RateLimitStatus rateLimits) {
+		answered(reservation, usage.totalTokens(), rateLimits);
+	}
+
+	/**
+	 * Learn from a successful call: settle its token reservation with the tokens that the
+	 * provider counts against its limits (see
+	 * {@link dev.llmresilience.provider.LlmProvider#rateLimitedTokens(LlmUsage)}), and hold the
+	 * provider if its rate-limit headers say a budget is used up.
+	 * @param reservation the call's reservation
+	 * @param usedTokens the tokens of the call that the provider's limits count
+	 * @param rateLimits the provider's rate-limit headers
+	 */
+	public void answered(Reservation reservation, long usedTokens, RateLimitStatus rateLimits) {
+		reservation.settle(usedTokens);
+		holdUntilReset(reservation.model.provider(), rateLimits);
+	}
+
+	/**
+	 * Learn from a failed call: give back its unused tokens, and hold the provider after a 429
+	 * or 529 until its retry-after, or its rate-limit reset.
+	 * @param reservation the call's reservation
+	 * @param error the call's error
+	 */
+	public void failed(Reservation reservation, Throwable error) {
+		if (error instanceof LlmCircuitOpenException || error instanceof LlmThrottledException
+				|| (error instanceof LlmApiException api && api.getStatusCode() == 0)) {
+			// refused by the breaker, no connection was free, or refused on this side (status
+			// 0): never sent
+			reservation.cancel();
+			return;
+		}
+		reservation.settle(0);
+		if (error instanceof LlmApiException api) {
+			String provider = reservation.model.provider();
+			if ((api instanceof LlmRateLimitException || api instanceof LlmOverloadedException)
+					&& api.getRetryAfter() != null) {
+				learnHold(provider, api.getRetryAfter());
+			}
+			holdUntilReset(provider, api.getRateLimits());
+		}
+	}
+
+	private void holdUntilReset(String provider, RateLimitStatus rateLimits) {
+		if (isZero(rateLimits.requestsRemaining()) && rateLimits.requestsReset() != null) {
+			learnHold(provider, untilReset(rateLimits.requestsReset()));
+		}
+		if (isZero(rateLimits.tokensRemaining()) && rateLimits.tokensReset() != null) {
+			learnHold(provider, untilReset(rateLimits.tokensReset()));
+		}
+	}
+
+	private static boolean isZero(@Nullable Long remaining) {
+		return remaining != null && remaining == 0;
+	}
+
+	private Duration untilReset(Instant reset) {
+		Duration wait = Duration.between(this.clock.instant(), reset);
+		return wait.isNegative() ? Duration.ZERO : wait;
+	}
+
+	private void learnHold(String provider, Duration wait) {
+		if (wait.isZero()) {
+			return;
+		}
+		hold(provider, wait);
+		// a hold of more than a day is a broken header: told on as a day
+		Duration told = (wait.compareTo(MAX_TOLD_HOLD) < 0) ? wait : MAX_TOLD_HOLD;
+		this.holdListener.held(provider, this.clock.instant().plus(told));
+	}
+
+	/**
+	 * Hold calls to a provider until the given time, as learnt elsewhere, such as by another
+	 * replica: the listener is not told of it.
+	 * @param provider the provider id
+	 * @param until the end of the hold
+	 */
+	public void holdUntil(String provider, Instant until) {
+		Duration wait = untilReset(until);
+		if (!wait.isZero()) {
+			hold(provider, wait);
+		}
+	}
+
+	private void hold(String provider, Duration wait) {
+		long now = now();
+		// a wait of centuries (a broken or hostile header) must not overflow: it holds for as long
+		// as a long can tell
+		long until = (wait.compareTo(Duration.ofNanos(Long.MAX_VALUE - now)) < 0) ? now + wait.toNanos()
+				: Long.MAX_VALUE;
+		this.holds.merge(provider, until, Math::max);
+	}
+
+	/**
+	 * Return how much longer calls to a provider are held.
+	 * @param provider the provider id
+	 * @return the remaining hold, zero if none
+	 */
+	public Duration holdRemaining(String provider) {
+		Long until = this.holds.get(provider);
+		return (until != null) ? Duration.ofNanos(Math.max(0, until - now())) : Duration.ZERO;
+	}
+
+	/**
+	 * Return the providers held now and how much longer.
+	 * @return the remaining holds by provider id
+	 */
+	public Map<String, Duration> holds() {
+		Map<String, Duration> holds = new LinkedHashMap<>();
+		this.holds.keySet().forEach((provider) -> {
+			Duration remaining = holdRemaining(provider);
+			if (!remaining.isZero()) {
+				holds.put(provider, remaining);
+			}
+		});
+		return holds;
+	}
+
+	private static long now() {
+		return Schedulers.parallel().now(TimeUnit.NANOSECONDS);
+	}
+
+	private static Duration max(Duration first, Duration second) {
+		return (first.compareTo(second) >= 0) ? first : second;
+	}
+
+	/**
+	 * Told of the holds that a pacer learns from its providers' answers.
+	 */
+	@FunctionalInterface
+	public interface HoldListener {
+
+		/**
+		 * Calls to a provider are held until the given time.
+		 * @param provider the provider id
+		 * @param until the end of the hold, on the pacer's clock
+		 */
+		void held(String provider, Instant until);
+
+	}
+
+	/**
+	 * What one call took from its budgets.
+	 */
+	public static final class Reservation {
+
+		private final LlmModel model;
+
+		private final RateBudget provider;
+
+		private final RateBudget modelBudget;
+
+		private final long tokens;
+
+		private boolean settled;
+
+		Reservation(LlmModel model, @Nullable RateBudget provider, @Nullable RateBudget modelBudget, long tokens) {
+			this.model = model;
+			this.provider = provider;
+			this.modelBudget = modelBudget;
+			this.tokens = tokens;
+		}
+
+		Mono<Duration> take() {
+			if (this.provider == null) {
+				return (this.modelBudget != null) ? this.modelBudget.reserve(this.tokens) : NO_WAIT;
+			}
+			Mono<Duration> wait = this.provider.reserve(this.tokens);
+			return (this.modelBudget != null) ? wait.zipWith(this.modelBudget.reserve(this.tokens), ProviderPacer::max)
+					: wait;
+		}
+
+		synchronized void cancel() {
+			if (!this.settled) {
+				this.settled = true;
+				if (this.provider != null) {
+					this.provider.cancel(this.tokens);
+				}
+				if (this.modelBudget != null) {
+					this.modelBudget.cancel(this.tokens);
+				}
+			}
+		}
+
+		synchronized void settle(long usedTokens) {
+			if (!this.settled) {
+				this.settled = true;
+				if (this.provider != null) {
+					this.provider.settle(this.tokens, usedTokens);
+				}
+				if (this.modelBudget != null) {
+					this.modelBudget.settle(this.tokens, usedTokens);
+				}
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,37 @@
+package dev.llmresilience.budget;
+
+import java.time.Duration;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * A requests-per-minute and tokens-per-minute budget that calls reserve from before they are
+ * sent. A reservation is taken at once and may leave the budget in debt: the caller waits the
+ * time the debt takes to refill, so waiting calls keep their order. Token reservations are
+ * estimates, settled with what the call really used once it has been answered.
+ *
+ * @see LocalRateBudget
+ */
+public interface RateBudget {
+
+	/**
+	 * Reserve one request and the given tokens.
+	 * @param tokenCount the tokens the request is expected to use
+	 * @return how long the caller must wait before sending it, zero if it may go now
+	 */
+	Mono<Duration> reserve(long tokenCount);
+
+	/**
+	 * Give back what a reservation took, for a request that was never sent.
+	 * @param tokenCount the tokens reserved
+	 */
+	void cancel(long tokenCount);
+
+	/**
+	 * Settle the token reservation of a request with what it really used.
+	 * @param reservedTokens the tokens the request reserved
+	 * @param usedTokens the tokens it used
+	 */
+	void settle(long reservedTokens, long usedTokens);
+
+}

@@ -1,0 +1,545 @@
+package dev.llmresilience.budget;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.llmresilience.LlmModel;
+import dev.llmresilience.LlmRequest;
+import dev.llmresilience.LlmUsage;
+import dev.llmresilience.RateLimitStatus;
+import dev.llmresilience.deadline.Deadline;
+import dev.llmresilience.error.LlmApiException;
+import dev.llmresilience.error.LlmCircuitOpenException;
+import dev.llmresilience.error.LlmConnectionPoolExhaustedException;
+import dev.llmresilience.error.LlmInvalidRequestException;
+import dev.llmresilience.error.LlmOverloadedException;
+import dev.llmresilience.error.LlmRateLimitException;
+import dev.llmresilience.error.LlmServerException;
+import dev.llmresilience.error.LlmThrottledException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link ProviderPacer}: the configured request and token budgets of providers and
+ * models, and the holds learnt from providers' rate-limit headers and 429s. Waits run on virtual
+ * time; reset times are read against a fixed clock.
+ */
+class ProviderPacerTests {
+
+	private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+
+	private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+	private static final Duration MAX_WAIT = Duration.ofSeconds(60);
+
+	private static final LlmModel HAIKU = new LlmModel("haiku", "anthropic", "claude-haiku", 4096, null);
+
+	private static final LlmModel OPUS = new LlmModel("opus", "anthropic", "claude-opus", 4096, null);
+
+	private static final LlmModel GPT = new LlmModel("gpt", "openai", "gpt-4o", 4096, null);
+
+	private VirtualTimeScheduler time;
+
+	@BeforeEach
+	void virtualTime() {
+		this.time = VirtualTimeScheduler.getOrSet();
+	}
+
+	@AfterEach
+	void realTime() {
+		VirtualTimeScheduler.reset();
+	}
+
+	@Test
+	void providerRequestBudgetSpacesCallsOneSecondApartAfterABurstOfOne() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of());
+		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(100));
+		PacedCall second = PacedCall.admit(pacer, HAIKU, tokens(100));
+		PacedCall third = PacedCall.admit(pacer, OPUS, tokens(100));
+		this.time.advanceTimeBy(Duration.ofSeconds(5));
+		assertThat(first.admittedAt()).isZero();
+		assertThat(second.admittedAt()).isEqualTo(1000);
+		assertThat(third.admittedAt()).isEqualTo(2000);
+	}
+
+	@Test
+	void providerWithoutABudgetIsNotPaced() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of());
+		for (int i = 0; i < 5; i++) {
+			assertThat(PacedCall.admit(pacer, GPT, tokens(100)).admittedAt()).isZero();
+		}
+	}
+
+	@Test
+	void modelBudgetAppliesOnTopOfItsProvidersBudget() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(120, 0)),
+				Map.of("haiku", new LocalRateBudget(60, 0)));
+		PacedCall haiku1 = PacedCall.admit(pacer, HAIKU, tokens(100));
+		PacedCall haiku2 = PacedCall.admit(pacer, HAIKU, tokens(100));
+		PacedCall opus = PacedCall.admit(pacer, OPUS, tokens(100));
+		this.time.advanceTimeBy(Duration.ofSeconds(5));
+		// haiku's own budget allows one a second; opus only waits for the provider's budget
+		assertThat(haiku1.admittedAt()).isZero();
+		assertThat(haiku2.admittedAt()).isEqualTo(1000);
+		assertThat(opus.admittedAt()).isEqualTo(500);
+	}
+
+	@Test
+	void tokenBudgetPacesByTheEstimateOfInputAndOutputTokens() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(0, 2000)), Map.of());
+		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
+		PacedCall second = PacedCall.admit(pacer, HAIKU, tokens(1000));
+		PacedCall third = PacedCall.admit(pacer, HAIKU, tokens(1000));
+		this.time.advanceTimeBy(Duration.ofMinutes(1));
+		assertThat(first.admittedAt()).isZero();
+		assertThat(second.admittedAt()).isZero();
+		assertThat(third.admittedAt()).isEqualTo(30_000);
+	}
+
+	@Test
+	void estimateUsesTheModelsOutputLimitWhenTheRequestSetsNone() {
+		LocalRateBudget budget = new LocalRateBudget(0, 10_000);
+		ProviderPacer pacer = pacer(Map.of("anthropic", budget), Map.of());
+		LlmRequest request = LlmRequest.ofPrompt("Hello");
+		PacedCall.admit(pacer, HAIKU, request);
+		assertThat(budget.availableTokens()).isEqualTo(10_000 - request.estimatedInputTokens() - 4096);
+	}
+
+	@Test
+	void smallerRealUsageIsRefundedSoThatTheNextCallGoesSooner() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(0, 2000)), Map.of());
+		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
+		PacedCall.admit(pacer, HAIKU, tokens(1000));
+		pacer.answered(first.reservation(), new LlmUsage(150, 50), RateLimitStatus.NONE);
+		PacedCall third = PacedCall.admit(pacer, HAIKU, tokens(1000));
+		this.time.advanceTimeBy(Duration.ofMinutes(1));
+		// 800 tokens given back: 200 missing, at 2000 a minute
+		assertThat(third.admittedAt()).isEqualTo(6000);
+	}
+
+	@Test
+	void largerRealUsageIsChargedSoThatTheNextCallWaitsLonger() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(0, 2000)), Map.of());
+		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
+		pacer.answered(first.reservation(), new LlmUsage(1200, 400), RateLimitStatus.NONE);
+		PacedCall second = PacedCall.admit(pacer, HAIKU, tokens(1000));
+		this.time.advanceTimeBy(Duration.ofMinutes(1));
+		// 1600 used, 400 left: 600 missing
+		assertThat(second.admittedAt()).isEqualTo(18_000);
+	}
+
+	@Test
+	void usageIsSettledWithTheModelBudgetToo() {
+		ProviderPacer pacer = pacer(Map.of(), Map.of("haiku", new LocalRateBudget(0, 2000)));
+		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
+		PacedCall.admit(pacer, HAIKU, tokens(1000));
+		pacer.answered(first.reservation(), new LlmUsage(150, 50), RateLimitStatus.NONE);
+		PacedCall third = PacedCall.admit(pacer, HAIKU, tokens(1000));
+		this.time.advanceTimeBy(Duration.ofMinutes(1));
+		assertThat(third.admittedAt()).isEqualTo(6000);
+	}
+
+	@Test
+	void callUsingTheWholeTokenBudgetMakesTheNextOneWaitAFullMinuteEvenIfItsEstimateExceededTheBudget() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(0, 1000)), Map.of());
+		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(5000));
+		assertThat(first.admittedAt()).isZero();
+		pacer.answered(first.reservation(), new LlmUsage(3000, 1000), RateLimitStatus.NONE);
+		PacedCall second = PacedCall.admit(pacer, HAIKU, tokens(5000));
+		this.time.advanceTimeBy(Duration.ofMinutes(2));
+		// 4000 tokens used against a budget of 1000 a minute: the bucket is empty
+		assertThat(second.admittedAt()).isEqualTo(60_000);
+	}
+
+	@Test
+	void failedCallGivesBackItsTokensButNotItsRequest() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 1000)), Map.of());
+		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
+		pacer.failed(first.reservation(), serverError());
+		PacedCall second = PacedCall.admit(pacer, HAIKU, tokens(1000));
+		this.time.advanceTimeBy(Duration.ofMinutes(1));
+		// the request was sent: it counts; its tokens were not used
+		assertThat(second.admittedAt()).isEqualTo(1000);
+	}
+
+	@Test
+	void callRefusedByTheCircuitBreakerGivesBackItsWholeReservation() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 1000)), Map.of());
+		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
+		pacer.failed(first.reservation(), new LlmCircuitOpenException("anthropic", "haiku", "OPEN"));
+		assertThat(PacedCall.admit(pacer, HAIKU, tokens(1000)).admittedAt()).isZero();
+	}
+
+	@Test
+	void callThatGotNoConnectionGivesBackItsWholeReservation() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 1000)), Map.of());
+		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
+		pacer.failed(first.reservation(),
+				new LlmConnectionPoolExhaustedException("anthropic", "haiku", Duration.ofSeconds(10)));
+		assertThat(PacedCall.admit(pacer, HAIKU, tokens(1000)).admittedAt()).isZero();
+	}
+
+	@Test
+	void requestRefusedBeforeItWasSentGivesBackItsWholeReservation() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 1000)), Map.of());
+		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
+		pacer.failed(first.reservation(),
+				new LlmInvalidRequestException("anthropic", "haiku", "extraBody field 'x' cannot be written as JSON"));
+		assertThat(PacedCall.admit(pacer, HAIKU, tokens(1000)).admittedAt()).isZero();
+	}
+
+	@Test
+	void callCancelledWhileWaitingGivesBackItsReservation() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of());
+		PacedCall.admit(pacer, HAIKU, tokens(100));
+		PacedCall cancelled = PacedCall.admit(pacer, HAIKU, tokens(100));
+		cancelled.cancel();
+		PacedCall next = PacedCall.admit(pacer, HAIKU, tokens(100));
+		this.time.advanceTimeBy(Duration.ofSeconds(5));
+		assertThat(next.admittedAt()).isEqualTo(1000);
+		assertThat(cancelled.admittedAt()).isNull();
+	}
+
+	@Test
+	void settlingAReservationTwiceChangesNothing() {
+		LocalRateBudget budget = new LocalRateBudget(0, 2000);
+		ProviderPacer pacer = pacer(Map.of("anthropic", budget), Map.of());
+		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(1000));
+		pacer.answered(first.reservation(), new LlmUsage(500, 700), RateLimitStatus.NONE);
+		pacer.failed(first.reservation(), serverError());
+		first.reservation().cancel();
+		assertThat(budget.availableTokens()).isEqualTo(800);
+	}
+
+	@Test
+	void anthropicRequestsRemainingZeroHoldsTheProviderUntilItsRfc3339Reset() {
+		ProviderPacer pacer = pacer(Map.of(), Map.of());
+		PacedCall answered = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.answered(answered.reservation(), new LlmUsage(10, 10),
+				status(0L, OffsetDateTime.parse("2025-06-01T12:00:20Z").toInstant(), null, null));
+		assertThat(pacer.holds()).containsExactly(Map.entry("anthropic", Duration.ofSeconds(20)));
+		PacedCall held = PacedCall.admit(pacer, OPUS, tokens(100));
+		PacedCall otherProvider = PacedCall.admit(pacer, GPT, tokens(100));
+		assertThat(otherProvider.admittedAt()).isZero();
+		this.time.advanceTimeBy(Duration.ofMillis(19_999));
+		assertThat(held.admittedAt()).isNull();
+		this.time.advanceTimeBy(Duration.ofMillis(1));
+		assertThat(held.admittedAt()).isEqualTo(20_000);
+		assertThat(pacer.holds()).isEmpty();
+	}
+
+	@Test
+	void resetWithAnOffsetIsTheSameInstant() {
+		ProviderPacer pacer = pacer(Map.of(), Map.of());
+		PacedCall answered = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.answered(answered.reservation(), new LlmUsage(10, 10),
+				status(0L, OffsetDateTime.parse("2025-06-01T14:00:07+02:00").toInstant(), null, null));
+		assertThat(pacer.holds()).containsEntry("anthropic", Duration.ofSeconds(7));
+	}
+
+	@Test
+	void tokensRemainingZeroHoldsTheProviderUntilTheTokenReset() {
+		ProviderPacer pacer = pacer(Map.of(), Map.of());
+		PacedCall answered = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.answered(answered.reservation(), new LlmUsage(10, 10),
+				status(5L, NOW.plusSeconds(2), 0L, NOW.plusSeconds(12)));
+		assertThat(pacer.holds()).containsExactly(Map.entry("anthropic", Duration.ofSeconds(12)));
+	}
+
+	@Test
+	void openAiDurationResetHoldsTheProviderForThatDuration() {
+		ProviderPacer pacer = new ProviderPacer(Map.of(), Map.of(), CLOCK, Duration.ofMinutes(10));
+		PacedCall answered = PacedCall.admit(pacer, GPT, tokens(100));
+		// x-ratelimit-remaining-requests: 0, x-ratelimit-reset-requests: 6m0s, read at the response
+		pacer.answered(answered.reservation(), new LlmUsage(10, 10),
+				status(0L, CLOCK.instant().plus(Duration.ofMinutes(6)), 1000L, CLOCK.instant().plusMillis(12)));
+		PacedCall held = PacedCall.admit(pacer, GPT, tokens(100));
+		this.time.advanceTimeBy(Duration.ofMinutes(6).minusMillis(1));
+		assertThat(held.admittedAt()).isNull();
+		this.time.advanceTimeBy(Duration.ofMillis(1));
+		assertThat(held.admittedAt()).isEqualTo(Duration.ofMinutes(6).toMillis());
+	}
+
+	@Test
+	void remainingBudgetAboveZeroDoesNotHold() {
+		ProviderPacer pacer = pacer(Map.of(), Map.of());
+		PacedCall answered = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.answered(answered.reservation(), new LlmUsage(10, 10),
+				status(1L, NOW.plusSeconds(30), 1L, NOW.plusSeconds(30)));
+		assertThat(pacer.holds()).isEmpty();
+		assertThat(PacedCall.admit(pacer, HAIKU, tokens(100)).admittedAt()).isZero();
+	}
+
+	@Test
+	void remainingSentAsMinusOneIsIgnored() {
+		ProviderPacer pacer = pacer(Map.of(), Map.of());
+		PacedCall answered = PacedCall.admit(pacer, HAIKU, tokens(100));
+		// the protocols read -1 ("no limit") as absent
+		pacer.answered(answered.reservation(), new LlmUsage(10, 10),
+				status(null, NOW.plusSeconds(30), null, NOW.plusSeconds(30)));
+		assertThat(pacer.holds()).isEmpty();
+		assertThat(PacedCall.admit(pacer, HAIKU, tokens(100)).admittedAt()).isZero();
+	}
+
+	@Test
+	void resetAlreadyPastDoesNotHold() {
+		ProviderPacer pacer = pacer(Map.of(), Map.of());
+		PacedCall answered = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.answered(answered.reservation(), new LlmUsage(10, 10), status(0L, NOW.minusSeconds(1), null, null));
+		assertThat(pacer.holds()).isEmpty();
+		assertThat(PacedCall.admit(pacer, HAIKU, tokens(100)).admittedAt()).isZero();
+	}
+
+	@Test
+	void rateLimitErrorWithRetryAfterHoldsTheProviderForThatLong() {
+		ProviderPacer pacer = pacer(Map.of(), Map.of());
+		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.failed(limited.reservation(), rateLimited(Duration.ofSeconds(15), RateLimitStatus.NONE));
+		PacedCall held = PacedCall.admit(pacer, OPUS, tokens(100));
+		this.time.advanceTimeBy(Duration.ofMillis(14_999));
+		assertThat(held.admittedAt()).isNull();
+		this.time.advanceTimeBy(Duration.ofMillis(1));
+		assertThat(held.admittedAt()).isEqualTo(15_000);
+	}
+
+	@Test
+	void rateLimitErrorWithoutRetryAfterHoldsTheProviderUntilItsHeadersReset() {
+		ProviderPacer pacer = pacer(Map.of(), Map.of());
+		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.failed(limited.reservation(), rateLimited(null, status(0L, NOW.plusSeconds(8), null, null)));
+		assertThat(pacer.holds()).containsExactly(Map.entry("anthropic", Duration.ofSeconds(8)));
+	}
+
+	@Test
+	void overloadedErrorWithRetryAfterHoldsTheProviderForThatLong() {
+		ProviderPacer pacer = pacer(Map.of(), Map.of());
+		PacedCall overloaded = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.failed(overloaded.reservation(), new LlmOverloadedException("anthropic", "haiku",
+				new LlmApiException.Details(529, "overloaded_error", null, "Overloaded", null, Duration.ofSeconds(7),
+						null, RateLimitStatus.NONE)));
+		assertThat(pacer.holds()).containsExactly(Map.entry("anthropic", Duration.ofSeconds(7)));
+	}
+
+	@Test
+	void holdsLearntFromProvidersAreToldToTheListenerAndThoseHeardElsewhereAreNot() {
+		List<String> told = new ArrayList<>();
+		ProviderPacer pacer = new ProviderPacer(Map.of(), Map.of(), CLOCK, Duration.ofSeconds(60),
+				(provider, until) -> told.add(provider + " until " + until));
+		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
+		PacedCall answered = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.failed(limited.reservation(), rateLimited(Duration.ofSeconds(15), RateLimitStatus.NONE));
+		pacer.answered(answered.reservation(), new LlmUsage(10, 10), status(0L, NOW.plusSeconds(20), null, null));
+		pacer.holdUntil("openai", NOW.plusSeconds(30));
+		pacer.holdUntil("gemini", NOW.minusSeconds(1));
+		assertThat(told).containsExactly("anthropic until " + NOW.plusSeconds(15),
+				"anthropic until " + NOW.plusSeconds(20));
+		assertThat(pacer.holds()).containsOnly(Map.entry("anthropic", Duration.ofSeconds(20)),
+				Map.entry("openai", Duration.ofSeconds(30)));
+	}
+
+	@Test
+	void aHoldOfCenturiesIsToldAsADay() {
+		List<Instant> told = new ArrayList<>();
+		ProviderPacer pacer = new ProviderPacer(Map.of(), Map.of(), CLOCK, Duration.ofSeconds(60),
+				(provider, until) -> told.add(until));
+		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.failed(limited.reservation(), rateLimited(Duration.ofDays(365 * 300), RateLimitStatus.NONE));
+		assertThat(told).containsExactly(NOW.plus(Duration.ofDays(1)));
+	}
+
+	@Test
+	void longerOfTwoHoldsWins() {
+		ProviderPacer pacer = pacer(Map.of(), Map.of());
+		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(100));
+		PacedCall second = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.failed(first.reservation(), rateLimited(Duration.ofSeconds(20), RateLimitStatus.NONE));
+		pacer.failed(second.reservation(), rateLimited(Duration.ofSeconds(5), RateLimitStatus.NONE));
+		assertThat(pacer.holds()).containsExactly(Map.entry("anthropic", Duration.ofSeconds(20)));
+	}
+
+	@Test
+	void holdLongerThanTheLongestWaitThrottlesTheCallAtOnce() {
+		ProviderPacer pacer = pacer(Map.of(), Map.of());
+		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.failed(limited.reservation(), rateLimited(Duration.ofSeconds(90), RateLimitStatus.NONE));
+		PacedCall throttled = PacedCall.admit(pacer, OPUS, tokens(100));
+		assertThat(throttled.error()).isInstanceOfSatisfying(LlmThrottledException.class, (error) -> {
+			assertThat(error.getWait()).isEqualTo(Duration.ofSeconds(90));
+			assertThat(error.getProvider()).isEqualTo("anthropic");
+			assertThat(error.getModel()).isEqualTo("opus");
+		});
+	}
+
+	@Test
+	void holdEndingAfterTheRequestsDeadlineThrottlesTheCallAtOnce() {
+		ProviderPacer pacer = pacer(Map.of(), Map.of());
+		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.failed(limited.reservation(), rateLimited(Duration.ofSeconds(10), RateLimitStatus.NONE));
+		PacedCall throttled = PacedCall.admit(pacer, HAIKU, tokens(100), Deadline.after(Duration.ofSeconds(10)));
+		PacedCall waits = PacedCall.admit(pacer, HAIKU, tokens(100), Deadline.after(Duration.ofMillis(10_001)));
+		assertThat(throttled.error()).isInstanceOf(LlmThrottledException.class);
+		this.time.advanceTimeBy(Duration.ofSeconds(10));
+		assertThat(waits.admittedAt()).isEqualTo(10_000);
+	}
+
+	@Test
+	void budgetWaitLongerThanTheLongestWaitThrottlesTheCallAndGivesBackItsReservation() {
+		ProviderPacer pacer = new ProviderPacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of(), CLOCK,
+				Duration.ofSeconds(2));
+		PacedCall.admit(pacer, HAIKU, tokens(100));
+		PacedCall.admit(pacer, HAIKU, tokens(100));
+		PacedCall.admit(pacer, HAIKU, tokens(100));
+		PacedCall throttled = PacedCall.admit(pacer, HAIKU, tokens(100));
+		assertThat(throttled.error()).isInstanceOfSatisfying(LlmThrottledException.class,
+				(error) -> assertThat(error.getWait()).isEqualTo(Duration.ofSeconds(3)));
+		this.time.advanceTimeBy(Duration.ofSeconds(1));
+		// the slot at 3s is free again: two seconds from now, within the longest wait
+		PacedCall next = PacedCall.admit(pacer, HAIKU, tokens(100));
+		this.time.advanceTimeBy(Duration.ofSeconds(5));
+		assertThat(next.admittedAt()).isEqualTo(3000);
+	}
+
+	@Test
+	void throttledCallGivesBackItsReservationSoThatTheBudgetIsWhole() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of());
+		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.failed(limited.reservation(), rateLimited(Duration.ofSeconds(90), RateLimitStatus.NONE));
+		for (int i = 0; i < 3; i++) {
+			assertThat(PacedCall.admit(pacer, HAIKU, tokens(100)).error()).isInstanceOf(LlmThrottledException.class);
+		}
+		this.time.advanceTimeBy(Duration.ofSeconds(90));
+		assertThat(PacedCall.admit(pacer, HAIKU, tokens(100)).admittedAt()).isEqualTo(90_000);
+	}
+
+	@Test
+	void holdLearntWhileACallWaitsForItsBudgetExtendsItsWait() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of());
+		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(100));
+		PacedCall waiting = PacedCall.admit(pacer, HAIKU, tokens(100));
+		this.time.advanceTimeBy(Duration.ofMillis(500));
+		pacer.failed(first.reservation(), rateLimited(Duration.ofSeconds(3), RateLimitStatus.NONE));
+		this.time.advanceTimeBy(Duration.ofMillis(2999));
+		assertThat(waiting.admittedAt()).isNull();
+		this.time.advanceTimeBy(Duration.ofMillis(1));
+		assertThat(waiting.admittedAt()).isEqualTo(3500);
+	}
+
+	@Test
+	void holdLearntWhileACallWaitsThatEndsAfterItsDeadlineThrottlesIt() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of());
+		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(100));
+		PacedCall waiting = PacedCall.admit(pacer, HAIKU, tokens(100), Deadline.after(Duration.ofSeconds(5)));
+		this.time.advanceTimeBy(Duration.ofMillis(500));
+		pacer.failed(first.reservation(), rateLimited(Duration.ofSeconds(30), RateLimitStatus.NONE));
+		this.time.advanceTimeBy(Duration.ofMillis(500));
+		assertThat(waiting.error()).isInstanceOf(LlmThrottledException.class);
+	}
+
+	@Test
+	void callsHeldByTheProviderAreStillPacedByTheBudgetOnceTheHoldEnds() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of());
+		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.failed(limited.reservation(), rateLimited(Duration.ofSeconds(5), RateLimitStatus.NONE));
+		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(100));
+		PacedCall second = PacedCall.admit(pacer, HAIKU, tokens(100));
+		PacedCall third = PacedCall.admit(pacer, HAIKU, tokens(100));
+		this.time.advanceTimeBy(Duration.ofSeconds(10));
+		// sixty a minute is one a second: no burst when the provider lets calls through again
+		assertThat(first.admittedAt()).isEqualTo(5000);
+		assertThat(second.admittedAt()).isEqualTo(6000);
+		assertThat(third.admittedAt()).isEqualTo(7000);
+	}
+
+	private static ProviderPacer pacer(Map<String, RateBudget> providers, Map<String, RateBudget> models) {
+		return new ProviderPacer(providers, models, CLOCK, MAX_WAIT);
+	}
+
+	/**
+	 * Return a request whose token estimate for any of the test models is the given number.
+	 */
+	static LlmRequest tokens(long estimate) {
+		int output = 50;
+		long input = estimate - output;
+		LlmRequest request = LlmRequest.builder().user("x".repeat((int) (input - 8) * 4)).maxTokens(output).build();
+		assertThat(request.estimatedInputTokens() + HAIKU.outputTokensFor(request)).isEqualTo(estimate);
+		return request;
+	}
+
+	private static RateLimitStatus status(Long requestsRemaining, Instant requestsReset, Long tokensRemaining,
+			Instant tokensReset) {
+		return new RateLimitStatus(100L, requestsRemaining, requestsReset, 10_000L, tokensRemaining, tokensReset);
+	}
+
+	private static LlmRateLimitException rateLimited(Duration retryAfter, RateLimitStatus rateLimits) {
+		return new LlmRateLimitException("anthropic", "haiku", new LlmApiException.Details(429, "rate_limit_error",
+				null, "Number of requests has exceeded your rate limit", null, retryAfter, null, rateLimits));
+	}
+
+	private static LlmServerException serverError() {
+		return new LlmServerException("anthropic", "haiku",
+				new LlmApiException.Details(500, "api_error", null, "Internal server error", null, null, null, null));
+	}
+
+	private static long now() {
+		return Schedulers.parallel().now(TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * One call waiting for the pacer: when it was admitted, with which reservation, or why not.
+	 */
+	static final class PacedCall {
+
+		private volatile ProviderPacer.Reservation reservation;
+
+		private volatile Long admittedAt;
+
+		private volatile Throwable error;
+
+		private Disposable subscription;
+
+		static PacedCall admit(ProviderPacer pacer, LlmModel model, LlmRequest request) {
+			return admit(pacer, model, request, Deadline.none());
+		}
+
+		static PacedCall admit(ProviderPacer pacer, LlmModel model, LlmRequest request, Deadline deadline) {
+			PacedCall call = new PacedCall();
+			call.subscription = pacer.admit(model, request, deadline).subscribe((reservation) -> {
+				call.reservation = reservation;
+				call.admittedAt = now();
+			}, (error) -> call.error = error);
+			return call;
+		}
+
+		ProviderPacer.Reservation reservation() {
+			assertThat(this.reservation).as("admitted").isNotNull();
+			return this.reservation;
+		}
+
+		Long admittedAt() {
+			return this.admittedAt;
+		}
+
+		Throwable error() {
+			return this.error;
+		}
+
+		void cancel() {
+			this.subscription.dispose();
+		}
+
+	}
+
+}
