@@ -1,0 +1,9 @@
+/**
+ * The overall time limit of a request, shared by the queue, the pacing and every attempt.
+ */
+@NonNullApi
+@NonNullFields
+package dev.llmresilience.deadline;
+
+import org.springframework.lang.NonNullApi;
+import org.springframework.lang.NonNullFields;
