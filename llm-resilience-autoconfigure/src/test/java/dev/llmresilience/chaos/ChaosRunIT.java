@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.fail;
  * figures of the run. Replay a run with {@code -Dchaos.seed=<seed>}.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ChaosRunTests {
+class ChaosRunIT {
 
 	private static final int MAX_CONCURRENT = 32;
 
@@ -70,7 +70,7 @@ class ChaosRunTests {
 	private static final Map<String, String> MODEL_NAMES = Map.of("alpha", "chaos-alpha", "beta", "chaos-beta", "gamma",
 			"chaos-gamma");
 
-	private static final FaultPlan PLAN = new FaultPlan(SEED, ChaosRunTests::faultRate, Duration.ofSeconds(1));
+	private static final FaultPlan PLAN = new FaultPlan(SEED, ChaosRunIT::faultRate, Duration.ofSeconds(1));
 
 	private static final FaultInjectingServer SERVER = FaultInjectingServer.start(PLAN);
 

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * {@link LlmShutdownException}.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class ShutdownUnderLoadTests {
+class ShutdownUnderLoadIT {
 
 	private static final int MAX_CONCURRENT = 4;
 

@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * provider's {@code max-response-size} is rejected with {@link LlmInvalidResponseException}.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ProviderFuzzTests {
+class ProviderFuzzIT {
 
 	private static final int CASES = 300;
 
@@ -59,7 +59,7 @@ class ProviderFuzzTests {
 
 	private static final Map<Integer, FuzzCase> CASES_BY_NUMBER = new ConcurrentHashMap<>();
 
-	private static final FaultInjectingServer SERVER = FaultInjectingServer.start(ProviderFuzzTests::reply);
+	private static final FaultInjectingServer SERVER = FaultInjectingServer.start(ProviderFuzzIT::reply);
 
 	@AfterAll
 	static void stopServer() {
@@ -135,7 +135,7 @@ class ProviderFuzzTests {
 		LlmModel model = new LlmModel("fuzz", "fuzz", "fuzz-model", 1024, null);
 		LlmRequest request = LlmRequest.builder().user("Hi").extraBody("fuzz_case", number).build();
 		Mono<String> outcome = stream
-				? provider.stream(model, request).collectList().map(ProviderFuzzTests::checkStream)
+				? provider.stream(model, request).collectList().map(ProviderFuzzIT::checkStream)
 				: provider.call(model, request).map((response) -> "answer");
 		return outcome.defaultIfEmpty("UNEXPECTED no answer and no error")
 			.timeout(CASE_TIMEOUT, Mono.just("UNEXPECTED no end within " + CASE_TIMEOUT))

@@ -33,11 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * request still ends in an answer or a typed {@link LlmException}, in time.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class HostileHeadersTests {
+class HostileHeadersIT {
 
 	private static final AtomicReference<Map<String, String>> HEADERS = new AtomicReference<>(Map.of());
 
-	private static final FaultInjectingServer SERVER = FaultInjectingServer.start(HostileHeadersTests::reply);
+	private static final FaultInjectingServer SERVER = FaultInjectingServer.start(HostileHeadersIT::reply);
 
 	private static final List<String> CASES = List.of("x-status=429;retry-after=99999999999",
 			"x-status=429;retry-after=1e300", "x-status=429;retry-after-ms=1e30",

@@ -48,7 +48,7 @@ import static org.awaitility.Awaitility.await;
  * server-side. The provider allows 1,200 requests a minute: a burst of 20, then 20 a second.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class SharedRateLimitsIntegrationTests {
+class SharedRateLimitsIT {
 
 	private static final int BURST = 20;
 

@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the degraded page in {@code target/dashboard-degraded.png}.
  */
 @ActiveProfiles({ "simulator", "dashboard-test" })
-class DashboardBrowserTests extends AbstractRunningAppTests {
+class DashboardBrowserIT extends AbstractRunningAppTests {
 
 	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 

@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ends every request.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class BreakerRecoveryTests {
+class BreakerRecoveryIT {
 
 	private static final int MINIMUM_CALLS = 5;
 

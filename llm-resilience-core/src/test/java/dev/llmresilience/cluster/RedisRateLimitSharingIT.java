@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
  * instances stand for two replicas. Budgets are read through the waits that reservations return.
  */
 @ExtendWith(LogRecorder.class)
-class RedisRateLimitSharingTests {
+class RedisRateLimitSharingIT {
 
 	private static RedisServerProcess redis;
 

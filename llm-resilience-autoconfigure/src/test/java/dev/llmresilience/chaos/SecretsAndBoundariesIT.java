@@ -47,7 +47,7 @@ import static org.assertj.core.api.Assertions.fail;
  */
 @ExtendWith(OutputCaptureExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class SecretsAndBoundariesTests {
+class SecretsAndBoundariesIT {
 
 	private static final String ANTHROPIC_KEY = "sk-ant-api03-" + secret(80, 1);
 
@@ -60,7 +60,7 @@ class SecretsAndBoundariesTests {
 	private static final FaultInjectingServer ELSEWHERE = FaultInjectingServer
 		.start((request) -> Reply.json(200, Map.of(), "{}"));
 
-	private static final FaultInjectingServer UPSTREAM = FaultInjectingServer.start(SecretsAndBoundariesTests::reply);
+	private static final FaultInjectingServer UPSTREAM = FaultInjectingServer.start(SecretsAndBoundariesIT::reply);
 
 	private static ChaosApplication application;
 
