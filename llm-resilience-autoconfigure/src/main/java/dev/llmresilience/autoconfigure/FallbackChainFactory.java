@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.CircuitBreaker;
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.Model;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Retry;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.SlidingWindowType;
 import dev.llmresilience.budget.ProviderPacer;
@@ -23,26 +24,20 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 
 /**
  * Builds a {@link ModelExecutor} for every model, with a circuit breaker and a retry from the
  * given resilience4j registries, and the {@link FallbackChain} over them.
  * <p>
- * A model's settings are {@code llm.resilience.retry} and {@code llm.resilience.circuit-breaker},
- * overridden by the keys set under {@code llm.resilience.models.<id>}. Where resilience4j's own
+ * A model's settings are its own {@code retry} and {@code circuit-breaker} under
+ * {@code llm.resilience.models.<id>}, which hold the global value of every key the model does not
+ * set. Where resilience4j's own
  * properties already define an instance named after the model, that instance's numbers win
  * (window, thresholds, waits, attempts, backoff formula), but what counts as a failure or as
  * retryable, and the server's retry-after, stay this library's, since no resilience4j property
  * can express them.
  */
 class FallbackChainFactory {
-
-	private static final String PREFIX = "llm.resilience.";
-
-	private final Binder binder;
 
 	private final CircuitBreakerRegistry circuitBreakerRegistry;
 
@@ -54,9 +49,8 @@ class FallbackChainFactory {
 
 	private final ObservationRegistry observationRegistry;
 
-	FallbackChainFactory(Binder binder, CircuitBreakerRegistry circuitBreakerRegistry, RetryRegistry retryRegistry,
-			Clock clock, ProviderPacer pacer, ObservationRegistry observationRegistry) {
-		this.binder = binder;
+	FallbackChainFactory(CircuitBreakerRegistry circuitBreakerRegistry, RetryRegistry retryRegistry, Clock clock,
+			ProviderPacer pacer, ObservationRegistry observationRegistry) {
 		this.circuitBreakerRegistry = circuitBreakerRegistry;
 		this.retryRegistry = retryRegistry;
 		this.clock = clock;
@@ -65,38 +59,22 @@ class FallbackChainFactory {
 	}
 
 	FallbackChain create(ModelCatalog catalog, LlmResilienceProperties properties) {
-		check(PREFIX + "retry.", properties.getRetry());
-		check(PREFIX + "circuit-breaker.", properties.getCircuitBreaker());
 		Map<String, ModelExecutor> executors = new LinkedHashMap<>();
-		catalog.getModels().forEach((id, model) -> executors.put(id, executor(model, catalog)));
+		catalog.getModels().forEach((id, model) -> {
+			// a model of an application's own catalog, not configured here, takes the global settings
+			Model configured = properties.getModels().get(id);
+			executors.put(id,
+					executor(model, catalog, (configured != null) ? configured.getRetry() : properties.getRetry(),
+							(configured != null) ? configured.getCircuitBreaker() : properties.getCircuitBreaker()));
+		});
 		return new FallbackChain(catalog, executors,
-				new LlmErrorClassifier(properties.getCircuitBreaker().isRecordRateLimits()));
+				new LlmErrorClassifier(properties.getCircuitBreaker().getRecordRateLimits()));
 	}
 
-	private ModelExecutor executor(LlmModel model, ModelCatalog catalog) {
-		String prefix = PREFIX + "models." + model.id() + ".";
-		Retry retry = effective("retry", model.id(), new Retry());
-		CircuitBreaker circuitBreaker = effective("circuit-breaker", model.id(), new CircuitBreaker());
-		check(prefix + "retry.", retry);
-		check(prefix + "circuit-breaker.", circuitBreaker);
-		LlmErrorClassifier classifier = new LlmErrorClassifier(circuitBreaker.isRecordRateLimits());
+	private ModelExecutor executor(LlmModel model, ModelCatalog catalog, Retry retry, CircuitBreaker circuitBreaker) {
+		LlmErrorClassifier classifier = new LlmErrorClassifier(circuitBreaker.getRecordRateLimits());
 		return new ModelExecutor(model, catalog.providerOf(model), circuitBreaker(model.id(), circuitBreaker, classifier),
 				retry(model.id(), retry, classifier), this.pacer, this.observationRegistry);
-	}
-
-	/**
-	 * Bind the global settings, then the model's overrides over them: only the keys a model sets
-	 * replace the global values.
-	 */
-	private <T> T effective(String group, String modelId, T settings) {
-		this.binder.bind(PREFIX + group, Bindable.ofInstance(settings));
-		// A model's key may be written plainly (models.gpt-4o) or in brackets (models[gpt-4.1]);
-		// with dashes, capitals or dots in the id the two forms do not match each other.
-		ConfigurationPropertyName models = ConfigurationPropertyName.of(PREFIX + "models");
-		this.binder.bind(models.append(ConfigurationPropertyName.adapt(modelId, '.')).append(group),
-				Bindable.ofInstance(settings));
-		this.binder.bind(PREFIX + "models[" + modelId + "]." + group, Bindable.ofInstance(settings));
-		return settings;
 	}
 
 	private io.github.resilience4j.circuitbreaker.CircuitBreaker circuitBreaker(String name, CircuitBreaker settings,
@@ -114,7 +92,7 @@ class FallbackChainFactory {
 				.slowCallDurationThreshold(settings.getSlowCallDurationThreshold())
 				.waitDurationInOpenState(settings.getWaitInOpen())
 				.permittedNumberOfCallsInHalfOpenState(settings.getPermittedCallsInHalfOpen())
-				.automaticTransitionFromOpenToHalfOpenEnabled(settings.isAutomaticTransitionToHalfOpen())
+				.automaticTransitionFromOpenToHalfOpenEnabled(settings.getAutomaticTransitionToHalfOpen())
 				.clock(this.clock));
 		config.recordException(classifier::isBreakerFailure)
 			.ignoreException((error) -> !classifier.isBreakerFailure(error));
@@ -148,26 +126,6 @@ class FallbackChainFactory {
 			return replacement;
 		}
 		return this.retryRegistry.retry(name, config);
-	}
-
-	private static void check(String prefix, Retry retry) {
-		PropertyChecks.atLeast(prefix + "max-attempts", retry.getMaxAttempts(), 1);
-		PropertyChecks.positive(prefix + "initial-backoff", retry.getInitialBackoff());
-		PropertyChecks.between(prefix + "multiplier", retry.getMultiplier(), 1, 100);
-		PropertyChecks.positive(prefix + "max-backoff", retry.getMaxBackoff());
-		// resilience4j wants a factor below 1: a wait may shrink towards zero, never reach it
-		PropertyChecks.between(prefix + "jitter", retry.getJitter(), 0, 0.99);
-		PropertyChecks.positive(prefix + "max-server-wait", retry.getMaxServerWait());
-	}
-
-	private static void check(String prefix, CircuitBreaker breaker) {
-		PropertyChecks.atLeast(prefix + "sliding-window-size", breaker.getSlidingWindowSize(), 1);
-		PropertyChecks.atLeast(prefix + "minimum-number-of-calls", breaker.getMinimumNumberOfCalls(), 1);
-		PropertyChecks.between(prefix + "failure-rate-threshold", breaker.getFailureRateThreshold(), 1, 100);
-		PropertyChecks.between(prefix + "slow-call-rate-threshold", breaker.getSlowCallRateThreshold(), 1, 100);
-		PropertyChecks.positive(prefix + "slow-call-duration-threshold", breaker.getSlowCallDurationThreshold());
-		PropertyChecks.positive(prefix + "wait-in-open", breaker.getWaitInOpen());
-		PropertyChecks.atLeast(prefix + "permitted-calls-in-half-open", breaker.getPermittedCallsInHalfOpen(), 1);
 	}
 
 }

@@ -55,18 +55,6 @@ public class LlmClusterAutoConfiguration {
 								+ " spring.data.redis.*, or set " + ENABLED + " to false.");
 			}
 			LlmResilienceProperties.Cluster cluster = properties.getCluster();
-			String prefix = "llm.resilience.cluster.";
-			if (cluster.getKeyPrefix() == null || cluster.getKeyPrefix().isBlank()) {
-				throw new InvalidLlmPropertyException(prefix + "key-prefix", "the prefix is empty",
-						"Set a prefix such as llm-resilience.");
-			}
-			PropertyChecks.positive(prefix + "timeout", cluster.getTimeout());
-			PropertyChecks.positive(prefix + "probe-interval", cluster.getProbeInterval());
-			if (!(cluster.getLocalShare() > 0 && cluster.getLocalShare() <= 1)) {
-				throw new InvalidLlmPropertyException(prefix + "local-share",
-						"the value " + cluster.getLocalShare() + " is not greater than 0 and at most 1",
-						"Set a share such as 0.25 for four replicas, or 1 to keep whole budgets.");
-			}
 			return new RedisRateLimitSharing(lettuce, new RedisRateLimitSharing.Settings(cluster.getKeyPrefix(),
 					cluster.getTimeout(), cluster.getProbeInterval(), cluster.getLocalShare()),
 					clock.getIfAvailable(Clock::systemUTC));

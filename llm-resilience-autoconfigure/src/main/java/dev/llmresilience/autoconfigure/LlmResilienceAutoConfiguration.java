@@ -1,7 +1,6 @@
 package dev.llmresilience.autoconfigure;
 
 import java.time.Clock;
-import java.util.Locale;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmPipeline;
@@ -28,11 +27,9 @@ import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.reactive.function.client.ClientHttpConnectorAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -84,11 +81,10 @@ public class LlmResilienceAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	FallbackChain llmFallbackChain(ModelCatalog llmModelCatalog, LlmResilienceProperties properties,
-			Environment environment, ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry,
+			ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry,
 			ObjectProvider<RetryRegistry> retryRegistry, ObjectProvider<Clock> clock, ProviderPacer llmProviderPacer,
 			ObjectProvider<ObservationRegistry> observationRegistry) {
-		return new FallbackChainFactory(Binder.get(environment),
-				circuitBreakerRegistry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
+		return new FallbackChainFactory(circuitBreakerRegistry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
 				retryRegistry.getIfAvailable(RetryRegistry::ofDefaults), clock.getIfAvailable(Clock::systemUTC),
 				llmProviderPacer, observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP))
 			.create(llmModelCatalog, properties);
@@ -124,18 +120,6 @@ public class LlmResilienceAutoConfiguration {
 		@ConditionalOnMissingBean
 		RequestQueue llmRequestQueue(LlmResilienceProperties properties) {
 			LlmResilienceProperties.Queue queue = properties.getQueue();
-			String prefix = "llm.resilience.queue.";
-			PropertyChecks.atLeast(prefix + "capacity", queue.getCapacity(), 0);
-			PropertyChecks.atLeast(prefix + "max-concurrent", queue.getMaxConcurrent(), 1);
-			queue.getPriorityCapacity()
-				.forEach((priority, capacity) -> PropertyChecks.atLeast(
-						prefix + "priority-capacity." + priority.name().toLowerCase(Locale.ROOT), capacity,
-						0));
-			if (queue.getAging() == null || queue.getAging().isNegative()) {
-				throw new InvalidLlmPropertyException(prefix + "aging", "the interval must not be negative",
-						"Set a duration such as 10s, or 0 for strict priority.");
-			}
-			PropertyChecks.positive(prefix + "shutdown-grace", queue.getShutdownGrace());
 			return new RequestQueue(queue.getCapacity(), queue.getPriorityCapacity(), queue.getMaxConcurrent(),
 					queue.getAging());
 		}

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import dev.llmresilience.LlmPriority;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -18,7 +19,7 @@ import org.springframework.util.unit.DataSize;
  * @author llm-resilience
  */
 @ConfigurationProperties("llm.resilience")
-public class LlmResilienceProperties {
+public class LlmResilienceProperties implements InitializingBean {
 
 	/**
 	 * Whether to auto-configure LlmTemplate when providers are configured.
@@ -76,6 +77,20 @@ public class LlmResilienceProperties {
 	 * Rate budgets and holds shared by the replicas of the application through Redis.
 	 */
 	private final Cluster cluster = new Cluster();
+
+	/**
+	 * Check the bound values, then give each model's retry and circuit breaker the global value
+	 * of every key the model does not set, so that they show the values in effect.
+	 * @throws InvalidLlmPropertyException if a value is invalid
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		new LlmPropertiesValidator().validate(this);
+		this.models.values().forEach((model) -> {
+			model.getRetry().inheritUnset(this.retry);
+			model.getCircuitBreaker().inheritUnset(this.circuitBreaker);
+		});
+	}
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -394,16 +409,16 @@ public class LlmResilienceProperties {
 		private long tokensPerMinute = 0;
 
 		/**
-		 * Overrides of llm.resilience.retry for this model; keys not set here take the global
-		 * value.
+		 * Retries of this model: any key of llm.resilience.retry, set here for this model only;
+		 * keys not set take the global value.
 		 */
-		private final Retry retry = new Retry();
+		private final Retry retry = Retry.unset();
 
 		/**
-		 * Overrides of llm.resilience.circuit-breaker for this model; keys not set here take the
-		 * global value.
+		 * Circuit breaker of this model: any key of llm.resilience.circuit-breaker, set here for
+		 * this model only; keys not set take the global value.
 		 */
-		private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+		private final CircuitBreaker circuitBreaker = CircuitBreaker.unset();
 
 		public String getProvider() {
 			return this.provider;
@@ -479,7 +494,7 @@ public class LlmResilienceProperties {
 		/**
 		 * Calls of one model per request, the first included. 1 disables retries.
 		 */
-		private int maxAttempts = 3;
+		private Integer maxAttempts = 3;
 
 		/**
 		 * Wait before the second call, before jitter.
@@ -489,7 +504,7 @@ public class LlmResilienceProperties {
 		/**
 		 * Factor by which the wait grows from one call to the next.
 		 */
-		private double multiplier = 2.0;
+		private Double multiplier = 2.0;
 
 		/**
 		 * Longest wait the backoff formula gives, after jitter.
@@ -500,7 +515,7 @@ public class LlmResilienceProperties {
 		 * Share by which each wait is randomly shortened or lengthened, from 0 (none) up to, but
 		 * not including, 1.
 		 */
-		private double jitter = 0.5;
+		private Double jitter = 0.5;
 
 		/**
 		 * Longest wait a server may ask for with retry-after-ms or retry-after. A longer one
@@ -508,11 +523,40 @@ public class LlmResilienceProperties {
 		 */
 		private Duration maxServerWait = Duration.ofSeconds(60);
 
-		public int getMaxAttempts() {
+		/**
+		 * Return settings with no value set, for a model whose keys fall back to the global
+		 * ones.
+		 * @return the settings
+		 */
+		static Retry unset() {
+			Retry retry = new Retry();
+			retry.maxAttempts = null;
+			retry.initialBackoff = null;
+			retry.multiplier = null;
+			retry.maxBackoff = null;
+			retry.jitter = null;
+			retry.maxServerWait = null;
+			return retry;
+		}
+
+		/**
+		 * Take the value of every key not set here from other settings.
+		 * @param global the settings to take values from
+		 */
+		void inheritUnset(Retry global) {
+			this.maxAttempts = (this.maxAttempts != null) ? this.maxAttempts : global.maxAttempts;
+			this.initialBackoff = (this.initialBackoff != null) ? this.initialBackoff : global.initialBackoff;
+			this.multiplier = (this.multiplier != null) ? this.multiplier : global.multiplier;
+			this.maxBackoff = (this.maxBackoff != null) ? this.maxBackoff : global.maxBackoff;
+			this.jitter = (this.jitter != null) ? this.jitter : global.jitter;
+			this.maxServerWait = (this.maxServerWait != null) ? this.maxServerWait : global.maxServerWait;
+		}
+
+		public Integer getMaxAttempts() {
 			return this.maxAttempts;
 		}
 
-		public void setMaxAttempts(int maxAttempts) {
+		public void setMaxAttempts(Integer maxAttempts) {
 			this.maxAttempts = maxAttempts;
 		}
 
@@ -524,11 +568,11 @@ public class LlmResilienceProperties {
 			this.initialBackoff = initialBackoff;
 		}
 
-		public double getMultiplier() {
+		public Double getMultiplier() {
 			return this.multiplier;
 		}
 
-		public void setMultiplier(double multiplier) {
+		public void setMultiplier(Double multiplier) {
 			this.multiplier = multiplier;
 		}
 
@@ -540,11 +584,11 @@ public class LlmResilienceProperties {
 			this.maxBackoff = maxBackoff;
 		}
 
-		public double getJitter() {
+		public Double getJitter() {
 			return this.jitter;
 		}
 
-		public void setJitter(double jitter) {
+		public void setJitter(Double jitter) {
 			this.jitter = jitter;
 		}
 
@@ -572,22 +616,22 @@ public class LlmResilienceProperties {
 		/**
 		 * Size of the window: seconds when time-based, calls when count-based.
 		 */
-		private int slidingWindowSize = 60;
+		private Integer slidingWindowSize = 60;
 
 		/**
 		 * Calls the window must hold before a failure rate is computed.
 		 */
-		private int minimumNumberOfCalls = 10;
+		private Integer minimumNumberOfCalls = 10;
 
 		/**
 		 * Percentage of failed calls at which the breaker opens.
 		 */
-		private float failureRateThreshold = 50;
+		private Float failureRateThreshold = 50f;
 
 		/**
 		 * Percentage of slow calls at which the breaker opens.
 		 */
-		private float slowCallRateThreshold = 100;
+		private Float slowCallRateThreshold = 100f;
 
 		/**
 		 * Duration above which a call is slow: the whole answer for calls, the time to the first
@@ -603,18 +647,63 @@ public class LlmResilienceProperties {
 		/**
 		 * Probe calls let through while half-open; their outcome closes or reopens the breaker.
 		 */
-		private int permittedCallsInHalfOpen = 3;
+		private Integer permittedCallsInHalfOpen = 3;
 
 		/**
 		 * Whether an open breaker turns half-open by itself once the wait is over, rather than
 		 * at the next call, so that health does not show OPEN after traffic stopped.
 		 */
-		private boolean automaticTransitionToHalfOpen = true;
+		private Boolean automaticTransitionToHalfOpen = true;
 
 		/**
 		 * Whether a rate-limit error (429) counts as a failure of the model.
 		 */
-		private boolean recordRateLimits = true;
+		private Boolean recordRateLimits = true;
+
+		/**
+		 * Return settings with no value set, for a model whose keys fall back to the global
+		 * ones.
+		 * @return the settings
+		 */
+		static CircuitBreaker unset() {
+			CircuitBreaker breaker = new CircuitBreaker();
+			breaker.slidingWindowType = null;
+			breaker.slidingWindowSize = null;
+			breaker.minimumNumberOfCalls = null;
+			breaker.failureRateThreshold = null;
+			breaker.slowCallRateThreshold = null;
+			breaker.slowCallDurationThreshold = null;
+			breaker.waitInOpen = null;
+			breaker.permittedCallsInHalfOpen = null;
+			breaker.automaticTransitionToHalfOpen = null;
+			breaker.recordRateLimits = null;
+			return breaker;
+		}
+
+		/**
+		 * Take the value of every key not set here from other settings.
+		 * @param global the settings to take values from
+		 */
+		void inheritUnset(CircuitBreaker global) {
+			this.slidingWindowType = (this.slidingWindowType != null) ? this.slidingWindowType
+					: global.slidingWindowType;
+			this.slidingWindowSize = (this.slidingWindowSize != null) ? this.slidingWindowSize
+					: global.slidingWindowSize;
+			this.minimumNumberOfCalls = (this.minimumNumberOfCalls != null) ? this.minimumNumberOfCalls
+					: global.minimumNumberOfCalls;
+			this.failureRateThreshold = (this.failureRateThreshold != null) ? this.failureRateThreshold
+					: global.failureRateThreshold;
+			this.slowCallRateThreshold = (this.slowCallRateThreshold != null) ? this.slowCallRateThreshold
+					: global.slowCallRateThreshold;
+			this.slowCallDurationThreshold = (this.slowCallDurationThreshold != null)
+					? this.slowCallDurationThreshold : global.slowCallDurationThreshold;
+			this.waitInOpen = (this.waitInOpen != null) ? this.waitInOpen : global.waitInOpen;
+			this.permittedCallsInHalfOpen = (this.permittedCallsInHalfOpen != null) ? this.permittedCallsInHalfOpen
+					: global.permittedCallsInHalfOpen;
+			this.automaticTransitionToHalfOpen = (this.automaticTransitionToHalfOpen != null)
+					? this.automaticTransitionToHalfOpen : global.automaticTransitionToHalfOpen;
+			this.recordRateLimits = (this.recordRateLimits != null) ? this.recordRateLimits : global.recordRateLimits;
+		}
 
 		public SlidingWindowType getSlidingWindowType() {
 			return this.slidingWindowType;
@@ -624,35 +713,35 @@ public class LlmResilienceProperties {
 			this.slidingWindowType = slidingWindowType;
 		}
 
-		public int getSlidingWindowSize() {
+		public Integer getSlidingWindowSize() {
 			return this.slidingWindowSize;
 		}
 
-		public void setSlidingWindowSize(int slidingWindowSize) {
+		public void setSlidingWindowSize(Integer slidingWindowSize) {
 			this.slidingWindowSize = slidingWindowSize;
 		}
 
-		public int getMinimumNumberOfCalls() {
+		public Integer getMinimumNumberOfCalls() {
 			return this.minimumNumberOfCalls;
 		}
 
-		public void setMinimumNumberOfCalls(int minimumNumberOfCalls) {
+		public void setMinimumNumberOfCalls(Integer minimumNumberOfCalls) {
 			this.minimumNumberOfCalls = minimumNumberOfCalls;
 		}
 
-		public float getFailureRateThreshold() {
+		public Float getFailureRateThreshold() {
 			return this.failureRateThreshold;
 		}
 
-		public void setFailureRateThreshold(float failureRateThreshold) {
+		public void setFailureRateThreshold(Float failureRateThreshold) {
 			this.failureRateThreshold = failureRateThreshold;
 		}
 
-		public float getSlowCallRateThreshold() {
+		public Float getSlowCallRateThreshold() {
 			return this.slowCallRateThreshold;
 		}
 
-		public void setSlowCallRateThreshold(float slowCallRateThreshold) {
+		public void setSlowCallRateThreshold(Float slowCallRateThreshold) {
 			this.slowCallRateThreshold = slowCallRateThreshold;
 		}
 
@@ -672,27 +761,27 @@ public class LlmResilienceProperties {
 			this.waitInOpen = waitInOpen;
 		}
 
-		public int getPermittedCallsInHalfOpen() {
+		public Integer getPermittedCallsInHalfOpen() {
 			return this.permittedCallsInHalfOpen;
 		}
 
-		public void setPermittedCallsInHalfOpen(int permittedCallsInHalfOpen) {
+		public void setPermittedCallsInHalfOpen(Integer permittedCallsInHalfOpen) {
 			this.permittedCallsInHalfOpen = permittedCallsInHalfOpen;
 		}
 
-		public boolean isAutomaticTransitionToHalfOpen() {
+		public Boolean getAutomaticTransitionToHalfOpen() {
 			return this.automaticTransitionToHalfOpen;
 		}
 
-		public void setAutomaticTransitionToHalfOpen(boolean automaticTransitionToHalfOpen) {
+		public void setAutomaticTransitionToHalfOpen(Boolean automaticTransitionToHalfOpen) {
 			this.automaticTransitionToHalfOpen = automaticTransitionToHalfOpen;
 		}
 
-		public boolean isRecordRateLimits() {
+		public Boolean getRecordRateLimits() {
 			return this.recordRateLimits;
 		}
 
-		public void setRecordRateLimits(boolean recordRateLimits) {
+		public void setRecordRateLimits(Boolean recordRateLimits) {
 			this.recordRateLimits = recordRateLimits;
 		}
 

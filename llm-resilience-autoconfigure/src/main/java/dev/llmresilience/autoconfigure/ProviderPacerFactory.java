@@ -39,8 +39,7 @@ final class ProviderPacerFactory {
 			.forEach((id, model) -> budget("models." + id, model.getRequestsPerMinute(), model.getTokensPerMinute(),
 					models, id, sharing));
 		// waiting for a provider's limit is bounded like waiting for its retry-after
-		Duration maxWait = PropertyChecks.positive("llm.resilience.retry.max-server-wait",
-				properties.getRetry().getMaxServerWait());
+		Duration maxWait = properties.getRetry().getMaxServerWait();
 		if (sharing == null) {
 			return new ProviderPacer(providers, models, clock, maxWait);
 		}
@@ -56,8 +55,6 @@ final class ProviderPacerFactory {
 
 	private static void budget(String path, long requestsPerMinute, long tokensPerMinute,
 			Map<String, RateBudget> budgets, String id, @Nullable RateLimitSharing sharing) {
-		PropertyChecks.atLeast("llm.resilience." + path + ".requests-per-minute", requestsPerMinute, 0);
-		PropertyChecks.atLeast("llm.resilience." + path + ".tokens-per-minute", tokensPerMinute, 0);
 		if (requestsPerMinute > 0 || tokensPerMinute > 0) {
 			// "providers.x" and "models.x" keep a provider and a model of the same id apart
 			budgets.put(id, (sharing != null) ? sharing.budget(path, requestsPerMinute, tokensPerMinute)

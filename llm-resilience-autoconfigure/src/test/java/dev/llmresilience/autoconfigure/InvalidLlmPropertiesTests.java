@@ -21,6 +21,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.StandardEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -128,6 +129,15 @@ class InvalidLlmPropertiesTests {
 						new String[] { "llm.resilience.models.haiku.tokens-per-minute=-5" },
 						"llm.resilience.models.haiku.tokens-per-minute", "the value -5 is below 0",
 						"Set a whole number of 0 or more"),
+				Arguments.of("zero overall timeout", new String[] { "llm.resilience.timeout=0s" },
+						"llm.resilience.timeout", "the duration must be positive", "such as 30s"),
+				Arguments.of("jitter above one for one model",
+						new String[] { "llm.resilience.models.haiku.retry.jitter=1" },
+						"llm.resilience.models.haiku.retry.jitter", "the value 1.0 is outside 0.0 to 0.99",
+						"Set a number from 0.0 to 0.99"),
+				Arguments.of("negative local share of shared budgets",
+						new String[] { "llm.resilience.cluster.enabled=true", "llm.resilience.cluster.local-share=-1" },
+						"llm.resilience.cluster.local-share", "not greater than 0 and at most 1", "such as 0.25"),
 				Arguments.of("no connections for a provider",
 						new String[] { "llm.resilience.providers.claude.max-connections=0" },
 						"llm.resilience.providers.claude.max-connections", "the value 0 is below 1",
@@ -140,7 +150,8 @@ class InvalidLlmPropertiesTests {
 			String action) {
 		this.contextRunner.withPropertyValues(properties).run((context) -> {
 			assertThat(context).hasFailed();
-			FailureAnalysis analysis = new InvalidLlmPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new InvalidLlmPropertyFailureAnalyzer(new StandardEnvironment())
+				.analyze(context.getStartupFailure());
 			assertThat(analysis).as("failure analysis").isNotNull();
 			assertThat(analysis.getDescription()).contains("'" + property + "'").contains(problem);
 			assertThat(analysis.getAction()).contains(action);
@@ -202,6 +213,38 @@ class InvalidLlmPropertiesTests {
 			.contains("Invalid property 'llm.resilience.chains.main[1]': no model 'opus' is configured")
 			.contains("Use one of [haiku], or configure the model under llm.resilience.models.")
 			.doesNotContain(KEY);
+	}
+
+	@Test
+	void reportNamesTheFileAndLineWhereTheValueWasSet(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("classpath:invalid-llm/unknown-model.yml"));
+		assertThat(output).contains("Invalid property 'llm.resilience.chains.main[1]': no model 'opus' is configured")
+			.contains("Origin: class path resource [invalid-llm/unknown-model.yml] - 12:11")
+			.doesNotContain("sk-ant-test-secret");
+	}
+
+	@Test
+	void reportOfAMissingValueNamesWhereItsGroupWasSet(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("classpath:invalid-llm/model-without-provider.yml"));
+		assertThat(output).contains("Invalid property 'llm.resilience.models.gpt.provider': no provider is set")
+			.contains("Origin: class path resource [invalid-llm/model-without-provider.yml] - 9:15"
+					+ " (where llm.resilience.models.gpt is set)")
+			.doesNotContain("sk-ant-test-secret");
+	}
+
+	@Test
+	void reportOfAnInsecureBaseUrlNeverShowsTheKey(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("classpath:invalid-llm/key-over-http.yml"));
+		assertThat(output).contains("Invalid property 'llm.resilience.providers.claude.base-url'")
+			.contains("Origin: class path resource [invalid-llm/key-over-http.yml] - 5:19")
+			.doesNotContain("sk-ant-test-secret");
+	}
+
+	private static void run(String configuration) {
+		SpringApplication application = new SpringApplication(EmptyConfiguration.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setDefaultProperties(Map.of("spring.config.location", configuration));
+		application.run();
 	}
 
 	@Configuration(proxyBeanMethods = false)

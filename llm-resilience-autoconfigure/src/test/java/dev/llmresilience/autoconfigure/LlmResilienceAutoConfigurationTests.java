@@ -15,7 +15,10 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.llmresilience.LlmAttempt;
 import dev.llmresilience.LlmModel;
+import dev.llmresilience.LlmPipeline;
 import dev.llmresilience.LlmRequest;
+import dev.llmresilience.LlmResponse;
+import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.error.LlmAllModelsFailedException;
@@ -38,9 +41,15 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
+import org.springframework.boot.actuate.autoconfigure.context.properties.ConfigurationPropertiesReportEndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.context.properties.ConfigurationPropertiesReportEndpoint;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -226,6 +235,70 @@ class LlmResilienceAutoConfigurationTests {
 					.as("global value of a key the model does not set")
 					.isEqualTo(10_000L);
 			});
+	}
+
+	@Test
+	void modelSettingsShowTheValuesInEffectInTheBoundProperties() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withPropertyValues("llm.resilience.retry.initial-backoff=2s",
+					"llm.resilience.circuit-breaker.wait-in-open=10s",
+					"llm.resilience.models.haiku.retry.max-attempts=5",
+					"llm.resilience.models.haiku.circuit-breaker.record-rate-limits=false")
+			.run((context) -> {
+				LlmResilienceProperties.Model haiku = context.getBean(LlmResilienceProperties.class)
+					.getModels()
+					.get("haiku");
+				assertThat(haiku.getRetry().getMaxAttempts()).as("set for the model").isEqualTo(5);
+				assertThat(haiku.getRetry().getInitialBackoff()).as("global").isEqualTo(Duration.ofSeconds(2));
+				assertThat(haiku.getRetry().getJitter()).as("global default").isEqualTo(0.5);
+				assertThat(haiku.getCircuitBreaker().getRecordRateLimits()).as("set for the model").isFalse();
+				assertThat(haiku.getCircuitBreaker().getWaitInOpen()).as("global").isEqualTo(Duration.ofSeconds(10));
+			});
+	}
+
+	@Test
+	void configurationPropertiesEndpointShowsTheModelSettingsInEffect() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
+					ConfigurationPropertiesReportEndpointAutoConfiguration.class))
+			.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=configprops",
+					"management.endpoint.configprops.show-values=always", "llm.resilience.retry.initial-backoff=2s",
+					"llm.resilience.models.haiku.retry.max-attempts=5")
+			.run((context) -> {
+				Map<String, Object> properties = context.getBean(ConfigurationPropertiesReportEndpoint.class)
+					.configurationProperties()
+					.getContexts()
+					.values()
+					.iterator()
+					.next()
+					.getBeans()
+					.get("llm.resilience-" + LlmResilienceProperties.class.getName())
+					.getProperties();
+				assertThat(properties).extractingByKey("models")
+					.extracting("haiku")
+					.extracting("retry")
+					.asInstanceOf(InstanceOfAssertFactories.MAP)
+					.containsEntry("maxAttempts", 5)
+					.containsEntry("initialBackoff", "PT2S");
+			});
+	}
+
+	@Test
+	void backsOffToUserPipeline() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withUserConfiguration(UserPipelineConfiguration.class)
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(ResilientPipeline.class);
+				assertThat(context.getBean(LlmTemplate.class).getPipeline())
+					.isSameAs(context.getBean(UserPipelineConfiguration.class).pipeline);
+			});
+	}
+
+	@Test
+	void templateServesThroughTheResilientPipeline() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.run((context) -> assertThat(context.getBean(LlmTemplate.class).getPipeline())
+				.isSameAs(context.getBean(ResilientPipeline.class)));
 	}
 
 	@Test
@@ -457,6 +530,30 @@ class LlmResilienceAutoConfigurationTests {
 		@Bean
 		LlmTemplate userTemplate() {
 			return this.template;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserPipelineConfiguration {
+
+		final LlmPipeline pipeline = new LlmPipeline() {
+
+			@Override
+			public Mono<LlmResponse> call(LlmRequest request) {
+				return Mono.empty();
+			}
+
+			@Override
+			public Flux<LlmStreamEvent> stream(LlmRequest request) {
+				return Flux.empty();
+			}
+
+		};
+
+		@Bean
+		LlmPipeline userPipeline() {
+			return this.pipeline;
 		}
 
 	}

@@ -1,0 +1,248 @@
+package dev.llmresilience.autoconfigure;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.CircuitBreaker;
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.Cluster;
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.Model;
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.Provider;
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.ProviderType;
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.Queue;
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.Retry;
+
+import org.springframework.lang.Nullable;
+import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Every check of the {@code llm.resilience.*} values, in one place. The first invalid value
+ * fails with an {@link InvalidLlmPropertyException} that names the property and the fix, and
+ * never quotes the value of a secret; {@link InvalidLlmPropertyFailureAnalyzer} adds where the
+ * value was set.
+ */
+class LlmPropertiesValidator {
+
+	private static final String PREFIX = "llm.resilience.";
+
+	/**
+	 * Check the values as bound, before a model's retry and circuit breaker take the global
+	 * value of the keys it does not set.
+	 * @param properties the bound properties
+	 * @throws InvalidLlmPropertyException if a value is invalid
+	 */
+	void validate(LlmResilienceProperties properties) {
+		properties.getProviders().forEach(this::provider);
+		properties.getModels().forEach((id, model) -> model(id, model, properties.getProviders()));
+		properties.getChains().forEach((name, ids) -> chain(name, ids, properties.getModels()));
+		defaultChain(properties.getDefaultChain(), properties.getChains());
+		positive(PREFIX + "timeout", properties.getTimeout());
+		retry(PREFIX + "retry.", properties.getRetry());
+		circuitBreaker(PREFIX + "circuit-breaker.", properties.getCircuitBreaker());
+		properties.getModels().forEach((id, model) -> {
+			retry(modelPrefix(id) + "retry.", model.getRetry());
+			circuitBreaker(modelPrefix(id) + "circuit-breaker.", model.getCircuitBreaker());
+		});
+		if (properties.getQueue().isEnabled()) {
+			queue(properties.getQueue());
+		}
+		if (properties.getCluster().isEnabled()) {
+			cluster(properties.getCluster());
+		}
+	}
+
+	private void provider(String id, Provider provider) {
+		String prefix = PREFIX + "providers." + id + ".";
+		if (provider.getType() == null) {
+			throw new InvalidLlmPropertyException(prefix + "type", "no provider type is set",
+					"Set it to 'anthropic' or 'openai'.");
+		}
+		URI baseUrl = provider.getBaseUrl();
+		if (baseUrl != null && (!("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme()))
+				|| !StringUtils.hasText(baseUrl.getHost()))) {
+			throw new InvalidLlmPropertyException(prefix + "base-url",
+					"'" + baseUrl + "' is not an absolute http or https URL with a host",
+					"Set it to the API's root URL, such as https://api.anthropic.com or http://localhost:11434/v1.");
+		}
+		boolean hasApiKey = StringUtils.hasText(provider.getApiKey());
+		if (provider.getType() == ProviderType.ANTHROPIC && !hasApiKey) {
+			throw new InvalidLlmPropertyException(prefix + "api-key", "the Anthropic API needs an API key",
+					"Set it, for example to ${ANTHROPIC_API_KEY}.");
+		}
+		if (hasApiKey && baseUrl != null && "http".equals(baseUrl.getScheme()) && !isLoopback(baseUrl.getHost())
+				&& !provider.isAllowInsecureTransport()) {
+			throw new InvalidLlmPropertyException(prefix + "base-url",
+					"the API key would be sent over plain http to " + baseUrl.getHost(),
+					"Use an https URL, or set " + prefix + "allow-insecure-transport=true if the network is trusted.");
+		}
+		if (provider.getType() == ProviderType.ANTHROPIC && !StringUtils.hasText(provider.getAnthropicVersion())) {
+			throw new InvalidLlmPropertyException(prefix + "anthropic-version", "the version is empty",
+					"Remove it to use 2023-06-01, or set the version the API documents.");
+		}
+		positive(prefix + "connect-timeout", provider.getConnectTimeout());
+		positive(prefix + "first-byte-timeout", provider.getFirstByteTimeout());
+		positive(prefix + "stream-idle-timeout", provider.getStreamIdleTimeout());
+		DataSize maxResponseSize = provider.getMaxResponseSize();
+		if (maxResponseSize == null || maxResponseSize.toBytes() <= 0 || maxResponseSize.toBytes() > Integer.MAX_VALUE) {
+			throw new InvalidLlmPropertyException(prefix + "max-response-size", "the size must be from 1B to 2GB",
+					"Set a size such as 1MB.");
+		}
+		atLeast(prefix + "max-connections", provider.getMaxConnections(), 1);
+		atLeast(prefix + "requests-per-minute", provider.getRequestsPerMinute(), 0);
+		atLeast(prefix + "tokens-per-minute", provider.getTokensPerMinute(), 0);
+	}
+
+	private static boolean isLoopback(String host) {
+		String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+		if (name.equalsIgnoreCase("localhost")) {
+			return true;
+		}
+		// Only IP literals are checked, so that no name is looked up at start-up.
+		if (!name.matches("[0-9.]+") && !name.contains(":")) {
+			return false;
+		}
+		try {
+			return InetAddress.getByName(name).isLoopbackAddress();
+		}
+		catch (UnknownHostException ex) {
+			return false;
+		}
+	}
+
+	private void model(String id, Model model, Map<String, Provider> providers) {
+		String prefix = modelPrefix(id);
+		if (!providers.containsKey(model.getProvider())) {
+			throw new InvalidLlmPropertyException(prefix + "provider",
+					(model.getProvider() != null) ? "no provider '" + model.getProvider() + "' is configured"
+							: "no provider is set",
+					"Set it to one of " + providers.keySet() + ", or configure the provider under " + PREFIX
+							+ "providers.");
+		}
+		if (model.getMaxOutputTokens() <= 0) {
+			throw new InvalidLlmPropertyException(prefix + "max-output-tokens", "the limit must be positive",
+					"Set the model's output token limit, such as 8192.");
+		}
+		if (model.getContextWindow() != null && model.getContextWindow() <= 0) {
+			throw new InvalidLlmPropertyException(prefix + "context-window", "the window must be positive",
+					"Set the model's context window in tokens, such as 200000, or remove it.");
+		}
+		atLeast(prefix + "requests-per-minute", model.getRequestsPerMinute(), 0);
+		atLeast(prefix + "tokens-per-minute", model.getTokensPerMinute(), 0);
+	}
+
+	private static String modelPrefix(String id) {
+		return PREFIX + "models." + id + ".";
+	}
+
+	private void chain(String name, @Nullable List<String> ids, Map<String, Model> models) {
+		String property = PREFIX + "chains." + name;
+		if (ids == null || ids.isEmpty()) {
+			throw new InvalidLlmPropertyException(property, "the chain is empty",
+					"List at least one model id, the preferred model first, or remove the chain.");
+		}
+		for (int i = 0; i < ids.size(); i++) {
+			if (!models.containsKey(ids.get(i))) {
+				throw new InvalidLlmPropertyException(property + "[" + i + "]",
+						"no model '" + ids.get(i) + "' is configured",
+						"Use one of " + models.keySet() + ", or configure the model under " + PREFIX + "models.");
+			}
+		}
+	}
+
+	private void defaultChain(@Nullable String name, Map<String, List<String>> chains) {
+		if (name != null && !chains.containsKey(name)) {
+			throw new InvalidLlmPropertyException(PREFIX + "default-chain", "no chain '" + name + "' is configured",
+					"Use one of " + chains.keySet() + ", or configure the chain under " + PREFIX + "chains.");
+		}
+	}
+
+	/**
+	 * Check retry settings; those of a model leave unset (null) the keys that take the global
+	 * value.
+	 */
+	private void retry(String prefix, Retry retry) {
+		atLeast(prefix + "max-attempts", retry.getMaxAttempts(), 1);
+		positive(prefix + "initial-backoff", retry.getInitialBackoff());
+		between(prefix + "multiplier", retry.getMultiplier(), 1, 100);
+		positive(prefix + "max-backoff", retry.getMaxBackoff());
+		// resilience4j wants a factor below 1: a wait may shrink towards zero, never reach it
+		between(prefix + "jitter", retry.getJitter(), 0, 0.99);
+		positive(prefix + "max-server-wait", retry.getMaxServerWait());
+	}
+
+	/**
+	 * Check circuit breaker settings; those of a model leave unset (null) the keys that take
+	 * the global value.
+	 */
+	private void circuitBreaker(String prefix, CircuitBreaker breaker) {
+		atLeast(prefix + "sliding-window-size", breaker.getSlidingWindowSize(), 1);
+		atLeast(prefix + "minimum-number-of-calls", breaker.getMinimumNumberOfCalls(), 1);
+		between(prefix + "failure-rate-threshold", breaker.getFailureRateThreshold(), 1, 100);
+		between(prefix + "slow-call-rate-threshold", breaker.getSlowCallRateThreshold(), 1, 100);
+		positive(prefix + "slow-call-duration-threshold", breaker.getSlowCallDurationThreshold());
+		positive(prefix + "wait-in-open", breaker.getWaitInOpen());
+		atLeast(prefix + "permitted-calls-in-half-open", breaker.getPermittedCallsInHalfOpen(), 1);
+	}
+
+	private void queue(Queue queue) {
+		String prefix = PREFIX + "queue.";
+		atLeast(prefix + "capacity", queue.getCapacity(), 0);
+		atLeast(prefix + "max-concurrent", queue.getMaxConcurrent(), 1);
+		queue.getPriorityCapacity()
+			.forEach((priority, capacity) -> atLeast(
+					prefix + "priority-capacity." + priority.name().toLowerCase(Locale.ROOT), capacity, 0));
+		if (queue.getAging() == null || queue.getAging().isNegative()) {
+			throw new InvalidLlmPropertyException(prefix + "aging", "the interval must not be negative",
+					"Set a duration such as 10s, or 0 for strict priority.");
+		}
+		positive(prefix + "shutdown-grace", queue.getShutdownGrace());
+	}
+
+	private void cluster(Cluster cluster) {
+		String prefix = PREFIX + "cluster.";
+		if (cluster.getKeyPrefix() == null || cluster.getKeyPrefix().isBlank()) {
+			throw new InvalidLlmPropertyException(prefix + "key-prefix", "the prefix is empty",
+					"Set a prefix such as llm-resilience.");
+		}
+		positive(prefix + "timeout", cluster.getTimeout());
+		positive(prefix + "probe-interval", cluster.getProbeInterval());
+		if (!(cluster.getLocalShare() > 0 && cluster.getLocalShare() <= 1)) {
+			throw new InvalidLlmPropertyException(prefix + "local-share",
+					"the value " + cluster.getLocalShare() + " is not greater than 0 and at most 1",
+					"Set a share such as 0.25 for four replicas, or 1 to keep whole budgets.");
+		}
+	}
+
+	/**
+	 * Check that a duration, if set, is positive. Binding never leaves a key with a default
+	 * unset, so null only stands for a key that a model takes from the global settings, or
+	 * for the optional overall timeout.
+	 */
+	private static void positive(String property, @Nullable Duration duration) {
+		if (duration != null && (duration.isNegative() || duration.isZero())) {
+			throw new InvalidLlmPropertyException(property, "the duration must be positive",
+					"Set a positive duration, such as 30s.");
+		}
+	}
+
+	private static void atLeast(String property, @Nullable Number value, long minimum) {
+		if (value != null && value.longValue() < minimum) {
+			throw new InvalidLlmPropertyException(property, "the value " + value + " is below " + minimum,
+					"Set a whole number of " + minimum + " or more.");
+		}
+	}
+
+	private static void between(String property, @Nullable Number value, double minimum, double maximum) {
+		if (value != null && !(value.doubleValue() >= minimum && value.doubleValue() <= maximum)) {
+			throw new InvalidLlmPropertyException(property,
+					"the value " + value.doubleValue() + " is outside " + minimum + " to " + maximum,
+					"Set a number from " + minimum + " to " + maximum + ".");
+		}
+	}
+
+}
