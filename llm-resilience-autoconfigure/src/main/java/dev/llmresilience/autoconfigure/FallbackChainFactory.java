@@ -3,7 +3,6 @@ package dev.llmresilience.autoconfigure;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.CircuitBreaker;
@@ -11,31 +10,24 @@ import dev.llmresilience.autoconfigure.LlmResilienceProperties.Model;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Retry;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.SlidingWindowType;
 import dev.llmresilience.budget.ProviderPacer;
+import dev.llmresilience.resilience.CircuitBreakerSettings;
 import dev.llmresilience.resilience.FallbackChain;
 import dev.llmresilience.resilience.LlmErrorClassifier;
 import dev.llmresilience.resilience.ModelCatalog;
 import dev.llmresilience.resilience.ModelExecutor;
-import dev.llmresilience.resilience.RetryAfterBackoff;
+import dev.llmresilience.resilience.ModelResilience;
+import dev.llmresilience.resilience.RetrySettings;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.core.IntervalBiFunction;
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
-
 /**
- * Builds a {@link ModelExecutor} for every model, with a circuit breaker and a retry from the
- * given resilience4j registries, and the {@link FallbackChain} over them.
- * <p>
- * A model's settings are its own {@code retry} and {@code circuit-breaker} under
+ * Builds a {@link ModelExecutor} for every model, with a circuit breaker and a retry in the
+ * given resilience4j registries ({@link ModelResilience}), and the {@link FallbackChain} over
+ * them. A model's settings are its own {@code retry} and {@code circuit-breaker} under
  * {@code llm.resilience.models.<id>}, which hold the global value of every key the model does not
- * set. Where resilience4j's own
- * properties already define an instance named after the model, that instance's numbers win
- * (window, thresholds, waits, attempts, backoff formula), but what counts as a failure or as
- * retryable, and the server's retry-after, stay this library's, since no resilience4j property
- * can express them.
+ * set.
  */
 class FallbackChainFactory {
 
@@ -72,60 +64,29 @@ class FallbackChainFactory {
 	}
 
 	private ModelExecutor executor(LlmModel model, ModelCatalog catalog, Retry retry, CircuitBreaker circuitBreaker) {
-		LlmErrorClassifier classifier = new LlmErrorClassifier(circuitBreaker.getRecordRateLimits());
-		return new ModelExecutor(model, catalog.providerOf(model), circuitBreaker(model.id(), circuitBreaker, classifier),
-				retry(model.id(), retry, classifier), this.pacer, this.observationRegistry);
+		CircuitBreakerSettings breakerSettings = settings(circuitBreaker);
+		LlmErrorClassifier classifier = new LlmErrorClassifier(breakerSettings.recordRateLimits());
+		return new ModelExecutor(model, catalog.providerOf(model),
+				ModelResilience.circuitBreaker(this.circuitBreakerRegistry, model.id(), breakerSettings, classifier,
+						this.clock),
+				ModelResilience.retry(this.retryRegistry, model.id(), settings(retry), classifier), this.pacer,
+				this.observationRegistry);
 	}
 
-	private io.github.resilience4j.circuitbreaker.CircuitBreaker circuitBreaker(String name, CircuitBreaker settings,
-			LlmErrorClassifier classifier) {
-		Optional<io.github.resilience4j.circuitbreaker.CircuitBreaker> existing = this.circuitBreakerRegistry.find(name);
-		CircuitBreakerConfig.Builder config = existing
-			.map((breaker) -> CircuitBreakerConfig.from(breaker.getCircuitBreakerConfig()))
-			.orElseGet(() -> CircuitBreakerConfig.custom()
-				.slidingWindow(settings.getSlidingWindowSize(), settings.getMinimumNumberOfCalls(),
-						(settings.getSlidingWindowType() == SlidingWindowType.TIME_BASED)
-								? CircuitBreakerConfig.SlidingWindowType.TIME_BASED
-								: CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-				.failureRateThreshold(settings.getFailureRateThreshold())
-				.slowCallRateThreshold(settings.getSlowCallRateThreshold())
-				.slowCallDurationThreshold(settings.getSlowCallDurationThreshold())
-				.waitDurationInOpenState(settings.getWaitInOpen())
-				.permittedNumberOfCallsInHalfOpenState(settings.getPermittedCallsInHalfOpen())
-				.automaticTransitionFromOpenToHalfOpenEnabled(settings.getAutomaticTransitionToHalfOpen())
-				.clock(this.clock));
-		config.recordException(classifier::isBreakerFailure)
-			.ignoreException((error) -> !classifier.isBreakerFailure(error));
-		if (existing.isPresent()) {
-			io.github.resilience4j.circuitbreaker.CircuitBreaker replacement = io.github.resilience4j.circuitbreaker.CircuitBreaker
-				.of(name, config.build(), existing.get().getTags());
-			this.circuitBreakerRegistry.replace(name, replacement);
-			return replacement;
-		}
-		return this.circuitBreakerRegistry.circuitBreaker(name, config.build());
+	static RetrySettings settings(Retry retry) {
+		return new RetrySettings(retry.getMaxAttempts(), retry.getInitialBackoff(), retry.getMultiplier(),
+				retry.getMaxBackoff(), retry.getJitter(), retry.getMaxServerWait());
 	}
 
-	private io.github.resilience4j.retry.Retry retry(String name, Retry settings, LlmErrorClassifier classifier) {
-		Optional<io.github.resilience4j.retry.Retry> existing = this.retryRegistry.find(name);
-		RetryConfig base = existing.map(io.github.resilience4j.retry.Retry::getRetryConfig)
-			.orElseGet(() -> RetryConfig.custom()
-				.maxAttempts(settings.getMaxAttempts())
-				.intervalFunction(IntervalFunction.ofExponentialRandomBackoff(settings.getInitialBackoff(),
-						settings.getMultiplier(), settings.getJitter(), settings.getMaxBackoff()))
-				.build());
-		IntervalBiFunction<Object> formula = base.getIntervalBiFunction();
-		RetryConfig config = RetryConfig.from(base)
-			.retryOnException(classifier::isRetryable)
-			.intervalBiFunction(new RetryAfterBackoff(formula, settings.getMaxServerWait()))
-			.failAfterMaxAttempts(false)
-			.build();
-		if (existing.isPresent()) {
-			io.github.resilience4j.retry.Retry replacement = io.github.resilience4j.retry.Retry.of(name, config,
-					existing.get().getTags());
-			this.retryRegistry.replace(name, replacement);
-			return replacement;
-		}
-		return this.retryRegistry.retry(name, config);
+	static CircuitBreakerSettings settings(CircuitBreaker breaker) {
+		return new CircuitBreakerSettings(
+				(breaker.getSlidingWindowType() == SlidingWindowType.TIME_BASED)
+						? CircuitBreakerConfig.SlidingWindowType.TIME_BASED
+						: CircuitBreakerConfig.SlidingWindowType.COUNT_BASED,
+				breaker.getSlidingWindowSize(), breaker.getMinimumNumberOfCalls(), breaker.getFailureRateThreshold(),
+				breaker.getSlowCallRateThreshold(), breaker.getSlowCallDurationThreshold(), breaker.getWaitInOpen(),
+				breaker.getPermittedCallsInHalfOpen(), breaker.getAutomaticTransitionToHalfOpen(),
+				breaker.getRecordRateLimits());
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.llmresilience.autoconfigure;
 
 import java.time.Clock;
+import java.util.function.BiConsumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmPipeline;
@@ -9,6 +10,7 @@ import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.cluster.RateLimitSharing;
 import dev.llmresilience.overview.LlmOverview;
 import dev.llmresilience.pipeline.ResilientPipeline;
+import dev.llmresilience.provider.ProviderConnectionPools;
 import dev.llmresilience.queue.RequestQueue;
 import dev.llmresilience.resilience.FallbackChain;
 import dev.llmresilience.resilience.ModelCatalog;
@@ -16,6 +18,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
@@ -54,7 +57,9 @@ public class LlmResilienceAutoConfiguration {
 
 	@Bean
 	ProviderConnectionPools llmProviderConnectionPools(ObjectProvider<LlmConnectionPoolCustomizer> customizers) {
-		return new ProviderConnectionPools(customizers.orderedStream().toList());
+		return new ProviderConnectionPools(customizers.orderedStream()
+			.<BiConsumer<String, ConnectionProvider.Builder>>map((customizer) -> customizer::customize)
+			.toList());
 	}
 
 	@Bean

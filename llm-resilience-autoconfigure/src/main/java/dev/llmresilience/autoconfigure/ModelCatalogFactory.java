@@ -11,6 +11,7 @@ import dev.llmresilience.LlmModel;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Provider;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.ProviderType;
 import dev.llmresilience.provider.LlmProvider;
+import dev.llmresilience.provider.ProviderConnectionPools;
 import dev.llmresilience.provider.ProviderHttpClient;
 import dev.llmresilience.provider.ProviderSettings;
 import dev.llmresilience.provider.anthropic.AnthropicProvider;
@@ -57,7 +58,8 @@ class ModelCatalogFactory {
 		properties.getProviders().forEach((id, provider) -> providers.put(id, provider(id, provider)));
 		Map<String, LlmModel> models = new LinkedHashMap<>();
 		properties.getModels().forEach((id, model) -> models.put(id, model(id, model)));
-		return new ModelCatalog(providers, models, properties.getChains(), defaultChain(properties));
+		return new ModelCatalog(providers, models, properties.getChains(),
+				ModelCatalog.defaultChain(properties.getDefaultChain(), properties.getChains().keySet()));
 	}
 
 	private LlmProvider provider(String id, Provider properties) {
@@ -91,18 +93,6 @@ class ModelCatalogFactory {
 		String name = StringUtils.hasText(properties.getName()) ? properties.getName() : id;
 		return new LlmModel(id, properties.getProvider(), name, properties.getMaxOutputTokens(),
 				properties.getContextWindow(), properties.getExtraBody());
-	}
-
-	private static String defaultChain(LlmResilienceProperties properties) {
-		Map<String, List<String>> chains = properties.getChains();
-		String name = properties.getDefaultChain();
-		if (name != null) {
-			return name;
-		}
-		if (chains.containsKey("default")) {
-			return "default";
-		}
-		return (chains.size() == 1) ? chains.keySet().iterator().next() : null;
 	}
 
 }

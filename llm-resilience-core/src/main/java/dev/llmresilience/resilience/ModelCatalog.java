@@ -1,6 +1,7 @@
 package dev.llmresilience.resilience;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +60,24 @@ public final class ModelCatalog {
 		Assert.isTrue(defaultChain == null || this.chains.containsKey(defaultChain),
 				() -> "Default chain '" + defaultChain + "' is not configured");
 		this.defaultChain = defaultChain;
+	}
+
+	/**
+	 * Return the chain that serves requests naming no chain or model: the one named, or else
+	 * the chain named {@code default}, or else the only chain, if there is exactly one.
+	 * @param name the chain named as the default, or {@code null}
+	 * @param chains the names of the chains
+	 * @return the default chain, or {@code null} if there is none
+	 */
+	@Nullable
+	public static String defaultChain(@Nullable String name, Collection<String> chains) {
+		if (name != null) {
+			return name;
+		}
+		if (chains.contains("default")) {
+			return "default";
+		}
+		return (chains.size() == 1) ? chains.iterator().next() : null;
 	}
 
 	/**

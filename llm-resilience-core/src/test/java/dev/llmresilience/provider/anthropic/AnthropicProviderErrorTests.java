@@ -235,9 +235,10 @@ class AnthropicProviderErrorTests {
 
 	@Test
 	void bodyLargerThanTheBufferLimitIsInvalidResponseNamingTheLimit() {
-		// Spring's default limit is 256 KB; a generous first-byte limit keeps a slow machine out of it.
-		AnthropicProvider patient = AnthropicProviderFixtures.create(wm.baseUrl(), Duration.ofSeconds(4),
-				Duration.ofSeconds(4));
+		// Spring's default limit is 256 KB; a generous first-byte limit keeps a slow or busy machine
+		// out of it (the call ends as soon as the limit is passed, so it costs no time)
+		AnthropicProvider patient = AnthropicProviderFixtures.create(wm.baseUrl(), Duration.ofSeconds(30),
+				Duration.ofSeconds(30));
 		String text = "a".repeat(260 * 1024);
 		stub(aResponse().withHeader("Content-Type", "application/json")
 			.withBody("{\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"" + text + "\"}]}"));

@@ -1,8 +1,8 @@
-package dev.llmresilience.autoconfigure;
+package dev.llmresilience.provider;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 
-import dev.llmresilience.provider.ProviderSettings;
 import org.junit.jupiter.api.Test;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProviderConnectionPoolsTests {
 
 	@Test
-	void poolsHaveTheConfiguredSizeAndTheCustomizationsAndAreDisposedWithTheContext() {
-		LlmConnectionPoolCustomizer larger = (id, builder) -> {
+	void poolsHaveTheConfiguredSizeAndTheCustomizationsAndAreDisposedWhenClosed() {
+		BiConsumer<String, ConnectionProvider.Builder> larger = (id, builder) -> {
 			if (id.equals("gpt")) {
 				builder.maxConnections(9);
 			}
@@ -28,7 +28,7 @@ class ProviderConnectionPoolsTests {
 		// the customizer comes last
 		assertThat(second.maxConnections()).isEqualTo(9);
 		assertThat(first.name()).isEqualTo("llm-claude");
-		pools.destroy();
+		pools.close();
 		assertThat(first.isDisposed()).isTrue();
 		assertThat(second.isDisposed()).isTrue();
 	}
