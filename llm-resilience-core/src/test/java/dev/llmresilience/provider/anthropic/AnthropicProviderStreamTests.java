@@ -394,10 +394,11 @@ class AnthropicProviderStreamTests {
 
 	@Test
 	void idleStreamTimesOutAfterTheDeltasSoFar() {
-		// Two halves of equal size, 500 ms apart: the gap is longer than the 300 ms idle limit.
+		// Two halves of equal size, 1.5 s apart: the gap is far longer than the 300 ms idle limit,
+		// also on a busy machine that delivers the first half late.
 		String firstHalf = MESSAGE_START + TEXT_BLOCK_START + textDelta("before the gap");
 		String secondHalf = textDelta("after") + TEXT_BLOCK_STOP + messageDelta("end_turn", 2) + MESSAGE_STOP;
-		stub(stream(padTo(firstHalf, secondHalf), padTo(secondHalf, firstHalf)).withChunkedDribbleDelay(2, 1000));
+		stub(stream(padTo(firstHalf, secondHalf), padTo(secondHalf, firstHalf)).withChunkedDribbleDelay(2, 3000));
 		StepVerifier.create(stream())
 			.expectNext(new TextDelta("before the gap"))
 			.expectErrorSatisfies((ex) -> {

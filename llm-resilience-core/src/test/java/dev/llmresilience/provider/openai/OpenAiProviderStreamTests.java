@@ -333,10 +333,11 @@ class OpenAiProviderStreamTests {
 	@Test
 	void streamIdleLongerThanTheIdleTimeoutFailsWithTimeoutAfterTheDeltas() {
 		// WireMock sends the headers with the first of two equal halves, each half one whole event,
-		// and waits 500 ms before each half: the gap after the first event outlasts the 300 ms limit
+		// and waits 1.5 s before each half: the gap after the first event outlasts the 300 ms limit,
+		// also on a busy machine that delivers the first half late
 		String bye = chunk("{\"content\":\"Bye\"}", null);
 		assertThat(bye).hasSameSizeAs(HEL);
-		answer(events(HEL, bye).withChunkedDribbleDelay(2, 1000));
+		answer(events(HEL, bye).withChunkedDribbleDelay(2, 3000));
 		StepVerifier.create(streamWithIdleTimeout(wm.baseUrl()))
 			.expectNext(new TextDelta("Hel"))
 			.expectErrorSatisfies(OpenAiProviderStreamTests::assertIdleTimeout)
