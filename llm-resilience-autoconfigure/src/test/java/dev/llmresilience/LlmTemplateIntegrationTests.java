@@ -36,6 +36,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -111,7 +112,7 @@ class LlmTemplateIntegrationTests {
 			assertThat(response.fallback()).isFalse();
 			assertThat(response.attempts()).extracting(LlmAttempt::model, LlmAttempt::outcome)
 				.containsExactly(org.assertj.core.groups.Tuple.tuple("sonnet", LlmAttempt.Outcome.SUCCESS));
-		}).verifyComplete();
+		}).expectComplete().verify(TIMEOUT);
 		this.anthropic.verify(postRequestedFor(urlEqualTo("/v1/messages")).withHeader("x-api-key", equalTo(ANTHROPIC_KEY))
 			.withRequestBody(matchingJsonPath("$.model", equalTo("claude-sonnet-4-5")))
 			.withRequestBody(matchingJsonPath("$.max_tokens", equalTo("2000"))));

@@ -43,6 +43,7 @@ import static dev.llmresilience.AnthropicStubs.error;
 import static dev.llmresilience.AnthropicStubs.message;
 import static dev.llmresilience.AnthropicStubs.overloaded;
 import static dev.llmresilience.AnthropicStubs.respondInTurn;
+import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.hamcrest.Matchers.containsInAnyOrder;
@@ -128,7 +129,7 @@ class ResilienceIntegrationTests {
 				.containsExactly(tuple("opus", Outcome.FAILURE, "LlmOverloadedException"),
 						tuple("opus", Outcome.FAILURE, "LlmOverloadedException"),
 						tuple("opus", Outcome.SUCCESS, null));
-		}).verifyComplete();
+		}).expectComplete().verify(TIMEOUT);
 		this.primary.verify(exactly(3), postRequestedFor(urlEqualTo(MESSAGES)));
 		this.secondary.verify(exactly(0), postRequestedFor(urlEqualTo(MESSAGES)));
 	}
@@ -197,7 +198,7 @@ class ResilienceIntegrationTests {
 			assertThat(response.attempts()).extracting(LlmAttempt::model, LlmAttempt::outcome)
 				.containsExactly(tuple("opus", Outcome.FAILURE), tuple("opus", Outcome.FAILURE),
 						tuple("opus", Outcome.FAILURE), tuple("haiku", Outcome.SUCCESS));
-		}).verifyComplete();
+		}).expectComplete().verify(TIMEOUT);
 		this.primary.verify(exactly(3), postRequestedFor(urlEqualTo(MESSAGES)));
 	}
 
@@ -205,7 +206,9 @@ class ResilienceIntegrationTests {
 	void badRequestIsNeitherRetriedNorFallenBackFrom() {
 		this.primary.stubFor(post(MESSAGES).willReturn(error(400, "invalid_request_error")));
 		this.secondary.stubFor(post(MESSAGES).willReturn(message("Hello from Haiku")));
-		StepVerifier.create(this.template.call("Hi")).verifyError(LlmInvalidRequestException.class);
+		StepVerifier.create(this.template.call("Hi"))
+			.expectError(LlmInvalidRequestException.class)
+			.verify(TIMEOUT);
 		this.primary.verify(exactly(1), postRequestedFor(urlEqualTo(MESSAGES)));
 		this.secondary.verify(exactly(0), postRequestedFor(urlEqualTo(MESSAGES)));
 	}
@@ -214,7 +217,9 @@ class ResilienceIntegrationTests {
 	void rejectedKeyIsNeitherRetriedNorFallenBackFrom() {
 		this.primary.stubFor(post(MESSAGES).willReturn(error(401, "authentication_error")));
 		this.secondary.stubFor(post(MESSAGES).willReturn(message("Hello from Haiku")));
-		StepVerifier.create(this.template.call("Hi")).verifyError(LlmAuthenticationException.class);
+		StepVerifier.create(this.template.call("Hi"))
+			.expectError(LlmAuthenticationException.class)
+			.verify(TIMEOUT);
 		this.primary.verify(exactly(1), postRequestedFor(urlEqualTo(MESSAGES)));
 		this.secondary.verify(exactly(0), postRequestedFor(urlEqualTo(MESSAGES)));
 	}
@@ -292,7 +297,7 @@ class ResilienceIntegrationTests {
 		StepVerifier.create(this.template.call(LlmRequest.builder().user("Hi").timeout(Duration.ofMillis(300)).build()))
 			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOfSatisfying(LlmTimeoutException.class,
 					(timeout) -> assertThat(timeout.getPhase()).isEqualTo(LlmTimeoutException.Phase.DEADLINE)))
-			.verify();
+			.verify(TIMEOUT);
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
 		this.secondary.verify(exactly(0), postRequestedFor(urlEqualTo(MESSAGES)));
 	}
@@ -323,7 +328,7 @@ class ResilienceIntegrationTests {
 						tuple("haiku", Outcome.FAILURE, "LlmServerException"));
 			assertThat(error.getCause()).isInstanceOf(LlmOverloadedException.class);
 			assertThat(((LlmException) error.getCause()).getModel()).isEqualTo("opus");
-		}).verify();
+		}).verify(TIMEOUT);
 		this.primary.verify(exactly(3), postRequestedFor(urlEqualTo(MESSAGES)));
 		this.secondary.verify(exactly(3), postRequestedFor(urlEqualTo(MESSAGES)));
 	}
@@ -335,7 +340,7 @@ class ResilienceIntegrationTests {
 			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(LlmAllModelsFailedException.class)
 				.cause()
 				.isInstanceOf(LlmServerException.class))
-			.verify();
+			.verify(TIMEOUT);
 		this.primary.verify(exactly(3), postRequestedFor(urlEqualTo(MESSAGES)));
 	}
 
@@ -343,7 +348,8 @@ class ResilienceIntegrationTests {
 	void modelOverrideOfMaxAttemptsCallsThatModelOnce() {
 		this.primary.stubFor(post(MESSAGES).willReturn(error(503, "api_error")));
 		StepVerifier.create(this.template.call(LlmRequest.builder().model("single").user("Hi").build()))
-			.verifyError(LlmAllModelsFailedException.class);
+			.expectError(LlmAllModelsFailedException.class)
+			.verify(TIMEOUT);
 		this.primary.verify(exactly(1), postRequestedFor(urlEqualTo(MESSAGES)));
 	}
 

@@ -27,6 +27,7 @@ import static dev.llmresilience.AnthropicStubs.overloaded;
 import static dev.llmresilience.AnthropicStubs.respondInTurn;
 import static dev.llmresilience.AnthropicStubs.stream;
 import static dev.llmresilience.AnthropicStubs.streamFailingAfter;
+import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -81,7 +82,8 @@ class StreamingResilienceIntegrationTests {
 				assertThat(response.attempts()).extracting(LlmAttempt::model, LlmAttempt::outcome)
 					.containsExactly(tuple("opus", Outcome.FAILURE), tuple("opus", Outcome.SUCCESS));
 			})
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		this.primary.verify(exactly(2), postRequestedFor(urlEqualTo(MESSAGES)));
 	}
 
@@ -93,7 +95,8 @@ class StreamingResilienceIntegrationTests {
 			.assertNext((event) -> assertThat(((LlmStreamEvent.Completion) event).response().attempts())
 				.extracting(LlmAttempt::outcome)
 				.containsExactly(Outcome.FAILURE, Outcome.SUCCESS))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		this.primary.verify(exactly(2), postRequestedFor(urlEqualTo(MESSAGES)));
 	}
 
@@ -111,7 +114,8 @@ class StreamingResilienceIntegrationTests {
 				assertThat(response.attempts()).extracting(LlmAttempt::model)
 					.containsExactly("opus", "opus", "opus", "haiku");
 			})
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		this.primary.verify(exactly(3), postRequestedFor(urlEqualTo(MESSAGES)));
 	}
 
@@ -128,7 +132,7 @@ class StreamingResilienceIntegrationTests {
 				assertThat(interrupted.getModel()).isEqualTo("opus");
 				assertThat(interrupted.getCause()).isInstanceOf(LlmOverloadedException.class);
 			})
-			.verify();
+			.verify(TIMEOUT);
 		this.primary.verify(exactly(1), postRequestedFor(urlEqualTo(MESSAGES)));
 		this.secondary.verify(exactly(0), postRequestedFor(urlEqualTo(MESSAGES)));
 	}

@@ -21,6 +21,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
+import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -42,7 +43,8 @@ class LlmQueueMetricsTests {
 		Disposable running = this.queue.submit(LlmPriority.NORMAL, Deadline.none(), Mono::never).subscribe();
 		Disposable waiting = this.queue.submit(LlmPriority.HIGH, Deadline.none(), Mono::never).subscribe();
 		StepVerifier.create(this.queue.submit(LlmPriority.LOW, Deadline.none(), Mono::never))
-			.verifyError(LlmQueueFullException.class);
+			.expectError(LlmQueueFullException.class)
+			.verify(TIMEOUT);
 		try {
 			assertThat(this.meters.get("llm.queue.depth").tag("llm.priority", "high").gauge().value()).isEqualTo(1);
 			assertThat(this.meters.get("llm.queue.depth").tag("llm.priority", "low").gauge().value()).isZero();
@@ -63,7 +65,7 @@ class LlmQueueMetricsTests {
 	void providerHoldGivesTheSecondsLeft() {
 		new LlmQueueMetrics(null, this.pacer, List.of("anthropic", "local")).bindTo(this.meters);
 		LlmModel model = new LlmModel("sonnet", "anthropic", "claude-sonnet-4-5", 4096, null);
-		this.pacer.failed(this.pacer.admit(model, LlmRequest.ofPrompt("Hi"), Deadline.none()).block(),
+		this.pacer.failed(this.pacer.admit(model, LlmRequest.ofPrompt("Hi"), Deadline.none()).block(TIMEOUT),
 				new LlmRateLimitException("anthropic", "sonnet", new LlmApiException.Details(429, "rate_limit_error",
 						null, "slow down", null, Duration.ofSeconds(20), null, null)));
 		assertThat(this.meters.get("llm.provider.hold").tag("llm.provider", "anthropic").gauge().value())

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.llmresilience.test.VirtualTime;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,18 +16,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * time. Budgets are created once virtual time is on, since their buckets start at the clock's
  * time of creation.
  */
+@ExtendWith(VirtualTime.class)
 class LocalRateBudgetTests {
 
-	private VirtualTimeScheduler time;
+	private final VirtualTimeScheduler time;
 
-	@BeforeEach
-	void virtualTime() {
-		this.time = VirtualTimeScheduler.getOrSet();
-	}
-
-	@AfterEach
-	void realTime() {
-		VirtualTimeScheduler.reset();
+	LocalRateBudgetTests(VirtualTimeScheduler time) {
+		this.time = time;
 	}
 
 	@Test

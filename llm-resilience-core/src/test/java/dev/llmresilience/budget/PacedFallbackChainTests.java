@@ -16,9 +16,9 @@ import dev.llmresilience.deadline.Deadline;
 import dev.llmresilience.error.LlmApiException;
 import dev.llmresilience.error.LlmRateLimitException;
 import dev.llmresilience.resilience.FallbackChain;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.llmresilience.test.VirtualTime;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.test.scheduler.VirtualTimeScheduler;
 import reactor.test.subscriber.TestSubscriber;
 
@@ -31,6 +31,7 @@ import static org.assertj.core.api.Assertions.tuple;
  * an attempt waits for its provider's budget and holds, and a model whose provider would make it
  * wait too long is skipped for the next one. Runs on virtual time.
  */
+@ExtendWith(VirtualTime.class)
 class PacedFallbackChainTests {
 
 	private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
@@ -41,16 +42,10 @@ class PacedFallbackChainTests {
 
 	private final RecordingProvider secondary = new RecordingProvider("secondary");
 
-	private VirtualTimeScheduler time;
+	private final VirtualTimeScheduler time;
 
-	@BeforeEach
-	void virtualTime() {
-		this.time = VirtualTimeScheduler.getOrSet();
-	}
-
-	@AfterEach
-	void realTime() {
-		VirtualTimeScheduler.reset();
+	PacedFallbackChainTests(VirtualTimeScheduler time) {
+		this.time = time;
 	}
 
 	@Test

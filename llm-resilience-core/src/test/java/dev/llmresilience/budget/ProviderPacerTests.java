@@ -23,9 +23,9 @@ import dev.llmresilience.error.LlmOverloadedException;
 import dev.llmresilience.error.LlmRateLimitException;
 import dev.llmresilience.error.LlmServerException;
 import dev.llmresilience.error.LlmThrottledException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.llmresilience.test.VirtualTime;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.scheduler.VirtualTimeScheduler;
@@ -37,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * models, and the holds learnt from providers' rate-limit headers and 429s. Waits run on virtual
  * time; reset times are read against a fixed clock.
  */
+@ExtendWith(VirtualTime.class)
 class ProviderPacerTests {
 
 	private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
@@ -51,16 +52,10 @@ class ProviderPacerTests {
 
 	private static final LlmModel GPT = new LlmModel("gpt", "openai", "gpt-4o", 4096, null);
 
-	private VirtualTimeScheduler time;
+	private final VirtualTimeScheduler time;
 
-	@BeforeEach
-	void virtualTime() {
-		this.time = VirtualTimeScheduler.getOrSet();
-	}
-
-	@AfterEach
-	void realTime() {
-		VirtualTimeScheduler.reset();
+	ProviderPacerTests(VirtualTimeScheduler time) {
+		this.time = time;
 	}
 
 	@Test

@@ -24,6 +24,7 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -69,38 +70,38 @@ class RedisRateLimitSharingIT {
 	void replicasShareOneRequestBudget() {
 		RateBudget first = sharedReplica().budget("providers.anthropic", 60, 0);
 		RateBudget second = sharedReplica().budget("providers.anthropic", 60, 0);
-		assertThat(first.reserve(0).block()).isZero();
+		assertThat(first.reserve(0).block(TIMEOUT)).isZero();
 		// one request a second, and the first replica took this second's: the wait is what is
 		// left of it (real time, so with room for a slow machine)
-		assertThat(second.reserve(0).block()).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
+		assertThat(second.reserve(0).block(TIMEOUT)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
 	}
 
 	@Test
 	void budgetsOfOtherScopesOrLimitsAreApart() {
 		RedisRateLimitSharing replica = sharedReplica();
-		assertThat(replica.budget("providers.anthropic", 60, 0).reserve(0).block()).isZero();
-		assertThat(replica.budget("providers.openai", 60, 0).reserve(0).block()).isZero();
-		assertThat(replica.budget("models.anthropic", 60, 0).reserve(0).block()).isZero();
-		assertThat(replica.budget("providers.anthropic", 120, 0).reserve(0).block()).isZero();
-		assertThat(replica.budget("providers.anthropic", 60, 0).reserve(0).block()).isPositive();
+		assertThat(replica.budget("providers.anthropic", 60, 0).reserve(0).block(TIMEOUT)).isZero();
+		assertThat(replica.budget("providers.openai", 60, 0).reserve(0).block(TIMEOUT)).isZero();
+		assertThat(replica.budget("models.anthropic", 60, 0).reserve(0).block(TIMEOUT)).isZero();
+		assertThat(replica.budget("providers.anthropic", 120, 0).reserve(0).block(TIMEOUT)).isZero();
+		assertThat(replica.budget("providers.anthropic", 60, 0).reserve(0).block(TIMEOUT)).isPositive();
 	}
 
 	@Test
 	void tokenReservationsAreSettledWithTheTokensUsed() {
 		RateBudget budget = sharedReplica().budget("providers.anthropic", 0, 6000);
-		assertThat(budget.reserve(6000).block()).isZero();
+		assertThat(budget.reserve(6000).block(TIMEOUT)).isZero();
 		budget.settle(6000, 1000);
 		// given back 5,000 of the 6,000: the next 5,000 go at once, the 6,000 after them wait
-		assertThat(budget.reserve(5000).block()).isZero();
-		assertThat(budget.reserve(6000).block()).isGreaterThan(Duration.ofSeconds(55));
+		assertThat(budget.reserve(5000).block(TIMEOUT)).isZero();
+		assertThat(budget.reserve(6000).block(TIMEOUT)).isGreaterThan(Duration.ofSeconds(55));
 	}
 
 	@Test
 	void cancelledReservationsAreGivenBack() {
 		RateBudget budget = sharedReplica().budget("providers.anthropic", 60, 6000);
-		assertThat(budget.reserve(6000).block()).isZero();
+		assertThat(budget.reserve(6000).block(TIMEOUT)).isZero();
 		budget.cancel(6000);
-		assertThat(budget.reserve(6000).block()).isZero();
+		assertThat(budget.reserve(6000).block(TIMEOUT)).isZero();
 	}
 
 	@Test
@@ -156,7 +157,7 @@ class RedisRateLimitSharingIT {
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> replica.status().isShared());
 		assertThat(replica.status().reason()).isNull();
-		assertThat(budget.reserve(0).block()).isZero();
+		assertThat(budget.reserve(0).block(TIMEOUT)).isZero();
 		// once at start, once on return (logged just after the status turns)
 		String shared = "Rate budgets and rate-limit holds are shared through Redis";
 		await().atMost(Duration.ofSeconds(5)).until(() -> logs.text().split(shared, -1).length == 3);

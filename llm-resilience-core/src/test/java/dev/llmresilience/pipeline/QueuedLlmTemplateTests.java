@@ -24,9 +24,10 @@ import dev.llmresilience.error.LlmShutdownException;
 import dev.llmresilience.error.LlmTimeoutException;
 import dev.llmresilience.pipeline.ResilientPipeline;
 import dev.llmresilience.queue.RequestQueue;
-import org.junit.jupiter.api.AfterEach;
+import dev.llmresilience.test.VirtualTime;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
 import reactor.test.subscriber.TestSubscriber;
@@ -39,30 +40,29 @@ import static org.assertj.core.api.Assertions.tuple;
  * all of its attempts, backoffs and fallbacks, its deadline counts its wait in the queue, and it
  * ends once, also when refused or shut down. Runs on virtual time.
  */
+@ExtendWith(VirtualTime.class)
 class QueuedLlmTemplateTests {
 
 	private final RecordingProvider primary = new RecordingProvider("primary");
 
 	private final RecordingProvider secondary = new RecordingProvider("secondary");
 
-	private VirtualTimeScheduler time;
+	private final VirtualTimeScheduler time;
 
 	private RequestQueue queue;
 
 	private LlmTemplate template;
 
+	QueuedLlmTemplateTests(VirtualTimeScheduler time) {
+		this.time = time;
+	}
+
 	@BeforeEach
 	void templateServingOneRequestAtATime() {
-		this.time = VirtualTimeScheduler.getOrSet();
 		this.queue = new RequestQueue(2, Map.of(), 1, Duration.ZERO);
 		ProviderPacer pacer = new ProviderPacer(Map.of(), Map.of(), Clock.systemUTC(), Duration.ofSeconds(60));
 		this.template = new LlmTemplate(
 				new ResilientPipeline(PacedChains.chain(pacer, this.primary, this.secondary), this.queue, null));
-	}
-
-	@AfterEach
-	void realTime() {
-		VirtualTimeScheduler.reset();
 	}
 
 	@Test

@@ -28,14 +28,14 @@ import dev.llmresilience.resilience.FallbackChain;
 import dev.llmresilience.resilience.LlmErrorClassifier;
 import dev.llmresilience.resilience.ModelCatalog;
 import dev.llmresilience.resilience.ModelExecutor;
+import dev.llmresilience.test.VirtualTime;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.observation.ObservationRegistry;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -50,6 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its input-tokens-per-minute limit, OpenAI counts its cached tokens like any other. The budgets
  * refill on virtual time, which stands still while the calls are made.
  */
+@ExtendWith(VirtualTime.class)
 class PromptCacheSettlementTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -99,8 +100,7 @@ class PromptCacheSettlementTests {
 	private FallbackChain chain;
 
 	@BeforeEach
-	void virtualTimeAndChain() {
-		VirtualTimeScheduler.getOrSet();
+	void chainOverBothProviders() {
 		ProviderPacer pacer = new ProviderPacer(Map.of("anthropic", this.anthropicBudget, "openai", this.openAiBudget),
 				Map.of(), CLOCK, Duration.ofSeconds(60));
 		Map<String, LlmProvider> providers = new LinkedHashMap<>();
@@ -116,11 +116,6 @@ class PromptCacheSettlementTests {
 					CircuitBreaker.ofDefaults(model.id()), Retry.ofDefaults(model.id()), pacer, ObservationRegistry.NOOP));
 		}
 		this.chain = new FallbackChain(catalog, executors, new LlmErrorClassifier(true));
-	}
-
-	@AfterEach
-	void realTime() {
-		VirtualTimeScheduler.reset();
 	}
 
 	@Test

@@ -5,9 +5,9 @@ import java.util.Map;
 
 import dev.llmresilience.deadline.Deadline;
 import dev.llmresilience.error.LlmTimeoutException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.llmresilience.test.VirtualTime;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.test.scheduler.VirtualTimeScheduler;
 import reactor.test.subscriber.TestSubscriber;
 
@@ -22,18 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cancels, the request's deadline passes while it waits, or its work fails. None of them keeps a
  * place in the queue or a permit. Runs on virtual time.
  */
+@ExtendWith(VirtualTime.class)
 class RequestQueueCancellationTests {
 
-	private VirtualTimeScheduler time;
+	private final VirtualTimeScheduler time;
 
-	@BeforeEach
-	void virtualTime() {
-		this.time = VirtualTimeScheduler.getOrSet();
-	}
-
-	@AfterEach
-	void realTime() {
-		VirtualTimeScheduler.reset();
+	RequestQueueCancellationTests(VirtualTimeScheduler time) {
+		this.time = time;
 	}
 
 	@Test

@@ -4,10 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.llmresilience.error.LlmQueueFullException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.llmresilience.test.VirtualTime;
 import org.junit.jupiter.api.Test;
-import reactor.test.scheduler.VirtualTimeScheduler;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.test.subscriber.TestSubscriber;
 
 import static dev.llmresilience.LlmPriority.CRITICAL;
@@ -19,19 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for the bounds of a {@link RequestQueue}: a request beyond the capacity, or beyond its
  * priority's share, is refused at once with an {@link LlmQueueFullException}, and counted.
+ * Runs on virtual time, where no time passes: a refusal must not wait for any timer.
  */
+@ExtendWith(VirtualTime.class)
 class RequestQueueCapacityTests {
-
-	@BeforeEach
-	void virtualTime() {
-		// no time passes in these tests: a refusal must not wait for any timer
-		VirtualTimeScheduler.getOrSet();
-	}
-
-	@AfterEach
-	void realTime() {
-		VirtualTimeScheduler.reset();
-	}
 
 	@Test
 	void requestBeyondTheCapacityIsRefusedAtOnceWithATypedError() {

@@ -8,9 +8,9 @@ import java.util.stream.Stream;
 
 import dev.llmresilience.LlmPriority;
 import dev.llmresilience.deadline.Deadline;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.llmresilience.test.VirtualTime;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.scheduler.VirtualTimeScheduler;
@@ -28,18 +28,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * distance from {@link LlmPriority#CRITICAL} times the aging interval. Arrival times are read on
  * virtual time.
  */
+@ExtendWith(VirtualTime.class)
 class RequestQueueOrderingTests {
 
-	private VirtualTimeScheduler time;
+	private final VirtualTimeScheduler time;
 
-	@BeforeEach
-	void virtualTime() {
-		this.time = VirtualTimeScheduler.getOrSet();
-	}
-
-	@AfterEach
-	void realTime() {
-		VirtualTimeScheduler.reset();
+	RequestQueueOrderingTests(VirtualTimeScheduler time) {
+		this.time = time;
 	}
 
 	@Test

@@ -5,9 +5,10 @@ import java.util.Map;
 
 import dev.llmresilience.deadline.Deadline;
 import dev.llmresilience.error.LlmShutdownException;
-import org.junit.jupiter.api.AfterEach;
+import dev.llmresilience.test.VirtualTime;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.test.scheduler.VirtualTimeScheduler;
 import reactor.test.subscriber.TestSubscriber;
 
@@ -22,28 +23,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  * get the grace period and are then ended, new ones are refused, and every request ends exactly
  * once. Runs on virtual time.
  */
+@ExtendWith(VirtualTime.class)
 class RequestQueueShutdownTests {
 
 	private static final Duration GRACE = Duration.ofSeconds(30);
 
-	private VirtualTimeScheduler time;
+	private final VirtualTimeScheduler time;
 
 	private QueuedRequests requests;
 
+	RequestQueueShutdownTests(VirtualTimeScheduler time) {
+		this.time = time;
+	}
+
 	@BeforeEach
 	void queueWithTwoRunningAndThreeWaiting() {
-		this.time = VirtualTimeScheduler.getOrSet();
 		this.requests = new QueuedRequests(new RequestQueue(10, Map.of(), 2, Duration.ZERO));
 		this.requests.submit("running-1", NORMAL);
 		this.requests.submit("running-2", LOW);
 		this.requests.submit("waiting-1", CRITICAL);
 		this.requests.submit("waiting-2", HIGH);
 		this.requests.submit("waiting-3", LOW, Deadline.after(Duration.ofMinutes(5)));
-	}
-
-	@AfterEach
-	void realTime() {
-		VirtualTimeScheduler.reset();
 	}
 
 	@Test

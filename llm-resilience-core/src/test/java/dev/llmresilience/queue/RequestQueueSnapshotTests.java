@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.llmresilience.LlmPriority;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.llmresilience.test.VirtualTime;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 import static dev.llmresilience.LlmPriority.CRITICAL;
@@ -20,18 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * requests in flight, and the requests admitted, refused, and how long they waited, on virtual
  * time.
  */
+@ExtendWith(VirtualTime.class)
 class RequestQueueSnapshotTests {
 
-	private VirtualTimeScheduler time;
+	private final VirtualTimeScheduler time;
 
-	@BeforeEach
-	void virtualTime() {
-		this.time = VirtualTimeScheduler.getOrSet();
-	}
-
-	@AfterEach
-	void realTime() {
-		VirtualTimeScheduler.reset();
+	RequestQueueSnapshotTests(VirtualTimeScheduler time) {
+		this.time = time;
 	}
 
 	@Test

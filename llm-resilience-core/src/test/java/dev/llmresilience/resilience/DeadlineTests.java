@@ -3,8 +3,9 @@ package dev.llmresilience.resilience;
 import java.time.Duration;
 
 import dev.llmresilience.deadline.Deadline;
-import org.junit.jupiter.api.AfterEach;
+import dev.llmresilience.test.VirtualTime;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,13 +13,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link Deadline}, on Reactor's virtual time.
  */
+@ExtendWith(VirtualTime.class)
 class DeadlineTests {
 
-	private final VirtualTimeScheduler scheduler = VirtualTimeScheduler.getOrSet();
+	private final VirtualTimeScheduler scheduler;
 
-	@AfterEach
-	void resetTime() {
-		VirtualTimeScheduler.reset();
+	DeadlineTests(VirtualTimeScheduler scheduler) {
+		this.scheduler = scheduler;
 	}
 
 	@Test

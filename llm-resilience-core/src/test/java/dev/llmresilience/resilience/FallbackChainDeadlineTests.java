@@ -18,6 +18,7 @@ import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 import static dev.llmresilience.resilience.ChainFixture.request;
+import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -39,7 +40,7 @@ class FallbackChainDeadlineTests {
 			.expectNoEvent(Duration.ofMillis(1999))
 			.thenAwait(Duration.ofMillis(1))
 			.expectErrorSatisfies((error) -> assertDeadline(error, Duration.ofSeconds(2)))
-			.verify();
+			.verify(TIMEOUT);
 		assertThat(this.fixture.callTimes("primary")).containsExactly(0L, 500L, 1500L);
 		assertThat(this.fixture.callTimes("secondary")).containsExactly(1500L);
 		assertThat(this.fixture.cancellations("secondary")).isOne();
@@ -58,7 +59,8 @@ class FallbackChainDeadlineTests {
 				.extracting(LlmAttempt::model, LlmAttempt::outcome)
 				.containsExactly(tuple("primary", Outcome.FAILURE), tuple("primary", Outcome.FAILURE),
 						tuple("secondary", Outcome.SUCCESS)))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		// the second backoff (1s) would end at 1500ms, after the deadline at 1200ms
 		assertThat(this.fixture.callTimes("primary")).containsExactly(0L, 500L);
 		assertThat(this.fixture.callTimes("secondary")).containsExactly(500L);
@@ -72,7 +74,8 @@ class FallbackChainDeadlineTests {
 		StepVerifier
 			.withVirtualTime(() -> this.fixture.chain().call(request(), Deadline.after(Duration.ofSeconds(1))))
 			.assertNext((response) -> assertThat(response.model()).isEqualTo("secondary"))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(this.fixture.callTimes("primary")).containsExactly(0L);
 		assertThat(this.fixture.callTimes("secondary")).containsExactly(0L);
 	}
@@ -90,7 +93,7 @@ class FallbackChainDeadlineTests {
 					.containsExactly(
 							new LlmAttempt("primary", Outcome.FAILURE, "LlmOverloadedException", Duration.ZERO));
 			})
-			.verify();
+			.verify(TIMEOUT);
 	}
 
 	@Test
@@ -103,7 +106,7 @@ class FallbackChainDeadlineTests {
 			.expectNoEvent(Duration.ofMillis(999))
 			.thenAwait(Duration.ofMillis(1))
 			.expectErrorSatisfies((error) -> assertDeadline(error, Duration.ofSeconds(1)))
-			.verify();
+			.verify(TIMEOUT);
 		assertThat(this.fixture.cancellations("primary")).isOne();
 		assertThat(this.fixture.calls("secondary")).isZero();
 		// the caller's deadline says nothing about the model's health
@@ -140,7 +143,7 @@ class FallbackChainDeadlineTests {
 			.expectNoEvent(Duration.ofMillis(2999))
 			.thenAwait(Duration.ofMillis(1))
 			.expectErrorSatisfies((error) -> assertDeadline(error, Duration.ofSeconds(3)))
-			.verify();
+			.verify(TIMEOUT);
 	}
 
 	@Test
@@ -152,7 +155,7 @@ class FallbackChainDeadlineTests {
 			.expectNoEvent(Duration.ofMillis(999))
 			.thenAwait(Duration.ofMillis(1))
 			.expectErrorSatisfies((error) -> assertDeadline(error, Duration.ofSeconds(1)))
-			.verify();
+			.verify(TIMEOUT);
 	}
 
 	@Test
@@ -163,7 +166,8 @@ class FallbackChainDeadlineTests {
 			.expectNoEvent(Duration.ofMinutes(10).minusMillis(1))
 			.thenAwait(Duration.ofMillis(1))
 			.assertNext((response) -> assertThat(response.text()).isEqualTo("late"))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@Test
@@ -174,7 +178,7 @@ class FallbackChainDeadlineTests {
 			.expectNoEvent(Duration.ofMillis(2999))
 			.thenAwait(Duration.ofMillis(1))
 			.expectErrorSatisfies((error) -> assertDeadline(error, Duration.ofSeconds(3)))
-			.verify();
+			.verify(TIMEOUT);
 	}
 
 	@Test
@@ -185,7 +189,8 @@ class FallbackChainDeadlineTests {
 			.thenAwait(Duration.ofSeconds(2))
 			.expectNext(new LlmStreamEvent.TextDelta("a"), new LlmStreamEvent.TextDelta("b"))
 			.expectNextMatches(LlmStreamEvent.Completion.class::isInstance)
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	private static void assertDeadline(Throwable error, Duration timeout) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 import static dev.llmresilience.resilience.ChainFixture.request;
+import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -44,7 +45,8 @@ class FallbackChainStreamTests {
 						new LlmAttempt("primary", Outcome.FAILURE, "LlmOverloadedException", Duration.ZERO),
 						new LlmAttempt("primary", Outcome.SUCCESS, null, Duration.ZERO));
 			}))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(this.fixture.calls("primary")).isEqualTo(2);
 	}
 
@@ -66,7 +68,8 @@ class FallbackChainStreamTests {
 							tuple("primary", Outcome.FAILURE, "LlmConnectionException", Duration.ZERO),
 							tuple("secondary", Outcome.SUCCESS, null, Duration.ofMillis(300)));
 			}))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(this.fixture.callTimes("secondary")).containsExactly(1500L);
 	}
 
@@ -84,7 +87,7 @@ class FallbackChainStreamTests {
 					assertThat(interrupted.getProvider()).isEqualTo("anthropic");
 					assertThat(interrupted.getCause()).isSameAs(error);
 				}))
-			.verify();
+			.verify(TIMEOUT);
 		assertThat(this.fixture.calls("primary")).isOne();
 		assertThat(this.fixture.calls("secondary")).isZero();
 		assertThat(this.fixture.breaker("primary").getMetrics().getNumberOfFailedCalls()).isOne();
@@ -103,7 +106,7 @@ class FallbackChainStreamTests {
 					assertThat(interrupted.getModel()).isEqualTo("secondary");
 					assertThat(interrupted.getCause()).isSameAs(error);
 				}))
-			.verify();
+			.verify(TIMEOUT);
 		assertThat(this.fixture.calls("secondary")).isOne();
 	}
 
@@ -124,7 +127,7 @@ class FallbackChainStreamTests {
 					assertThat(interrupted.getCause()).isInstanceOfSatisfying(LlmTimeoutException.class,
 							(timeout) -> assertThat(timeout.getPhase()).isEqualTo(Phase.DEADLINE));
 				}))
-			.verify();
+			.verify(TIMEOUT);
 		assertThat(this.fixture.cancellations("primary")).isOne();
 		assertThat(this.fixture.calls("secondary")).isZero();
 	}
@@ -135,7 +138,7 @@ class FallbackChainStreamTests {
 		StepVerifier.withVirtualTime(() -> this.fixture.chain().stream(request(), Deadline.none()))
 			.expectNext(new TextDelta("Hel"))
 			.thenCancel()
-			.verify();
+			.verify(TIMEOUT);
 		assertThat(this.fixture.cancellations("primary")).isOne();
 		assertThat(this.fixture.calls("secondary")).isZero();
 		assertThat(this.fixture.breaker("primary").getMetrics().getNumberOfBufferedCalls()).isZero();
@@ -147,7 +150,8 @@ class FallbackChainStreamTests {
 		StepVerifier.withVirtualTime(() -> this.fixture.chain().stream(request(), Deadline.none()))
 			.expectNext(new TextDelta("Hi"))
 			.expectNextMatches(LlmStreamEvent.Completion.class::isInstance)
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(this.fixture.breaker("primary").getMetrics().getNumberOfSuccessfulCalls()).isOne();
 		assertThat(this.fixture.retry("primary").getMetrics().getNumberOfSuccessfulCallsWithoutRetryAttempt())
 			.isOne();

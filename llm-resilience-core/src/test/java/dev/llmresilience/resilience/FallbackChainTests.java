@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 import static dev.llmresilience.resilience.ChainFixture.request;
+import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -42,7 +43,8 @@ class FallbackChainTests {
 						new LlmAttempt("primary", Outcome.FAILURE, "LlmOverloadedException", Duration.ZERO),
 						new LlmAttempt("secondary", Outcome.SUCCESS, null, Duration.ZERO));
 			})
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(fixture.calls("primary")).isEqualTo(3);
 		assertThat(fixture.calls("secondary")).isOne();
 	}
@@ -57,7 +59,8 @@ class FallbackChainTests {
 				assertThat(response.attempts())
 					.containsExactly(new LlmAttempt("primary", Outcome.SUCCESS, null, Duration.ZERO));
 			})
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(fixture.calls("secondary")).isZero();
 	}
 
@@ -82,7 +85,7 @@ class FallbackChainTests {
 							tuple("secondary", Outcome.FAILURE, "LlmServerException"),
 							tuple("secondary", Outcome.FAILURE, "LlmServerException"));
 			})
-			.verify();
+			.verify(TIMEOUT);
 		assertThat(fixture.callTimes("secondary")).containsExactly(1500L, 2000L, 3000L);
 	}
 
@@ -106,7 +109,8 @@ class FallbackChainTests {
 			.build();
 		StepVerifier.withVirtualTime(() -> fixture.chain().call(request, Deadline.none()))
 			.assertNext((response) -> assertThat(response.model()).isEqualTo("backup"))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(fixture.requests("primary")).singleElement().isSameAs(request);
 		assertThat(fixture.requests("llama")).singleElement().satisfies((adapted) -> {
 			assertThat(adapted.extraBody()).isEmpty();
@@ -136,7 +140,8 @@ class FallbackChainTests {
 						new LlmAttempt("same", Outcome.SKIPPED, "ContextWindowTooSmall", Duration.ZERO),
 						new LlmAttempt("unknown", Outcome.SUCCESS, null, Duration.ZERO));
 			})
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(fixture.calls("mid")).isOne();
 		assertThat(fixture.calls("small")).isZero();
 		assertThat(fixture.calls("same")).isZero();
@@ -152,7 +157,8 @@ class FallbackChainTests {
 				.extracting(LlmAttempt::model, LlmAttempt::outcome, LlmAttempt::errorType)
 				.containsExactly(tuple("primary", Outcome.FAILURE, "LlmRequestTooLargeException"),
 						tuple("secondary", Outcome.SUCCESS, null)))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@Test
@@ -174,7 +180,8 @@ class FallbackChainTests {
 						new LlmAttempt("exact", Outcome.SKIPPED, "ContextWindowTooSmall", Duration.ZERO),
 						new LlmAttempt("roomy", Outcome.SUCCESS, null, Duration.ZERO));
 			})
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(fixture.calls("tiny")).isZero();
 		assertThat(fixture.calls("exact")).isZero();
 	}
@@ -190,7 +197,7 @@ class FallbackChainTests {
 						new LlmAttempt("primary", Outcome.SKIPPED, "ContextWindowTooSmall", Duration.ZERO),
 						new LlmAttempt("secondary", Outcome.SKIPPED, "ContextWindowTooSmall", Duration.ZERO));
 			})
-			.verify();
+			.verify(TIMEOUT);
 	}
 
 	@Test
@@ -203,7 +210,7 @@ class FallbackChainTests {
 			.expectErrorSatisfies((error) -> assertThat(((LlmAllModelsFailedException) error).getAttempts())
 				.extracting(LlmAttempt::model)
 				.containsExactly("secondary", "secondary", "secondary"))
-			.verify();
+			.verify(TIMEOUT);
 		assertThat(fixture.calls("primary")).isZero();
 	}
 
@@ -217,7 +224,8 @@ class FallbackChainTests {
 				assertThat(response.model()).isEqualTo("secondary");
 				assertThat(response.fallback()).isFalse();
 			})
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(fixture.calls("primary")).isZero();
 	}
 
@@ -227,10 +235,10 @@ class FallbackChainTests {
 		LlmRequest request = LlmRequest.builder().user("Hello").chain("nope").build();
 		StepVerifier.withVirtualTime(() -> fixture.chain().call(request, Deadline.none()))
 			.expectError(LlmUnknownTargetException.class)
-			.verify();
+			.verify(TIMEOUT);
 		StepVerifier.withVirtualTime(() -> fixture.chain().stream(request, Deadline.none()))
 			.expectError(LlmUnknownTargetException.class)
-			.verify();
+			.verify(TIMEOUT);
 		assertThat(fixture.calls("primary")).isZero();
 		assertThat(fixture.calls("secondary")).isZero();
 	}

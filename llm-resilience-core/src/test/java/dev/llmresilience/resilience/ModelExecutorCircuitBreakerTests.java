@@ -23,6 +23,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 import static dev.llmresilience.resilience.ChainFixture.request;
+import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -71,7 +72,8 @@ class ModelExecutorCircuitBreakerTests {
 							new LlmAttempt("primary", Outcome.SKIPPED, "LlmCircuitOpenException", Duration.ZERO),
 							new LlmAttempt("secondary", Outcome.SUCCESS, null, Duration.ZERO));
 				})
-				.verifyComplete();
+				.expectComplete()
+				.verify(TIMEOUT);
 		}
 		assertThat(this.fixture.calls("primary")).isEqualTo(4);
 		assertThat(breaker().getMetrics().getNumberOfNotPermittedCalls()).isEqualTo(3);
@@ -93,7 +95,8 @@ class ModelExecutorCircuitBreakerTests {
 						tuple("primary", Outcome.FAILURE, "LlmOverloadedException"),
 						tuple("primary", Outcome.FAILURE, "LlmOverloadedException"),
 						tuple("secondary", Outcome.SUCCESS, null)))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		// the fourth failure opens the breaker: no fifth attempt, no 4s backoff before the fallback
 		assertThat(this.fixture.callTimes("primary")).containsExactly(0L, 500L, 1500L, 3500L);
 		assertThat(this.fixture.callTimes("secondary")).containsExactly(3500L);
@@ -187,7 +190,8 @@ class ModelExecutorCircuitBreakerTests {
 			.stream(toPrimary(), Deadline.none())
 			.takeUntil(LlmStreamEvent.Completion.class::isInstance))
 			.expectNextCount(3)
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(breaker().getMetrics().getNumberOfSuccessfulCalls()).isOne();
 		assertThat(breaker().getMetrics().getNumberOfBufferedCalls()).isOne();
 	}
@@ -220,7 +224,8 @@ class ModelExecutorCircuitBreakerTests {
 			.expectSubscription()
 			.thenAwait(Duration.ofSeconds(4))
 			.expectNextCount(4)
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(breaker().getMetrics().getNumberOfSuccessfulCalls()).isOne();
 		assertThat(breaker().getMetrics().getNumberOfSlowCalls()).isZero();
 	}
@@ -233,7 +238,8 @@ class ModelExecutorCircuitBreakerTests {
 			.expectSubscription()
 			.thenAwait(Duration.ofSeconds(1))
 			.expectNextCount(2)
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(breaker().getMetrics().getNumberOfSlowSuccessfulCalls()).isOne();
 	}
 
@@ -247,7 +253,8 @@ class ModelExecutorCircuitBreakerTests {
 				.expectSubscription()
 				.thenAwait(Duration.ofSeconds(1))
 				.expectNextCount(1)
-				.verifyComplete();
+				.expectComplete()
+				.verify(TIMEOUT);
 		}
 		assertThat(breaker().getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(2);
 		assertThat(breaker().getMetrics().getNumberOfSlowSuccessfulCalls()).isOne();
@@ -272,7 +279,10 @@ class ModelExecutorCircuitBreakerTests {
 
 	private void callPrimary(int times) {
 		for (int i = 0; i < times; i++) {
-			this.fixture.chain().call(toPrimary(), Deadline.none()).onErrorResume((error) -> Mono.empty()).block();
+			this.fixture.chain()
+				.call(toPrimary(), Deadline.none())
+				.onErrorResume((error) -> Mono.empty())
+				.block(TIMEOUT);
 		}
 	}
 
@@ -289,13 +299,14 @@ class ModelExecutorCircuitBreakerTests {
 				assertThat(error.getCause()).isInstanceOfSatisfying(LlmCircuitOpenException.class,
 						(refusal) -> assertThat(refusal.getState()).isEqualTo(state.name()));
 			})
-			.verify();
+			.verify(TIMEOUT);
 	}
 
 	private void expectAnswer(String text) {
 		StepVerifier.create(this.fixture.chain().call(toPrimary(), Deadline.none()))
 			.assertNext((response) -> assertThat(response.text()).isEqualTo(text))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	private CircuitBreaker breaker() {

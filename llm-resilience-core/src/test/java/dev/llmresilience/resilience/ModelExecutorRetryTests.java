@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 import static dev.llmresilience.resilience.ChainFixture.request;
+import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -34,12 +35,12 @@ class ModelExecutorRetryTests {
 		StepVerifier.withVirtualTime(() -> this.fixture.chain().call(request, Deadline.none()))
 			.thenAwait(Duration.ofMinutes(1))
 			.expectError(LlmAllModelsFailedException.class)
-			.verify();
+			.verify(TIMEOUT);
 		assertThat(this.fixture.calls("primary")).isEqualTo(3);
 		StepVerifier.withVirtualTime(() -> this.fixture.chain().call(request, Deadline.none()))
 			.thenAwait(Duration.ofMinutes(1))
 			.expectError(LlmAllModelsFailedException.class)
-			.verify();
+			.verify(TIMEOUT);
 		assertThat(this.fixture.calls("primary")).isEqualTo(6);
 	}
 
@@ -58,7 +59,8 @@ class ModelExecutorRetryTests {
 			.then(() -> assertThat(this.fixture.calls("primary")).isEqualTo(2))
 			.thenAwait(Duration.ofMillis(1))
 			.assertNext((response) -> assertThat(response.model()).isEqualTo("secondary"))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(this.fixture.callTimes("primary")).containsExactly(0L, 500L, 1500L);
 		assertThat(this.fixture.callTimes("secondary")).containsExactly(1500L);
 	}
@@ -77,7 +79,8 @@ class ModelExecutorRetryTests {
 					.containsExactly(tuple("primary", Outcome.FAILURE), tuple("primary", Outcome.FAILURE),
 							tuple("primary", Outcome.SUCCESS));
 			})
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		// 2s as the server asked, then the formula's second wait of 1s
 		assertThat(this.fixture.callTimes("primary")).containsExactly(0L, 2000L, 3000L);
 	}
@@ -90,7 +93,8 @@ class ModelExecutorRetryTests {
 			.expectSubscription()
 			.thenAwait(ChainFixture.MAX_SERVER_WAIT)
 			.assertNext((response) -> assertThat(response.model()).isEqualTo("primary"))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(this.fixture.callTimes("primary")).containsExactly(0L, 60_000L);
 		assertThat(this.fixture.calls("secondary")).isZero();
 	}
@@ -108,7 +112,8 @@ class ModelExecutorRetryTests {
 						new LlmAttempt("primary", Outcome.FAILURE, "LlmRateLimitException", Duration.ZERO),
 						new LlmAttempt("secondary", Outcome.SUCCESS, null, Duration.ZERO));
 			})
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(this.fixture.callTimes("primary")).containsExactly(0L);
 		assertThat(this.fixture.callTimes("secondary")).containsExactly(0L);
 	}
@@ -133,7 +138,7 @@ class ModelExecutorRetryTests {
 		this.fixture.always("secondary", Reply.answer("Hi"));
 		StepVerifier.withVirtualTime(() -> this.fixture.chain().call(request(), Deadline.none()))
 			.expectErrorSatisfies((actual) -> assertThat(actual).isSameAs(error))
-			.verify();
+			.verify(TIMEOUT);
 		assertThat(this.fixture.calls("primary")).isOne();
 		assertThat(this.fixture.calls("secondary")).isZero();
 	}
@@ -167,7 +172,8 @@ class ModelExecutorRetryTests {
 				.extracting(LlmAttempt::model, LlmAttempt::outcome, LlmAttempt::errorType)
 				.containsExactly(tuple("primary", Outcome.FAILURE, errorType),
 						tuple("secondary", Outcome.SUCCESS, null)))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(this.fixture.calls("primary")).isOne();
 	}
 
@@ -185,7 +191,8 @@ class ModelExecutorRetryTests {
 						new LlmAttempt("primary", Outcome.FAILURE, "LlmConnectionException", Duration.ZERO),
 						new LlmAttempt("primary", Outcome.SUCCESS, null, Duration.ZERO));
 			})
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(this.fixture.retry("primary").getMetrics().getNumberOfSuccessfulCallsWithRetryAttempt()).isOne();
 		assertThat(this.fixture.calls("secondary")).isZero();
 	}
@@ -201,7 +208,8 @@ class ModelExecutorRetryTests {
 			.assertNext((response) -> assertThat(response.attempts()).containsExactly(
 					new LlmAttempt("primary", Outcome.FAILURE, "LlmServerException", Duration.ofMillis(300)),
 					new LlmAttempt("primary", Outcome.SUCCESS, null, Duration.ofMillis(700))))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(this.fixture.callTimes("primary")).containsExactly(0L, 800L);
 	}
 

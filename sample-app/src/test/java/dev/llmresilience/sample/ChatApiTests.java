@@ -10,6 +10,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 
 import static dev.llmresilience.sample.SimulatorMessagesApiTests.json;
+import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -109,7 +110,7 @@ class ChatApiTests extends AbstractRunningAppTests {
 			})
 			.getResponseBody()
 			.collectList()
-			.block();
+			.block(TIMEOUT);
 		assertThat(events).extracting(ServerSentEvent::event)
 			.hasSize(16)
 			.containsOnly("delta", "done")
@@ -140,7 +141,7 @@ class ChatApiTests extends AbstractRunningAppTests {
 			})
 			.getResponseBody()
 			.collectList()
-			.block();
+			.block(TIMEOUT);
 		assertThat(events).extracting(ServerSentEvent::event).containsExactly("delta", "delta", "delta", "delta",
 				"delta", "error");
 		JsonNode error = json(events.get(5).data());

@@ -17,6 +17,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 
 import static dev.llmresilience.sample.SimulatorMessagesApiTests.assertErrorEnvelope;
 import static dev.llmresilience.sample.SimulatorMessagesApiTests.json;
+import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -90,7 +91,7 @@ class SimulatorFaultsTests extends AbstractRunningAppTests {
 			})
 			.getResponseBody()
 			.collectList()
-			.block();
+			.block(TIMEOUT);
 		// The answer to "hi" has 11 words; the first 5 are sent before the error.
 		assertThat(events).extracting(ServerSentEvent::event)
 			.startsWith("message_start", "content_block_start", "ping", "content_block_delta")

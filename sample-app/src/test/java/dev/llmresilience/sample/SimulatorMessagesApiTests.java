@@ -14,6 +14,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
+import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -219,7 +220,7 @@ class SimulatorMessagesApiTests extends AbstractRunningAppTests {
 			})
 			.getResponseBody()
 			.collectList()
-			.block();
+			.block(TIMEOUT);
 	}
 
 	static JsonNode json(String json) {

@@ -12,6 +12,7 @@ import org.springframework.http.MediaType;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 
+import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -29,7 +30,7 @@ class ChatExceptionHandlerTests {
 			assertThat(response.getStatusCode().value()).isEqualTo(503);
 			assertThat(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("2");
 			assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-		}).verifyComplete();
+		}).expectComplete().verify(TIMEOUT);
 	}
 
 	private static MockServerWebExchange exchange() {

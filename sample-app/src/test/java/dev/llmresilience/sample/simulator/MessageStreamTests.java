@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
+import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -27,7 +28,8 @@ class MessageStreamTests {
 			.thenAwait(Duration.ofSeconds(10))
 			// 10 more deltas, 2 pings, content_block_stop, message_delta, message_stop
 			.expectNextCount(15)
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@Test
@@ -38,7 +40,8 @@ class MessageStreamTests {
 			.expectNext("content_block_delta", "content_block_delta", "content_block_delta", "content_block_delta",
 					"content_block_delta")
 			.expectNext("error")
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@Test
