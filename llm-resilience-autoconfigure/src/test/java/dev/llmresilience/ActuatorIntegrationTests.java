@@ -36,11 +36,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * End-to-end tests of the {@code llm} health indicator and the read-only {@code /actuator/llm}
- * endpoint over HTTP, with breakers driven by calls through the auto-configured
- * {@link LlmTemplate} against WireMock servers: {@code primary} serves {@code sonnet},
- * {@code secondary} serves {@code haiku}, and the default chain tries them in that order. Each
- * model is called once per request and its breaker opens after two failed calls.
+ * End-to-end tests of the {@code llm} health indicator and the read-only
+ * {@code /actuator/llm} endpoint over HTTP, with breakers driven by calls through the
+ * auto-configured {@link LlmTemplate} against WireMock servers: {@code primary} serves
+ * {@code sonnet}, {@code secondary} serves {@code haiku}, and the default chain tries
+ * them in that order. Each model is called once per request and its breaker opens after
+ * two failed calls.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "llm.resilience.providers.primary.type=anthropic",
@@ -50,8 +51,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 				"llm.resilience.models.sonnet.provider=primary", "llm.resilience.models.sonnet.name=claude-sonnet-4-5",
 				"llm.resilience.models.haiku.provider=secondary", "llm.resilience.models.haiku.name=claude-haiku-4-5",
 				"llm.resilience.chains.default[0]=sonnet", "llm.resilience.chains.default[1]=haiku",
-				"llm.resilience.retry.max-attempts=1",
-				"llm.resilience.circuit-breaker.sliding-window-type=count-based",
+				"llm.resilience.retry.max-attempts=1", "llm.resilience.circuit-breaker.sliding-window-type=count-based",
 				"llm.resilience.circuit-breaker.sliding-window-size=2",
 				"llm.resilience.circuit-breaker.minimum-number-of-calls=2",
 				"llm.resilience.circuit-breaker.failure-rate-threshold=50",
@@ -277,9 +277,9 @@ class ActuatorIntegrationTests {
 
 	@Test
 	void apiKeysNeverAppearInActuatorOutput() {
-		this.primary.stubFor(post(MESSAGES).willReturn(error(401, "authentication_error")
-			.withBody("{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key "
-					+ PRIMARY_KEY + "\"}}")));
+		this.primary.stubFor(post(MESSAGES).willReturn(error(401, "authentication_error").withBody(
+				"{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key "
+						+ PRIMARY_KEY + "\"}}")));
 		assertThatExceptionOfType(LlmAuthenticationException.class).isThrownBy(() -> this.template.callBlocking("Hi"));
 		for (String endpoint : List.of("/actuator/health", "/actuator/health/llm", "/actuator/configprops",
 				"/actuator/env", "/actuator/llm", "/actuator/llm/sonnet")) {

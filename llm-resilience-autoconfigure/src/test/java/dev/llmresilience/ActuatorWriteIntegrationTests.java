@@ -18,8 +18,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * End-to-end tests of forcing breakers through {@code POST /actuator/llm/{model}}, allowed by
- * {@code management.endpoint.llm.access=unrestricted}. No model is called.
+ * End-to-end tests of forcing breakers through {@code POST /actuator/llm/{model}},
+ * allowed by {@code management.endpoint.llm.access=unrestricted}. No model is called.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "llm.resilience.providers.anthropic.type=anthropic",

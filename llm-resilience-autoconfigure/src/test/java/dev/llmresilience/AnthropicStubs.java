@@ -12,7 +12,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 
 /**
- * WireMock responses in the Anthropic Messages wire format, and a way to serve them in turn.
+ * WireMock responses in the Anthropic Messages wire format, and a way to serve them in
+ * turn.
  */
 final class AnthropicStubs {
 
@@ -93,7 +94,8 @@ final class AnthropicStubs {
 	}
 
 	/**
-	 * Serve the responses to successive requests in turn, the last one to every later request.
+	 * Serve the responses to successive requests in turn, the last one to every later
+	 * request.
 	 */
 	static void respondInTurn(WireMockServer server, ResponseDefinitionBuilder... responses) {
 		for (int i = 0; i < responses.length; i++) {

@@ -23,10 +23,11 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests of each provider's connection pool over real HTTP: {@code busy} allows two connections,
- * answers after 50 ms, and holds the requests that ask for it until released; {@code spare} serves the fallback. A call that finds
- * no free connection within the connect timeout is not made: it is skipped, not counted against
- * the breaker of a provider that did nothing wrong, and the chain moves on.
+ * Tests of each provider's connection pool over real HTTP: {@code busy} allows two
+ * connections, answers after 50 ms, and holds the requests that ask for it until
+ * released; {@code spare} serves the fallback. A call that finds no free connection
+ * within the connect timeout is not made: it is skipped, not counted against the breaker
+ * of a provider that did nothing wrong, and the chain moves on.
  */
 class ConnectionPoolIntegrationTests {
 
@@ -35,14 +36,13 @@ class ConnectionPoolIntegrationTests {
 	private final MessagesApiServer spare = new MessagesApiServer(Duration.ZERO);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
-				ClientHttpConnectorAutoConfiguration.class, WebClientAutoConfiguration.class,
-				LlmResilienceAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(JacksonAutoConfiguration.class, ClientHttpConnectorAutoConfiguration.class,
+						WebClientAutoConfiguration.class, LlmResilienceAutoConfiguration.class))
 		.withPropertyValues("llm.resilience.providers.busy.type=anthropic",
 				"llm.resilience.providers.busy.base-url=" + this.busy.baseUrl(),
 				"llm.resilience.providers.busy.api-key=test-key", "llm.resilience.providers.busy.max-connections=2",
-				"llm.resilience.providers.busy.connect-timeout=300ms",
-				"llm.resilience.providers.spare.type=anthropic",
+				"llm.resilience.providers.busy.connect-timeout=300ms", "llm.resilience.providers.spare.type=anthropic",
 				"llm.resilience.providers.spare.base-url=" + this.spare.baseUrl(),
 				"llm.resilience.providers.spare.api-key=test-key", "llm.resilience.models.sonnet.provider=busy",
 				"llm.resilience.models.haiku.provider=spare", "llm.resilience.chains.default[0]=sonnet",

@@ -41,15 +41,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * End-to-end tests of the auto-configured {@link LlmTemplate} over real HTTP, against WireMock
- * servers that speak the Anthropic and OpenAI wire formats.
+ * End-to-end tests of the auto-configured {@link LlmTemplate} over real HTTP, against
+ * WireMock servers that speak the Anthropic and OpenAI wire formats.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "llm.resilience.providers.anthropic.type=anthropic",
 				"llm.resilience.providers.anthropic.api-key=" + LlmTemplateIntegrationTests.ANTHROPIC_KEY,
 				"llm.resilience.providers.local.type=openai",
 				"llm.resilience.providers.local.api-key=" + LlmTemplateIntegrationTests.OPENAI_KEY,
-				"llm.resilience.models.sonnet.provider=anthropic", "llm.resilience.models.sonnet.name=claude-sonnet-4-5",
+				"llm.resilience.models.sonnet.provider=anthropic",
+				"llm.resilience.models.sonnet.name=claude-sonnet-4-5",
 				"llm.resilience.models.sonnet.max-output-tokens=2000", "llm.resilience.models.llama.provider=local",
 				"llm.resilience.models.llama.name=llama3.2", "llm.resilience.chains.default[0]=sonnet",
 				"llm.resilience.chains.default[1]=llama", "llm.resilience.chains.local[0]=llama",
@@ -99,9 +100,10 @@ class LlmTemplateIntegrationTests {
 
 	@Test
 	void callsTheFirstModelOfTheDefaultChain() {
-		this.anthropic.stubFor(post("/v1/messages").willReturn(aResponse().withHeader("Content-Type", "application/json")
-			.withHeader("request-id", "req_1")
-			.withBody(MESSAGE)));
+		this.anthropic
+			.stubFor(post("/v1/messages").willReturn(aResponse().withHeader("Content-Type", "application/json")
+				.withHeader("request-id", "req_1")
+				.withBody(MESSAGE)));
 		StepVerifier.create(this.template.call("Hi")).assertNext((response) -> {
 			assertThat(response.text()).isEqualTo("Hello from Sonnet");
 			assertThat(response.model()).isEqualTo("sonnet");
@@ -113,9 +115,10 @@ class LlmTemplateIntegrationTests {
 			assertThat(response.attempts()).extracting(LlmAttempt::model, LlmAttempt::outcome)
 				.containsExactly(org.assertj.core.groups.Tuple.tuple("sonnet", LlmAttempt.Outcome.SUCCESS));
 		}).expectComplete().verify(TIMEOUT);
-		this.anthropic.verify(postRequestedFor(urlEqualTo("/v1/messages")).withHeader("x-api-key", equalTo(ANTHROPIC_KEY))
-			.withRequestBody(matchingJsonPath("$.model", equalTo("claude-sonnet-4-5")))
-			.withRequestBody(matchingJsonPath("$.max_tokens", equalTo("2000"))));
+		this.anthropic
+			.verify(postRequestedFor(urlEqualTo("/v1/messages")).withHeader("x-api-key", equalTo(ANTHROPIC_KEY))
+				.withRequestBody(matchingJsonPath("$.model", equalTo("claude-sonnet-4-5")))
+				.withRequestBody(matchingJsonPath("$.max_tokens", equalTo("2000"))));
 	}
 
 	@Test
@@ -125,8 +128,8 @@ class LlmTemplateIntegrationTests {
 		LlmResponse response = this.template.callBlocking(LlmRequest.builder().model("llama").user("Hi").build());
 		assertThat(response.text()).isEqualTo("Hello from Llama");
 		assertThat(response.provider()).isEqualTo("local");
-		this.local.verify(postRequestedFor(urlEqualTo("/chat/completions"))
-			.withHeader("Authorization", equalTo("Bearer " + OPENAI_KEY)));
+		this.local.verify(postRequestedFor(urlEqualTo("/chat/completions")).withHeader("Authorization",
+				equalTo("Bearer " + OPENAI_KEY)));
 	}
 
 	@Test
@@ -156,8 +159,8 @@ class LlmTemplateIntegrationTests {
 				data: {"type":"message_stop"}
 
 				""";
-		this.anthropic.stubFor(post("/v1/messages").willReturn(
-				aResponse().withHeader("Content-Type", "text/event-stream").withBody(events)));
+		this.anthropic.stubFor(post("/v1/messages")
+			.willReturn(aResponse().withHeader("Content-Type", "text/event-stream").withBody(events)));
 		List<LlmStreamEvent> received = this.template.streamBlocking(LlmRequest.ofPrompt("Hi")).toList();
 		assertThat(received).hasSize(3);
 		assertThat(received.subList(0, 2)).containsExactly(new LlmStreamEvent.TextDelta("Hel"),
@@ -181,19 +184,20 @@ class LlmTemplateIntegrationTests {
 	void apiKeysNeverReachLogsOrErrors(CapturedOutput output) {
 		this.anthropic.stubFor(post("/v1/messages").willReturn(aResponse().withStatus(401)
 			.withHeader("Content-Type", "application/json")
-			.withBody("{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key "
-					+ ANTHROPIC_KEY + "\"}}")));
+			.withBody(
+					"{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key "
+							+ ANTHROPIC_KEY + "\"}}")));
 		this.local.stubFor(post("/chat/completions").willReturn(aResponse().withStatus(401)
 			.withHeader("Content-Type", "application/json")
 			.withBody("{\"error\":{\"message\":\"Incorrect API key provided: " + OPENAI_KEY
 					+ "\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}")));
 		assertThatExceptionOfType(LlmAuthenticationException.class).isThrownBy(() -> this.template.callBlocking("Hi"))
-			.satisfies((ex) -> assertThat(ex).hasMessageContaining("[redacted]").hasMessageNotContaining(ANTHROPIC_KEY));
+			.satisfies(
+					(ex) -> assertThat(ex).hasMessageContaining("[redacted]").hasMessageNotContaining(ANTHROPIC_KEY));
 		assertThatExceptionOfType(LlmAuthenticationException.class)
 			.isThrownBy(() -> this.template.callBlocking(LlmRequest.builder().model("llama").user("Hi").build()))
 			.satisfies((ex) -> assertThat(ex.toString()).doesNotContain(OPENAI_KEY));
-		assertThat(this.catalog.providerOf(this.catalog.getModels().get("sonnet")))
-			.asString()
+		assertThat(this.catalog.providerOf(this.catalog.getModels().get("sonnet"))).asString()
 			.doesNotContain(ANTHROPIC_KEY);
 		assertThat(output).contains("POST").doesNotContain(ANTHROPIC_KEY).doesNotContain(OPENAI_KEY);
 	}
@@ -207,9 +211,11 @@ class LlmTemplateIntegrationTests {
 			.getEventPublisher()
 			.onEvent((event) -> breakerEvents.add(event.getEventType()));
 		LlmRequest request = LlmRequest.builder().user("Hi").extraBody("metadata", new ExpiredToken()).build();
-		assertThatExceptionOfType(LlmInvalidRequestException.class).isThrownBy(() -> this.template.callBlocking(request))
+		assertThatExceptionOfType(LlmInvalidRequestException.class)
+			.isThrownBy(() -> this.template.callBlocking(request))
 			.satisfies((ex) -> assertRefusedBeforeSending(ex, output));
-		// neither retried nor passed on to llama, which would have got the request without its extraBody
+		// neither retried nor passed on to llama, which would have got the request
+		// without its extraBody
 		this.anthropic.verify(0, anyRequestedFor(anyUrl()));
 		this.local.verify(0, anyRequestedFor(anyUrl()));
 		// nor counted by the breaker: it says nothing of the model's health
@@ -268,8 +274,8 @@ class LlmTemplateIntegrationTests {
 	}
 
 	/**
-	 * An {@code extraBody} value that Jackson cannot write, whose error would quote the secret
-	 * it holds.
+	 * An {@code extraBody} value that Jackson cannot write, whose error would quote the
+	 * secret it holds.
 	 */
 	static final class ExpiredToken {
 

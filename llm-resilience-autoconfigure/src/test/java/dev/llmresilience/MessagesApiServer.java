@@ -13,11 +13,11 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
 
 /**
- * A small Anthropic Messages API server on Reactor Netty, on loopback and a free port, with
- * event loops of its own (an application context under test may dispose Reactor Netty's global
- * ones when it closes). It answers after a delay, and never answers a request whose body
- * contains {@code hang}; it counts the requests it received and how many it was working on at
- * once, server-side.
+ * A small Anthropic Messages API server on Reactor Netty, on loopback and a free port,
+ * with event loops of its own (an application context under test may dispose Reactor
+ * Netty's global ones when it closes). It answers after a delay, and never answers a
+ * request whose body contains {@code hang}; it counts the requests it received and how
+ * many it was working on at once, server-side.
  */
 final class MessagesApiServer implements AutoCloseable {
 
@@ -54,7 +54,8 @@ final class MessagesApiServer implements AutoCloseable {
 		return request.receive().aggregate().asString().flatMap((body) -> {
 			this.received.incrementAndGet();
 			this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
-			// counted out before the answer is sent, so that the client's next request never
+			// counted out before the answer is sent, so that the client's next request
+			// never
 			// arrives while this one still counts
 			AtomicBoolean counted = new AtomicBoolean(true);
 			Runnable done = () -> {

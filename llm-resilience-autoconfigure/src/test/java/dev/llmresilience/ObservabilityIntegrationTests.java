@@ -41,10 +41,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * End-to-end tests of the meters and observations of requests made through the auto-configured
- * {@link LlmTemplate} against WireMock servers, with Spring Boot's metrics and observation
- * auto-configuration and resilience4j's. Each test calls models or chains of its own, so that
- * the meters it reads are its alone.
+ * End-to-end tests of the meters and observations of requests made through the
+ * auto-configured {@link LlmTemplate} against WireMock servers, with Spring Boot's
+ * metrics and observation auto-configuration and resilience4j's. Each test calls models
+ * or chains of its own, so that the meters it reads are its alone.
  */
 @SpringBootTest(properties = { "llm.resilience.providers.primary.type=anthropic",
 		"llm.resilience.providers.primary.api-key=primary-key", "llm.resilience.providers.secondary.type=anthropic",
@@ -58,12 +58,12 @@ import static org.awaitility.Awaitility.await;
 		"llm.resilience.models.probe.provider=primary", "llm.resilience.models.probe.name=claude-probe",
 		"llm.resilience.models.probe.retry.max-attempts=3", "llm.resilience.models.echo.provider=primary",
 		"llm.resilience.models.echo.name=claude-echo", "llm.resilience.models.whisper.provider=primary",
-		"llm.resilience.models.whisper.name=claude-whisper",
-		"llm.resilience.chains.default[0]=sonnet", "llm.resilience.chains.default[1]=haiku",
-		"llm.resilience.chains.fallback[0]=weak", "llm.resilience.chains.fallback[1]=haiku",
-		"llm.resilience.chains.strict[0]=broken", "llm.resilience.chains.strict[1]=haiku",
-		"llm.resilience.retry.max-attempts=1", "llm.resilience.retry.initial-backoff=10ms",
-		"llm.resilience.retry.jitter=0", "llm.resilience.circuit-breaker.minimum-number-of-calls=100" })
+		"llm.resilience.models.whisper.name=claude-whisper", "llm.resilience.chains.default[0]=sonnet",
+		"llm.resilience.chains.default[1]=haiku", "llm.resilience.chains.fallback[0]=weak",
+		"llm.resilience.chains.fallback[1]=haiku", "llm.resilience.chains.strict[0]=broken",
+		"llm.resilience.chains.strict[1]=haiku", "llm.resilience.retry.max-attempts=1",
+		"llm.resilience.retry.initial-backoff=10ms", "llm.resilience.retry.jitter=0",
+		"llm.resilience.circuit-breaker.minimum-number-of-calls=100" })
 @EnableWireMock({
 		@ConfigureWireMock(name = "primary", baseUrlProperties = "llm.resilience.providers.primary.base-url",
 				configurationCustomizers = QuietWireMock.class),
@@ -100,10 +100,11 @@ class ObservabilityIntegrationTests {
 
 	@Test
 	void answeredCallsRecordGenAiOperationDurationAndTokenUsage() {
-		answer(this.primary, "claude-sonnet-4-5", aResponse().withHeader("Content-Type", "application/json").withBody("""
-				{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929",
-				 "content":[{"type":"text","text":"Hello"}],"stop_reason":"end_turn",
-				 "usage":{"input_tokens":12,"output_tokens":4}}"""));
+		answer(this.primary, "claude-sonnet-4-5",
+				aResponse().withHeader("Content-Type", "application/json").withBody("""
+						{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929",
+						 "content":[{"type":"text","text":"Hello"}],"stop_reason":"end_turn",
+						 "usage":{"input_tokens":12,"output_tokens":4}}"""));
 		LlmRequest request = LlmRequest.builder().model("sonnet").user("Hi").build();
 		this.template.callBlocking(request);
 		this.template.callBlocking(request);
@@ -189,8 +190,7 @@ class ObservabilityIntegrationTests {
 	@Test
 	void streamRecordsTimeToFirstTokenAndItsUsage() {
 		answer(this.primary, "claude-streamer", AnthropicStubs.stream("Hel", "lo"));
-		assertThat(this.template.streamBlocking(LlmRequest.builder().model("streamer").user("Hi").build()))
-			.hasSize(3);
+		assertThat(this.template.streamBlocking(LlmRequest.builder().model("streamer").user("Hi").build())).hasSize(3);
 		await().untilAsserted(() -> {
 			assertThat(this.meters.get("llm.stream.time_to_first_token").tag("llm.model", "streamer").timer().count())
 				.isEqualTo(1);
@@ -286,8 +286,9 @@ class ObservabilityIntegrationTests {
 		await().untilAsserted(() -> assertThat(stoppedAttemptsOf("whisper")).isNotEmpty());
 		List<String> texts = this.observations.stopped()
 			.flatMap((context) -> Stream.concat(Stream.of(context.getName(), context.getContextualName()),
-					Stream.concat(context.getLowCardinalityKeyValues().stream(),
-							context.getHighCardinalityKeyValues().stream())
+					Stream
+						.concat(context.getLowCardinalityKeyValues().stream(),
+								context.getHighCardinalityKeyValues().stream())
 						.map(KeyValue::getValue)))
 			.filter((text) -> text != null)
 			.toList();
@@ -304,8 +305,8 @@ class ObservabilityIntegrationTests {
 	}
 
 	private static void answer(WireMockServer server, String modelName, ResponseDefinitionBuilder response) {
-		server.stubFor(post(MESSAGES).withRequestBody(matchingJsonPath("$.model", equalTo(modelName)))
-			.willReturn(response));
+		server.stubFor(
+				post(MESSAGES).withRequestBody(matchingJsonPath("$.model", equalTo(modelName))).willReturn(response));
 	}
 
 	@SpringBootConfiguration

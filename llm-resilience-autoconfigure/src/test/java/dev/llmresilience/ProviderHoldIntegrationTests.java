@@ -37,12 +37,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * End-to-end tests of the holds that providers ask for through their rate-limit headers and
- * 429s, over real HTTP against WireMock servers: {@code primary} serves {@code opus},
- * {@code limited} serves {@code sonnet}, {@code gateway} (OpenAI-compatible) serves {@code gpt},
- * and {@code secondary} serves the fallback {@code haiku}. Reset times are read against a clock
- * standing still at 2025-06-01T12:00:00Z. Holds outlive a test: a test that leaves its provider
- * held for long has a provider of its own, the holds on {@code primary} end within a second.
+ * End-to-end tests of the holds that providers ask for through their rate-limit headers
+ * and 429s, over real HTTP against WireMock servers: {@code primary} serves {@code opus},
+ * {@code limited} serves {@code sonnet}, {@code gateway} (OpenAI-compatible) serves
+ * {@code gpt}, and {@code secondary} serves the fallback {@code haiku}. Reset times are
+ * read against a clock standing still at 2025-06-01T12:00:00Z. Holds outlive a test: a
+ * test that leaves its provider held for long has a provider of its own, the holds on
+ * {@code primary} end within a second.
  */
 @SpringBootTest(properties = { "llm.resilience.providers.primary.type=anthropic",
 		"llm.resilience.providers.primary.api-key=primary-key", "llm.resilience.providers.secondary.type=anthropic",
@@ -142,9 +143,9 @@ class ProviderHoldIntegrationTests {
 
 	@Test
 	void openAiDurationResetBeyondTheLongestWaitMakesTheNextCallFallBackWithoutReachingTheGateway() {
-		this.gateway.stubFor(post(CHAT_COMPLETIONS).willReturn(chatCompletion("from gpt")
-			.withHeader("x-ratelimit-remaining-requests", "0")
-			.withHeader("x-ratelimit-reset-requests", "6m0s")));
+		this.gateway.stubFor(post(CHAT_COMPLETIONS)
+			.willReturn(chatCompletion("from gpt").withHeader("x-ratelimit-remaining-requests", "0")
+				.withHeader("x-ratelimit-reset-requests", "6m0s")));
 		LlmRequest request = LlmRequest.builder().chain("gateway").user("Hi").build();
 		assertThat(this.template.callBlocking(request).text()).isEqualTo("from gpt");
 		LlmResponse second = this.template.callBlocking(request);
@@ -156,11 +157,11 @@ class ProviderHoldIntegrationTests {
 
 	@Test
 	void remainingOfMinusOneIsIgnored() {
-		this.primary.stubFor(post(MESSAGES).willReturn(message("Hello from Opus")
-			.withHeader("anthropic-ratelimit-requests-remaining", "-1")
-			.withHeader("anthropic-ratelimit-requests-reset", "2025-06-01T12:05:00Z")
-			.withHeader("anthropic-ratelimit-tokens-remaining", "-1")
-			.withHeader("anthropic-ratelimit-tokens-reset", "2025-06-01T12:05:00Z")));
+		this.primary.stubFor(post(MESSAGES)
+			.willReturn(message("Hello from Opus").withHeader("anthropic-ratelimit-requests-remaining", "-1")
+				.withHeader("anthropic-ratelimit-requests-reset", "2025-06-01T12:05:00Z")
+				.withHeader("anthropic-ratelimit-tokens-remaining", "-1")
+				.withHeader("anthropic-ratelimit-tokens-reset", "2025-06-01T12:05:00Z")));
 		for (int i = 0; i < 3; i++) {
 			LlmResponse response = this.template.callBlocking(LlmRequest.ofPrompt("Hi"));
 			assertThat(response.model()).isEqualTo("opus");

@@ -19,17 +19,18 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests that the auto-configured {@link LlmTemplate} never has more requests in flight than
- * {@code llm.resilience.queue.max-concurrent}, counted by the server it calls over real HTTP.
+ * Tests that the auto-configured {@link LlmTemplate} never has more requests in flight
+ * than {@code llm.resilience.queue.max-concurrent}, counted by the server it calls over
+ * real HTTP.
  */
 class QueueConcurrencyIntegrationTests {
 
 	private final MessagesApiServer server = new MessagesApiServer(Duration.ofMillis(20));
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
-				ClientHttpConnectorAutoConfiguration.class, WebClientAutoConfiguration.class,
-				LlmResilienceAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(JacksonAutoConfiguration.class, ClientHttpConnectorAutoConfiguration.class,
+						WebClientAutoConfiguration.class, LlmResilienceAutoConfiguration.class))
 		.withPropertyValues("llm.resilience.providers.local.type=anthropic",
 				"llm.resilience.providers.local.base-url=" + this.server.baseUrl(),
 				"llm.resilience.providers.local.api-key=test-key", "llm.resilience.models.haiku.provider=local",

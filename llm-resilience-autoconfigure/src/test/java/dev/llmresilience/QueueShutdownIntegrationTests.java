@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests that closing an application context ends every request of the auto-configured
- * {@link LlmTemplate} exactly once: those waiting in the queue at once, those in flight with
- * their answer if it comes within {@code llm.resilience.queue.shutdown-grace}, otherwise with an
- * {@link LlmShutdownException}. Calls a server over real HTTP.
+ * {@link LlmTemplate} exactly once: those waiting in the queue at once, those in flight
+ * with their answer if it comes within {@code llm.resilience.queue.shutdown-grace},
+ * otherwise with an {@link LlmShutdownException}. Calls a server over real HTTP.
  */
 class QueueShutdownIntegrationTests {
 
@@ -35,9 +35,9 @@ class QueueShutdownIntegrationTests {
 	private final MessagesApiServer server = new MessagesApiServer(Duration.ofMillis(10));
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
-				ClientHttpConnectorAutoConfiguration.class, WebClientAutoConfiguration.class,
-				LlmResilienceAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(JacksonAutoConfiguration.class, ClientHttpConnectorAutoConfiguration.class,
+						WebClientAutoConfiguration.class, LlmResilienceAutoConfiguration.class))
 		.withPropertyValues("llm.resilience.providers.local.type=anthropic",
 				"llm.resilience.providers.local.base-url=" + this.server.baseUrl(),
 				"llm.resilience.providers.local.api-key=test-key", "llm.resilience.models.haiku.provider=local",
@@ -61,7 +61,8 @@ class QueueShutdownIntegrationTests {
 			List<Caller> waiting = List.of(Caller.call(template, "waiting 1"), Caller.call(template, "waiting 2"),
 					Caller.call(template, "waiting 3"));
 			assertThat(queue.snapshot().waiting()).isEqualTo(3);
-			// the held request is answered once the shutdown has begun, well within the grace
+			// the held request is answered once the shutdown has begun, well within the
+			// grace
 			Flux.interval(Duration.ofMillis(5))
 				.filter((tick) -> queue.snapshot().closed())
 				.next()
@@ -73,13 +74,12 @@ class QueueShutdownIntegrationTests {
 				.isGreaterThanOrEqualTo(GRACE)
 				.isLessThan(GRACE.plusSeconds(3));
 			List<Caller> all = List.of(answered, cutOff, waiting.get(0), waiting.get(1), waiting.get(2));
-			Awaitility.await()
-				.atMost(Duration.ofSeconds(5))
-				.until(() -> all.stream().allMatch(Caller::ended));
+			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> all.stream().allMatch(Caller::ended));
 			assertThat(answered.response).isNotNull();
 			assertThat(answered.error).isNull();
 			assertThat(cutOff.error).isInstanceOf(LlmShutdownException.class);
-			assertThat(waiting).allSatisfy((caller) -> assertThat(caller.error).isInstanceOf(LlmShutdownException.class));
+			assertThat(waiting)
+				.allSatisfy((caller) -> assertThat(caller.error).isInstanceOf(LlmShutdownException.class));
 			assertThat(all).allSatisfy((caller) -> assertThat(caller.signals).hasValue(1));
 			assertThat(this.server.received()).as("waiting requests were never sent").isEqualTo(2);
 			Caller late = Caller.call(template, "after the shutdown");
@@ -91,8 +91,8 @@ class QueueShutdownIntegrationTests {
 	}
 
 	/**
-	 * A caller of one request, counting every terminal signal it gets; unlike Reactor's own
-	 * subscribers it does not drop a second one.
+	 * A caller of one request, counting every terminal signal it gets; unlike Reactor's
+	 * own subscribers it does not drop a second one.
 	 */
 	private static final class Caller implements CoreSubscriber<LlmResponse> {
 

@@ -50,40 +50,37 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 
 /**
  * End-to-end tests of retries, circuit breakers and fallback through the auto-configured
- * {@link LlmTemplate}, over real HTTP against WireMock servers: {@code primary} serves the
- * models {@code opus}, {@code single}, {@code fragile} and {@code brittle}, {@code secondary}
- * serves {@code haiku}.
+ * {@link LlmTemplate}, over real HTTP against WireMock servers: {@code primary} serves
+ * the models {@code opus}, {@code single}, {@code fragile} and {@code brittle},
+ * {@code secondary} serves {@code haiku}.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "llm.resilience.providers.primary.type=anthropic",
-				"llm.resilience.providers.primary.api-key=primary-key",
-				"llm.resilience.providers.secondary.type=anthropic",
-				"llm.resilience.providers.secondary.api-key=secondary-key",
-				"llm.resilience.models.opus.provider=primary", "llm.resilience.models.opus.name=claude-opus",
-				"llm.resilience.models.haiku.provider=secondary", "llm.resilience.models.haiku.name=claude-haiku",
-				"llm.resilience.models.single.provider=primary", "llm.resilience.models.single.name=claude-single",
-				"llm.resilience.models.single.retry.max-attempts=1",
-				"llm.resilience.models.fragile.provider=primary", "llm.resilience.models.fragile.name=claude-fragile",
-				"llm.resilience.models.fragile.retry.max-attempts=1",
-				"llm.resilience.models.fragile.circuit-breaker.sliding-window-type=count-based",
-				"llm.resilience.models.fragile.circuit-breaker.sliding-window-size=4",
-				"llm.resilience.models.fragile.circuit-breaker.minimum-number-of-calls=4",
-				"llm.resilience.models.fragile.circuit-breaker.failure-rate-threshold=50",
-				"llm.resilience.models.fragile.circuit-breaker.wait-in-open=30s",
-				"llm.resilience.models.fragile.circuit-breaker.permitted-calls-in-half-open=1",
-				"llm.resilience.models.fragile.circuit-breaker.automatic-transition-to-half-open=false",
-				"llm.resilience.models.brittle.provider=primary", "llm.resilience.models.brittle.name=claude-brittle",
-				"llm.resilience.models.brittle.retry.max-attempts=5",
-				"llm.resilience.models.brittle.circuit-breaker.sliding-window-type=count-based",
-				"llm.resilience.models.brittle.circuit-breaker.sliding-window-size=2",
-				"llm.resilience.models.brittle.circuit-breaker.minimum-number-of-calls=2",
-				"llm.resilience.chains.default[0]=opus", "llm.resilience.chains.default[1]=haiku",
-				"llm.resilience.chains.guarded[0]=fragile", "llm.resilience.chains.guarded[1]=haiku",
-				"llm.resilience.chains.brittle[0]=brittle", "llm.resilience.chains.brittle[1]=haiku",
-				"llm.resilience.retry.max-attempts=3", "llm.resilience.retry.initial-backoff=10ms",
-				"llm.resilience.retry.jitter=0", "llm.resilience.retry.max-server-wait=1s",
-				"llm.resilience.circuit-breaker.minimum-number-of-calls=100",
-				"management.endpoints.web.exposure.include=circuitbreakers,retries,health" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+		"llm.resilience.providers.primary.type=anthropic", "llm.resilience.providers.primary.api-key=primary-key",
+		"llm.resilience.providers.secondary.type=anthropic", "llm.resilience.providers.secondary.api-key=secondary-key",
+		"llm.resilience.models.opus.provider=primary", "llm.resilience.models.opus.name=claude-opus",
+		"llm.resilience.models.haiku.provider=secondary", "llm.resilience.models.haiku.name=claude-haiku",
+		"llm.resilience.models.single.provider=primary", "llm.resilience.models.single.name=claude-single",
+		"llm.resilience.models.single.retry.max-attempts=1", "llm.resilience.models.fragile.provider=primary",
+		"llm.resilience.models.fragile.name=claude-fragile", "llm.resilience.models.fragile.retry.max-attempts=1",
+		"llm.resilience.models.fragile.circuit-breaker.sliding-window-type=count-based",
+		"llm.resilience.models.fragile.circuit-breaker.sliding-window-size=4",
+		"llm.resilience.models.fragile.circuit-breaker.minimum-number-of-calls=4",
+		"llm.resilience.models.fragile.circuit-breaker.failure-rate-threshold=50",
+		"llm.resilience.models.fragile.circuit-breaker.wait-in-open=30s",
+		"llm.resilience.models.fragile.circuit-breaker.permitted-calls-in-half-open=1",
+		"llm.resilience.models.fragile.circuit-breaker.automatic-transition-to-half-open=false",
+		"llm.resilience.models.brittle.provider=primary", "llm.resilience.models.brittle.name=claude-brittle",
+		"llm.resilience.models.brittle.retry.max-attempts=5",
+		"llm.resilience.models.brittle.circuit-breaker.sliding-window-type=count-based",
+		"llm.resilience.models.brittle.circuit-breaker.sliding-window-size=2",
+		"llm.resilience.models.brittle.circuit-breaker.minimum-number-of-calls=2",
+		"llm.resilience.chains.default[0]=opus", "llm.resilience.chains.default[1]=haiku",
+		"llm.resilience.chains.guarded[0]=fragile", "llm.resilience.chains.guarded[1]=haiku",
+		"llm.resilience.chains.brittle[0]=brittle", "llm.resilience.chains.brittle[1]=haiku",
+		"llm.resilience.retry.max-attempts=3", "llm.resilience.retry.initial-backoff=10ms",
+		"llm.resilience.retry.jitter=0", "llm.resilience.retry.max-server-wait=1s",
+		"llm.resilience.circuit-breaker.minimum-number-of-calls=100",
+		"management.endpoints.web.exposure.include=circuitbreakers,retries,health" })
 @EnableWireMock({
 		@ConfigureWireMock(name = "primary", baseUrlProperties = "llm.resilience.providers.primary.base-url",
 				configurationCustomizers = QuietWireMock.class),
@@ -127,8 +124,7 @@ class ResilienceIntegrationTests {
 			assertThat(response.fallback()).isFalse();
 			assertThat(response.attempts()).extracting(LlmAttempt::model, LlmAttempt::outcome, LlmAttempt::errorType)
 				.containsExactly(tuple("opus", Outcome.FAILURE, "LlmOverloadedException"),
-						tuple("opus", Outcome.FAILURE, "LlmOverloadedException"),
-						tuple("opus", Outcome.SUCCESS, null));
+						tuple("opus", Outcome.FAILURE, "LlmOverloadedException"), tuple("opus", Outcome.SUCCESS, null));
 		}).expectComplete().verify(TIMEOUT);
 		this.primary.verify(exactly(3), postRequestedFor(urlEqualTo(MESSAGES)));
 		this.secondary.verify(exactly(0), postRequestedFor(urlEqualTo(MESSAGES)));
@@ -136,7 +132,8 @@ class ResilienceIntegrationTests {
 
 	@Test
 	void waitsAsLongAsRetryAfterMsAsksRatherThanTheBackoffFormula() {
-		// a 503, not a 529: a 529's retry-after would also hold the provider beyond this test
+		// a 503, not a 529: a 529's retry-after would also hold the provider beyond this
+		// test
 		respondInTurn(this.primary, error(503, "api_error").withHeader("retry-after-ms", "300"), message("Hello"));
 		assertThat(this.template.callBlocking("Hi")).isEqualTo("Hello");
 		List<Instant> received = this.primary.getAllServeEvents()
@@ -206,9 +203,7 @@ class ResilienceIntegrationTests {
 	void badRequestIsNeitherRetriedNorFallenBackFrom() {
 		this.primary.stubFor(post(MESSAGES).willReturn(error(400, "invalid_request_error")));
 		this.secondary.stubFor(post(MESSAGES).willReturn(message("Hello from Haiku")));
-		StepVerifier.create(this.template.call("Hi"))
-			.expectError(LlmInvalidRequestException.class)
-			.verify(TIMEOUT);
+		StepVerifier.create(this.template.call("Hi")).expectError(LlmInvalidRequestException.class).verify(TIMEOUT);
 		this.primary.verify(exactly(1), postRequestedFor(urlEqualTo(MESSAGES)));
 		this.secondary.verify(exactly(0), postRequestedFor(urlEqualTo(MESSAGES)));
 	}
@@ -217,9 +212,7 @@ class ResilienceIntegrationTests {
 	void rejectedKeyIsNeitherRetriedNorFallenBackFrom() {
 		this.primary.stubFor(post(MESSAGES).willReturn(error(401, "authentication_error")));
 		this.secondary.stubFor(post(MESSAGES).willReturn(message("Hello from Haiku")));
-		StepVerifier.create(this.template.call("Hi"))
-			.expectError(LlmAuthenticationException.class)
-			.verify(TIMEOUT);
+		StepVerifier.create(this.template.call("Hi")).expectError(LlmAuthenticationException.class).verify(TIMEOUT);
 		this.primary.verify(exactly(1), postRequestedFor(urlEqualTo(MESSAGES)));
 		this.secondary.verify(exactly(0), postRequestedFor(urlEqualTo(MESSAGES)));
 	}

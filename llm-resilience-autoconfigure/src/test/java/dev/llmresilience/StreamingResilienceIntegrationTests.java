@@ -32,8 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * End-to-end tests of retries and fallback of streamed answers through the auto-configured
- * {@link LlmTemplate}: invisible until the first text reaches the caller, never after.
+ * End-to-end tests of retries and fallback of streamed answers through the
+ * auto-configured {@link LlmTemplate}: invisible until the first text reaches the caller,
+ * never after.
  */
 @SpringBootTest(properties = { "llm.resilience.providers.primary.type=anthropic",
 		"llm.resilience.providers.primary.api-key=primary-key", "llm.resilience.providers.secondary.type=anthropic",

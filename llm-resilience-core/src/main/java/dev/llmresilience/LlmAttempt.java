@@ -9,8 +9,8 @@ import dev.llmresilience.error.LlmCircuitOpenException;
  *
  * @param model the model id, as configured under {@code llm.resilience.models}
  * @param outcome how the try ended
- * @param errorType the simple name of the exception that ended it, or why the model was skipped;
- * {@code null} on success
+ * @param errorType the simple name of the exception that ended it, or why the model was
+ * skipped; {@code null} on success
  * @param duration how long the try took
  */
 public record LlmAttempt(String model, Outcome outcome, String errorType, Duration duration) {
@@ -59,8 +59,8 @@ public record LlmAttempt(String model, Outcome outcome, String errorType, Durati
 		FAILURE,
 
 		/**
-		 * The model was not called: its circuit breaker was open, or the request would not fit
-		 * its context window.
+		 * The model was not called: its circuit breaker was open, or the request would
+		 * not fit its context window.
 		 */
 		SKIPPED
 

@@ -34,7 +34,8 @@ public record LlmMessage(Role role, String content) {
 	}
 
 	/**
-	 * The speaker of a turn. System prompts are not turns: see {@link LlmRequest#system()}.
+	 * The speaker of a turn. System prompts are not turns: see
+	 * {@link LlmRequest#system()}.
 	 */
 	public enum Role {
 

@@ -9,15 +9,16 @@ import org.springframework.util.Assert;
 /**
  * A model as configured under {@code llm.resilience.models}.
  *
- * @param id the id the application uses for it, the key under {@code llm.resilience.models}
+ * @param id the id the application uses for it, the key under
+ * {@code llm.resilience.models}
  * @param provider the id of the provider that serves it
  * @param name the name the provider knows it by, such as {@code claude-haiku-4-5}
- * @param maxOutputTokens the largest output token limit sent to it; requests asking for more
- * are clamped
+ * @param maxOutputTokens the largest output token limit sent to it; requests asking for
+ * more are clamped
  * @param contextWindow the number of tokens it accepts as input and output together, or
  * {@code null} if unknown
- * @param extraBody fields merged into the wire JSON of every request to this model, over the
- * request's own
+ * @param extraBody fields merged into the wire JSON of every request to this model, over
+ * the request's own
  */
 public record LlmModel(String id, String provider, String name, int maxOutputTokens, Integer contextWindow,
 		Map<String, Object> extraBody) {
@@ -43,8 +44,8 @@ public record LlmModel(String id, String provider, String name, int maxOutputTok
 	}
 
 	/**
-	 * Return the output token limit to send for a request: the request's own, clamped to this
-	 * model's maximum, or this model's maximum if the request sets none.
+	 * Return the output token limit to send for a request: the request's own, clamped to
+	 * this model's maximum, or this model's maximum if the request sets none.
 	 * @param request the request
 	 * @return the output token limit
 	 */

@@ -6,8 +6,9 @@ import reactor.core.publisher.Mono;
 /**
  * Serves the requests of an {@link LlmTemplate}. The library's pipeline
  * ({@code dev.llmresilience.pipeline.ResilientPipeline}) admits each request through the
- * priority queue and serves it from the models of its chain with retries, circuit breakers and
- * fallback; a test of an application may put a pipeline of its own behind the template.
+ * priority queue and serves it from the models of its chain with retries, circuit
+ * breakers and fallback; a test of an application may put a pipeline of its own behind
+ * the template.
  */
 public interface LlmPipeline {
 

@@ -1,12 +1,14 @@
 package dev.llmresilience;
 
 /**
- * How urgently a request should be served when requests wait for capacity. Within one priority,
- * requests are served in arrival order.
+ * How urgently a request should be served when requests wait for capacity. Within one
+ * priority, requests are served in arrival order.
  */
 public enum LlmPriority {
 
-	/** Served before everything else, for example user-facing calls that block a checkout. */
+	/**
+	 * Served before everything else, for example user-facing calls that block a checkout.
+	 */
 	CRITICAL,
 
 	/** Served before normal traffic. */

@@ -13,10 +13,10 @@ import org.springframework.util.Assert;
  * A provider-neutral request to a model. Immutable; create one with {@link #builder()} or
  * {@link #ofPrompt(String)}.
  * <p>
- * A request names either a chain or a single model. With neither, the default chain serves it.
- * Fields that only one provider understands (tools, thinking, metadata, response formats...) go in
- * {@link #extraBody()}: the map is merged into the wire JSON as it is, after the neutral fields, so
- * that no provider feature is out of reach.
+ * A request names either a chain or a single model. With neither, the default chain
+ * serves it. Fields that only one provider understands (tools, thinking, metadata,
+ * response formats...) go in {@link #extraBody()}: the map is merged into the wire JSON
+ * as it is, after the neutral fields, so that no provider feature is out of reach.
  *
  * @author llm-resilience
  */
@@ -46,8 +46,7 @@ public final class LlmRequest {
 
 	private LlmRequest(Builder builder) {
 		Assert.notEmpty(builder.messages, "A request needs at least one message");
-		Assert.isTrue(builder.chain == null || builder.model == null,
-				"A request names a chain or a model, not both");
+		Assert.isTrue(builder.chain == null || builder.model == null, "A request names a chain or a model, not both");
 		Assert.isTrue(builder.maxTokens == null || builder.maxTokens > 0, "maxTokens must be positive");
 		Assert.isTrue(builder.timeout == null || builder.timeout.compareTo(Duration.ZERO) > 0,
 				"timeout must be positive");
@@ -106,7 +105,8 @@ public final class LlmRequest {
 	}
 
 	/**
-	 * Return the output token limit the caller asked for, or {@code null} for the model's limit.
+	 * Return the output token limit the caller asked for, or {@code null} for the model's
+	 * limit.
 	 * @return the maximum number of output tokens
 	 */
 	public Integer maxTokens() {
@@ -162,7 +162,8 @@ public final class LlmRequest {
 	}
 
 	/**
-	 * Return the overall time the caller grants this request, or {@code null} for no deadline.
+	 * Return the overall time the caller grants this request, or {@code null} for no
+	 * deadline.
 	 * @return the timeout
 	 */
 	public Duration timeout() {
@@ -178,8 +179,8 @@ public final class LlmRequest {
 	}
 
 	/**
-	 * Return a cheap estimate of the input tokens: about four characters a token, plus a few
-	 * tokens a turn. Fields in {@link #extraBody()} (tools, say) are not counted.
+	 * Return a cheap estimate of the input tokens: about four characters a token, plus a
+	 * few tokens a turn. Fields in {@link #extraBody()} (tools, say) are not counted.
 	 * @return the estimated number of input tokens
 	 */
 	public long estimatedInputTokens() {
@@ -193,9 +194,9 @@ public final class LlmRequest {
 	@Override
 	public String toString() {
 		// Prompt text stays out: it may be personal data and it is large.
-		return "LlmRequest{messages=" + this.messages.size() + ", maxTokens=" + this.maxTokens + ", chain="
-				+ this.chain + ", model=" + this.model + ", priority=" + this.priority + ", timeout=" + this.timeout
-				+ ", extraBody=" + this.extraBody.keySet() + "}";
+		return "LlmRequest{messages=" + this.messages.size() + ", maxTokens=" + this.maxTokens + ", chain=" + this.chain
+				+ ", model=" + this.model + ", priority=" + this.priority + ", timeout=" + this.timeout + ", extraBody="
+				+ this.extraBody.keySet() + "}";
 	}
 
 	/**
@@ -406,8 +407,8 @@ public final class LlmRequest {
 		/**
 		 * Build the request.
 		 * @return the request
-		 * @throws IllegalArgumentException if the request has no message, names both a chain and
-		 * a model, or has a non-positive limit
+		 * @throws IllegalArgumentException if the request has no message, names both a
+		 * chain and a model, or has a non-positive limit
 		 */
 		public LlmRequest build() {
 			return new LlmRequest(this);

@@ -10,7 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param text the generated text, all text blocks joined
  * @param model the id of the model that answered, as configured under
  * {@code llm.resilience.models}
- * @param modelName the model name the provider reported, such as {@code claude-haiku-4-5-20251001}
+ * @param modelName the model name the provider reported, such as
+ * {@code claude-haiku-4-5-20251001}
  * @param provider the id of the provider that served the call
  * @param stopReason why generation stopped
  * @param rawStopReason the provider's own stop reason, or {@code null}
@@ -19,9 +20,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param rateLimits what the provider's rate-limit headers said
  * @param fallback whether a model other than the first one asked for answered
  * @param attempts every try made for this request, in order, the answering one last
- * @param raw the provider's response body as it came, for fields this API does not map (tool
- * calls, thinking blocks...); for a streamed answer, the body assembled from its events in the
- * shape of the unstreamed one, so that tool calls are read the same way from both
+ * @param raw the provider's response body as it came, for fields this API does not map
+ * (tool calls, thinking blocks...); for a streamed answer, the body assembled from its
+ * events in the shape of the unstreamed one, so that tool calls are read the same way
+ * from both
  */
 public record LlmResponse(String text, String model, String modelName, String provider, StopReason stopReason,
 		String rawStopReason, LlmUsage usage, String requestId, RateLimitStatus rateLimits, boolean fallback,

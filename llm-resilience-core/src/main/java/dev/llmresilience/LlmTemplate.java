@@ -9,11 +9,11 @@ import org.springframework.util.Assert;
 
 /**
  * The entry point for calling models. Each request is served by the template's
- * {@link LlmPipeline}: with the library's own, it is admitted through the priority queue, then
- * served from the models of its chain, with retries, circuit breakers and fallback, all within the
- * request's overall time limit. Reactive; the {@code *Blocking} methods are thin wrappers for
- * callers on servlet threads and must not be used on an event loop. Errors are those of the
- * package {@code dev.llmresilience.error}.
+ * {@link LlmPipeline}: with the library's own, it is admitted through the priority queue,
+ * then served from the models of its chain, with retries, circuit breakers and fallback,
+ * all within the request's overall time limit. Reactive; the {@code *Blocking} methods
+ * are thin wrappers for callers on servlet threads and must not be used on an event loop.
+ * Errors are those of the package {@code dev.llmresilience.error}.
  */
 public class LlmTemplate {
 
@@ -75,8 +75,8 @@ public class LlmTemplate {
 	}
 
 	/**
-	 * Send a single user message to the default chain and wait for the answer's text. Not for
-	 * use on an event loop.
+	 * Send a single user message to the default chain and wait for the answer's text. Not
+	 * for use on an event loop.
 	 * @param prompt the user message
 	 * @return the generated text
 	 * @throws RuntimeException an {@code LlmException} if the call fails
@@ -86,8 +86,8 @@ public class LlmTemplate {
 	}
 
 	/**
-	 * Send a request and iterate the streamed events as they arrive. Close the stream to cancel
-	 * the call. Not for use on an event loop.
+	 * Send a request and iterate the streamed events as they arrive. Close the stream to
+	 * cancel the call. Not for use on an event loop.
 	 * @param request the request
 	 * @return the events; iterating throws an {@code LlmException} if the call fails
 	 */

@@ -4,9 +4,10 @@ import java.time.Instant;
 
 /**
  * What a provider's rate-limit headers said about the caller's remaining budget
- * ({@code anthropic-ratelimit-*}, {@code x-ratelimit-*}). Each value is {@code null} when the
- * provider did not send it, or sent {@code -1}. Reset times are absolute: a provider that sends
- * durations (such as {@code 6m0s}) is read against the clock at the time of the response.
+ * ({@code anthropic-ratelimit-*}, {@code x-ratelimit-*}). Each value is {@code null} when
+ * the provider did not send it, or sent {@code -1}. Reset times are absolute: a provider
+ * that sends durations (such as {@code 6m0s}) is read against the clock at the time of
+ * the response.
  *
  * @param requestsLimit the request budget of the window
  * @param requestsRemaining requests left in the window

@@ -1,8 +1,8 @@
 package dev.llmresilience;
 
 /**
- * Why a model stopped generating, mapped from each provider's own vocabulary. The provider's
- * original value stays available on {@link LlmResponse#rawStopReason()}.
+ * Why a model stopped generating, mapped from each provider's own vocabulary. The
+ * provider's original value stays available on {@link LlmResponse#rawStopReason()}.
  */
 public enum StopReason {
 

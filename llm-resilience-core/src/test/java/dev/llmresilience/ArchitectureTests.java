@@ -9,8 +9,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The rules of the core's layout: packages depend on each other one way only, and nothing in the
- * core needs Spring Boot.
+ * The rules of the core's layout: packages depend on each other one way only, and nothing
+ * in the core needs Spring Boot.
  */
 @AnalyzeClasses(packages = "dev.llmresilience", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTests {

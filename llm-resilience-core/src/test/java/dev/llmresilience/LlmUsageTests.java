@@ -5,8 +5,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link LlmUsage}: counts from a broken server can neither be negative nor wrap
- * around, so that they cannot refill a rate budget.
+ * Tests for {@link LlmUsage}: counts from a broken server can neither be negative nor
+ * wrap around, so that they cannot refill a rate budget.
  */
 class LlmUsageTests {
 

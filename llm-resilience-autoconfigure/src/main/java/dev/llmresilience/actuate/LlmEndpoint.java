@@ -19,9 +19,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.lang.Nullable;
 
 /**
- * {@code /actuator/llm}: chains, models with their breakers, the queue and rate-limit holds; and,
- * for operators, forcing a model's breaker open or closed. The write operation is off unless
- * {@code management.endpoint.llm.access} is {@code unrestricted}.
+ * {@code /actuator/llm}: chains, models with their breakers, the queue and rate-limit
+ * holds; and, for operators, forcing a model's breaker open or closed. The write
+ * operation is off unless {@code management.endpoint.llm.access} is {@code unrestricted}.
  */
 @Endpoint(id = "llm", defaultAccess = Access.READ_ONLY)
 public class LlmEndpoint {
@@ -58,13 +58,14 @@ public class LlmEndpoint {
 	}
 
 	/**
-	 * Force a model's breaker: {@code open} keeps it open until told otherwise, {@code closed}
-	 * closes it, {@code reset} closes it and clears its window.
+	 * Force a model's breaker: {@code open} keeps it open until told otherwise,
+	 * {@code closed} closes it, {@code reset} closes it and clears its window.
 	 * @param model the model id
 	 * @param state {@code open}, {@code closed} or {@code reset}
 	 * @return the model's new state
-	 * @throws InvalidEndpointRequestException (400) if no such model is configured or the state
-	 * is unknown; a write operation that answers {@code null} gets a 204, as if it had worked
+	 * @throws InvalidEndpointRequestException (400) if no such model is configured or the
+	 * state is unknown; a write operation that answers {@code null} gets a 204, as if it
+	 * had worked
 	 */
 	@WriteOperation
 	public LlmOverview.ModelState breaker(@Selector String model, String state) {
@@ -91,8 +92,8 @@ public class LlmEndpoint {
 	 * @param models the models with their breakers
 	 * @param queue the queue, or {@code null} without one
 	 * @param rateLimitHolds the providers held for their rate limits, and for how long
-	 * @param cluster whether rate limits are shared with other replicas, or {@code null} when
-	 * sharing is not enabled
+	 * @param cluster whether rate limits are shared with other replicas, or {@code null}
+	 * when sharing is not enabled
 	 */
 	public record LlmDescriptor(Map<String, LlmOverview.ChainState> chains, Map<String, LlmOverview.ModelState> models,
 			@Nullable QueueSnapshot queue, Map<String, Duration> rateLimitHolds, @Nullable ClusterStatus cluster) {

@@ -10,18 +10,20 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
 
 /**
- * Health of the configured models: {@code UP} when every chain can be served by its first model,
- * {@link #DEGRADED} when some chain is served by a fallback, {@code DOWN} when some chain has no
- * model whose circuit breaker lets calls through (or {@code DEGRADED}, if the indicator may not
- * fail). Details give each model's breaker state and counts, each chain's serving model, the
- * queue, the providers held for their rate limits and, when rate limits are shared with other
- * replicas, whether Redis is in use ({@code cluster}).
+ * Health of the configured models: {@code UP} when every chain can be served by its first
+ * model, {@link #DEGRADED} when some chain is served by a fallback, {@code DOWN} when
+ * some chain has no model whose circuit breaker lets calls through (or {@code DEGRADED},
+ * if the indicator may not fail). Details give each model's breaker state and counts,
+ * each chain's serving model, the queue, the providers held for their rate limits and,
+ * when rate limits are shared with other replicas, whether Redis is in use
+ * ({@code cluster}).
  */
 public class LlmHealthIndicator extends AbstractReactiveHealthIndicator {
 
 	/**
 	 * Some chain is served by a fallback model. Add it to
-	 * {@code management.endpoint.health.status.order} to let it count in the aggregate status.
+	 * {@code management.endpoint.health.status.order} to let it count in the aggregate
+	 * status.
 	 */
 	public static final Status DEGRADED = new Status("DEGRADED", "Some chain is served by a fallback model");
 

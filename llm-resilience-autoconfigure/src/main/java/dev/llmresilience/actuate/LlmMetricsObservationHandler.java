@@ -14,11 +14,11 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 
 /**
- * Records the meters that the request and attempt observations carry beyond their own timers
- * ({@code llm.request}, {@code llm.attempt}): the OpenTelemetry GenAI client metrics
- * {@code gen_ai.client.operation.duration} and {@code gen_ai.client.token.usage} per model call,
- * time to first token of streams, retries, and fallbacks by the model that failed and the one
- * that answered.
+ * Records the meters that the request and attempt observations carry beyond their own
+ * timers ({@code llm.request}, {@code llm.attempt}): the OpenTelemetry GenAI client
+ * metrics {@code gen_ai.client.operation.duration} and {@code gen_ai.client.token.usage}
+ * per model call, time to first token of streams, retries, and fallbacks by the model
+ * that failed and the one that answered.
  */
 public class LlmMetricsObservationHandler implements ObservationHandler<Observation.Context> {
 
@@ -61,7 +61,8 @@ public class LlmMetricsObservationHandler implements ObservationHandler<Observat
 			return;
 		}
 		LlmResponse response = context.getResponse();
-		// Every meter of one name gets the same tag keys, "none" standing for a missing value:
+		// Every meter of one name gets the same tag keys, "none" standing for a missing
+		// value:
 		// Prometheus drops or refuses meters whose tag keys differ from the first one's.
 		Tags tags = Tags.of("gen_ai.operation.name", "chat", "gen_ai.system", context.getProviderType(),
 				"gen_ai.request.model", context.getModel().name(), "gen_ai.response.model",

@@ -16,10 +16,10 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.lang.Nullable;
 
 /**
- * Meters of the request queue and of the providers' rate-limit holds: {@code llm.queue.depth}
- * per priority, {@code llm.queue.in_flight}, {@code llm.queue.wait} (time admitted requests
- * waited), {@code llm.queue.refused}, and {@code llm.provider.hold} (seconds a provider's calls
- * are still held).
+ * Meters of the request queue and of the providers' rate-limit holds:
+ * {@code llm.queue.depth} per priority, {@code llm.queue.in_flight},
+ * {@code llm.queue.wait} (time admitted requests waited), {@code llm.queue.refused}, and
+ * {@code llm.provider.hold} (seconds a provider's calls are still held).
  */
 public class LlmQueueMetrics implements MeterBinder {
 

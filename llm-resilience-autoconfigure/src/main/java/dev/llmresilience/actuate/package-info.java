@@ -1,6 +1,6 @@
 /**
- * Actuator support: the {@code llm} health indicator, the {@code /actuator/llm} endpoint and the
- * metrics fed by the library's observations and queue.
+ * Actuator support: the {@code llm} health indicator, the {@code /actuator/llm} endpoint
+ * and the metrics fed by the library's observations and queue.
  */
 @NonNullApi
 @NonNullFields

@@ -5,15 +5,17 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.util.StringUtils;
 
 /**
- * Masks provider API keys in {@code /actuator/env} and {@code /actuator/configprops}, also when
- * {@code show-values} is {@code always}: Spring Boot itself masks no key by name. A key is
- * masked under its own property and under any other that holds it, since it usually comes from
- * an environment variable ({@code api-key: ${ANTHROPIC_API_KEY}}) that {@code /actuator/env}
- * lists as well.
+ * Masks provider API keys in {@code /actuator/env} and {@code /actuator/configprops},
+ * also when {@code show-values} is {@code always}: Spring Boot itself masks no key by
+ * name. A key is masked under its own property and under any other that holds it, since
+ * it usually comes from an environment variable ({@code api-key: ${ANTHROPIC_API_KEY}})
+ * that {@code /actuator/env} lists as well.
  */
 class ApiKeySanitizingFunction implements SanitizingFunction {
 
-	/** Shorter keys are not looked for in other values, which they could match by chance. */
+	/**
+	 * Shorter keys are not looked for in other values, which they could match by chance.
+	 */
 	private static final int MIN_KEY_LENGTH = 8;
 
 	private final LlmResilienceProperties properties;

@@ -23,11 +23,11 @@ import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
 /**
- * Builds a {@link ModelExecutor} for every model, with a circuit breaker and a retry in the
- * given resilience4j registries ({@link ModelResilience}), and the {@link FallbackChain} over
- * them. A model's settings are its own {@code retry} and {@code circuit-breaker} under
- * {@code llm.resilience.models.<id>}, which hold the global value of every key the model does not
- * set.
+ * Builds a {@link ModelExecutor} for every model, with a circuit breaker and a retry in
+ * the given resilience4j registries ({@link ModelResilience}), and the
+ * {@link FallbackChain} over them. A model's settings are its own {@code retry} and
+ * {@code circuit-breaker} under {@code llm.resilience.models.<id>}, which hold the global
+ * value of every key the model does not set.
  */
 class FallbackChainFactory {
 
@@ -53,7 +53,8 @@ class FallbackChainFactory {
 	FallbackChain create(ModelCatalog catalog, LlmResilienceProperties properties) {
 		Map<String, ModelExecutor> executors = new LinkedHashMap<>();
 		catalog.getModels().forEach((id, model) -> {
-			// a model of an application's own catalog, not configured here, takes the global settings
+			// a model of an application's own catalog, not configured here, takes the
+			// global settings
 			Model configured = properties.getModels().get(id);
 			executors.put(id,
 					executor(model, catalog, (configured != null) ? configured.getRetry() : properties.getRetry(),

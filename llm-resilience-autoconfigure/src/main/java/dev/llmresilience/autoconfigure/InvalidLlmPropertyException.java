@@ -2,8 +2,8 @@ package dev.llmresilience.autoconfigure;
 
 /**
  * A {@code llm.resilience.*} property has a value the application cannot start with.
- * {@link InvalidLlmPropertyFailureAnalyzer} turns it into a start-up report naming the property
- * and the fix.
+ * {@link InvalidLlmPropertyFailureAnalyzer} turns it into a start-up report naming the
+ * property and the fix.
  */
 public class InvalidLlmPropertyException extends RuntimeException {
 

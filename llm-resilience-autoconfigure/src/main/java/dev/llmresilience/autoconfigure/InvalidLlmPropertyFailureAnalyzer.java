@@ -12,10 +12,11 @@ import org.springframework.core.env.Environment;
 import org.springframework.lang.Nullable;
 
 /**
- * Reports an {@link InvalidLlmPropertyException} at start-up with the property, where it was set
- * (file and line, or the environment variable or system property), and the fix. A property that
- * is missing has no origin of its own: the report then names where its group was set, such as
- * the model whose provider is missing. Values are never shown, so no secret reaches the report.
+ * Reports an {@link InvalidLlmPropertyException} at start-up with the property, where it
+ * was set (file and line, or the environment variable or system property), and the fix. A
+ * property that is missing has no origin of its own: the report then names where its
+ * group was set, such as the model whose provider is missing. Values are never shown, so
+ * no secret reaches the report.
  */
 class InvalidLlmPropertyFailureAnalyzer extends AbstractFailureAnalyzer<InvalidLlmPropertyException> {
 

@@ -22,10 +22,10 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Auto-configuration that shares rate budgets and rate-limit holds with the other replicas
- * through Redis, when {@code llm.resilience.cluster.enabled} is set. It uses the application's
- * Lettuce connection factory; without one, or without Bucket4j's Lettuce support, the
- * application fails to start rather than run with limits it believes shared.
+ * Auto-configuration that shares rate budgets and rate-limit holds with the other
+ * replicas through Redis, when {@code llm.resilience.cluster.enabled} is set. It uses the
+ * application's Lettuce connection factory; without one, or without Bucket4j's Lettuce
+ * support, the application fails to start rather than run with limits it believes shared.
  *
  * @author llm-resilience
  */
@@ -55,8 +55,9 @@ public class LlmClusterAutoConfiguration {
 								+ " spring.data.redis.*, or set " + ENABLED + " to false.");
 			}
 			LlmResilienceProperties.Cluster cluster = properties.getCluster();
-			return new RedisRateLimitSharing(lettuce, new RedisRateLimitSharing.Settings(cluster.getKeyPrefix(),
-					cluster.getTimeout(), cluster.getProbeInterval(), cluster.getLocalShare()),
+			return new RedisRateLimitSharing(lettuce,
+					new RedisRateLimitSharing.Settings(cluster.getKeyPrefix(), cluster.getTimeout(),
+							cluster.getProbeInterval(), cluster.getLocalShare()),
 					clock.getIfAvailable(Clock::systemUTC));
 		}
 

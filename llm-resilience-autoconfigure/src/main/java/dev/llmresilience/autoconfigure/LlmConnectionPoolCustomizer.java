@@ -3,10 +3,10 @@ package dev.llmresilience.autoconfigure;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * Callback to customize the connection pool of one provider, for example to enable Reactor
- * Netty's pool metrics or to set how long idle connections are kept. Applied, in order, after
- * the pool's size ({@code max-connections}) and its wait for a free connection
- * ({@code connect-timeout}) are set.
+ * Callback to customize the connection pool of one provider, for example to enable
+ * Reactor Netty's pool metrics or to set how long idle connections are kept. Applied, in
+ * order, after the pool's size ({@code max-connections}) and its wait for a free
+ * connection ({@code connect-timeout}) are set.
  */
 @FunctionalInterface
 public interface LlmConnectionPoolCustomizer {

@@ -12,7 +12,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration for the {@link LlmHealthIndicator}, {@code management.health.llm.enabled}.
+ * Auto-configuration for the {@link LlmHealthIndicator},
+ * {@code management.health.llm.enabled}.
  *
  * @author llm-resilience
  */

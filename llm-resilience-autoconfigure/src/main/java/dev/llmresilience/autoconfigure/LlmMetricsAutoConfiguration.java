@@ -18,8 +18,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configuration for the meters of llm-resilience: the GenAI client metrics, retries,
- * fallbacks and time to first token recorded from the request and attempt observations, and the
- * queue and rate-limit gauges.
+ * fallbacks and time to first token recorded from the request and attempt observations,
+ * and the queue and rate-limit gauges.
  *
  * @author llm-resilience
  */

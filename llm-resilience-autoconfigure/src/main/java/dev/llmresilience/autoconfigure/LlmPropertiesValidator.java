@@ -21,18 +21,18 @@ import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Every check of the {@code llm.resilience.*} values, in one place. The first invalid value
- * fails with an {@link InvalidLlmPropertyException} that names the property and the fix, and
- * never quotes the value of a secret; {@link InvalidLlmPropertyFailureAnalyzer} adds where the
- * value was set.
+ * Every check of the {@code llm.resilience.*} values, in one place. The first invalid
+ * value fails with an {@link InvalidLlmPropertyException} that names the property and the
+ * fix, and never quotes the value of a secret; {@link InvalidLlmPropertyFailureAnalyzer}
+ * adds where the value was set.
  */
 class LlmPropertiesValidator {
 
 	private static final String PREFIX = "llm.resilience.";
 
 	/**
-	 * Check the values as bound, before a model's retry and circuit breaker take the global
-	 * value of the keys it does not set.
+	 * Check the values as bound, before a model's retry and circuit breaker take the
+	 * global value of the keys it does not set.
 	 * @param properties the bound properties
 	 * @throws InvalidLlmPropertyException if a value is invalid
 	 */
@@ -88,7 +88,8 @@ class LlmPropertiesValidator {
 		positive(prefix + "first-byte-timeout", provider.getFirstByteTimeout());
 		positive(prefix + "stream-idle-timeout", provider.getStreamIdleTimeout());
 		DataSize maxResponseSize = provider.getMaxResponseSize();
-		if (maxResponseSize == null || maxResponseSize.toBytes() <= 0 || maxResponseSize.toBytes() > Integer.MAX_VALUE) {
+		if (maxResponseSize == null || maxResponseSize.toBytes() <= 0
+				|| maxResponseSize.toBytes() > Integer.MAX_VALUE) {
 			throw new InvalidLlmPropertyException(prefix + "max-response-size", "the size must be from 1B to 2GB",
 					"Set a size such as 1MB.");
 		}
@@ -162,22 +163,23 @@ class LlmPropertiesValidator {
 	}
 
 	/**
-	 * Check retry settings; those of a model leave unset (null) the keys that take the global
-	 * value.
+	 * Check retry settings; those of a model leave unset (null) the keys that take the
+	 * global value.
 	 */
 	private void retry(String prefix, Retry retry) {
 		atLeast(prefix + "max-attempts", retry.getMaxAttempts(), 1);
 		positive(prefix + "initial-backoff", retry.getInitialBackoff());
 		between(prefix + "multiplier", retry.getMultiplier(), 1, 100);
 		positive(prefix + "max-backoff", retry.getMaxBackoff());
-		// resilience4j wants a factor below 1: a wait may shrink towards zero, never reach it
+		// resilience4j wants a factor below 1: a wait may shrink towards zero, never
+		// reach it
 		between(prefix + "jitter", retry.getJitter(), 0, 0.99);
 		positive(prefix + "max-server-wait", retry.getMaxServerWait());
 	}
 
 	/**
-	 * Check circuit breaker settings; those of a model leave unset (null) the keys that take
-	 * the global value.
+	 * Check circuit breaker settings; those of a model leave unset (null) the keys that
+	 * take the global value.
 	 */
 	private void circuitBreaker(String prefix, CircuitBreaker breaker) {
 		atLeast(prefix + "sliding-window-size", breaker.getSlidingWindowSize(), 1);
@@ -219,9 +221,9 @@ class LlmPropertiesValidator {
 	}
 
 	/**
-	 * Check that a duration, if set, is positive. Binding never leaves a key with a default
-	 * unset, so null only stands for a key that a model takes from the global settings, or
-	 * for the optional overall timeout.
+	 * Check that a duration, if set, is positive. Binding never leaves a key with a
+	 * default unset, so null only stands for a key that a model takes from the global
+	 * settings, or for the optional overall timeout.
 	 */
 	private static void positive(String property, @Nullable Duration duration) {
 		if (duration != null && (duration.isNegative() || duration.isZero())) {

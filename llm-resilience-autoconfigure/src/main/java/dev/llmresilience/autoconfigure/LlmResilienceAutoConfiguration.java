@@ -38,14 +38,16 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Auto-configuration for {@link LlmTemplate}: one provider client per
- * {@code llm.resilience.providers} entry, built on Spring Boot's {@link WebClient.Builder}, and a
- * circuit breaker and a retry per model in resilience4j's registries (the application's, when
- * resilience4j's Spring Boot support provides them).
+ * {@code llm.resilience.providers} entry, built on Spring Boot's
+ * {@link WebClient.Builder}, and a circuit breaker and a retry per model in
+ * resilience4j's registries (the application's, when resilience4j's Spring Boot support
+ * provides them).
  *
  * @author llm-resilience
  */
-@AutoConfiguration(after = { JacksonAutoConfiguration.class, ClientHttpConnectorAutoConfiguration.class,
-		WebClientAutoConfiguration.class },
+@AutoConfiguration(
+		after = { JacksonAutoConfiguration.class, ClientHttpConnectorAutoConfiguration.class,
+				WebClientAutoConfiguration.class },
 		afterName = { "io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
 				"io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration",
 				"org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration" })
@@ -57,8 +59,9 @@ public class LlmResilienceAutoConfiguration {
 
 	@Bean
 	ProviderConnectionPools llmProviderConnectionPools(ObjectProvider<LlmConnectionPoolCustomizer> customizers) {
-		return new ProviderConnectionPools(customizers.orderedStream()
-			.<BiConsumer<String, ConnectionProvider.Builder>>map((customizer) -> customizer::customize)
+		return new ProviderConnectionPools(customizers
+			.orderedStream().<BiConsumer<String, ConnectionProvider
+					.Builder>>map((customizer) -> customizer::customize)
 			.toList());
 	}
 
@@ -86,8 +89,8 @@ public class LlmResilienceAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	FallbackChain llmFallbackChain(ModelCatalog llmModelCatalog, LlmResilienceProperties properties,
-			ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry,
-			ObjectProvider<RetryRegistry> retryRegistry, ObjectProvider<Clock> clock, ProviderPacer llmProviderPacer,
+			ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry, ObjectProvider<RetryRegistry> retryRegistry,
+			ObjectProvider<Clock> clock, ProviderPacer llmProviderPacer,
 			ObjectProvider<ObservationRegistry> observationRegistry) {
 		return new FallbackChainFactory(circuitBreakerRegistry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
 				retryRegistry.getIfAvailable(RetryRegistry::ofDefaults), clock.getIfAvailable(Clock::systemUTC),

@@ -42,14 +42,14 @@ public class LlmResilienceProperties implements InitializingBean {
 	private Map<String, List<String>> chains = new LinkedHashMap<>();
 
 	/**
-	 * Name of the chain that serves requests naming no chain or model. When not set, the chain
-	 * named 'default', or else the only chain, if there is exactly one.
+	 * Name of the chain that serves requests naming no chain or model. When not set, the
+	 * chain named 'default', or else the only chain, if there is exactly one.
 	 */
 	private String defaultChain;
 
 	/**
-	 * Overall time limit of a request that sets none, covering its attempts and backoffs. No
-	 * limit when not set; each attempt is still bounded by its provider's timeouts.
+	 * Overall time limit of a request that sets none, covering its attempts and backoffs.
+	 * No limit when not set; each attempt is still bounded by its provider's timeouts.
 	 */
 	private Duration timeout;
 
@@ -79,8 +79,8 @@ public class LlmResilienceProperties implements InitializingBean {
 	private final Cluster cluster = new Cluster();
 
 	/**
-	 * Check the bound values, then give each model's retry and circuit breaker the global value
-	 * of every key the model does not set, so that they show the values in effect.
+	 * Check the bound values, then give each model's retry and circuit breaker the global
+	 * value of every key the model does not set, so that they show the values in effect.
 	 * @throws InvalidLlmPropertyException if a value is invalid
 	 */
 	@Override
@@ -171,8 +171,8 @@ public class LlmResilienceProperties implements InitializingBean {
 		ANTHROPIC,
 
 		/**
-		 * The OpenAI Chat Completions API and servers compatible with it (Ollama, vLLM, LM
-		 * Studio, gateways).
+		 * The OpenAI Chat Completions API and servers compatible with it (Ollama, vLLM,
+		 * LM Studio, gateways).
 		 */
 		OPENAI
 
@@ -195,8 +195,8 @@ public class LlmResilienceProperties implements InitializingBean {
 		private URI baseUrl;
 
 		/**
-		 * API key. Required for 'anthropic'; optional for 'openai', whose local servers often
-		 * need none. Never logged or shown by actuator endpoints.
+		 * API key. Required for 'anthropic'; optional for 'openai', whose local servers
+		 * often need none. Never logged or shown by actuator endpoints.
 		 */
 		private String apiKey;
 
@@ -206,7 +206,8 @@ public class LlmResilienceProperties implements InitializingBean {
 		private String anthropicVersion = "2023-06-01";
 
 		/**
-		 * Extra headers sent with every request, such as anthropic-beta or OpenAI-Organization.
+		 * Extra headers sent with every request, such as anthropic-beta or
+		 * OpenAI-Organization.
 		 */
 		private Map<String, String> headers = new LinkedHashMap<>();
 
@@ -216,43 +217,45 @@ public class LlmResilienceProperties implements InitializingBean {
 		private Duration connectTimeout = Duration.ofSeconds(10);
 
 		/**
-		 * Time limit for the response to begin: the whole answer for non-streaming calls; for
-		 * streams, the response headers and then, again, the first event.
+		 * Time limit for the response to begin: the whole answer for non-streaming calls;
+		 * for streams, the response headers and then, again, the first event.
 		 */
 		private Duration firstByteTimeout = Duration.ofSeconds(120);
 
 		/**
-		 * Time limit between two parts of a stream. Providers send keep-alive events, so a
-		 * longer silence means a stalled stream.
+		 * Time limit between two parts of a stream. Providers send keep-alive events, so
+		 * a longer silence means a stalled stream.
 		 */
 		private Duration streamIdleTimeout = Duration.ofSeconds(30);
 
 		/**
-		 * Whether to allow sending the API key over plain http to a host other than loopback.
+		 * Whether to allow sending the API key over plain http to a host other than
+		 * loopback.
 		 */
 		private boolean allowInsecureTransport = false;
 
 		/**
-		 * Largest response body, or stream event, read into memory; a larger one fails the call
-		 * with an invalid-response error instead of exhausting memory.
+		 * Largest response body, or stream event, read into memory; a larger one fails
+		 * the call with an invalid-response error instead of exhausting memory.
 		 */
 		private DataSize maxResponseSize = DataSize.ofMegabytes(1);
 
 		/**
-		 * Most connections open to this provider at once, in a pool of its own. A call that
-		 * finds none free within the connect timeout is not made, and the chain moves on.
+		 * Most connections open to this provider at once, in a pool of its own. A call
+		 * that finds none free within the connect timeout is not made, and the chain
+		 * moves on.
 		 */
 		private int maxConnections = 500;
 
 		/**
-		 * Requests per minute sent to this provider, paced smoothly. 0 for no limit of our own;
-		 * the provider's rate-limit headers and 429s still hold calls back.
+		 * Requests per minute sent to this provider, paced smoothly. 0 for no limit of
+		 * our own; the provider's rate-limit headers and 429s still hold calls back.
 		 */
 		private long requestsPerMinute = 0;
 
 		/**
-		 * Input and output tokens per minute sent to this provider, estimated before a call and
-		 * corrected by its usage after. 0 for no limit of our own.
+		 * Input and output tokens per minute sent to this provider, estimated before a
+		 * call and corrected by its usage after. 0 for no limit of our own.
 		 */
 		private long tokensPerMinute = 0;
 
@@ -379,44 +382,45 @@ public class LlmResilienceProperties implements InitializingBean {
 		private String name;
 
 		/**
-		 * Largest output token limit sent to the model; requests asking for more are clamped,
-		 * requests asking for none get this limit.
+		 * Largest output token limit sent to the model; requests asking for more are
+		 * clamped, requests asking for none get this limit.
 		 */
 		private int maxOutputTokens = 4096;
 
 		/**
-		 * Number of tokens the model accepts as input and output together. Unknown when not
-		 * set.
+		 * Number of tokens the model accepts as input and output together. Unknown when
+		 * not set.
 		 */
 		private Integer contextWindow;
 
 		/**
-		 * Fields merged into the wire JSON of every request to this model, over the request's
-		 * own, such as temperature or reasoning_effort. Values keep their YAML types.
+		 * Fields merged into the wire JSON of every request to this model, over the
+		 * request's own, such as temperature or reasoning_effort. Values keep their YAML
+		 * types.
 		 */
 		private Map<String, Object> extraBody = new LinkedHashMap<>();
 
 		/**
-		 * Requests per minute sent to this model, on top of its provider's limit. 0 for no
-		 * limit of its own.
+		 * Requests per minute sent to this model, on top of its provider's limit. 0 for
+		 * no limit of its own.
 		 */
 		private long requestsPerMinute = 0;
 
 		/**
-		 * Tokens per minute sent to this model, on top of its provider's limit. 0 for no limit
-		 * of its own.
+		 * Tokens per minute sent to this model, on top of its provider's limit. 0 for no
+		 * limit of its own.
 		 */
 		private long tokensPerMinute = 0;
 
 		/**
-		 * Retries of this model: any key of llm.resilience.retry, set here for this model only;
-		 * keys not set take the global value.
+		 * Retries of this model: any key of llm.resilience.retry, set here for this model
+		 * only; keys not set take the global value.
 		 */
 		private final Retry retry = Retry.unset();
 
 		/**
-		 * Circuit breaker of this model: any key of llm.resilience.circuit-breaker, set here for
-		 * this model only; keys not set take the global value.
+		 * Circuit breaker of this model: any key of llm.resilience.circuit-breaker, set
+		 * here for this model only; keys not set take the global value.
 		 */
 		private final CircuitBreaker circuitBreaker = CircuitBreaker.unset();
 
@@ -512,20 +516,20 @@ public class LlmResilienceProperties implements InitializingBean {
 		private Duration maxBackoff = Duration.ofSeconds(8);
 
 		/**
-		 * Share by which each wait is randomly shortened or lengthened, from 0 (none) up to, but
-		 * not including, 1.
+		 * Share by which each wait is randomly shortened or lengthened, from 0 (none) up
+		 * to, but not including, 1.
 		 */
 		private Double jitter = 0.5;
 
 		/**
-		 * Longest wait a server may ask for with retry-after-ms or retry-after. A longer one
-		 * ends the retries of that model at once, and the request falls back.
+		 * Longest wait a server may ask for with retry-after-ms or retry-after. A longer
+		 * one ends the retries of that model at once, and the request falls back.
 		 */
 		private Duration maxServerWait = Duration.ofSeconds(60);
 
 		/**
-		 * Return settings with no value set, for a model whose keys fall back to the global
-		 * ones.
+		 * Return settings with no value set, for a model whose keys fall back to the
+		 * global ones.
 		 * @return the settings
 		 */
 		static Retry unset() {
@@ -609,7 +613,8 @@ public class LlmResilienceProperties implements InitializingBean {
 
 		/**
 		 * Kind of window the failure rate is computed over: 'time-based' (the last
-		 * sliding-window-size seconds) or 'count-based' (the last sliding-window-size calls).
+		 * sliding-window-size seconds) or 'count-based' (the last sliding-window-size
+		 * calls).
 		 */
 		private SlidingWindowType slidingWindowType = SlidingWindowType.TIME_BASED;
 
@@ -634,8 +639,8 @@ public class LlmResilienceProperties implements InitializingBean {
 		private Float slowCallRateThreshold = 100f;
 
 		/**
-		 * Duration above which a call is slow: the whole answer for calls, the time to the first
-		 * text for streams.
+		 * Duration above which a call is slow: the whole answer for calls, the time to
+		 * the first text for streams.
 		 */
 		private Duration slowCallDurationThreshold = Duration.ofSeconds(60);
 
@@ -645,13 +650,14 @@ public class LlmResilienceProperties implements InitializingBean {
 		private Duration waitInOpen = Duration.ofSeconds(30);
 
 		/**
-		 * Probe calls let through while half-open; their outcome closes or reopens the breaker.
+		 * Probe calls let through while half-open; their outcome closes or reopens the
+		 * breaker.
 		 */
 		private Integer permittedCallsInHalfOpen = 3;
 
 		/**
-		 * Whether an open breaker turns half-open by itself once the wait is over, rather than
-		 * at the next call, so that health does not show OPEN after traffic stopped.
+		 * Whether an open breaker turns half-open by itself once the wait is over, rather
+		 * than at the next call, so that health does not show OPEN after traffic stopped.
 		 */
 		private Boolean automaticTransitionToHalfOpen = true;
 
@@ -661,8 +667,8 @@ public class LlmResilienceProperties implements InitializingBean {
 		private Boolean recordRateLimits = true;
 
 		/**
-		 * Return settings with no value set, for a model whose keys fall back to the global
-		 * ones.
+		 * Return settings with no value set, for a model whose keys fall back to the
+		 * global ones.
 		 * @return the settings
 		 */
 		static CircuitBreaker unset() {
@@ -695,8 +701,8 @@ public class LlmResilienceProperties implements InitializingBean {
 					: global.failureRateThreshold;
 			this.slowCallRateThreshold = (this.slowCallRateThreshold != null) ? this.slowCallRateThreshold
 					: global.slowCallRateThreshold;
-			this.slowCallDurationThreshold = (this.slowCallDurationThreshold != null)
-					? this.slowCallDurationThreshold : global.slowCallDurationThreshold;
+			this.slowCallDurationThreshold = (this.slowCallDurationThreshold != null) ? this.slowCallDurationThreshold
+					: global.slowCallDurationThreshold;
 			this.waitInOpen = (this.waitInOpen != null) ? this.waitInOpen : global.waitInOpen;
 			this.permittedCallsInHalfOpen = (this.permittedCallsInHalfOpen != null) ? this.permittedCallsInHalfOpen
 					: global.permittedCallsInHalfOpen;
@@ -793,8 +799,8 @@ public class LlmResilienceProperties implements InitializingBean {
 	public static class Queue {
 
 		/**
-		 * Whether requests wait in a priority queue under a concurrency limit. When false, every
-		 * request is served at once.
+		 * Whether requests wait in a priority queue under a concurrency limit. When
+		 * false, every request is served at once.
 		 */
 		private boolean enabled = true;
 
@@ -804,27 +810,27 @@ public class LlmResilienceProperties implements InitializingBean {
 		private int capacity = 1000;
 
 		/**
-		 * Requests of a priority (critical, high, normal, low) that may wait, for the priorities
-		 * that need a share of their own.
+		 * Requests of a priority (critical, high, normal, low) that may wait, for the
+		 * priorities that need a share of their own.
 		 */
 		private Map<LlmPriority, Integer> priorityCapacity = new EnumMap<>(LlmPriority.class);
 
 		/**
-		 * Requests served at once. A request holds its place through its retries, backoffs and
-		 * fallbacks.
+		 * Requests served at once. A request holds its place through its retries,
+		 * backoffs and fallbacks.
 		 */
 		private int maxConcurrent = 16;
 
 		/**
 		 * Aging interval: a waiting request goes before requests of a priority one level
-		 * higher that arrived this much later, two levels higher twice as much, and so on, so
-		 * that low priority is never starved. 0 for strict priority.
+		 * higher that arrived this much later, two levels higher twice as much, and so
+		 * on, so that low priority is never starved. 0 for strict priority.
 		 */
 		private Duration aging = Duration.ofSeconds(10);
 
 		/**
-		 * Time running requests may still take when the application shuts down, before they
-		 * are ended with an error. Waiting requests are ended at once. Keep it below
+		 * Time running requests may still take when the application shuts down, before
+		 * they are ended with an error. Waiting requests are ended at once. Keep it below
 		 * spring.lifecycle.timeout-per-shutdown-phase (30s by default).
 		 */
 		private Duration shutdownGrace = Duration.ofSeconds(25);
@@ -885,8 +891,8 @@ public class LlmResilienceProperties implements InitializingBean {
 	public static class Health {
 
 		/**
-		 * Whether a chain without any model whose breaker lets calls through makes the status
-		 * DOWN. When false it is reported as DEGRADED.
+		 * Whether a chain without any model whose breaker lets calls through makes the
+		 * status DOWN. When false it is reported as DEGRADED.
 		 */
 		private boolean allowToFail = true;
 
@@ -907,31 +913,33 @@ public class LlmResilienceProperties implements InitializingBean {
 
 		/**
 		 * Whether to share the requests-per-minute and tokens-per-minute budgets and the
-		 * providers' rate-limit holds with the other replicas through Redis. Needs Spring Data
-		 * Redis with Lettuce.
+		 * providers' rate-limit holds with the other replicas through Redis. Needs Spring
+		 * Data Redis with Lettuce.
 		 */
 		private boolean enabled = false;
 
 		/**
-		 * Prefix of the Redis keys and of the channel used. Applications sharing one Redis keep
-		 * their budgets apart by their prefixes.
+		 * Prefix of the Redis keys and of the channel used. Applications sharing one
+		 * Redis keep their budgets apart by their prefixes.
 		 */
 		private String keyPrefix = "llm-resilience";
 
 		/**
-		 * Longest a Redis operation may take before this replica falls back to local budgets.
+		 * Longest a Redis operation may take before this replica falls back to local
+		 * budgets.
 		 */
 		private Duration timeout = Duration.ofMillis(100);
 
 		/**
-		 * How often Redis is checked, to notice an outage without traffic and to return to
-		 * shared budgets once it answers again.
+		 * How often Redis is checked, to notice an outage without traffic and to return
+		 * to shared budgets once it answers again.
 		 */
 		private Duration probeInterval = Duration.ofSeconds(5);
 
 		/**
-		 * Share of each configured budget that one replica uses while Redis is unreachable,
-		 * greater than 0 and at most 1. With 1, each replica keeps the whole budget for itself.
+		 * Share of each configured budget that one replica uses while Redis is
+		 * unreachable, greater than 0 and at most 1. With 1, each replica keeps the whole
+		 * budget for itself.
 		 */
 		private double localShare = 1.0;
 

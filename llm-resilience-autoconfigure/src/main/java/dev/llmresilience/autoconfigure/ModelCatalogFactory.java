@@ -25,8 +25,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Builds the {@link ModelCatalog} that {@link LlmResilienceProperties} describe, once
- * {@link LlmPropertiesValidator} has checked them: one {@link LlmProvider} per provider, each with
- * a WebClient of its own.
+ * {@link LlmPropertiesValidator} has checked them: one {@link LlmProvider} per provider,
+ * each with a WebClient of its own.
  */
 class ModelCatalogFactory {
 
@@ -83,7 +83,8 @@ class ModelCatalogFactory {
 
 	private static URI baseUrl(ProviderType type, @Nullable URI baseUrl) {
 		if (baseUrl == null) {
-			return URI.create((type == ProviderType.ANTHROPIC) ? "https://api.anthropic.com" : "https://api.openai.com/v1");
+			return URI
+				.create((type == ProviderType.ANTHROPIC) ? "https://api.anthropic.com" : "https://api.openai.com/v1");
 		}
 		String url = baseUrl.toString();
 		return url.endsWith("/") ? URI.create(url.substring(0, url.length() - 1)) : baseUrl;

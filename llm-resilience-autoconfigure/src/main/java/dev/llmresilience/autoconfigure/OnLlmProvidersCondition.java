@@ -10,8 +10,9 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Matches when at least one provider is configured under {@code llm.resilience.providers}, so
- * that adding the starter to an application without configuration changes nothing.
+ * Matches when at least one provider is configured under
+ * {@code llm.resilience.providers}, so that adding the starter to an application without
+ * configuration changes nothing.
  */
 class OnLlmProvidersCondition extends SpringBootCondition {
 

@@ -13,8 +13,8 @@ import dev.llmresilience.cluster.RateLimitSharing;
 import org.springframework.lang.Nullable;
 
 /**
- * Builds the {@link ProviderPacer} from the rate limits configured per provider and per model,
- * local or shared with the other replicas.
+ * Builds the {@link ProviderPacer} from the rate limits configured per provider and per
+ * model, local or shared with the other replicas.
  */
 final class ProviderPacerFactory {
 
@@ -25,8 +25,8 @@ final class ProviderPacerFactory {
 	 * Create the pacer.
 	 * @param properties the properties
 	 * @param clock the clock
-	 * @param sharing shares budgets and holds with the other replicas, or {@code null} to keep
-	 * them local
+	 * @param sharing shares budgets and holds with the other replicas, or {@code null} to
+	 * keep them local
 	 * @return the pacer
 	 */
 	static ProviderPacer create(LlmResilienceProperties properties, Clock clock, @Nullable RateLimitSharing sharing) {
@@ -44,7 +44,8 @@ final class ProviderPacerFactory {
 			return new ProviderPacer(providers, models, clock, maxWait);
 		}
 		ProviderPacer pacer = new ProviderPacer(providers, models, clock, maxWait, sharing::publishHold);
-		// replicas sharing a key prefix may configure other providers: their holds are not ours
+		// replicas sharing a key prefix may configure other providers: their holds are
+		// not ours
 		sharing.receiveHolds((provider, until) -> {
 			if (properties.getProviders().containsKey(provider)) {
 				pacer.holdUntil(provider, until);
@@ -56,7 +57,8 @@ final class ProviderPacerFactory {
 	private static void budget(String path, long requestsPerMinute, long tokensPerMinute,
 			Map<String, RateBudget> budgets, String id, @Nullable RateLimitSharing sharing) {
 		if (requestsPerMinute > 0 || tokensPerMinute > 0) {
-			// "providers.x" and "models.x" keep a provider and a model of the same id apart
+			// "providers.x" and "models.x" keep a provider and a model of the same id
+			// apart
 			budgets.put(id, (sharing != null) ? sharing.budget(path, requestsPerMinute, tokensPerMinute)
 					: new LocalRateBudget(requestsPerMinute, tokensPerMinute));
 		}

@@ -8,8 +8,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Shuts the {@link RequestQueue} down when the application context closes: after the web
- * server's graceful shutdown, so that the requests it drains can still be served, and before the
- * HTTP clients' resources are released.
+ * server's graceful shutdown, so that the requests it drains can still be served, and
+ * before the HTTP clients' resources are released.
  */
 class RequestQueueLifecycle implements SmartLifecycle {
 

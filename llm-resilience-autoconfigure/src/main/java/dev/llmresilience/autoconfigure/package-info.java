@@ -1,6 +1,6 @@
 /**
- * Spring Boot auto-configuration of llm-resilience: the {@code llm.resilience.*} properties, their
- * checks at start-up, and the beans built from them.
+ * Spring Boot auto-configuration of llm-resilience: the {@code llm.resilience.*}
+ * properties, their checks at start-up, and the beans built from them.
  */
 @NonNullApi
 @NonNullFields

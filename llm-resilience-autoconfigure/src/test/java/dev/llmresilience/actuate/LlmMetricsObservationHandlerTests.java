@@ -70,7 +70,8 @@ class LlmMetricsObservationHandlerTests {
 	void tokenUsageAddsUpOverCalls() {
 		attempt(1, false, (context) -> context.setResponse(response("sonnet", false)));
 		attempt(1, false, (context) -> context.setResponse(response("sonnet", false)));
-		assertThat(this.meters.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "input").summary().totalAmount())
+		assertThat(
+				this.meters.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "input").summary().totalAmount())
 			.isEqualTo(24);
 		assertThat(this.meters.get("gen_ai.client.operation.duration").timer().count()).isEqualTo(2);
 	}
@@ -82,10 +83,12 @@ class LlmMetricsObservationHandlerTests {
 				cached.stopReason(), cached.rawStopReason(), new LlmUsage(5120, 30, 100, 5000), cached.requestId(),
 				cached.rateLimits(), false, cached.attempts(), null);
 		attempt(1, false, (context) -> context.setResponse(answer));
-		assertThat(this.meters.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "input").summary().totalAmount())
+		assertThat(
+				this.meters.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "input").summary().totalAmount())
 			.isEqualTo(5120);
-		assertThat(this.meters.find("gen_ai.client.token.usage").meters()).extracting((meter) -> meter.getId()
-			.getTag("gen_ai.token.type")).containsExactlyInAnyOrder("input", "output");
+		assertThat(this.meters.find("gen_ai.client.token.usage").meters())
+			.extracting((meter) -> meter.getId().getTag("gen_ai.token.type"))
+			.containsExactlyInAnyOrder("input", "output");
 	}
 
 	@Test

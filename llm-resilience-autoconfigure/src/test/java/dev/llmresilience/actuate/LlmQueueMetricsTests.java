@@ -68,8 +68,8 @@ class LlmQueueMetricsTests {
 		this.pacer.failed(this.pacer.admit(model, LlmRequest.ofPrompt("Hi"), Deadline.none()).block(TIMEOUT),
 				new LlmRateLimitException("anthropic", "sonnet", new LlmApiException.Details(429, "rate_limit_error",
 						null, "slow down", null, Duration.ofSeconds(20), null, null)));
-		assertThat(this.meters.get("llm.provider.hold").tag("llm.provider", "anthropic").gauge().value())
-			.isCloseTo(20, within(1.0));
+		assertThat(this.meters.get("llm.provider.hold").tag("llm.provider", "anthropic").gauge().value()).isCloseTo(20,
+				within(1.0));
 		assertThat(this.meters.get("llm.provider.hold").tag("llm.provider", "local").gauge().value()).isZero();
 		assertThat(this.meters.get("llm.provider.hold").gauge().getId().getBaseUnit()).isEqualTo("seconds");
 	}

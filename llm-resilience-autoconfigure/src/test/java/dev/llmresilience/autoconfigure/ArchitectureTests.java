@@ -9,8 +9,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The rules of the Spring Boot module's layout: the auto-configurations use the actuator pieces,
- * never the other way round, and the actuator pieces read the core only through its public API.
+ * The rules of the Spring Boot module's layout: the auto-configurations use the actuator
+ * pieces, never the other way round, and the actuator pieces read the core only through
+ * its public API.
  */
 @AnalyzeClasses(packages = { "dev.llmresilience.autoconfigure", "dev.llmresilience.actuate" },
 		importOptions = ImportOption.DoNotIncludeTests.class)

@@ -24,11 +24,12 @@ import org.springframework.util.ClassUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests that the configuration reference, {@code docs/configuration.md}, names every property
- * of the generated configuration metadata and no {@code llm.resilience} property that the
- * metadata lacks. A map whose values are a nested class of {@link LlmResilienceProperties} (the
- * providers and models) is one property in the metadata; its keys are read from the value class,
- * and the reference must name each of them after a map-key placeholder such as {@code <id>}.
+ * Tests that the configuration reference, {@code docs/configuration.md}, names every
+ * property of the generated configuration metadata and no {@code llm.resilience} property
+ * that the metadata lacks. A map whose values are a nested class of
+ * {@link LlmResilienceProperties} (the providers and models) is one property in the
+ * metadata; its keys are read from the value class, and the reference must name each of
+ * them after a map-key placeholder such as {@code <id>}.
  */
 class ConfigurationReferenceTests {
 
@@ -36,7 +37,10 @@ class ConfigurationReferenceTests {
 
 	private static final String METADATA = "META-INF/spring-configuration-metadata.json";
 
-	/** A map key in a normalized name: the reference writes it as a word in angle brackets. */
+	/**
+	 * A map key in a normalized name: the reference writes it as a word in angle
+	 * brackets.
+	 */
 	private static final String KEY = "<*>";
 
 	/** The first cell of a table row, a property name in backticks. */
@@ -65,25 +69,26 @@ class ConfigurationReferenceTests {
 			}
 		}
 		assertThat(missing.isEmpty() && stale.isEmpty())
-			.withFailMessage("%s is out of date.%nProperties it has no table row for (first column, in backticks):"
-					+ "%n%s%nNames it mentions that no property has:%n%s", REFERENCE.normalize(), lines(missing),
-					lines(stale))
+			.withFailMessage(
+					"%s is out of date.%nProperties it has no table row for (first column, in backticks):"
+							+ "%n%s%nNames it mentions that no property has:%n%s",
+					REFERENCE.normalize(), lines(missing), lines(stale))
 			.isTrue();
 	}
 
 	@Test
 	void readsTheKeysOfMapValuedGroupsFromTheirValueClass() throws IOException {
-		assertThat(properties()).contains("llm.resilience.providers.<*>.base-url",
-				"llm.resilience.providers.<*>.headers.<*>", "llm.resilience.models.<*>.extra-body.<*>",
-				"llm.resilience.models.<*>.retry.max-attempts",
-				"llm.resilience.models.<*>.circuit-breaker.record-rate-limits", "llm.resilience.chains.<*>",
-				"llm.resilience.retry.max-attempts", "management.health.llm.enabled")
+		assertThat(properties())
+			.contains("llm.resilience.providers.<*>.base-url", "llm.resilience.providers.<*>.headers.<*>",
+					"llm.resilience.models.<*>.extra-body.<*>", "llm.resilience.models.<*>.retry.max-attempts",
+					"llm.resilience.models.<*>.circuit-breaker.record-rate-limits", "llm.resilience.chains.<*>",
+					"llm.resilience.retry.max-attempts", "management.health.llm.enabled")
 			.doesNotContain("llm.resilience.providers", "llm.resilience.models", "llm.resilience.models.<*>.retry");
 	}
 
 	/**
-	 * Return every property a user can set, from the metadata of this module, with map keys as
-	 * {@value #KEY} and the maps of nested classes expanded into their keys.
+	 * Return every property a user can set, from the metadata of this module, with map
+	 * keys as {@value #KEY} and the maps of nested classes expanded into their keys.
 	 */
 	private Set<String> properties() throws IOException {
 		Set<String> properties = new TreeSet<>();
@@ -91,7 +96,8 @@ class ConfigurationReferenceTests {
 			String name = property.path("name").asText();
 			String type = property.path("type").asText();
 			if (type.startsWith(Map.class.getName() + "<")) {
-				Class<?> valueType = ClassUtils.resolveClassName(rawType(mapValueType(type)), getClass().getClassLoader());
+				Class<?> valueType = ClassUtils.resolveClassName(rawType(mapValueType(type)),
+						getClass().getClassLoader());
 				if (isPropertiesClass(valueType)) {
 					addProperties(properties, name + "." + KEY, valueType);
 				}
@@ -108,7 +114,8 @@ class ConfigurationReferenceTests {
 
 	/**
 	 * Return the metadata that the configuration processor wrote for this module: of the
-	 * metadata files on the class path, the one describing {@link LlmResilienceProperties}.
+	 * metadata files on the class path, the one describing
+	 * {@link LlmResilienceProperties}.
 	 */
 	private JsonNode metadata() throws IOException {
 		ObjectMapper mapper = new ObjectMapper();
@@ -127,8 +134,8 @@ class ConfigurationReferenceTests {
 	}
 
 	/**
-	 * Add the properties a class binds under a prefix: Java-bean properties with a getter and a
-	 * setter, and those of nested classes, which bind through their getter alone.
+	 * Add the properties a class binds under a prefix: Java-bean properties with a getter
+	 * and a setter, and those of nested classes, which bind through their getter alone.
 	 */
 	private static void addProperties(Set<String> properties, String prefix, Class<?> type) {
 		for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(type)) {
@@ -147,8 +154,8 @@ class ConfigurationReferenceTests {
 	}
 
 	/**
-	 * Return whether a type is a group of properties: a nested class of the properties class,
-	 * other than an enum of values.
+	 * Return whether a type is a group of properties: a nested class of the properties
+	 * class, other than an enum of values.
 	 */
 	private static boolean isPropertiesClass(Class<?> type) {
 		for (Class<?> enclosing = type.getEnclosingClass(); enclosing != null; enclosing = enclosing
@@ -203,7 +210,8 @@ class ConfigurationReferenceTests {
 	}
 
 	/**
-	 * Return whether a name is a group of properties, such as {@code llm.resilience.retry}.
+	 * Return whether a name is a group of properties, such as
+	 * {@code llm.resilience.retry}.
 	 */
 	private static boolean isGroup(String name, Set<String> properties) {
 		return properties.stream().anyMatch((property) -> property.startsWith(name + "."));

@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * Tests that invalid {@code llm.resilience.*} properties fail the start-up with a report that
- * names the property and the fix.
+ * Tests that invalid {@code llm.resilience.*} properties fail the start-up with a report
+ * that names the property and the fix.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class InvalidLlmPropertiesTests {
@@ -86,14 +86,15 @@ class InvalidLlmPropertiesTests {
 						new String[] { "llm.resilience.providers.claude.anthropic-version=" },
 						"llm.resilience.providers.claude.anthropic-version", "the version is empty", "2023-06-01"),
 				Arguments.of("no attempt at all", new String[] { "llm.resilience.retry.max-attempts=0" },
-						"llm.resilience.retry.max-attempts", "the value 0 is below 1", "Set a whole number of 1 or more"),
+						"llm.resilience.retry.max-attempts", "the value 0 is below 1",
+						"Set a whole number of 1 or more"),
 				Arguments.of("jitter above one", new String[] { "llm.resilience.retry.jitter=1.5" },
 						"llm.resilience.retry.jitter", "the value 1.5 is outside 0.0 to 0.99",
 						"Set a number from 0.0 to 0.99"),
 				Arguments.of("zero failure rate threshold",
 						new String[] { "llm.resilience.circuit-breaker.failure-rate-threshold=0" },
-						"llm.resilience.circuit-breaker.failure-rate-threshold", "the value 0.0 is outside 1.0 to 100.0",
-						"Set a number from 1.0 to 100.0"),
+						"llm.resilience.circuit-breaker.failure-rate-threshold",
+						"the value 0.0 is outside 1.0 to 100.0", "Set a number from 1.0 to 100.0"),
 				Arguments.of("zero wait in open", new String[] { "llm.resilience.circuit-breaker.wait-in-open=0s" },
 						"llm.resilience.circuit-breaker.wait-in-open", "the duration must be positive",
 						"Set a positive duration, such as 30s"),

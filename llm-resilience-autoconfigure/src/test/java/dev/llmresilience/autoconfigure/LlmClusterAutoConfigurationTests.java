@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
 /**
- * Tests for {@link LlmClusterAutoConfiguration}. Redis need not run: sharing starts local and
- * stays so until Redis answers.
+ * Tests for {@link LlmClusterAutoConfiguration}. Redis need not run: sharing starts local
+ * and stays so until Redis answers.
  */
 class LlmClusterAutoConfigurationTests {
 
@@ -40,8 +40,9 @@ class LlmClusterAutoConfigurationTests {
 				RedisAutoConfiguration.class, LlmClusterAutoConfiguration.class, LlmResilienceAutoConfiguration.class))
 		.withPropertyValues("llm.resilience.providers.claude.type=anthropic",
 				"llm.resilience.providers.claude.api-key=test-key",
-				"llm.resilience.providers.claude.requests-per-minute=1000", "llm.resilience.models.haiku.provider=claude",
-				"llm.resilience.models.haiku.tokens-per-minute=100000", "llm.resilience.chains.main[0]=haiku",
+				"llm.resilience.providers.claude.requests-per-minute=1000",
+				"llm.resilience.models.haiku.provider=claude", "llm.resilience.models.haiku.tokens-per-minute=100000",
+				"llm.resilience.chains.main[0]=haiku",
 				// a port nothing listens on
 				"spring.data.redis.port=1", "llm.resilience.cluster.probe-interval=1h");
 
@@ -129,7 +130,8 @@ class LlmClusterAutoConfigurationTests {
 
 	@Test
 	void needsNeitherRedisNorBucket4jLettuceWhenNotEnabled() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(LettuceConnectionFactory.class, Bucket4jLettuce.class))
+		this.contextRunner
+			.withClassLoader(new FilteredClassLoader(LettuceConnectionFactory.class, Bucket4jLettuce.class))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RateLimitSharing.class));
 	}
 

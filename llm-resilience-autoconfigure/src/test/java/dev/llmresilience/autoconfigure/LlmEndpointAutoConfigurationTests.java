@@ -44,8 +44,8 @@ class LlmEndpointAutoConfigurationTests {
 
 	@Test
 	void notExposedByDefault() {
-		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(LlmEndpoint.class)
-			.hasSingleBean(LlmOverview.class));
+		this.contextRunner
+			.run((context) -> assertThat(context).doesNotHaveBean(LlmEndpoint.class).hasSingleBean(LlmOverview.class));
 	}
 
 	@Test
@@ -60,8 +60,10 @@ class LlmEndpointAutoConfigurationTests {
 			.run((context) -> assertThat(operationTypes(context)).containsOnly(OperationType.READ).hasSize(2));
 	}
 
-	// Access values are in capitals: a bare context runner's environment lacks the lenient enum
-	// conversion that SpringApplication installs (ActuatorWriteIntegrationTests uses lower case)
+	// Access values are in capitals: a bare context runner's environment lacks the
+	// lenient enum
+	// conversion that SpringApplication installs (ActuatorWriteIntegrationTests uses
+	// lower case)
 	@Test
 	void webEndpointOffersItsWriteOperationWithUnrestrictedAccess() {
 		this.contextRunner

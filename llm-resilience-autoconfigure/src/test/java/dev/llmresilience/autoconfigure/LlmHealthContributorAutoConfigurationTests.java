@@ -32,11 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LlmHealthContributorAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
-				ClientHttpConnectorAutoConfiguration.class, WebClientAutoConfiguration.class,
-				LlmResilienceAutoConfiguration.class, LlmHealthContributorAutoConfiguration.class,
-				EndpointAutoConfiguration.class, HealthContributorAutoConfiguration.class,
-				HealthEndpointAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(JacksonAutoConfiguration.class, ClientHttpConnectorAutoConfiguration.class,
+						WebClientAutoConfiguration.class, LlmResilienceAutoConfiguration.class,
+						LlmHealthContributorAutoConfiguration.class, EndpointAutoConfiguration.class,
+						HealthContributorAutoConfiguration.class, HealthEndpointAutoConfiguration.class))
 		.withPropertyValues("llm.resilience.providers.anthropic.type=anthropic",
 				"llm.resilience.providers.anthropic.api-key=test-key",
 				"llm.resilience.providers.anthropic.base-url=http://localhost:1",

@@ -35,9 +35,9 @@ class LlmMetricsAutoConfigurationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
 				ClientHttpConnectorAutoConfiguration.class, WebClientAutoConfiguration.class,
-				LlmResilienceAutoConfiguration.class, LlmMetricsAutoConfiguration.class,
-				MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-				CompositeMeterRegistryAutoConfiguration.class, ObservationAutoConfiguration.class))
+				LlmResilienceAutoConfiguration.class, LlmMetricsAutoConfiguration.class, MetricsAutoConfiguration.class,
+				SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+				ObservationAutoConfiguration.class))
 		.withPropertyValues("llm.resilience.providers.anthropic.type=anthropic",
 				"llm.resilience.providers.anthropic.api-key=test-key",
 				"llm.resilience.providers.anthropic.base-url=http://localhost:1",
@@ -57,8 +57,9 @@ class LlmMetricsAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			LlmAttemptContext attempt = new LlmAttemptContext(
 					new LlmModel("sonnet", "anthropic", "claude-sonnet-4-5", 4096, null), "anthropic", 1, false);
-			Observation.createNotStarted(LlmObservationConventions.attempt(), () -> attempt,
-					context.getBean(ObservationRegistry.class))
+			Observation
+				.createNotStarted(LlmObservationConventions.attempt(), () -> attempt,
+						context.getBean(ObservationRegistry.class))
 				.start()
 				.stop();
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
@@ -78,7 +79,8 @@ class LlmMetricsAutoConfigurationTests {
 			assertThat(meters.get("llm.queue.in_flight").gauge().value()).isZero();
 			assertThat(meters.get("llm.queue.wait").functionTimer().count()).isZero();
 			assertThat(meters.get("llm.queue.refused").functionCounter().count()).isZero();
-			assertThat(meters.get("llm.provider.hold").gauges()).extracting((gauge) -> gauge.getId().getTag("llm.provider"))
+			assertThat(meters.get("llm.provider.hold").gauges())
+				.extracting((gauge) -> gauge.getId().getTag("llm.provider"))
 				.containsExactlyInAnyOrder("anthropic", "local");
 		});
 	}

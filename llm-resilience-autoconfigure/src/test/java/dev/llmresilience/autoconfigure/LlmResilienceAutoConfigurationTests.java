@@ -71,14 +71,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LlmResilienceAutoConfigurationTests {
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
-				ClientHttpConnectorAutoConfiguration.class, WebClientAutoConfiguration.class,
-				LlmResilienceAutoConfiguration.class));
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(JacksonAutoConfiguration.class, ClientHttpConnectorAutoConfiguration.class,
+					WebClientAutoConfiguration.class, LlmResilienceAutoConfiguration.class));
 
 	private final String[] twoProviders = { "llm.resilience.providers.anthropic.type=anthropic",
-			"llm.resilience.providers.anthropic.api-key=test-key",
-			"llm.resilience.providers.local.type=openai",
+			"llm.resilience.providers.anthropic.api-key=test-key", "llm.resilience.providers.local.type=openai",
 			"llm.resilience.providers.local.base-url=http://localhost:11434/v1",
 			"llm.resilience.models.haiku.provider=anthropic", "llm.resilience.models.haiku.name=claude-haiku-4-5",
 			"llm.resilience.models.haiku.max-output-tokens=8192", "llm.resilience.models.llama.provider=local",
@@ -114,16 +112,14 @@ class LlmResilienceAutoConfigurationTests {
 
 	@Test
 	void chainNamedDefaultIsTheDefaultChainAmongSeveral() {
-		this.contextRunner
-			.withPropertyValues(this.twoProviders)
+		this.contextRunner.withPropertyValues(this.twoProviders)
 			.withPropertyValues("llm.resilience.chains.default[0]=llama", "llm.resilience.chains.other[0]=haiku")
 			.run((context) -> assertThat(context.getBean(ModelCatalog.class).getDefaultChain()).isEqualTo("default"));
 	}
 
 	@Test
 	void explicitDefaultChainWins() {
-		this.contextRunner
-			.withPropertyValues(this.twoProviders)
+		this.contextRunner.withPropertyValues(this.twoProviders)
 			.withPropertyValues("llm.resilience.chains.default[0]=llama", "llm.resilience.default-chain=main")
 			.run((context) -> {
 				ModelCatalog catalog = context.getBean(ModelCatalog.class);
@@ -370,8 +366,9 @@ class LlmResilienceAutoConfigurationTests {
 				assertThat(context).hasSingleBean(LlmTemplate.class)
 					.doesNotHaveBean(CircuitBreakerRegistry.class)
 					.doesNotHaveBean(RetryRegistry.class);
-				StepVerifier.create(context.getBean(LlmTemplate.class)
-					.call(LlmRequest.builder().model("llama").user("Hi").build()))
+				StepVerifier
+					.create(context.getBean(LlmTemplate.class)
+						.call(LlmRequest.builder().model("llama").user("Hi").build()))
 					.expectErrorSatisfies((error) -> {
 						assertThat(error).isInstanceOf(LlmAllModelsFailedException.class);
 						assertThat(((LlmAllModelsFailedException) error).getAttempts()).extracting(LlmAttempt::outcome)
@@ -445,8 +442,8 @@ class LlmResilienceAutoConfigurationTests {
 	@Test
 	void requestQueueStopsBeforeTheHttpClientResourcesAreReleased() {
 		this.contextRunner.withPropertyValues(this.twoProviders)
-			.withConfiguration(AutoConfigurations.of(
-					org.springframework.boot.autoconfigure.http.client.reactive.ClientHttpConnectorAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations
+				.of(org.springframework.boot.autoconfigure.http.client.reactive.ClientHttpConnectorAutoConfiguration.class))
 			.run((context) -> assertThat(context.getBean(RequestQueueLifecycle.class).getPhase())
 				.isGreaterThan(context.getBean(ReactorResourceFactory.class).getPhase()));
 	}
@@ -456,11 +453,10 @@ class LlmResilienceAutoConfigurationTests {
 		WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
 		server.start();
 		try {
-			server.stubFor(WireMock.post("/v1/messages")
-				.willReturn(WireMock.okJson("""
-						{"id":"msg_1","type":"message","role":"assistant","model":"claude-haiku-4-5",
-						 "content":[{"type":"text","text":"Hello"}],"stop_reason":"end_turn",
-						 "usage":{"input_tokens":5,"output_tokens":2}}""")));
+			server.stubFor(WireMock.post("/v1/messages").willReturn(WireMock.okJson("""
+					{"id":"msg_1","type":"message","role":"assistant","model":"claude-haiku-4-5",
+					 "content":[{"type":"text","text":"Hello"}],"stop_reason":"end_turn",
+					 "usage":{"input_tokens":5,"output_tokens":2}}""")));
 			this.contextRunner.withPropertyValues(this.twoProviders)
 				.withPropertyValues("llm.resilience.queue.enabled=false",
 						"llm.resilience.providers.anthropic.base-url=" + server.baseUrl())
@@ -523,9 +519,9 @@ class LlmResilienceAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class UserTemplateConfiguration {
 
-		final LlmTemplate template = new LlmTemplate(new ResilientPipeline(new FallbackChain(
-				new ModelCatalog(Map.of(), Map.of(), Map.of(), null), Map.of(), new LlmErrorClassifier(true)), null,
-				null));
+		final LlmTemplate template = new LlmTemplate(
+				new ResilientPipeline(new FallbackChain(new ModelCatalog(Map.of(), Map.of(), Map.of(), null), Map.of(),
+						new LlmErrorClassifier(true)), null, null));
 
 		@Bean
 		LlmTemplate userTemplate() {
@@ -608,8 +604,7 @@ class LlmResilienceAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class UserCatalogConfiguration {
 
-		final ModelCatalog catalog = new ModelCatalog(Map.of(), Map.of(), Map.of(),
-				null);
+		final ModelCatalog catalog = new ModelCatalog(Map.of(), Map.of(), Map.of(), null);
 
 		@Bean
 		ModelCatalog userCatalog() {

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Bodies and server-sent events of the Anthropic Messages API, as the fault-injecting server
- * sends them.
+ * Bodies and server-sent events of the Anthropic Messages API, as the fault-injecting
+ * server sends them.
  */
 final class AnthropicWire {
 
@@ -44,16 +44,18 @@ final class AnthropicWire {
 	 */
 	static List<String> streamStart(String model) {
 		List<String> events = new ArrayList<>();
-		events.add(event("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_chaos\",\"type\":"
-				+ "\"message\",\"role\":\"assistant\",\"model\":\"" + model + "\",\"content\":[],\"usage\":"
-				+ "{\"input_tokens\":10,\"output_tokens\":1}}}"));
+		events.add(event("message_start",
+				"{\"type\":\"message_start\",\"message\":{\"id\":\"msg_chaos\",\"type\":"
+						+ "\"message\",\"role\":\"assistant\",\"model\":\"" + model + "\",\"content\":[],\"usage\":"
+						+ "{\"input_tokens\":10,\"output_tokens\":1}}}"));
 		events.add(event("content_block_start",
 				"{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
 		return events;
 	}
 
 	/**
-	 * One {@code content_block_delta} event per piece, with a {@code ping} after the first.
+	 * One {@code content_block_delta} event per piece, with a {@code ping} after the
+	 * first.
 	 */
 	static List<String> deltas(List<String> pieces) {
 		List<String> events = new ArrayList<>();
@@ -75,8 +77,9 @@ final class AnthropicWire {
 	 */
 	static List<String> streamEnd(int outputTokens) {
 		return List.of(event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}"),
-				event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
-						+ "\"usage\":{\"output_tokens\":" + outputTokens + "}}"),
+				event("message_delta",
+						"{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+								+ "\"usage\":{\"output_tokens\":" + outputTokens + "}}"),
 				event("message_stop", "{\"type\":\"message_stop\"}"));
 	}
 

@@ -19,8 +19,8 @@ import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransiti
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Everything one circuit breaker published during a run, to check that the state it ends in
- * follows from the outcomes it recorded.
+ * Everything one circuit breaker published during a run, to check that the state it ends
+ * in follows from the outcomes it recorded.
  */
 final class BreakerLog {
 
@@ -91,10 +91,11 @@ final class BreakerLog {
 	}
 
 	/**
-	 * Check that the breaker's state follows from what it recorded: its transitions chain up
-	 * from CLOSED to the state it is in; it opened from CLOSED exactly as often as a rate crossed
-	 * its threshold; an OPEN breaker's window holds enough calls to have opened, a CLOSED one's
-	 * is under the thresholds, a HALF_OPEN one has not yet recorded all its probes.
+	 * Check that the breaker's state follows from what it recorded: its transitions chain
+	 * up from CLOSED to the state it is in; it opened from CLOSED exactly as often as a
+	 * rate crossed its threshold; an OPEN breaker's window holds enough calls to have
+	 * opened, a CLOSED one's is under the thresholds, a HALF_OPEN one has not yet
+	 * recorded all its probes.
 	 */
 	synchronized void assertStateFollowsFromOutcomes() {
 		String name = this.breaker.getName();
@@ -112,14 +113,18 @@ final class BreakerLog {
 			expected = transition.getToState();
 		}
 		assertThat(state).as("%s: state after transitions %s", name, this.transitions).isEqualTo(expected);
-		// resilience4j announces the crossing only when a CLOSED breaker opens; failed probes
+		// resilience4j announces the crossing only when a CLOSED breaker opens; failed
+		// probes
 		// reopen a HALF_OPEN one without an announcement
 		assertThat(opened).as("%s: openings from CLOSED and threshold crossings", name)
 			.isEqualTo(count(CircuitBreakerEvent.Type.FAILURE_RATE_EXCEEDED)
 					+ count(CircuitBreakerEvent.Type.SLOW_CALL_RATE_EXCEEDED));
-		// the rates these events carry are not checked against the threshold: resilience4j reads
-		// the rate again to publish the event, after the call that crossed it, and calls recorded
-		// meanwhile by other threads can have brought it back under (45% seen, threshold 50%)
+		// the rates these events carry are not checked against the threshold:
+		// resilience4j reads
+		// the rate again to publish the event, after the call that crossed it, and calls
+		// recorded
+		// meanwhile by other threads can have brought it back under (45% seen, threshold
+		// 50%)
 		assertThat(this.exceededRates).as("%s: failure rates that opened it", name)
 			.allSatisfy((rate) -> assertThat(rate).isPositive());
 		assertThat(metrics.getNumberOfBufferedCalls()).as("%s: buffered calls", name)

@@ -30,11 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A model that fails until its breaker opens, then recovers, over real HTTP through the
- * auto-configured {@link LlmTemplate}: while OPEN it receives nothing and its chain is served by
- * the fallback; once the breaker's wait in the open state has passed (on a {@link MutableClock},
- * with no automatic transition) the next requests probe it, and it is CLOSED and serving again.
- * Also: a backlog of queued requests that all fail at once, because every breaker is open, still
- * ends every request.
+ * auto-configured {@link LlmTemplate}: while OPEN it receives nothing and its chain is
+ * served by the fallback; once the breaker's wait in the open state has passed (on a
+ * {@link MutableClock}, with no automatic transition) the next requests probe it, and it
+ * is CLOSED and serving again. Also: a backlog of queued requests that all fail at once,
+ * because every breaker is open, still ends every request.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class BreakerRecoveryIT {
@@ -68,8 +68,7 @@ class BreakerRecoveryIT {
 				"llm.resilience.models.flaky.provider=upstream", "llm.resilience.models.flaky.name=chaos-flaky",
 				"llm.resilience.models.steady.provider=upstream", "llm.resilience.models.steady.name=chaos-steady",
 				"llm.resilience.chains.default=flaky,steady", "llm.resilience.timeout=20s",
-				"llm.resilience.retry.max-attempts=1",
-				"llm.resilience.circuit-breaker.sliding-window-type=count-based",
+				"llm.resilience.retry.max-attempts=1", "llm.resilience.circuit-breaker.sliding-window-type=count-based",
 				"llm.resilience.circuit-breaker.sliding-window-size=10",
 				"llm.resilience.circuit-breaker.minimum-number-of-calls=" + MINIMUM_CALLS,
 				"llm.resilience.circuit-breaker.failure-rate-threshold=50",
@@ -163,7 +162,8 @@ class BreakerRecoveryIT {
 
 	@Test
 	void backlogThatFailsAtOnceBecauseEveryBreakerIsOpenStillEndsEveryRequest() throws InterruptedException {
-		// the only permit is held by a call in flight, so everything else queues up behind it
+		// the only permit is held by a call in flight, so everything else queues up
+		// behind it
 		UPSTREAM.held("chaos-flaky");
 		LogicalRequests held = new LogicalRequests(1);
 		held.call(0, this.template.call(request("held"))).subscribe();
@@ -171,23 +171,22 @@ class BreakerRecoveryIT {
 		this.circuitBreakers.getAllCircuitBreakers().forEach(CircuitBreaker::transitionToForcedOpenState);
 		int backlog = 3000;
 		LogicalRequests queued = new LogicalRequests(backlog);
-		Flux.range(0, backlog).flatMap((i) -> queued.call(i, this.template.call(request("queued-" + i))), backlog)
+		Flux.range(0, backlog)
+			.flatMap((i) -> queued.call(i, this.template.call(request("queued-" + i))), backlog)
 			.subscribe();
-		Awaitility.await()
-			.atMost(Duration.ofSeconds(10))
-			.until(() -> this.queue.snapshot().waiting() == backlog);
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> this.queue.snapshot().waiting() == backlog);
 
 		// the held call ends, and with it every queued request, each failing at once
 		UPSTREAM.letGo();
 		assertThat(held.awaitAll(Duration.ofSeconds(10))).isTrue();
-		assertThat(queued.awaitAll(Duration.ofSeconds(20))).as("queued requests that never ended: %s",
-				queued.neverEnded().size())
+		assertThat(queued.awaitAll(Duration.ofSeconds(20)))
+			.as("queued requests that never ended: %s", queued.neverEnded().size())
 			.isTrue();
 		assertThat(queued.endedMoreThanOnce()).isEmpty();
 		assertThat(queued.outcomes()).isEqualTo(Map.of("LlmAllModelsFailedException", backlog));
-		assertThat(queued.endings().values()).allSatisfy((ending) -> assertThat(ending.error())
-			.isInstanceOf(LlmAllModelsFailedException.class)
-			.hasCauseInstanceOf(LlmCircuitOpenException.class));
+		assertThat(queued.endings().values())
+			.allSatisfy((ending) -> assertThat(ending.error()).isInstanceOf(LlmAllModelsFailedException.class)
+				.hasCauseInstanceOf(LlmCircuitOpenException.class));
 		assertThat(this.queue.snapshot().inFlight()).isZero();
 	}
 

@@ -12,9 +12,10 @@ import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * An application with the auto-configuration, started and closed by a test. Closing is bounded:
- * an application whose shutdown hangs (a request that never lets go of its queue permit, say)
- * fails the test instead of hanging the build, and no shutdown hook is left to hang the JVM.
+ * An application with the auto-configuration, started and closed by a test. Closing is
+ * bounded: an application whose shutdown hangs (a request that never lets go of its queue
+ * permit, say) fails the test instead of hanging the build, and no shutdown hook is left
+ * to hang the JVM.
  */
 final class ChaosApplication implements AutoCloseable {
 

@@ -40,12 +40,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * The chaos run: well over a thousand logical requests, calls and streams of every priority,
- * more than a hundred at once, through the auto-configured {@link LlmTemplate} over real HTTP to
- * a {@link FaultInjectingServer} whose three models fail at random in every way the
- * {@link Fault}s describe (the first model has an outage for a stretch of the run). Asserts the
- * invariants that no fault may break, never the counts of random outcomes, and prints the
- * figures of the run. Replay a run with {@code -Dchaos.seed=<seed>}.
+ * The chaos run: well over a thousand logical requests, calls and streams of every
+ * priority, more than a hundred at once, through the auto-configured {@link LlmTemplate}
+ * over real HTTP to a {@link FaultInjectingServer} whose three models fail at random in
+ * every way the {@link Fault}s describe (the first model has an outage for a stretch of
+ * the run). Asserts the invariants that no fault may break, never the counts of random
+ * outcomes, and prints the figures of the run. Replay a run with
+ * {@code -Dchaos.seed=<seed>}.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ChaosRunIT {
@@ -113,7 +114,8 @@ class ChaosRunIT {
 				"llm.resilience.circuit-breaker.failure-rate-threshold=50",
 				"llm.resilience.circuit-breaker.wait-in-open=100ms",
 				"llm.resilience.circuit-breaker.permitted-calls-in-half-open=3",
-				// transitions happen only on calls, so the states hold still while the run is checked
+				// transitions happen only on calls, so the states hold still while the
+				// run is checked
 				"llm.resilience.circuit-breaker.automatic-transition-to-half-open=false",
 				"llm.resilience.queue.max-concurrent=" + MAX_CONCURRENT, "llm.resilience.queue.capacity=1000",
 				"llm.resilience.queue.shutdown-grace=2s",
@@ -192,9 +194,9 @@ class ChaosRunIT {
 	}
 
 	/**
-	 * Check the upstream calls: each belongs to a logical request, none made more than its models
-	 * times their attempts, and never more in flight at once than the queue admits, as the server
-	 * and the client's connections count them.
+	 * Check the upstream calls: each belongs to a logical request, none made more than
+	 * its models times their attempts, and never more in flight at once than the queue
+	 * admits, as the server and the client's connections count them.
 	 */
 	private void assertUpstreamCallsWithinBounds() {
 		Map<String, Integer> upstreamByTag = SERVER.requestsByTag();
@@ -209,10 +211,11 @@ class ChaosRunIT {
 	}
 
 	/**
-	 * Check a breaker against itself (its state follows from what it recorded) and against the
-	 * server: it recorded no more answered calls than the server received, and no error status or
-	 * error body the server did not inject. Timeouts and cut connections are not compared: on a
-	 * busy machine they can also hit a sound answer, or a request the server never read.
+	 * Check a breaker against itself (its state follows from what it recorded) and
+	 * against the server: it recorded no more answered calls than the server received,
+	 * and no error status or error body the server did not inject. Timeouts and cut
+	 * connections are not compared: on a busy machine they can also hit a sound answer,
+	 * or a request the server never read.
 	 */
 	private void assertBreakerAgreesWithTheServer(BreakerLog log) {
 		log.assertStateFollowsFromOutcomes();
@@ -239,8 +242,8 @@ class ChaosRunIT {
 	}
 
 	/**
-	 * Describe the requests that never ended: what they were, what the server answered to them,
-	 * and how far they got; then the queue.
+	 * Describe the requests that never ended: what they were, what the server answered to
+	 * them, and how far they got; then the queue.
 	 */
 	private String describe(List<Integer> numbers, List<LlmRequest> sent, boolean[] streaming,
 			LogicalRequests requests) {
@@ -266,16 +269,17 @@ class ChaosRunIT {
 			.priority(LlmPriority.values()[random.nextInt(LlmPriority.values().length)])
 			.extraBody("metadata", Map.of("user_id", "chaos-" + number));
 		if (random.nextInt(10) == 0) {
-			// a tight deadline of its own: some of these end with phase DEADLINE, mid-call or waiting
+			// a tight deadline of its own: some of these end with phase DEADLINE,
+			// mid-call or waiting
 			builder.timeout(Duration.ofMillis(1500));
 		}
 		return builder.build();
 	}
 
 	/**
-	 * Check one request's end: a response whose text is exactly what the answering model sent,
-	 * each piece once and in order, or a typed error; an interrupted stream's partial text is
-	 * exactly what its subscriber received.
+	 * Check one request's end: a response whose text is exactly what the answering model
+	 * sent, each piece once and in order, or a typed error; an interrupted stream's
+	 * partial text is exactly what its subscriber received.
 	 */
 	private void assertEndedProperly(int number, Ending ending) {
 		String tag = "chaos-" + number;
@@ -324,9 +328,10 @@ class ChaosRunIT {
 	}
 
 	/**
-	 * Once every request has ended, nothing is left over: the queue is empty with nothing in
-	 * flight, no connection is checked out of the pool, and the server has no request in flight.
-	 * Polled for a short while, since closing a connection takes a few event-loop turns.
+	 * Once every request has ended, nothing is left over: the queue is empty with nothing
+	 * in flight, no connection is checked out of the pool, and the server has no request
+	 * in flight. Polled for a short while, since closing a connection takes a few
+	 * event-loop turns.
 	 */
 	private void assertTheSystemComesBackToRest() {
 		Awaitility.await("queue, connection pool and server at rest")
@@ -360,13 +365,26 @@ class ChaosRunIT {
 		int upstream = SERVER.requests();
 		StringBuilder report = new StringBuilder();
 		report.append("\n=== chaos run: seed ").append(SEED).append(" ===\n");
-		report.append("logical requests   ").append(REQUESTS).append(" (").append(REQUESTS - streams).append(" calls, ")
-			.append(streams).append(" streams), ").append(CLIENT_CONCURRENCY).append(" at once client-side, in ")
-			.append(took.toMillis()).append(" ms\n");
-		report.append("upstream calls     ").append(upstream).append(" (").append(SERVER.requestsByModel())
-			.append("), at most ").append(SERVER.requestsByTag().values().stream().mapToInt(Integer::intValue).max()
-				.orElse(0))
-			.append(" for one request (bound ").append(MODELS * MAX_ATTEMPTS).append(")\n");
+		report.append("logical requests   ")
+			.append(REQUESTS)
+			.append(" (")
+			.append(REQUESTS - streams)
+			.append(" calls, ")
+			.append(streams)
+			.append(" streams), ")
+			.append(CLIENT_CONCURRENCY)
+			.append(" at once client-side, in ")
+			.append(took.toMillis())
+			.append(" ms\n");
+		report.append("upstream calls     ")
+			.append(upstream)
+			.append(" (")
+			.append(SERVER.requestsByModel())
+			.append("), at most ")
+			.append(SERVER.requestsByTag().values().stream().mapToInt(Integer::intValue).max().orElse(0))
+			.append(" for one request (bound ")
+			.append(MODELS * MAX_ATTEMPTS)
+			.append(")\n");
 		report.append("faults injected    ").append(PLAN.injected()).append('\n');
 		report.append("outcomes           ").append(requests.outcomes()).append('\n');
 		report.append("errors in detail   ").append(errorDetails).append('\n');
@@ -384,9 +402,15 @@ class ChaosRunIT {
 			.append(" client side (limit ")
 			.append(MAX_CONCURRENT)
 			.append(")\n");
-		report.append("nothing lost       ").append(requests.endings().size()).append(" of ").append(REQUESTS)
-			.append(" ended exactly once; ").append(requests.neverEnded().size()).append(" never, ")
-			.append(requests.endedMoreThanOnce().size()).append(" twice\n");
+		report.append("nothing lost       ")
+			.append(requests.endings().size())
+			.append(" of ")
+			.append(REQUESTS)
+			.append(" ended exactly once; ")
+			.append(requests.neverEnded().size())
+			.append(" never, ")
+			.append(requests.endedMoreThanOnce().size())
+			.append(" twice\n");
 		breakers.forEach((log) -> report.append("breaker            ").append(log).append('\n'));
 		report.append("errors dropped by Reactor after termination: ").append(droppedErrors.size()).append('\n');
 		System.out.println(report);

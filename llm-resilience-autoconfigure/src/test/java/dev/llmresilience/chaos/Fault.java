@@ -8,7 +8,10 @@ enum Fault {
 	/** A proper answer. */
 	NONE(false),
 
-	/** 429 {@code rate_limit_error} with a short {@code retry-after-ms} or {@code retry-after: 0}. */
+	/**
+	 * 429 {@code rate_limit_error} with a short {@code retry-after-ms} or
+	 * {@code retry-after: 0}.
+	 */
 	RATE_LIMITED_WITH_RETRY_AFTER(false),
 
 	/** 429 {@code rate_limit_error} without any retry-after header. */
@@ -23,7 +26,9 @@ enum Fault {
 	/** The connection is reset before any byte of the response. */
 	CONNECTION_RESET(false),
 
-	/** A proper answer, after a wait that is sometimes longer than the first-byte timeout. */
+	/**
+	 * A proper answer, after a wait that is sometimes longer than the first-byte timeout.
+	 */
 	SLOW_FIRST_BYTE(false),
 
 	/** Some text deltas (maybe none), then an {@code error} event. */

@@ -22,11 +22,12 @@ import reactor.netty.http.server.HttpServerResponse;
 /**
  * An HTTP server on 127.0.0.1, on a random port, that takes the requests of the Anthropic
  * Messages API ({@code POST /v1/messages}) and of OpenAI-compatible servers
- * ({@code POST /chat/completions}), or any other, and answers each with the {@link Reply} its
- * responder picks. It counts, on the server side, every request (by model and by logical
- * request), the requests in flight and the most there ever were at once, and the open
- * connections. It logs nothing itself (its Reactor Netty loggers are {@code reactor.netty.http.server},
- * which a test can keep quiet), so the API keys it receives stay out of the logs under test.
+ * ({@code POST /chat/completions}), or any other, and answers each with the {@link Reply}
+ * its responder picks. It counts, on the server side, every request (by model and by
+ * logical request), the requests in flight and the most there ever were at once, and the
+ * open connections. It logs nothing itself (its Reactor Netty loggers are
+ * {@code reactor.netty.http.server}, which a test can keep quiet), so the API keys it
+ * receives stay out of the logs under test.
  */
 final class FaultInjectingServer implements AutoCloseable {
 
@@ -81,8 +82,10 @@ final class FaultInjectingServer implements AutoCloseable {
 				this.requestsByTag.computeIfAbsent(wire.tag(), (key) -> new AtomicInteger()).incrementAndGet();
 			}
 			this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
-			// a request is in flight until its reply is sent or its connection is gone, whichever
-			// comes first (a stalled stream ends only when the client closes the connection)
+			// a request is in flight until its reply is sent or its connection is gone,
+			// whichever
+			// comes first (a stalled stream ends only when the client closes the
+			// connection)
 			AtomicBoolean ended = new AtomicBoolean();
 			Runnable end = () -> {
 				if (ended.compareAndSet(false, true)) {
@@ -108,9 +111,10 @@ final class FaultInjectingServer implements AutoCloseable {
 		String model = body.path("model").asText("");
 		JsonNode tagNode = body.path("metadata").path("user_id");
 		String tag = tagNode.isTextual() ? tagNode.textValue() : null;
-		int attempt = (tag != null) ? this.attemptsByTagAndModel
-			.computeIfAbsent(tag + "|" + model, (key) -> new AtomicInteger())
-			.incrementAndGet() : 0;
+		int attempt = (tag != null)
+				? this.attemptsByTagAndModel.computeIfAbsent(tag + "|" + model, (key) -> new AtomicInteger())
+					.incrementAndGet()
+				: 0;
 		return new WireRequest(request.uri(), request.requestHeaders(), body, model,
 				body.path("stream").asBoolean(false), tag, attempt);
 	}
@@ -140,7 +144,8 @@ final class FaultInjectingServer implements AutoCloseable {
 	}
 
 	/**
-	 * Return the requests received for each model, by the {@code model} field of the body.
+	 * Return the requests received for each model, by the {@code model} field of the
+	 * body.
 	 * @return the counts by model name
 	 */
 	Map<String, Integer> requestsByModel() {
@@ -150,8 +155,8 @@ final class FaultInjectingServer implements AutoCloseable {
 	}
 
 	/**
-	 * Return the requests received for each logical request, by the tag its body carries in
-	 * {@code metadata.user_id}.
+	 * Return the requests received for each logical request, by the tag its body carries
+	 * in {@code metadata.user_id}.
 	 * @return the counts by tag
 	 */
 	Map<String, Integer> requestsByTag() {
@@ -173,8 +178,10 @@ final class FaultInjectingServer implements AutoCloseable {
 	 * @param body the JSON body, a missing node if it is not JSON
 	 * @param model the {@code model} field, empty if none
 	 * @param stream whether the body asks for a stream
-	 * @param tag the logical request it belongs to ({@code metadata.user_id}), or {@code null}
-	 * @param attempt the number of this request among those with the same tag and model, from 1
+	 * @param tag the logical request it belongs to ({@code metadata.user_id}), or
+	 * {@code null}
+	 * @param attempt the number of this request among those with the same tag and model,
+	 * from 1
 	 */
 	record WireRequest(String uri, HttpHeaders headers, JsonNode body, String model, boolean stream, String tag,
 			int attempt) {

@@ -16,11 +16,12 @@ import java.util.function.Function;
 import dev.llmresilience.chaos.FaultInjectingServer.WireRequest;
 
 /**
- * Decides, per model, how the {@link FaultInjectingServer} answers each request of the Messages
- * API: properly, or with one of the {@link Fault}s, at random. The dice of a request are seeded
- * from the run's seed, the logical request's tag, the model and the attempt number, so a run
- * replays the same faults for the same requests however the requests interleave. The answer's
- * text is a function of the model and the tag, so a test can tell exactly what each model sent.
+ * Decides, per model, how the {@link FaultInjectingServer} answers each request of the
+ * Messages API: properly, or with one of the {@link Fault}s, at random. The dice of a
+ * request are seeded from the run's seed, the logical request's tag, the model and the
+ * attempt number, so a run replays the same faults for the same requests however the
+ * requests interleave. The answer's text is a function of the model and the tag, so a
+ * test can tell exactly what each model sent.
  */
 final class FaultPlan implements Function<WireRequest, Reply> {
 
@@ -45,9 +46,10 @@ final class FaultPlan implements Function<WireRequest, Reply> {
 	/**
 	 * Create a new plan.
 	 * @param seed the seed of the run
-	 * @param faultRate the share of requests that get a fault, by model and request number
-	 * @param firstByteTimeout the client's first-byte timeout: slow answers wait from a fifth to
-	 * one and a half times as long
+	 * @param faultRate the share of requests that get a fault, by model and request
+	 * number
+	 * @param firstByteTimeout the client's first-byte timeout: slow answers wait from a
+	 * fifth to one and a half times as long
 	 */
 	FaultPlan(long seed, FaultRate faultRate, Duration firstByteTimeout) {
 		this.seed = seed;
@@ -94,8 +96,9 @@ final class FaultPlan implements Function<WireRequest, Reply> {
 	}
 
 	/**
-	 * Scramble a seed: the first draws of {@link Random}s whose seeds differ only a little are
-	 * alike, which would make the dice of one request the same for every model.
+	 * Scramble a seed: the first draws of {@link Random}s whose seeds differ only a
+	 * little are alike, which would make the dice of one request the same for every
+	 * model.
 	 */
 	private static long mix(long value) {
 		long mixed = (value ^ (value >>> 33)) * 0xff51afd7ed558ccdL;
@@ -141,9 +144,9 @@ final class FaultPlan implements Function<WireRequest, Reply> {
 				byte[] body = AnthropicWire.message(model, pieces).getBytes(StandardCharsets.UTF_8);
 				yield Reply.cutOff(200, "application/json", body, 1 + random.nextInt(body.length - 1));
 			}
-			case ERROR_BODY_200 -> Reply.json(200, headers, random.nextBoolean()
-					? AnthropicWire.error("overloaded_error", "Overloaded")
-					: AnthropicWire.error("api_error", "Internal"));
+			case ERROR_BODY_200 ->
+				Reply.json(200, headers, random.nextBoolean() ? AnthropicWire.error("overloaded_error", "Overloaded")
+						: AnthropicWire.error("api_error", "Internal"));
 		};
 	}
 
@@ -153,8 +156,9 @@ final class FaultPlan implements Function<WireRequest, Reply> {
 	}
 
 	/**
-	 * Return the text pieces a model sends for a logical request: from two to seven, each naming
-	 * the model, the request and its place, so that a repeated or missing piece shows.
+	 * Return the text pieces a model sends for a logical request: from two to seven, each
+	 * naming the model, the request and its place, so that a repeated or missing piece
+	 * shows.
 	 * @param model the model name
 	 * @param tag the logical request's tag, or {@code null}
 	 * @return the pieces
@@ -244,7 +248,8 @@ final class FaultPlan implements Function<WireRequest, Reply> {
 		/**
 		 * Return the share, from 0 to 1.
 		 * @param model the model name
-		 * @param requestNumber the number in the logical request's tag, {@code -1} if none
+		 * @param requestNumber the number in the logical request's tag, {@code -1} if
+		 * none
 		 * @return the share
 		 */
 		double rate(String model, int requestNumber);

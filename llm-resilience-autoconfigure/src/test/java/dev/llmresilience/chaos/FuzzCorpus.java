@@ -26,10 +26,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
- * A generated corpus of bad responses for the provider parsers: seeded random mutations of valid
- * Anthropic Messages and OpenAI Chat Completions bodies, whole and streamed. Truncations, byte
- * flips, invalid UTF-8, huge strings, deep nesting, missing fields, wrong types, oversized and
- * malformed events, odd statuses and content types, and bodies sent in small chunks.
+ * A generated corpus of bad responses for the provider parsers: seeded random mutations
+ * of valid Anthropic Messages and OpenAI Chat Completions bodies, whole and streamed.
+ * Truncations, byte flips, invalid UTF-8, huge strings, deep nesting, missing fields,
+ * wrong types, oversized and malformed events, odd statuses and content types, and bodies
+ * sent in small chunks.
  */
 final class FuzzCorpus {
 
@@ -135,9 +136,11 @@ final class FuzzCorpus {
 			}
 			case "oversized event" -> {
 				int index = this.random.nextInt(events.size());
-				events.add(index, event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,"
-						+ "\"delta\":{\"type\":\"text_delta\",\"text\":\"" + "x".repeat(this.maxResponseSize + 10)
-						+ "\"}}"));
+				events.add(index,
+						event("content_block_delta",
+								"{\"type\":\"content_block_delta\",\"index\":0,"
+										+ "\"delta\":{\"type\":\"text_delta\",\"text\":\""
+										+ "x".repeat(this.maxResponseSize + 10) + "\"}}"));
 				yield bytes(String.join("", events));
 			}
 			case "events merged" -> bytes(String.join("", events).replace("\n\n", "\n"));
@@ -155,8 +158,9 @@ final class FuzzCorpus {
 			case "multi-line data" -> bytes(String.join("", events).replace(",\"", ",\ndata: \""));
 			case "comments and unknown events" -> {
 				for (int i = 0; i < 3; i++) {
-					events.add(this.random.nextInt(events.size()), pick(": keep-alive\n\n", "event: mystery\ndata: {}\n\n",
-							"data:\n\n", "id: 7\nretry: 10\n\n", "event: ping\n\n", "data: \n\n", ":\n\n"));
+					events.add(this.random.nextInt(events.size()),
+							pick(": keep-alive\n\n", "event: mystery\ndata: {}\n\n", "data:\n\n",
+									"id: 7\nretry: 10\n\n", "event: ping\n\n", "data: \n\n", ":\n\n"));
 				}
 				yield bytes(String.join("", events));
 			}
@@ -258,9 +262,8 @@ final class FuzzCorpus {
 	}
 
 	private String oddNumber(String json) {
-		return replaceRandomNode(json,
-				pick("1e999", "-1", "99999999999999999999999999", "-0", "1.5", "NaN", "0x10", "01",
-						"-9223372036854775809"));
+		return replaceRandomNode(json, pick("1e999", "-1", "99999999999999999999999999", "-0", "1.5", "NaN", "0x10",
+				"01", "-9223372036854775809"));
 	}
 
 	/**
@@ -315,7 +318,8 @@ final class FuzzCorpus {
 	}
 
 	private List<Integer> chunks() {
-		// most bodies in one piece with a content-length, some in small chunks, which splits
+		// most bodies in one piece with a content-length, some in small chunks, which
+		// splits
 		// events and multi-byte characters across reads
 		if (this.random.nextInt(4) != 0) {
 			return List.of();
@@ -342,8 +346,9 @@ final class FuzzCorpus {
 			case ANTHROPIC -> "{\"type\":\"error\",\"error\":{\"type\":\"" + pick("overloaded_error", "api_error",
 					"rate_limit_error", "invalid_request_error", "mystery_error") + "\",\"message\":\"Something\"},"
 					+ "\"request_id\":\"req_fuzz\"}";
-			case OPENAI -> "{\"error\":{\"message\":\"Something\",\"type\":\"" + pick("server_error", "requests",
-					"invalid_request_error", "insufficient_quota") + "\",\"param\":null,\"code\":"
+			case OPENAI -> "{\"error\":{\"message\":\"Something\",\"type\":\""
+					+ pick("server_error", "requests", "invalid_request_error", "insufficient_quota")
+					+ "\",\"param\":null,\"code\":"
 					+ pick("null", "\"rate_limit_exceeded\"", "429", "\"context_length_exceeded\"") + "}}";
 		};
 	}
@@ -437,7 +442,8 @@ final class FuzzCorpus {
 	 * @param status the HTTP status
 	 * @param contentType the content type, or {@code null} for none
 	 * @param body the body
-	 * @param chunkSizes the sizes of the chunks to send the body in, empty to send it whole
+	 * @param chunkSizes the sizes of the chunks to send the body in, empty to send it
+	 * whole
 	 */
 	record FuzzCase(int number, String mutation, int status, String contentType, byte[] body,
 			List<Integer> chunkSizes) {

@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Response headers a provider (or a proxy in front of it) should never send, through the
- * auto-configured {@link LlmTemplate}: waits of centuries, dates at the end of time, garbage. A
- * request still ends in an answer or a typed {@link LlmException}, in time.
+ * auto-configured {@link LlmTemplate}: waits of centuries, dates at the end of time,
+ * garbage. A request still ends in an answer or a typed {@link LlmException}, in time.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class HostileHeadersIT {
@@ -53,8 +53,8 @@ class HostileHeadersIT {
 	@BeforeAll
 	static void startApplication() {
 		// a provider and model per case, since a provider's hold outlives the request
-		List<String> properties = new ArrayList<>(List.of("llm.resilience.timeout=5s",
-				"llm.resilience.retry.initial-backoff=5ms"));
+		List<String> properties = new ArrayList<>(
+				List.of("llm.resilience.timeout=5s", "llm.resilience.retry.initial-backoff=5ms"));
 		for (int i = 0; i < CASES.size(); i++) {
 			properties.add("llm.resilience.providers.upstream" + i + ".type=anthropic");
 			properties.add("llm.resilience.providers.upstream" + i + ".base-url=" + SERVER.baseUrl());
@@ -93,13 +93,14 @@ class HostileHeadersIT {
 	void requestsEndInAnAnswerOrTypedErrorWhateverTheHeaders(int number, String headers) {
 		HEADERS.set(parse(headers));
 		LlmTemplate template = application.bean(LlmTemplate.class);
-		// the second call meets whatever the first one left behind (a hold of the provider)
+		// the second call meets whatever the first one left behind (a hold of the
+		// provider)
 		for (int i = 0; i < 2; i++) {
 			String outcome = template.call(LlmRequest.builder().model("model" + number).user("Hello").build())
 				.map((response) -> "answer")
 				.timeout(Duration.ofSeconds(15), Mono.just("no end within 15s"))
-				.onErrorResume((error) -> Mono.just((error instanceof LlmException) ? "typed"
-						: "untyped " + StackTraces.of(error)))
+				.onErrorResume((error) -> Mono
+					.just((error instanceof LlmException) ? "typed" : "untyped " + StackTraces.of(error)))
 				.block(Duration.ofSeconds(30));
 			assertThat(outcome).as("call %s with %s", i, headers).isIn("answer", "typed");
 		}

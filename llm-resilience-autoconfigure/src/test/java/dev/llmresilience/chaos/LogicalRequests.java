@@ -42,7 +42,8 @@ final class LogicalRequests {
 	}
 
 	/**
-	 * Follow a call: its answer or error is recorded as the end of request {@code number}.
+	 * Follow a call: its answer or error is recorded as the end of request
+	 * {@code number}.
 	 * @return completes when the call ends, never fails
 	 */
 	Mono<Void> call(int number, Mono<LlmResponse> call) {
@@ -54,8 +55,8 @@ final class LogicalRequests {
 	}
 
 	/**
-	 * Follow a stream: its events are kept, and its completion or error is recorded as the end
-	 * of request {@code number}.
+	 * Follow a stream: its events are kept, and its completion or error is recorded as
+	 * the end of request {@code number}.
 	 * @return completes when the stream ends, never fails
 	 */
 	Mono<Void> stream(int number, Flux<LlmStreamEvent> stream) {
@@ -70,7 +71,8 @@ final class LogicalRequests {
 	}
 
 	/**
-	 * Note a signal that reached the subscriber of a request, to describe a request that hangs.
+	 * Note a signal that reached the subscriber of a request, to describe a request that
+	 * hangs.
 	 */
 	private void note(int number, String what) {
 		this.progress.computeIfAbsent(number, (key) -> new CopyOnWriteArrayList<>()).add(what);
@@ -108,8 +110,8 @@ final class LogicalRequests {
 	}
 
 	/**
-	 * Return how the requests ended: {@code response}, {@code response (fallback)}, or the
-	 * simple name of the error's class.
+	 * Return how the requests ended: {@code response}, {@code response (fallback)}, or
+	 * the simple name of the error's class.
 	 */
 	Map<String, Integer> outcomes() {
 		Map<String, Integer> outcomes = new TreeMap<>();
@@ -160,8 +162,8 @@ final class LogicalRequests {
 		}
 
 		/**
-		 * Describe the error that ended the request, for reports: its type, a timeout's phase,
-		 * and the type of the error it wraps, if any.
+		 * Describe the error that ended the request, for reports: its type, a timeout's
+		 * phase, and the type of the error it wraps, if any.
 		 */
 		String errorDetail() {
 			return (this.error != null) ? describe(this.error) : null;

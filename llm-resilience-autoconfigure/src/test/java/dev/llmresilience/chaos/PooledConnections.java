@@ -8,8 +8,8 @@ import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * Watches the providers' HTTP connection pools through Reactor Netty's pool metrics, so a test
- * can tell when no connection is checked out any more.
+ * Watches the providers' HTTP connection pools through Reactor Netty's pool metrics, so a
+ * test can tell when no connection is checked out any more.
  */
 final class PooledConnections implements ConnectionProvider.MeterRegistrar {
 

@@ -38,11 +38,12 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes the parsers of both providers, built directly over the {@link FaultInjectingServer}: a
- * generated corpus of a few hundred bad responses per provider and mode (see {@link FuzzCorpus})
- * must each end, within a time limit, in a valid answer or a typed {@link LlmException}, never in
- * another exception, and with exactly one HTTP request each. A body, or event, over the
- * provider's {@code max-response-size} is rejected with {@link LlmInvalidResponseException}.
+ * Fuzzes the parsers of both providers, built directly over the
+ * {@link FaultInjectingServer}: a generated corpus of a few hundred bad responses per
+ * provider and mode (see {@link FuzzCorpus}) must each end, within a time limit, in a
+ * valid answer or a typed {@link LlmException}, never in another exception, and with
+ * exactly one HTTP request each. A body, or event, over the provider's
+ * {@code max-response-size} is rejected with {@link LlmInvalidResponseException}.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ProviderFuzzIT {
@@ -74,9 +75,8 @@ class ProviderFuzzIT {
 		Map<String, String> headers = (fuzzCase.status() / 100 == 3)
 				? Map.of("location", SERVER.baseUrl() + request.uri()) : Map.of();
 		return fuzzCase.chunkSizes().isEmpty()
-				? Reply.raw(fuzzCase.status(), headers, fuzzCase.contentType(), fuzzCase.body())
-				: Reply.chunked(fuzzCase.status(), headers, fuzzCase.contentType(), fuzzCase.body(),
-						fuzzCase.chunkSizes());
+				? Reply.raw(fuzzCase.status(), headers, fuzzCase.contentType(), fuzzCase.body()) : Reply.chunked(
+						fuzzCase.status(), headers, fuzzCase.contentType(), fuzzCase.body(), fuzzCase.chunkSizes());
 	}
 
 	@ParameterizedTest(name = "{0} {1}")
@@ -96,8 +96,8 @@ class ProviderFuzzIT {
 			.block(Duration.ofSeconds(120));
 		Map<String, Integer> summary = new TreeMap<>();
 		outcomes.values().forEach((outcome) -> summary.merge(outcome.split("\n")[0], 1, Integer::sum));
-		System.out.println("fuzz " + wire + " " + mode + ", seed " + SEED + ": " + cases.size() + " cases -> "
-				+ summary);
+		System.out
+			.println("fuzz " + wire + " " + mode + ", seed " + SEED + ": " + cases.size() + " cases -> " + summary);
 		assertThat(outcomes).hasSize(cases.size());
 		cases.forEach((fuzzCase) -> assertThat(outcomes.get(fuzzCase.number()))
 			.as("case %s (%s, status %s, %s bytes)", fuzzCase.number(), fuzzCase.mutation(), fuzzCase.status(),
@@ -127,15 +127,15 @@ class ProviderFuzzIT {
 	}
 
 	/**
-	 * Call the provider for one case and name how it ended: {@code answer} for a valid answer,
-	 * the exception's simple name for a typed error, {@code UNEXPECTED ...} with the stack trace
-	 * for anything else, including a malformed stream or a call that did not end in time.
+	 * Call the provider for one case and name how it ended: {@code answer} for a valid
+	 * answer, the exception's simple name for a typed error, {@code UNEXPECTED ...} with
+	 * the stack trace for anything else, including a malformed stream or a call that did
+	 * not end in time.
 	 */
 	private static Mono<String> outcome(LlmProvider provider, int number, boolean stream) {
 		LlmModel model = new LlmModel("fuzz", "fuzz", "fuzz-model", 1024, null);
 		LlmRequest request = LlmRequest.builder().user("Hi").extraBody("fuzz_case", number).build();
-		Mono<String> outcome = stream
-				? provider.stream(model, request).collectList().map(ProviderFuzzIT::checkStream)
+		Mono<String> outcome = stream ? provider.stream(model, request).collectList().map(ProviderFuzzIT::checkStream)
 				: provider.call(model, request).map((response) -> "answer");
 		return outcome.defaultIfEmpty("UNEXPECTED no answer and no error")
 			.timeout(CASE_TIMEOUT, Mono.just("UNEXPECTED no end within " + CASE_TIMEOUT))

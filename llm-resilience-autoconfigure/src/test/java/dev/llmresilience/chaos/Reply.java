@@ -13,8 +13,8 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * How the {@link FaultInjectingServer} answers one request: a whole response, or one of the ways
- * a response goes wrong on the wire.
+ * How the {@link FaultInjectingServer} answers one request: a whole response, or one of
+ * the ways a response goes wrong on the wire.
  */
 @FunctionalInterface
 interface Reply {
@@ -52,8 +52,8 @@ interface Reply {
 	}
 
 	/**
-	 * Any body, sent in chunks of the given sizes (used in turn) with chunked transfer encoding, so
-	 * that the client reads it in pieces that split lines and characters.
+	 * Any body, sent in chunks of the given sizes (used in turn) with chunked transfer
+	 * encoding, so that the client reads it in pieces that split lines and characters.
 	 */
 	static Reply chunked(int status, Map<String, String> headers, String contentType, byte[] body,
 			List<Integer> chunkSizes) {
@@ -74,31 +74,32 @@ interface Reply {
 	}
 
 	/**
-	 * A 200 event stream of the given events, one every {@link #EVENT_INTERVAL}, ended properly.
+	 * A 200 event stream of the given events, one every {@link #EVENT_INTERVAL}, ended
+	 * properly.
 	 */
 	static Reply events(List<String> events) {
 		return (response) -> eventStream(response).sendString(paced(events)).then();
 	}
 
 	/**
-	 * A 200 event stream that sends the given events, then nothing more, without ending: only the
-	 * client's idle timeout ends it.
+	 * A 200 event stream that sends the given events, then nothing more, without ending:
+	 * only the client's idle timeout ends it.
 	 */
 	static Reply stalledEvents(List<String> events) {
 		return (response) -> eventStream(response).sendString(paced(events).concatWith(Flux.never())).then();
 	}
 
 	/**
-	 * A 200 event stream that sends the given events, then closes the connection without ending
-	 * the chunked body.
+	 * A 200 event stream that sends the given events, then closes the connection without
+	 * ending the chunked body.
 	 */
 	static Reply cutOffEvents(List<String> events) {
 		return (response) -> eventStream(response).sendString(paced(events)).then().then(close(response, false));
 	}
 
 	/**
-	 * The head and the first bytes of a body whose {@code content-length} promises all of it,
-	 * then a closed connection.
+	 * The head and the first bytes of a body whose {@code content-length} promises all of
+	 * it, then a closed connection.
 	 */
 	static Reply cutOff(int status, String contentType, byte[] body, int sent) {
 		return (response) -> {
@@ -110,8 +111,8 @@ interface Reply {
 	}
 
 	/**
-	 * No answer at all: the connection is reset (SO_LINGER 0, then closed, so the client gets an
-	 * RST rather than a FIN).
+	 * No answer at all: the connection is reset (SO_LINGER 0, then closed, so the client
+	 * gets an RST rather than a FIN).
 	 */
 	static Reply reset() {
 		return (response) -> close(response, true);

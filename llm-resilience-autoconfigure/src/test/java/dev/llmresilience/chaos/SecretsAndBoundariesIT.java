@@ -39,11 +39,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Secrets and trust boundaries, through an auto-configured web application over real HTTP with
- * every actuator endpoint exposed and all logging at DEBUG: real-looking API keys never appear in
- * the logs, in exceptions (their whole stack traces) or in any actuator endpoint, not even when a
- * provider echoes them back; error bodies copied into exceptions are size-bounded; redirects are
- * not followed; a request's provider-specific fields cannot change where it goes or its headers.
+ * Secrets and trust boundaries, through an auto-configured web application over real HTTP
+ * with every actuator endpoint exposed and all logging at DEBUG: real-looking API keys
+ * never appear in the logs, in exceptions (their whole stack traces) or in any actuator
+ * endpoint, not even when a provider echoes them back; error bodies copied into
+ * exceptions are size-bounded; redirects are not followed; a request's provider-specific
+ * fields cannot change where it goes or its headers.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -81,12 +82,13 @@ class SecretsAndBoundariesIT {
 				"llm.resilience.models.claude.provider=anthropic", "llm.resilience.models.claude.name=claude-secret",
 				"llm.resilience.models.gpt.provider=openai", "llm.resilience.models.gpt.name=gpt-secret",
 				"llm.resilience.chains.default=claude", "llm.resilience.retry.max-attempts=1",
-				"llm.resilience.circuit-breaker.minimum-number-of-calls=1000",
-				"llm.resilience.timeout=10s", "management.endpoints.web.exposure.include=*",
+				"llm.resilience.circuit-breaker.minimum-number-of-calls=1000", "llm.resilience.timeout=10s",
+				"management.endpoints.web.exposure.include=*",
 				"management.endpoints.web.exposure.exclude=heapdump,shutdown",
 				"management.endpoint.env.show-values=always", "management.endpoint.configprops.show-values=always",
 				"management.endpoint.health.show-details=always", "logging.level.root=DEBUG",
-				// the test's own HTTP servers see the keys by design; the logs under test are the client's
+				// the test's own HTTP servers see the keys by design; the logs under test
+				// are the client's
 				"logging.level.reactor.netty.http.server=INFO");
 		actuator = WebClient.builder()
 			.baseUrl("http://127.0.0.1:" + application.port())
@@ -106,8 +108,8 @@ class SecretsAndBoundariesIT {
 	}
 
 	/**
-	 * Answers by the tag each request carries: a proper answer, an error that echoes the key, a
-	 * huge error, a reset, or a redirect elsewhere.
+	 * Answers by the tag each request carries: a proper answer, an error that echoes the
+	 * key, a huge error, a reset, or a redirect elsewhere.
 	 */
 	private static Reply reply(WireRequest request) {
 		RECEIVED.add(request);
@@ -130,8 +132,8 @@ class SecretsAndBoundariesIT {
 			case "huge-request-id" -> Reply.json(500, Map.of(),
 					"{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"x\"},\"request_id\":\"" + mega
 							+ "\"}");
-			case "long-request-id-header" -> Reply.json(500, Map.of("request-id", "r".repeat(6000)),
-					error(openAi, "api_error", "x"));
+			case "long-request-id-header" ->
+				Reply.json(500, Map.of("request-id", "r".repeat(6000)), error(openAi, "api_error", "x"));
 			case "huge-code" -> Reply.json(500, Map.of(),
 					"{\"error\":{\"message\":\"x\",\"type\":\"server_error\",\"code\":\"" + mega + "\"}}");
 			case "huge-html" -> Reply.raw(502, Map.of(), "text/html", ("<html>" + key + mega + "</html>").getBytes());
@@ -145,9 +147,9 @@ class SecretsAndBoundariesIT {
 		if (openAi) {
 			String text = MAPPER.valueToTree(String.join("", pieces)).toString();
 			return request.stream()
-					? Reply.events(List.of(
-							"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":" + text + "}}]}\n\n",
-							"data: [DONE]\n\n"))
+					? Reply
+						.events(List.of("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":" + text + "}}]}\n\n",
+								"data: [DONE]\n\n"))
 					: Reply.json(200, Map.of(), "{\"model\":\"gpt-secret\",\"choices\":[{\"index\":0,\"message\":"
 							+ "{\"role\":\"assistant\",\"content\":" + text + "},\"finish_reason\":\"stop\"}]}");
 		}
@@ -197,8 +199,8 @@ class SecretsAndBoundariesIT {
 	}
 
 	/**
-	 * Make requests of both providers that end every way: answers, errors that echo the key
-	 * (statuses, error bodies in a 200), huge errors, resets.
+	 * Make requests of both providers that end every way: answers, errors that echo the
+	 * key (statuses, error bodies in a 200), huge errors, resets.
 	 * @return each request's answer as a string, or its error's whole stack trace
 	 */
 	private static List<String> makeEveryKindOfRequest() {
@@ -277,14 +279,13 @@ class SecretsAndBoundariesIT {
 	}
 
 	/**
-	 * Make a request and describe how it ended: the answer's {@code toString()}, or the error's
-	 * whole stack trace.
+	 * Make a request and describe how it ended: the answer's {@code toString()}, or the
+	 * error's whole stack trace.
 	 */
 	private static String outcome(String model, String tag, boolean stream) {
 		LlmRequest request = request(model, tag);
 		LlmTemplate template = application.bean(LlmTemplate.class);
-		Mono<String> outcome = stream
-				? template.stream(request).collectList().map(List::toString)
+		Mono<String> outcome = stream ? template.stream(request).collectList().map(List::toString)
 				: template.call(request).map(LlmResponse::toString);
 		return outcome.onErrorResume((error) -> Mono.just(StackTraces.of(error))).block(Duration.ofSeconds(20));
 	}
@@ -304,8 +305,8 @@ class SecretsAndBoundariesIT {
 	}
 
 	/**
-	 * Every endpoint the actuator lists, with its path variables filled in with values that
-	 * would show a key if any endpoint had one to show.
+	 * Every endpoint the actuator lists, with its path variables filled in with values
+	 * that would show a key if any endpoint had one to show.
 	 */
 	private static List<String> actuatorEndpoints() {
 		JsonNode links = actuator.get()
@@ -344,8 +345,9 @@ class SecretsAndBoundariesIT {
 	}
 
 	/**
-	 * Check that no part of a key, sixteen characters or longer, is in the text: a key cut short
-	 * (a log line that shows the first hundred characters of a body, say) is still a leak.
+	 * Check that no part of a key, sixteen characters or longer, is in the text: a key
+	 * cut short (a log line that shows the first hundred characters of a body, say) is
+	 * still a leak.
 	 */
 	private static void assertNoSecret(String where, String text) {
 		for (String key : List.of(ANTHROPIC_KEY, OPENAI_KEY)) {

@@ -22,10 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Closing the application while requests wait in the queue and others are in flight, over real
- * HTTP: every request still ends exactly once, with its answer or a typed error; those that were
- * waiting, those still running after the grace period and those arriving later end with
- * {@link LlmShutdownException}.
+ * Closing the application while requests wait in the queue and others are in flight, over
+ * real HTTP: every request still ends exactly once, with its answer or a typed error;
+ * those that were waiting, those still running after the grace period and those arriving
+ * later end with {@link LlmShutdownException}.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ShutdownUnderLoadIT {
@@ -78,8 +78,7 @@ class ShutdownUnderLoadIT {
 		application.close();
 		Duration closeTook = Duration.ofNanos(System.nanoTime() - closing);
 
-		assertThat(requests.awaitAll(Duration.ofSeconds(10))).as("requests that never ended: %s",
-				requests.neverEnded())
+		assertThat(requests.awaitAll(Duration.ofSeconds(10))).as("requests that never ended: %s", requests.neverEnded())
 			.isTrue();
 		assertThat(requests.endedMoreThanOnce()).isEmpty();
 		assertThat(requests.endings().values()).allSatisfy((ending) -> {
@@ -90,7 +89,8 @@ class ShutdownUnderLoadIT {
 				assertThat(ending.answer()).isNotNull();
 			}
 		});
-		// the waiting ones end at once; the quick answers in flight had the grace period to finish
+		// the waiting ones end at once; the quick answers in flight had the grace period
+		// to finish
 		assertThat(requests.outcomes().getOrDefault("LlmShutdownException", 0)).isGreaterThanOrEqualTo(waiting);
 		assertThat(requests.outcomes().keySet()).isSubsetOf("response", "LlmShutdownException");
 		assertThat(closeTook).as("closing, with a grace period of 500ms").isLessThan(Duration.ofSeconds(10));

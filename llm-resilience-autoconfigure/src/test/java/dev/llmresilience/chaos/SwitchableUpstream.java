@@ -10,8 +10,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Answers each model's requests the way a test has switched that model to: healthy, failing
- * (529 overloaded), slow, or held until the test lets go. The text is {@link FaultPlan#text}.
+ * Answers each model's requests the way a test has switched that model to: healthy,
+ * failing (529 overloaded), slow, or held until the test lets go. The text is
+ * {@link FaultPlan#text}.
  */
 final class SwitchableUpstream implements Function<WireRequest, Reply> {
 
@@ -30,8 +31,8 @@ final class SwitchableUpstream implements Function<WireRequest, Reply> {
 	 * Answer the model's requests with 529 overloaded.
 	 */
 	void failing(String model) {
-		this.modes.put(model, (request) -> Reply.json(529, Map.of(),
-				AnthropicWire.error("overloaded_error", "Overloaded")));
+		this.modes.put(model,
+				(request) -> Reply.json(529, Map.of(), AnthropicWire.error("overloaded_error", "Overloaded")));
 	}
 
 	/**
@@ -47,8 +48,8 @@ final class SwitchableUpstream implements Function<WireRequest, Reply> {
 	void held(String model) {
 		this.gate = Sinks.empty();
 		Sinks.Empty<Void> gate = this.gate;
-		this.modes.put(model, (request) -> (response) -> gate.asMono()
-			.then(Mono.defer(() -> answer(request).send(response))));
+		this.modes.put(model,
+				(request) -> (response) -> gate.asMono().then(Mono.defer(() -> answer(request).send(response))));
 	}
 
 	/**

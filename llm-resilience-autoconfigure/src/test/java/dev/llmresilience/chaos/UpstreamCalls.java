@@ -12,8 +12,9 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Counts the HTTP exchanges of every provider on the client side, from the request until its
- * response body ends or is given up: the calls in flight now and the most there ever were.
+ * Counts the HTTP exchanges of every provider on the client side, from the request until
+ * its response body ends or is given up: the calls in flight now and the most there ever
+ * were.
  */
 final class UpstreamCalls implements LlmWebClientCustomizer {
 
@@ -36,7 +37,8 @@ final class UpstreamCalls implements LlmWebClientCustomizer {
 			};
 			this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
 			return next.exchange(request)
-				// at the body's end, before its signal runs on downstream: that may already start
+				// at the body's end, before its signal runs on downstream: that may
+				// already start
 				// the next request's call, which would be counted twice otherwise
 				.map((response) -> response.mutate().body((body) -> body.doOnTerminate(end).doOnCancel(end)).build())
 				.doOnError((error) -> end.run())

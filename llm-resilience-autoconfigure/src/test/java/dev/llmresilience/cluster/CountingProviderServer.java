@@ -13,9 +13,9 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
 
 /**
- * An Anthropic Messages API server on Reactor Netty, on loopback and a free port, shared by
- * several application contexts: it notes when each request arrives, server-side, and answers
- * the next requests with a 429 and a retry-after when told to.
+ * An Anthropic Messages API server on Reactor Netty, on loopback and a free port, shared
+ * by several application contexts: it notes when each request arrives, server-side, and
+ * answers the next requests with a 429 and a retry-after when told to.
  */
 final class CountingProviderServer implements AutoCloseable {
 

@@ -43,9 +43,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * End-to-end tests of rate limits shared through Redis: two or three application contexts, the
- * replicas, share one real Redis server and one provider, which counts the requests it receives
- * server-side. The provider allows 1,200 requests a minute: a burst of 20, then 20 a second.
+ * End-to-end tests of rate limits shared through Redis: two or three application
+ * contexts, the replicas, share one real Redis server and one provider, which counts the
+ * requests it receives server-side. The provider allows 1,200 requests a minute: a burst
+ * of 20, then 20 a second.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SharedRateLimitsIT {
@@ -53,9 +54,10 @@ class SharedRateLimitsIT {
 	private static final int BURST = 20;
 
 	/**
-	 * A burst and a second of refill, and six requests of leeway: requests sent at once that wait
-	 * for their connections or a busy CPU arrive closer to the ones sent after them (300 ms of
-	 * delay at 20 a second). Three replicas each on a budget of their own would send 60.
+	 * A burst and a second of refill, and six requests of leeway: requests sent at once
+	 * that wait for their connections or a busy CPU arrive closer to the ones sent after
+	 * them (300 ms of delay at 20 a second). Three replicas each on a budget of their own
+	 * would send 60.
 	 */
 	private static final int MOST_IN_A_SECOND = 2 * BURST + 6;
 
@@ -190,8 +192,8 @@ class SharedRateLimitsIT {
 	}
 
 	/**
-	 * Make a first call through each replica and forget it, so that the calls measured are not
-	 * spread apart by a cold start.
+	 * Make a first call through each replica and forget it, so that the calls measured
+	 * are not spread apart by a cold start.
 	 */
 	private void warmUp(List<LlmTemplate> templates) {
 		templates.forEach((template) -> template.callBlocking(request()));
@@ -247,7 +249,8 @@ class SharedRateLimitsIT {
 	}
 
 	/**
-	 * Return the {@code cluster} details of the {@code llm} health as the actuator writes them.
+	 * Return the {@code cluster} details of the {@code llm} health as the actuator writes
+	 * them.
 	 */
 	private static JsonNode clusterHealth(ConfigurableApplicationContext replica) {
 		Health health = replica.getBean(LlmHealthIndicator.class).health().block(Duration.ofSeconds(5));

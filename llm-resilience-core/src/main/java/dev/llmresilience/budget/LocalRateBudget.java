@@ -12,12 +12,13 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.lang.Nullable;
 
 /**
- * A {@link RateBudget} of this JVM alone, as Bucket4j token buckets that refill continuously, so
- * that calls are paced smoothly instead of bursting at minute boundaries. The request bucket
- * holds one second of budget; the token bucket a whole minute, since one request may need many
- * tokens.
+ * A {@link RateBudget} of this JVM alone, as Bucket4j token buckets that refill
+ * continuously, so that calls are paced smoothly instead of bursting at minute
+ * boundaries. The request bucket holds one second of budget; the token bucket a whole
+ * minute, since one request may need many tokens.
  * <p>
- * Time is Reactor's parallel scheduler clock, so that tests can run pacing on virtual time.
+ * Time is Reactor's parallel scheduler clock, so that tests can run pacing on virtual
+ * time.
  */
 public final class LocalRateBudget implements RateBudget {
 
@@ -57,8 +58,8 @@ public final class LocalRateBudget implements RateBudget {
 	}
 
 	/**
-	 * Return the limit of a request budget, local or shared: one second of it may go at once,
-	 * and it refills continuously.
+	 * Return the limit of a request budget, local or shared: one second of it may go at
+	 * once, and it refills continuously.
 	 * @param requestsPerMinute the budget
 	 * @return the limit
 	 */
@@ -67,8 +68,8 @@ public final class LocalRateBudget implements RateBudget {
 	}
 
 	/**
-	 * Return the limit of a token budget, local or shared: a whole minute of it, since one
-	 * request may need many tokens, refilled continuously.
+	 * Return the limit of a token budget, local or shared: a whole minute of it, since
+	 * one request may need many tokens, refilled continuously.
 	 * @param tokensPerMinute the budget
 	 * @return the limit
 	 */
@@ -96,7 +97,8 @@ public final class LocalRateBudget implements RateBudget {
 			waitNanos = this.requests.consumeIgnoringRateLimits(1);
 		}
 		if (this.tokens != null && tokenCount > 0) {
-			waitNanos = Math.max(waitNanos, this.tokens.consumeIgnoringRateLimits(Math.min(tokenCount, this.tokenCapacity)));
+			waitNanos = Math.max(waitNanos,
+					this.tokens.consumeIgnoringRateLimits(Math.min(tokenCount, this.tokenCapacity)));
 		}
 		return Duration.ofNanos(waitNanos);
 	}
@@ -110,9 +112,9 @@ public final class LocalRateBudget implements RateBudget {
 	}
 
 	/**
-	 * Settle the token reservation of a request with what it really used. Both are clamped to
-	 * the budget, as {@link #reserve(long)} clamps: a request never takes more than a full
-	 * bucket, so it must neither get back nor be charged beyond one.
+	 * Settle the token reservation of a request with what it really used. Both are
+	 * clamped to the budget, as {@link #reserve(long)} clamps: a request never takes more
+	 * than a full bucket, so it must neither get back nor be charged beyond one.
 	 * @param reservedTokens the tokens the request reserved
 	 * @param usedTokens the tokens it used
 	 */

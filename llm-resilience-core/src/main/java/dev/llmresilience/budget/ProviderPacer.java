@@ -24,13 +24,14 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.lang.Nullable;
 
 /**
- * Paces the calls to each provider: the configured requests-per-minute and tokens-per-minute
- * budgets of the provider and of the model, and holds learnt from the provider itself. When a
- * response says a budget is used up ({@code anthropic-ratelimit-*-remaining} or
- * {@code x-ratelimit-remaining-*} at zero), or a 429 arrives, calls to that provider wait until
- * the matching reset or retry-after, instead of being sent to be rejected. A call that would
- * have to wait longer than the longest acceptable wait, or past its request's deadline, is not
- * made: it fails with an {@link LlmThrottledException} and the chain moves on.
+ * Paces the calls to each provider: the configured requests-per-minute and
+ * tokens-per-minute budgets of the provider and of the model, and holds learnt from the
+ * provider itself. When a response says a budget is used up
+ * ({@code anthropic-ratelimit-*-remaining} or {@code x-ratelimit-remaining-*} at zero),
+ * or a 429 arrives, calls to that provider wait until the matching reset or retry-after,
+ * instead of being sent to be rejected. A call that would have to wait longer than the
+ * longest acceptable wait, or past its request's deadline, is not made: it fails with an
+ * {@link LlmThrottledException} and the chain moves on.
  */
 public final class ProviderPacer {
 
@@ -64,13 +65,14 @@ public final class ProviderPacer {
 	}
 
 	/**
-	 * Create a new instance that tells a listener of the holds it learns from the providers.
+	 * Create a new instance that tells a listener of the holds it learns from the
+	 * providers.
 	 * @param providerBudgets budgets by provider id; a provider without one is only held
 	 * @param modelBudgets budgets by model id, on top of the provider's
 	 * @param clock the clock that the providers' reset times are read against
 	 * @param maxWait the longest a call may wait for its provider
-	 * @param holdListener told of every hold learnt from a provider's answer, not of those
-	 * passed in by {@link #holdUntil(String, Instant)}
+	 * @param holdListener told of every hold learnt from a provider's answer, not of
+	 * those passed in by {@link #holdUntil(String, Instant)}
 	 */
 	public ProviderPacer(Map<String, RateBudget> providerBudgets, Map<String, RateBudget> modelBudgets, Clock clock,
 			Duration maxWait, HoldListener holdListener) {
@@ -94,8 +96,8 @@ public final class ProviderPacer {
 	}
 
 	/**
-	 * Wait out the provider's hold, then reserve: reservations taken during a hold would all
-	 * fall due when it ends, in the burst that the budgets are there to prevent.
+	 * Wait out the provider's hold, then reserve: reservations taken during a hold would
+	 * all fall due when it ends, in the burst that the budgets are there to prevent.
 	 * @param allowed how much longer the call may wait
 	 */
 	private Mono<Reservation> admit(LlmModel model, LlmRequest request, Deadline deadline, Duration allowed) {
@@ -131,9 +133,9 @@ public final class ProviderPacer {
 	}
 
 	/**
-	 * Learn from a successful call of a provider whose token limits count every token: settle
-	 * its token reservation with the real usage ({@link LlmUsage#totalTokens()}), and hold the
-	 * provider if its rate-limit headers say a budget is used up.
+	 * Learn from a successful call of a provider whose token limits count every token:
+	 * settle its token reservation with the real usage ({@link LlmUsage#totalTokens()}),
+	 * and hold the provider if its rate-limit headers say a budget is used up.
 	 * @param reservation the call's reservation
 	 * @param usage the tokens the call used
 	 * @param rateLimits the provider's rate-limit headers
@@ -146,8 +148,8 @@ public final class ProviderPacer {
 	/**
 	 * Learn from a successful call: settle its token reservation with the tokens that the
 	 * provider counts against its limits (see
-	 * {@link dev.llmresilience.provider.LlmProvider#rateLimitedTokens(LlmUsage)}), and hold the
-	 * provider if its rate-limit headers say a budget is used up.
+	 * {@link dev.llmresilience.provider.LlmProvider#rateLimitedTokens(LlmUsage)}), and
+	 * hold the provider if its rate-limit headers say a budget is used up.
 	 * @param reservation the call's reservation
 	 * @param usedTokens the tokens of the call that the provider's limits count
 	 * @param rateLimits the provider's rate-limit headers
@@ -158,15 +160,16 @@ public final class ProviderPacer {
 	}
 
 	/**
-	 * Learn from a failed call: give back its unused tokens, and hold the provider after a 429
-	 * or 529 until its retry-after, or its rate-limit reset.
+	 * Learn from a failed call: give back its unused tokens, and hold the provider after
+	 * a 429 or 529 until its retry-after, or its rate-limit reset.
 	 * @param reservation the call's reservation
 	 * @param error the call's error
 	 */
 	public void failed(Reservation reservation, Throwable error) {
 		if (error instanceof LlmCircuitOpenException || error instanceof LlmThrottledException
 				|| (error instanceof LlmApiException api && api.getStatusCode() == 0)) {
-			// refused by the breaker, no connection was free, or refused on this side (status
+			// refused by the breaker, no connection was free, or refused on this side
+			// (status
 			// 0): never sent
 			reservation.cancel();
 			return;
@@ -211,8 +214,8 @@ public final class ProviderPacer {
 	}
 
 	/**
-	 * Hold calls to a provider until the given time, as learnt elsewhere, such as by another
-	 * replica: the listener is not told of it.
+	 * Hold calls to a provider until the given time, as learnt elsewhere, such as by
+	 * another replica: the listener is not told of it.
 	 * @param provider the provider id
 	 * @param until the end of the hold
 	 */
@@ -225,7 +228,8 @@ public final class ProviderPacer {
 
 	private void hold(String provider, Duration wait) {
 		long now = now();
-		// a wait of centuries (a broken or hostile header) must not overflow: it holds for as long
+		// a wait of centuries (a broken or hostile header) must not overflow: it holds
+		// for as long
 		// as a long can tell
 		long until = (wait.compareTo(Duration.ofNanos(Long.MAX_VALUE - now)) < 0) ? now + wait.toNanos()
 				: Long.MAX_VALUE;

@@ -5,10 +5,11 @@ import java.time.Duration;
 import reactor.core.publisher.Mono;
 
 /**
- * A requests-per-minute and tokens-per-minute budget that calls reserve from before they are
- * sent. A reservation is taken at once and may leave the budget in debt: the caller waits the
- * time the debt takes to refill, so waiting calls keep their order. Token reservations are
- * estimates, settled with what the call really used once it has been answered.
+ * A requests-per-minute and tokens-per-minute budget that calls reserve from before they
+ * are sent. A reservation is taken at once and may leave the budget in debt: the caller
+ * waits the time the debt takes to refill, so waiting calls keep their order. Token
+ * reservations are estimates, settled with what the call really used once it has been
+ * answered.
  *
  * @see LocalRateBudget
  */

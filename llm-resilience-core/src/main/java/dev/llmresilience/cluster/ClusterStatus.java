@@ -5,7 +5,8 @@ import java.time.Instant;
 import org.springframework.lang.Nullable;
 
 /**
- * Whether rate budgets and holds are shared with the other replicas, since when, and why not.
+ * Whether rate budgets and holds are shared with the other replicas, since when, and why
+ * not.
  *
  * @param mode {@code shared} or {@code local}
  * @param since when this replica switched to the current mode

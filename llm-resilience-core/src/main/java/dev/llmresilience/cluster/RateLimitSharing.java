@@ -7,8 +7,8 @@ import dev.llmresilience.budget.RateBudget;
 
 /**
  * Shares rate budgets and the providers' rate-limit holds with the other replicas of the
- * application, so that together they keep to limits that belong to the organisation, not to one
- * JVM. Circuit breakers are not shared.
+ * application, so that together they keep to limits that belong to the organisation, not
+ * to one JVM. Circuit breakers are not shared.
  */
 public interface RateLimitSharing {
 

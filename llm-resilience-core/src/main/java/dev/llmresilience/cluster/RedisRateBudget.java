@@ -12,12 +12,12 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.lang.Nullable;
 
 /**
- * A {@link RateBudget} kept in Redis and shared by the replicas that configure it alike, with
- * the same buckets as a {@link LocalRateBudget}: requests refill smoothly with one second of
- * capacity, tokens with a minute. While Redis is unreachable, reservations go to a local budget
- * of the configured share of the limits. A settlement goes where budgets are kept at the time it
- * is made, which is not always where the reservation went when Redis has just failed or
- * returned.
+ * A {@link RateBudget} kept in Redis and shared by the replicas that configure it alike,
+ * with the same buckets as a {@link LocalRateBudget}: requests refill smoothly with one
+ * second of capacity, tokens with a minute. While Redis is unreachable, reservations go
+ * to a local budget of the configured share of the limits. A settlement goes where
+ * budgets are kept at the time it is made, which is not always where the reservation went
+ * when Redis has just failed or returned.
  */
 final class RedisRateBudget implements RateBudget {
 
@@ -38,8 +38,8 @@ final class RedisRateBudget implements RateBudget {
 	RedisRateBudget(RedisRateLimitSharing limits, String key, long requestsPerMinute, long tokensPerMinute,
 			double localShare) {
 		this.limits = limits;
-		this.requests = (requestsPerMinute > 0) ? new Bucket(key + ":rpm:" + requestsPerMinute,
-				LocalRateBudget.requestLimit(requestsPerMinute)) : null;
+		this.requests = (requestsPerMinute > 0)
+				? new Bucket(key + ":rpm:" + requestsPerMinute, LocalRateBudget.requestLimit(requestsPerMinute)) : null;
 		this.tokens = (tokensPerMinute > 0)
 				? new Bucket(key + ":tpm:" + tokensPerMinute, LocalRateBudget.tokenLimit(tokensPerMinute)) : null;
 		this.tokenCapacity = tokensPerMinute;
@@ -58,12 +58,14 @@ final class RedisRateBudget implements RateBudget {
 		Mono<Long> requestWait = (this.requests != null) ? this.requests.take(1) : NO_WAIT;
 		long tokens = Math.min(tokenCount, this.tokenCapacity);
 		Mono<Long> tokenWait = (this.tokens != null && tokens > 0) ? this.tokens.take(tokens) : NO_WAIT;
-		// what one bucket took before the other failed stays taken: it errs on the safe side
+		// what one bucket took before the other failed stays taken: it errs on the safe
+		// side
 		return requestWait.zipWith(tokenWait, Math::max).map(Duration::ofNanos).onErrorResume((error) -> {
 			this.limits.unreachable(error);
 			return this.local.reserve(tokenCount);
 		})
-			// the answer arrives on Lettuce's event loop, which serves every Redis call: the
+			// the answer arrives on Lettuce's event loop, which serves every Redis call:
+			// the
 			// call goes on elsewhere
 			.publishOn(Schedulers.parallel());
 	}

@@ -46,14 +46,15 @@ import org.springframework.data.redis.listener.ReactiveRedisMessageListenerConta
 import org.springframework.lang.Nullable;
 
 /**
- * Rate budgets and rate-limit holds shared by the replicas of an application through Redis.
- * Budgets are Bucket4j buckets kept in Redis (compare-and-swap over Lettuce); holds are published
- * on a channel that every replica listens to, and kept in a sorted set for replicas that join or
- * come back later.
+ * Rate budgets and rate-limit holds shared by the replicas of an application through
+ * Redis. Budgets are Bucket4j buckets kept in Redis (compare-and-swap over Lettuce);
+ * holds are published on a channel that every replica listens to, and kept in a sorted
+ * set for replicas that join or come back later.
  * <p>
- * Redis never blocks nor fails a call: every operation is bounded by a timeout, and the first
- * that fails or is too slow switches this replica to its local budgets at once. A probe, run at
- * a fixed interval, switches it back once Redis answers again. Each switch is logged once.
+ * Redis never blocks nor fails a call: every operation is bounded by a timeout, and the
+ * first that fails or is too slow switches this replica to its local budgets at once. A
+ * probe, run at a fixed interval, switches it back once Redis answers again. Each switch
+ * is logged once.
  */
 public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifecycle {
 
@@ -62,8 +63,9 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 	private static final int MAX_REASON_LENGTH = 200;
 
 	/**
-	 * How long a bucket is kept in Redis once it has refilled: long enough to outlive short
-	 * pauses in traffic, short enough to drop the budgets of a configuration no longer used.
+	 * How long a bucket is kept in Redis once it has refilled: long enough to outlive
+	 * short pauses in traffic, short enough to drop the budgets of a configuration no
+	 * longer used.
 	 */
 	private static final Duration BUCKET_KEPT = Duration.ofMinutes(1);
 
@@ -145,8 +147,8 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 	}
 
 	/**
-	 * Publish a hold to the other replicas. Does nothing while Redis is unreachable: the holds
-	 * learnt meanwhile stay this replica's own.
+	 * Publish a hold to the other replicas. Does nothing while Redis is unreachable: the
+	 * holds learnt meanwhile stay this replica's own.
 	 */
 	@Override
 	public void publishHold(String provider, Instant until) {
@@ -156,8 +158,7 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 		ZAddCommand add = ZAddCommand.tuple(Tuple.of(bytes(provider), (double) until.toEpochMilli()))
 			.gt()
 			.to(ByteBuffer.wrap(bytes(this.holdsKey)));
-		Mono<Long> publish = this.redis
-			.execute((connection) -> connection.zSetCommands().zAdd(Mono.just(add)))
+		Mono<Long> publish = this.redis.execute((connection) -> connection.zSetCommands().zAdd(Mono.just(add)))
 			.then(this.redis.convertAndSend(this.holdsKey, until.toEpochMilli() + ":" + provider));
 		guarded(publish).subscribe(null, this::unreachable);
 	}
@@ -178,7 +179,8 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 	/**
 	 * Take tokens from a bucket kept in Redis, in debt if need be.
 	 * @param key the bucket's key
-	 * @param configuration the bucket's configuration, for a bucket that does not exist yet
+	 * @param configuration the bucket's configuration, for a bucket that does not exist
+	 * yet
 	 * @param tokens the tokens to take
 	 * @return how many nanoseconds the debt takes to refill
 	 */
@@ -189,7 +191,8 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 	/**
 	 * Give tokens back to a bucket kept in Redis, up to its capacity.
 	 * @param key the bucket's key
-	 * @param configuration the bucket's configuration, for a bucket that does not exist yet
+	 * @param configuration the bucket's configuration, for a bucket that does not exist
+	 * yet
 	 * @param tokens the tokens to give back
 	 */
 	void giveBack(String key, BucketConfiguration configuration, long tokens) {
@@ -202,8 +205,9 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 	}
 
 	/**
-	 * Return the one proxy of a bucket, so that its batching combines the calls made at once into
-	 * one compare-and-swap: replicas under load would otherwise retry each other's swaps.
+	 * Return the one proxy of a bucket, so that its batching combines the calls made at
+	 * once into one compare-and-swap: replicas under load would otherwise retry each
+	 * other's swaps.
 	 */
 	private AsyncBucketProxy bucket(String key, BucketConfiguration configuration) {
 		Buckets buckets = this.buckets;
@@ -211,10 +215,12 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 			throw new IllegalStateException("not connected to Redis");
 		}
 		// a proxy built while stopping belongs to the old manager and goes with it
-		return buckets.proxies().computeIfAbsent(key, (name) -> buckets.manager()
-			.builder()
-			.withOptimization(Optimizations.batching())
-			.build(bytes(name), () -> CompletableFuture.completedFuture(configuration)));
+		return buckets.proxies()
+			.computeIfAbsent(key,
+					(name) -> buckets.manager()
+						.builder()
+						.withOptimization(Optimizations.batching())
+						.build(bytes(name), () -> CompletableFuture.completedFuture(configuration)));
 	}
 
 	private <T> Mono<T> guarded(Mono<T> operation) {
@@ -222,7 +228,8 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 	}
 
 	/**
-	 * Switch to local budgets because Redis failed or was too slow. Logged once per outage.
+	 * Switch to local budgets because Redis failed or was too slow. Logged once per
+	 * outage.
 	 * @param error what went wrong
 	 */
 	void unreachable(Throwable error) {
@@ -281,13 +288,15 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 	}
 
 	/**
-	 * Connect the buckets, listen to the holds that the replicas publish, and read the holds
-	 * still running, which were published while this replica was not listening. Connecting is
-	 * bounded by the connect timeout of the connection factory, not by the operation timeout.
+	 * Connect the buckets, listen to the holds that the replicas publish, and read the
+	 * holds still running, which were published while this replica was not listening.
+	 * Connecting is bounded by the connect timeout of the connection factory, not by the
+	 * operation timeout.
 	 */
 	private Mono<Void> reconnect() {
 		return connectBuckets()
-			// a first swap shows that the server runs Bucket4j's scripts, and keeps the cost of
+			// a first swap shows that the server runs Bucket4j's scripts, and keeps the
+			// cost of
 			// a cold start away from the timeout of the first call
 			.then(Mono.defer(() -> Mono.fromFuture(bucket(this.settings.keyPrefix() + ":probe", PROBE).addTokens(1))))
 			.then(Mono.defer(this::listen))
@@ -296,9 +305,9 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 	}
 
 	/**
-	 * Connect the buckets' connection, which blocks. A failure is passed on as a value, so that
-	 * one that comes after a cancellation (the application stopping while Redis is unreachable) is
-	 * dropped quietly instead of being logged as an error by Reactor.
+	 * Connect the buckets' connection, which blocks. A failure is passed on as a value,
+	 * so that one that comes after a cancellation (the application stopping while Redis
+	 * is unreachable) is dropped quietly instead of being logged as an error by Reactor.
 	 */
 	private Mono<Void> connectBuckets() {
 		return Mono.fromCallable(() -> {
@@ -326,7 +335,8 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 			builder = Bucket4jLettuce.casBasedBuilder(connection);
 		}
 		else {
-			StatefulRedisConnection<byte[], byte[]> connection = ((RedisClient) client).connect(ByteArrayCodec.INSTANCE);
+			StatefulRedisConnection<byte[], byte[]> connection = ((RedisClient) client)
+				.connect(ByteArrayCodec.INSTANCE);
 			this.bucketConnection = connection;
 			builder = Bucket4jLettuce.casBasedBuilder(connection);
 		}
@@ -423,8 +433,8 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 	}
 
 	/**
-	 * Stops after the request queue has drained ({@code DEFAULT_PHASE - 2048}), so that the
-	 * calls sent while it drains still share the budgets.
+	 * Stops after the request queue has drained ({@code DEFAULT_PHASE - 2048}), so that
+	 * the calls sent while it drains still share the budgets.
 	 */
 	@Override
 	public int getPhase() {
@@ -443,8 +453,8 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 	 * Settings of the shared rate limits.
 	 *
 	 * @param keyPrefix the prefix of every Redis key and channel name
-	 * @param timeout the longest an operation on Redis may take before this replica falls back
-	 * to its local budgets
+	 * @param timeout the longest an operation on Redis may take before this replica falls
+	 * back to its local budgets
 	 * @param probeInterval how often Redis is checked for, to return to shared budgets
 	 * @param localShare the share of each budget that this replica uses while Redis is
 	 * unreachable, greater than 0 and at most 1

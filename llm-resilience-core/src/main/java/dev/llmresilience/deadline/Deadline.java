@@ -8,8 +8,8 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.lang.Nullable;
 
 /**
- * The moment by which a request must end, measured on Reactor's parallel scheduler clock, so
- * that tests running on virtual time see it move with their timers.
+ * The moment by which a request must end, measured on Reactor's parallel scheduler clock,
+ * so that tests running on virtual time see it move with their timers.
  */
 public final class Deadline {
 

@@ -6,9 +6,9 @@ import java.util.stream.Collectors;
 import dev.llmresilience.LlmAttempt;
 
 /**
- * No model of the chain could answer: each failed, ran out of retries, or was skipped. The cause
- * is the error of the first model tried (the primary), and {@link #getAttempts()} lists every
- * attempt in order.
+ * No model of the chain could answer: each failed, ran out of retries, or was skipped.
+ * The cause is the error of the first model tried (the primary), and
+ * {@link #getAttempts()} lists every attempt in order.
  */
 public class LlmAllModelsFailedException extends LlmException {
 

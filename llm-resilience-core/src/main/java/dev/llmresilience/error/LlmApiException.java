@@ -6,12 +6,12 @@ import dev.llmresilience.RateLimitStatus;
 
 /**
  * The provider answered with an error: an HTTP error status, a 200 whose body is an error
- * object, or an error event inside a stream. Subclasses name the documented kinds; an error of
- * no known kind is an instance of this class itself.
+ * object, or an error event inside a stream. Subclasses name the documented kinds; an
+ * error of no known kind is an instance of this class itself.
  * <p>
  * One kind can also be found on this side, before anything is sent: an
- * {@link LlmInvalidRequestException} for a request that cannot be written as JSON. Such an
- * exception has the status code 0 and nothing else from a provider.
+ * {@link LlmInvalidRequestException} for a request that cannot be written as JSON. Such
+ * an exception has the status code 0 and nothing else from a provider.
  */
 public class LlmApiException extends LlmException {
 
@@ -56,8 +56,8 @@ public class LlmApiException extends LlmException {
 	}
 
 	/**
-	 * Return the HTTP status of the response, 200 for an error inside a successful response or a
-	 * stream, 0 for a request that was never sent.
+	 * Return the HTTP status of the response, 200 for an error inside a successful
+	 * response or a stream, 0 for a request that was never sent.
 	 * @return the status code
 	 */
 	public int getStatusCode() {

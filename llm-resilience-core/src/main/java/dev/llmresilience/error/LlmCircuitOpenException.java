@@ -1,8 +1,8 @@
 package dev.llmresilience.error;
 
 /**
- * A model was not called because its circuit breaker does not permit calls: it is open after
- * too many failures, or half-open with all its probe calls in flight.
+ * A model was not called because its circuit breaker does not permit calls: it is open
+ * after too many failures, or half-open with all its probe calls in flight.
  */
 public class LlmCircuitOpenException extends LlmException {
 

@@ -1,8 +1,8 @@
 package dev.llmresilience.error;
 
 /**
- * The connection to the provider failed: refused, reset, or closed before the response was
- * complete.
+ * The connection to the provider failed: refused, reset, or closed before the response
+ * was complete.
  */
 public class LlmConnectionException extends LlmException {
 

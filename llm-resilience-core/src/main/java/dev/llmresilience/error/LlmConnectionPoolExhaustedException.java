@@ -4,10 +4,11 @@ import java.time.Duration;
 
 /**
  * A model was not called because no connection to its provider was free in time: every
- * connection of the provider's pool ({@code llm.resilience.providers.<id>.max-connections}) was
- * busy for as long as a new connection may take to open ({@code connect-timeout}). The limit is
- * this application's, so it does not count against the model's circuit breaker; the chain moves
- * on to the next model.
+ * connection of the provider's pool
+ * ({@code llm.resilience.providers.<id>.max-connections}) was busy for as long as a new
+ * connection may take to open ({@code connect-timeout}). The limit is this application's,
+ * so it does not count against the model's circuit breaker; the chain moves on to the
+ * next model.
  */
 public class LlmConnectionPoolExhaustedException extends LlmThrottledException {
 

@@ -3,8 +3,8 @@ package dev.llmresilience.error;
 import dev.llmresilience.LlmTemplate;
 
 /**
- * Base of every error that {@link LlmTemplate} signals. Messages name the provider and model ids
- * but never carry an API key or prompt text.
+ * Base of every error that {@link LlmTemplate} signals. Messages name the provider and
+ * model ids but never carry an API key or prompt text.
  */
 public abstract class LlmException extends RuntimeException {
 
@@ -35,7 +35,8 @@ public abstract class LlmException extends RuntimeException {
 	}
 
 	/**
-	 * Return the id of the model involved, as configured under {@code llm.resilience.models}.
+	 * Return the id of the model involved, as configured under
+	 * {@code llm.resilience.models}.
 	 * @return the model id, or {@code null}
 	 */
 	public String getModel() {

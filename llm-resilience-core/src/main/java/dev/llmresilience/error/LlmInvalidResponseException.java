@@ -1,8 +1,9 @@
 package dev.llmresilience.error;
 
 /**
- * The provider's response could not be read as an answer: a body that is not JSON, a required
- * field missing, a cut-off body, or a stream that ended without its terminal event.
+ * The provider's response could not be read as an answer: a body that is not JSON, a
+ * required field missing, a cut-off body, or a stream that ended without its terminal
+ * event.
  */
 public class LlmInvalidResponseException extends LlmException {
 

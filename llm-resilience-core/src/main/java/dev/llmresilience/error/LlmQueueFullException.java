@@ -3,8 +3,8 @@ package dev.llmresilience.error;
 import dev.llmresilience.LlmPriority;
 
 /**
- * The request was refused at once because the request queue, or its share for the request's
- * priority, is full. Nothing was sent.
+ * The request was refused at once because the request queue, or its share for the
+ * request's priority, is full. Nothing was sent.
  */
 public class LlmQueueFullException extends LlmException {
 

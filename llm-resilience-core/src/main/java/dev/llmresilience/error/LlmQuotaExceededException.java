@@ -1,7 +1,8 @@
 package dev.llmresilience.error;
 
 /**
- * The account's credit, quota or spend limit is used up (HTTP 402 {@code billing_error}, {@code insufficient_quota}). Waiting does not help.
+ * The account's credit, quota or spend limit is used up (HTTP 402 {@code billing_error},
+ * {@code insufficient_quota}). Waiting does not help.
  */
 public class LlmQuotaExceededException extends LlmApiException {
 

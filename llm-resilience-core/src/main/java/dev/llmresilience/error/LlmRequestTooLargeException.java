@@ -1,7 +1,8 @@
 package dev.llmresilience.error;
 
 /**
- * The request is larger than the model accepts: HTTP 413 {@code request_too_large}, or a prompt longer than the context window. A model with a larger window may take it.
+ * The request is larger than the model accepts: HTTP 413 {@code request_too_large}, or a
+ * prompt longer than the context window. A model with a larger window may take it.
  */
 public class LlmRequestTooLargeException extends LlmInvalidRequestException {
 

@@ -1,9 +1,9 @@
 package dev.llmresilience.error;
 
 /**
- * A stream failed after some of its text had reached the caller. It is not retried and does not
- * fall back, since that would repeat or contradict text the caller already has; the text
- * delivered so far is kept here.
+ * A stream failed after some of its text had reached the caller. It is not retried and
+ * does not fall back, since that would repeat or contradict text the caller already has;
+ * the text delivered so far is kept here.
  */
 public class LlmStreamInterruptedException extends LlmException {
 

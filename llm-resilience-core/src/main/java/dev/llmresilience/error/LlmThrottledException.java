@@ -3,10 +3,10 @@ package dev.llmresilience.error;
 import java.time.Duration;
 
 /**
- * A model was not called because a limit of this application would not allow it within the time
- * the request may still wait: its provider's rate budget (configured, or learnt from the
- * provider's rate-limit headers and 429s), or its connection pool. It does not count against the
- * model's circuit breaker, and the chain moves on to the next model.
+ * A model was not called because a limit of this application would not allow it within
+ * the time the request may still wait: its provider's rate budget (configured, or learnt
+ * from the provider's rate-limit headers and 429s), or its connection pool. It does not
+ * count against the model's circuit breaker, and the chain moves on to the next model.
  */
 public class LlmThrottledException extends LlmException {
 

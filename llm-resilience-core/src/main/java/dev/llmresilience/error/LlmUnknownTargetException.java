@@ -1,8 +1,8 @@
 package dev.llmresilience.error;
 
 /**
- * A request named a chain or model that is not configured, or named neither while no default
- * chain is configured.
+ * A request named a chain or model that is not configured, or named neither while no
+ * default chain is configured.
  */
 public class LlmUnknownTargetException extends LlmException {
 

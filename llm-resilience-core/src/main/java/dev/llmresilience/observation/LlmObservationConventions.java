@@ -9,9 +9,10 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
 
 /**
- * The names and tags of the observations of requests ({@code llm.request}) and model calls
- * ({@code llm.attempt}). Tags are low-cardinality and never carry prompt or answer text; model
- * calls follow the OpenTelemetry GenAI semantic conventions ({@code gen_ai.*}).
+ * The names and tags of the observations of requests ({@code llm.request}) and model
+ * calls ({@code llm.attempt}). Tags are low-cardinality and never carry prompt or answer
+ * text; model calls follow the OpenTelemetry GenAI semantic conventions
+ * ({@code gen_ai.*}).
  */
 public final class LlmObservationConventions {
 
@@ -100,8 +101,8 @@ public final class LlmObservationConventions {
 					KeyValue.of("gen_ai.request.model", context.getModel().name()),
 					KeyValue.of("gen_ai.response.model", (response != null) ? response.modelName() : NONE),
 					KeyValue.of("llm.model", context.getModel().id()),
-					KeyValue.of("llm.provider", context.getModel().provider()),
-					KeyValue.of("llm.outcome", outcome), KeyValue.of("error.type", errorType(context)));
+					KeyValue.of("llm.provider", context.getModel().provider()), KeyValue.of("llm.outcome", outcome),
+					KeyValue.of("error.type", errorType(context)));
 		}
 
 		@Override

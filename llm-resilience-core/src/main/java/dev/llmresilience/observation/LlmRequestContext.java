@@ -8,9 +8,9 @@ import org.springframework.lang.Nullable;
 
 /**
  * The {@link Observation.Context} of one logical request served by
- * {@link dev.llmresilience.LlmTemplate}: its chain, whether it streams, and how it ended. It holds
- * no prompt or answer text for tags; handlers that want the text must read it from the request
- * and response themselves.
+ * {@link dev.llmresilience.LlmTemplate}: its chain, whether it streams, and how it ended.
+ * It holds no prompt or answer text for tags; handlers that want the text must read it
+ * from the request and response themselves.
  */
 public class LlmRequestContext extends Observation.Context {
 

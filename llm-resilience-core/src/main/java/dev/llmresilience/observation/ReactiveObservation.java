@@ -11,10 +11,10 @@ import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccess
 import reactor.core.publisher.Flux;
 
 /**
- * Observes a {@link Flux} from subscription to its end: the observation's parent is the one in
- * the subscriber's Reactor context (a web request's, say), and it is the parent of whatever the
- * work observes in turn (the WebClient's HTTP call), so that a trace shows requests, attempts and
- * HTTP calls nested.
+ * Observes a {@link Flux} from subscription to its end: the observation's parent is the
+ * one in the subscriber's Reactor context (a web request's, say), and it is the parent of
+ * whatever the work observes in turn (the WebClient's HTTP call), so that a trace shows
+ * requests, attempts and HTTP calls nested.
  */
 public final class ReactiveObservation {
 
@@ -47,8 +47,10 @@ public final class ReactiveObservation {
 					observation.stop();
 				}
 			};
-			// Stop before the end reaches the subscriber (doFinally runs after it): a child then
-			// ends before its parent, and a caller holding the answer finds the meters recorded.
+			// Stop before the end reaches the subscriber (doFinally runs after it): a
+			// child then
+			// ends before its parent, and a caller holding the answer finds the meters
+			// recorded.
 			return work.apply(context)
 				.doOnError(observation::error)
 				.doOnTerminate(stop)

@@ -1,6 +1,6 @@
 /**
- * Micrometer observations of requests ({@code llm.request}) and attempts ({@code llm.attempt}),
- * named after the OpenTelemetry GenAI conventions.
+ * Micrometer observations of requests ({@code llm.request}) and attempts
+ * ({@code llm.attempt}), named after the OpenTelemetry GenAI conventions.
  */
 @NonNullApi
 @NonNullFields

@@ -21,9 +21,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.springframework.lang.Nullable;
 
 /**
- * The state of every model, chain and the queue, as the {@code llm} health indicator and the
- * {@code /actuator/llm} endpoint show it. It carries no secret and no prompt text: models by id,
- * breaker states and counts, error types and times.
+ * The state of every model, chain and the queue, as the {@code llm} health indicator and
+ * the {@code /actuator/llm} endpoint show it. It carries no secret and no prompt text:
+ * models by id, breaker states and counts, error types and times.
  */
 public class LlmOverview {
 
@@ -38,8 +38,8 @@ public class LlmOverview {
 	private final Map<String, LastError> lastErrors = new ConcurrentHashMap<>();
 
 	/**
-	 * Create a new instance and start recording each model's last error from its breaker's
-	 * events.
+	 * Create a new instance and start recording each model's last error from its
+	 * breaker's events.
 	 * @param chain the chain and its model executors
 	 * @param queue the request queue, or {@code null}
 	 * @param pacer the provider pacer, or {@code null}
@@ -49,8 +49,8 @@ public class LlmOverview {
 	}
 
 	/**
-	 * Create a new instance and start recording each model's last error from its breaker's
-	 * events.
+	 * Create a new instance and start recording each model's last error from its
+	 * breaker's events.
 	 * @param chain the chain and its model executors
 	 * @param queue the request queue, or {@code null}
 	 * @param pacer the provider pacer, or {@code null}
@@ -64,10 +64,12 @@ public class LlmOverview {
 		this.sharing = sharing;
 		chain.getCatalog().getModels().keySet().forEach((id) -> {
 			CircuitBreaker.EventPublisher events = chain.getExecutor(id).getCircuitBreaker().getEventPublisher();
-			events.onError((event) -> this.lastErrors.put(id,
-					new LastError(event.getThrowable().getClass().getSimpleName(), event.getCreationTime().toInstant())));
-			events.onIgnoredError((event) -> this.lastErrors.put(id,
-					new LastError(event.getThrowable().getClass().getSimpleName(), event.getCreationTime().toInstant())));
+			events.onError(
+					(event) -> this.lastErrors.put(id, new LastError(event.getThrowable().getClass().getSimpleName(),
+							event.getCreationTime().toInstant())));
+			events.onIgnoredError(
+					(event) -> this.lastErrors.put(id, new LastError(event.getThrowable().getClass().getSimpleName(),
+							event.getCreationTime().toInstant())));
 		});
 	}
 
@@ -101,8 +103,8 @@ public class LlmOverview {
 	}
 
 	/**
-	 * Return every chain with the model that would serve it now, by name. Without chains, every
-	 * model stands for a chain of its own.
+	 * Return every chain with the model that would serve it now, by name. Without chains,
+	 * every model stands for a chain of its own.
 	 * @return the chains
 	 */
 	public Map<String, ChainState> chains() {
@@ -136,7 +138,8 @@ public class LlmOverview {
 	}
 
 	/**
-	 * Return the providers whose calls are held for their rate limits, and how much longer.
+	 * Return the providers whose calls are held for their rate limits, and how much
+	 * longer.
 	 * @return the holds by provider id
 	 */
 	public Map<String, Duration> rateLimitHolds() {
@@ -195,7 +198,8 @@ public class LlmOverview {
 	 * The state of one chain.
 	 *
 	 * @param models the model ids in order
-	 * @param serving the first model whose breaker lets calls through, or {@code null} if none
+	 * @param serving the first model whose breaker lets calls through, or {@code null} if
+	 * none
 	 * @param fallback whether that model is not the chain's first
 	 */
 	public record ChainState(List<String> models, String serving, boolean fallback) {

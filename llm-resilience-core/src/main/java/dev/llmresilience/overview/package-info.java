@@ -1,6 +1,6 @@
 /**
- * A read-only view of the models, chains, breakers, queue and budgets, for health indicators,
- * endpoints and dashboards.
+ * A read-only view of the models, chains, breakers, queue and budgets, for health
+ * indicators, endpoints and dashboards.
  */
 @NonNullApi
 @NonNullFields

@@ -36,11 +36,11 @@ import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * llm-resilience without Spring Boot: the providers, models and chains, with their retries,
- * circuit breakers, rate budgets and request queue, assembled by a {@link Builder} as the
- * auto-configuration assembles them from {@code llm.resilience.*}. Close it to let running
- * requests finish, refuse new ones and release the connection pools.
- * <pre class="code">
+ * llm-resilience without Spring Boot: the providers, models and chains, with their
+ * retries, circuit breakers, rate budgets and request queue, assembled by a
+ * {@link Builder} as the auto-configuration assembles them from {@code llm.resilience.*}.
+ * Close it to let running requests finish, refuse new ones and release the connection
+ * pools. <pre class="code">
  * try (LlmResilience llm = LlmResilience.builder()
  * 		.anthropic("anthropic", System.getenv("ANTHROPIC_API_KEY"))
  * 		.model("sonnet", "anthropic", "claude-sonnet-4-5", 8192)
@@ -93,8 +93,9 @@ public final class LlmResilience implements AutoCloseable {
 	}
 
 	/**
-	 * Refuse new requests, let running ones finish within the shutdown grace, end those still
-	 * waiting with an {@code LlmShutdownException}, then release the connection pools.
+	 * Refuse new requests, let running ones finish within the shutdown grace, end those
+	 * still waiting with an {@code LlmShutdownException}, then release the connection
+	 * pools.
 	 */
 	@Override
 	public void close() {
@@ -111,8 +112,8 @@ public final class LlmResilience implements AutoCloseable {
 
 	/**
 	 * Assembles an {@link LlmResilience}. Defaults are those of the auto-configuration: 3
-	 * attempts with backoff, a breaker per model, a queue of 1000 requests served 16 at once, no
-	 * overall timeout, no rate budgets, nothing observed.
+	 * attempts with backoff, a breaker per model, a queue of 1000 requests served 16 at
+	 * once, no overall timeout, no rate budgets, nothing observed.
 	 */
 	public static final class Builder {
 
@@ -166,8 +167,8 @@ public final class LlmResilience implements AutoCloseable {
 		}
 
 		/**
-		 * Add an Anthropic Messages API provider at {@code https://api.anthropic.com}, with the
-		 * default timeouts (connect 10s, first byte 120s, stream idle 30s).
+		 * Add an Anthropic Messages API provider at {@code https://api.anthropic.com},
+		 * with the default timeouts (connect 10s, first byte 120s, stream idle 30s).
 		 * @param id the provider id that models name
 		 * @param apiKey the API key
 		 * @return this builder
@@ -188,8 +189,8 @@ public final class LlmResilience implements AutoCloseable {
 		}
 
 		/**
-		 * Add a provider of the OpenAI Chat Completions API or a server compatible with it, with
-		 * the default timeouts.
+		 * Add a provider of the OpenAI Chat Completions API or a server compatible with
+		 * it, with the default timeouts.
 		 * @param id the provider id that models name
 		 * @param baseUrl the API's root URL, such as {@code https://api.openai.com/v1}
 		 * @param apiKey the API key, or {@code null} for a server that needs none
@@ -200,7 +201,8 @@ public final class LlmResilience implements AutoCloseable {
 		}
 
 		/**
-		 * Add a provider of the OpenAI Chat Completions API or a server compatible with it.
+		 * Add a provider of the OpenAI Chat Completions API or a server compatible with
+		 * it.
 		 * @param settings its id, base URL, key, headers and timeouts
 		 * @return this builder
 		 */
@@ -248,8 +250,9 @@ public final class LlmResilience implements AutoCloseable {
 		}
 
 		/**
-		 * Add a chain. The chain named {@code default}, or the only chain, serves requests that
-		 * name neither a chain nor a model, unless {@link #defaultChain(String)} names another.
+		 * Add a chain. The chain named {@code default}, or the only chain, serves
+		 * requests that name neither a chain nor a model, unless
+		 * {@link #defaultChain(String)} names another.
 		 * @param name the chain's name
 		 * @param modelIds the ids of its models, the preferred first
 		 * @return this builder
@@ -368,8 +371,8 @@ public final class LlmResilience implements AutoCloseable {
 		}
 
 		/**
-		 * Set the time running requests may still take when {@link LlmResilience#close()} is
-		 * called.
+		 * Set the time running requests may still take when {@link LlmResilience#close()}
+		 * is called.
 		 * @param shutdownGrace the grace period
 		 * @return this builder
 		 */
@@ -419,8 +422,8 @@ public final class LlmResilience implements AutoCloseable {
 		}
 
 		/**
-		 * Keep the models' breakers and retries in these registries, whose instances named after
-		 * a model set its numbers.
+		 * Keep the models' breakers and retries in these registries, whose instances
+		 * named after a model set its numbers.
 		 * @param circuitBreakerRegistry the breakers' registry
 		 * @param retryRegistry the retries' registry
 		 * @return this builder
@@ -434,14 +437,14 @@ public final class LlmResilience implements AutoCloseable {
 		/**
 		 * Assemble the providers, models and chains.
 		 * @return the assembled library, to be closed when done
-		 * @throws IllegalArgumentException if a model names an unknown provider, a chain an
-		 * unknown model, or the default chain does not exist
+		 * @throws IllegalArgumentException if a model names an unknown provider, a chain
+		 * an unknown model, or the default chain does not exist
 		 */
 		public LlmResilience build() {
 			ProviderConnectionPools pools = new ProviderConnectionPools(List.of());
 			try {
-				Resources resources = new Resources(pools, this.maxConnections, this.maxResponseSize,
-						this.objectMapper, this.clock);
+				Resources resources = new Resources(pools, this.maxConnections, this.maxResponseSize, this.objectMapper,
+						this.clock);
 				Map<String, LlmProvider> providers = new LinkedHashMap<>();
 				this.providers.forEach((id, provider) -> providers.put(id, provider.apply(resources)));
 				ModelCatalog catalog = new ModelCatalog(providers, this.models, this.chains,
@@ -494,8 +497,8 @@ public final class LlmResilience implements AutoCloseable {
 
 		WebClient.Builder webClient(ProviderSettings settings) {
 			return WebClient.builder()
-				.clientConnector(ProviderHttpClient.connector(settings, this.pools.create(settings, this.maxConnections),
-						null))
+				.clientConnector(
+						ProviderHttpClient.connector(settings, this.pools.create(settings, this.maxConnections), null))
 				.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(this.maxResponseSize));
 		}
 

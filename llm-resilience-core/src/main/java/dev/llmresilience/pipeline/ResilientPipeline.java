@@ -23,9 +23,9 @@ import org.springframework.lang.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * The library's {@link LlmPipeline}: admits each request through the priority queue, then serves
- * it from the models of its chain, with retries, circuit breakers and fallback, all within the
- * request's overall time limit, under an {@code llm.request} observation.
+ * The library's {@link LlmPipeline}: admits each request through the priority queue, then
+ * serves it from the models of its chain, with retries, circuit breakers and fallback,
+ * all within the request's overall time limit, under an {@code llm.request} observation.
  */
 public class ResilientPipeline implements LlmPipeline {
 
@@ -37,16 +37,15 @@ public class ResilientPipeline implements LlmPipeline {
 
 	private final ObservationRegistry observationRegistry;
 
-	private final ObservationConvention<LlmRequestContext> observationConvention = LlmObservationConventions
-		.request();
+	private final ObservationConvention<LlmRequestContext> observationConvention = LlmObservationConventions.request();
 
 	/**
 	 * Create a new instance.
 	 * @param chain serves each request from the models of its chain
-	 * @param queue admits requests by priority under a concurrency limit, or {@code null} to
-	 * serve every request at once
-	 * @param defaultTimeout the overall time limit of requests that set none, or {@code null}
-	 * for none
+	 * @param queue admits requests by priority under a concurrency limit, or {@code null}
+	 * to serve every request at once
+	 * @param defaultTimeout the overall time limit of requests that set none, or
+	 * {@code null} for none
 	 * @param observationRegistry observes each request ({@code llm.request})
 	 */
 	public ResilientPipeline(FallbackChain chain, @Nullable RequestQueue queue, @Nullable Duration defaultTimeout,
@@ -62,10 +61,10 @@ public class ResilientPipeline implements LlmPipeline {
 	/**
 	 * Create a new instance that observes nothing.
 	 * @param chain serves each request from the models of its chain
-	 * @param queue admits requests by priority under a concurrency limit, or {@code null} to
-	 * serve every request at once
-	 * @param defaultTimeout the overall time limit of requests that set none, or {@code null}
-	 * for none
+	 * @param queue admits requests by priority under a concurrency limit, or {@code null}
+	 * to serve every request at once
+	 * @param defaultTimeout the overall time limit of requests that set none, or
+	 * {@code null} for none
 	 */
 	public ResilientPipeline(FallbackChain chain, @Nullable RequestQueue queue, @Nullable Duration defaultTimeout) {
 		this(chain, queue, defaultTimeout, ObservationRegistry.NOOP);
@@ -84,8 +83,8 @@ public class ResilientPipeline implements LlmPipeline {
 	}
 
 	/**
-	 * Admit the request through the queue, if there is one, and serve it within its deadline,
-	 * under an observation.
+	 * Admit the request through the queue, if there is one, and serve it within its
+	 * deadline, under an observation.
 	 * @param answerOf the whole answer an element carries, or {@code null}
 	 */
 	private <T> Flux<T> serve(LlmRequest request, boolean streaming, Function<Deadline, Flux<T>> work,

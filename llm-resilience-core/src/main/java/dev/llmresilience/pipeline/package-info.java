@@ -1,6 +1,6 @@
 /**
- * The library's {@link dev.llmresilience.LlmPipeline}: the queue, the deadline and the fallback
- * chain put together behind {@link dev.llmresilience.LlmTemplate}.
+ * The library's {@link dev.llmresilience.LlmPipeline}: the queue, the deadline and the
+ * fallback chain put together behind {@link dev.llmresilience.LlmTemplate}.
  */
 @NonNullApi
 @NonNullFields

@@ -13,29 +13,29 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.codec.ServerSentEvent;
 
 /**
- * Splits a response body into server-sent events: lines end in LF, CRLF or CR; {@code event:}
- * and {@code data:} fields (several {@code data:} lines joined with LF); comments and other
- * fields skipped; a blank line ends an event. Written here rather than taken from Spring's
- * {@code ServerSentEventHttpMessageReader} because that reader logs every line it decodes at
- * DEBUG (the start of it; all of it at TRACE), and a line may carry an API key a server echoes,
- * or the user's text.
+ * Splits a response body into server-sent events: lines end in LF, CRLF or CR;
+ * {@code event:} and {@code data:} fields (several {@code data:} lines joined with LF);
+ * comments and other fields skipped; a blank line ends an event. Written here rather than
+ * taken from Spring's {@code ServerSentEventHttpMessageReader} because that reader logs
+ * every line it decodes at DEBUG (the start of it; all of it at TRACE), and a line may
+ * carry an API key a server echoes, or the user's text.
  * <p>
- * Each buffer is copied out in bulk and scanned for line ends as an array; a line is read where
- * it lies, and only the unfinished line at the end of a buffer is kept for the next one. Field
- * names are compared as bytes and each value is decoded once, so a character split between two
- * buffers is decoded whole.
+ * Each buffer is copied out in bulk and scanned for line ends as an array; a line is read
+ * where it lies, and only the unfinished line at the end of a buffer is kept for the next
+ * one. Field names are compared as bytes and each value is decoded once, so a character
+ * split between two buffers is decoded whole.
  */
 final class EventStreamParser {
 
 	/**
-	 * The most bytes taken from a buffer at a time, so that the bytes kept here stay within the
-	 * event limit plus this, however large the buffers the body comes in.
+	 * The most bytes taken from a buffer at a time, so that the bytes kept here stay
+	 * within the event limit plus this, however large the buffers the body comes in.
 	 */
 	private static final int CHUNK_SIZE = 8 * 1024;
 
 	/**
-	 * The least bytes to hold, enough for most lines, so that small buffers do not grow the
-	 * array several times.
+	 * The least bytes to hold, enough for most lines, so that small buffers do not grow
+	 * the array several times.
 	 */
 	private static final int MIN_CAPACITY = 512;
 
@@ -48,8 +48,8 @@ final class EventStreamParser {
 	private final int maxEventSize;
 
 	/**
-	 * The bytes being read: the unfinished line carried from earlier reads, then those of the
-	 * current chunk.
+	 * The bytes being read: the unfinished line carried from earlier reads, then those of
+	 * the current chunk.
 	 */
 	private byte[] bytes = new byte[0];
 
@@ -150,7 +150,8 @@ final class EventStreamParser {
 		}
 		int rest = length - lineStart;
 		if (rest > 0) {
-			// checked before the line ends, so that a line with no end cannot grow without limit
+			// checked before the line ends, so that a line with no end cannot grow
+			// without limit
 			checkSize(rest);
 			System.arraycopy(bytes, lineStart, bytes, 0, rest);
 		}

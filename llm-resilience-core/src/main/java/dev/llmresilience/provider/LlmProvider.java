@@ -9,9 +9,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The wire client of one configured provider: turns a neutral request into the provider's HTTP
- * call and its answer, or its error, back into neutral types. A provider makes exactly one HTTP
- * request per subscription and never retries by itself; resilience is layered above it.
+ * The wire client of one configured provider: turns a neutral request into the provider's
+ * HTTP call and its answer, or its error, back into neutral types. A provider makes
+ * exactly one HTTP request per subscription and never retries by itself; resilience is
+ * layered above it.
  * <p>
  * Errors are signalled as {@link dev.llmresilience.error.LlmException} subclasses only.
  */
@@ -24,8 +25,9 @@ public interface LlmProvider {
 	String id();
 
 	/**
-	 * Return the wire format this provider speaks, such as {@code anthropic} or {@code openai}.
-	 * Provider-specific request fields are only sent to providers of the same format.
+	 * Return the wire format this provider speaks, such as {@code anthropic} or
+	 * {@code openai}. Provider-specific request fields are only sent to providers of the
+	 * same format.
 	 * @return the format's name
 	 */
 	String type();
@@ -40,8 +42,8 @@ public interface LlmProvider {
 	Mono<LlmResponse> call(LlmModel model, LlmRequest request);
 
 	/**
-	 * Call the model once and stream its answer: text deltas, then one completion. A stream that
-	 * ends without the provider's terminal event fails with
+	 * Call the model once and stream its answer: text deltas, then one completion. A
+	 * stream that ends without the provider's terminal event fails with
 	 * {@link dev.llmresilience.error.LlmInvalidResponseException}.
 	 * @param model the model to call
 	 * @param request the request
@@ -50,9 +52,10 @@ public interface LlmProvider {
 	Flux<LlmStreamEvent> stream(LlmModel model, LlmRequest request);
 
 	/**
-	 * Return how many of a call's tokens count against this provider's token rate limits, to
-	 * settle the call's reservation in the configured token budgets. By default every token
-	 * ({@link LlmUsage#totalTokens()}), cached input tokens included, as OpenAI counts them.
+	 * Return how many of a call's tokens count against this provider's token rate limits,
+	 * to settle the call's reservation in the configured token budgets. By default every
+	 * token ({@link LlmUsage#totalTokens()}), cached input tokens included, as OpenAI
+	 * counts them.
 	 * @param usage the usage the provider reported for a call
 	 * @return the tokens its rate limits count
 	 */

@@ -7,9 +7,9 @@ import java.util.function.BiConsumer;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * The connection pools of the providers, one each, closed together: a provider's calls neither
- * take connections from another's nor from the application's other HTTP clients, and a full pool
- * is told apart from a failing provider.
+ * The connection pools of the providers, one each, closed together: a provider's calls
+ * neither take connections from another's nor from the application's other HTTP clients,
+ * and a full pool is told apart from a failing provider.
  */
 public final class ProviderConnectionPools implements AutoCloseable {
 

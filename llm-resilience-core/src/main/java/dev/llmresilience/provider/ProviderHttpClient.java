@@ -59,17 +59,20 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 /**
- * The HTTP exchange that every provider shares: one POST of a JSON body, the time limits of
- * {@link ProviderSettings}, and the translation of every failure (error statuses, error bodies,
- * network errors, unreadable bodies) into a typed {@link LlmException}. The provider supplies its
- * paths, bodies and {@link ProviderProtocol}; this class knows nothing of their content.
+ * The HTTP exchange that every provider shares: one POST of a JSON body, the time limits
+ * of {@link ProviderSettings}, and the translation of every failure (error statuses,
+ * error bodies, network errors, unreadable bodies) into a typed {@link LlmException}. The
+ * provider supplies its paths, bodies and {@link ProviderProtocol}; this class knows
+ * nothing of their content.
  */
 public final class ProviderHttpClient {
 
 	/** Error messages copied from a provider are cut to this length. */
 	static final int MAX_ERROR_MESSAGE_LENGTH = 500;
 
-	/** Error types, codes and request ids copied from a provider are cut to this length. */
+	/**
+	 * Error types, codes and request ids copied from a provider are cut to this length.
+	 */
 	static final int MAX_ERROR_FIELD_LENGTH = 100;
 
 	private final ProviderSettings settings;
@@ -100,20 +103,20 @@ public final class ProviderHttpClient {
 	}
 
 	/**
-	 * Create the connector for a provider on the application's (or the global) connection pool:
-	 * its connect timeout, no redirects (an API key must not follow one) and no transport-level
-	 * retry (resilience is decided above the provider, and every upstream call must be counted).
+	 * Create the connector for a provider on the application's (or the global) connection
+	 * pool: its connect timeout, no redirects (an API key must not follow one) and no
+	 * transport-level retry (resilience is decided above the provider, and every upstream
+	 * call must be counted).
 	 * @param settings the provider's settings
-	 * @param resourceFactory the application's Reactor Netty resources, or {@code null} for the
-	 * global ones
+	 * @param resourceFactory the application's Reactor Netty resources, or {@code null}
+	 * for the global ones
 	 * @return the connector
 	 */
 	public static ClientHttpConnector connector(ProviderSettings settings,
 			@Nullable ReactorResourceFactory resourceFactory) {
 		int connectMillis = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis());
 		if (resourceFactory != null) {
-			return new ReactorClientHttpConnector(resourceFactory,
-					(client) -> configure(client, connectMillis));
+			return new ReactorClientHttpConnector(resourceFactory, (client) -> configure(client, connectMillis));
 		}
 		return new ReactorClientHttpConnector(configure(HttpClient.create(), connectMillis));
 	}
@@ -123,8 +126,8 @@ public final class ProviderHttpClient {
 	 * {@link #connector(ProviderSettings, ReactorResourceFactory)} otherwise.
 	 * @param settings the provider's settings
 	 * @param pool the provider's connection pool
-	 * @param resourceFactory the application's Reactor Netty resources, whose event loops serve
-	 * the connections, or {@code null} for the global ones
+	 * @param resourceFactory the application's Reactor Netty resources, whose event loops
+	 * serve the connections, or {@code null} for the global ones
 	 * @return the connector
 	 */
 	public static ClientHttpConnector connector(ProviderSettings settings, ConnectionProvider pool,
@@ -138,10 +141,10 @@ public final class ProviderHttpClient {
 	}
 
 	/**
-	 * Start the connection pool of a provider. Calls wait for a free connection as long as a new
-	 * one may take to connect; one that gets none fails with an
-	 * {@link LlmConnectionPoolExhaustedException}, which is this application's limit, not the
-	 * provider's failure.
+	 * Start the connection pool of a provider. Calls wait for a free connection as long
+	 * as a new one may take to connect; one that gets none fails with an
+	 * {@link LlmConnectionPoolExhaustedException}, which is this application's limit, not
+	 * the provider's failure.
 	 * @param settings the provider's settings
 	 * @param maxConnections the most connections open to the provider at once
 	 * @return the pool's builder; the pool is to be disposed of with the application
@@ -149,7 +152,8 @@ public final class ProviderHttpClient {
 	public static ConnectionProvider.Builder pool(ProviderSettings settings, int maxConnections) {
 		return ConnectionProvider.builder("llm-" + settings.id())
 			.maxConnections(maxConnections)
-			// waiting calls are bounded by the time they may wait, not by their number: the
+			// waiting calls are bounded by the time they may wait, not by their number:
+			// the
 			// request queue decides how many wait
 			.pendingAcquireMaxCount(-1)
 			.pendingAcquireTimeout(settings.connectTimeout());
@@ -162,8 +166,8 @@ public final class ProviderHttpClient {
 	}
 
 	/**
-	 * POST a body and read the JSON answer. An error status, or a successful status whose body
-	 * is an error object, fails with the matching {@link LlmApiException}.
+	 * POST a body and read the JSON answer. An error status, or a successful status whose
+	 * body is an error object, fails with the matching {@link LlmApiException}.
 	 * @param model the model the call is for
 	 * @param path the path below the base URL
 	 * @param body the request body
@@ -178,7 +182,8 @@ public final class ProviderHttpClient {
 			.retrieve()
 			.onStatus((status) -> status.isError(), (response) -> errorStatus(model, response))
 			.onStatus((status) -> status.is3xxRedirection(), (response) -> redirect(model, response))
-			// bytes, not a String: Spring's StringDecoder logs what it decodes at DEBUG, and an
+			// bytes, not a String: Spring's StringDecoder logs what it decodes at DEBUG,
+			// and an
 			// error body may echo the API key
 			.toEntity(byte[].class)
 			.timeout(this.settings.firstByteTimeout())
@@ -202,10 +207,10 @@ public final class ProviderHttpClient {
 
 	/**
 	 * POST a body and read the answer as server-sent events, with a new reader for each
-	 * response. The first event must arrive within the first-byte limit and each later one within
-	 * the stream idle limit, or the stream fails with a {@link LlmTimeoutException}. A successful
-	 * status with a JSON body (an error object instead of a stream) fails with the matching
-	 * {@link LlmApiException}.
+	 * response. The first event must arrive within the first-byte limit and each later
+	 * one within the stream idle limit, or the stream fails with a
+	 * {@link LlmTimeoutException}. A successful status with a JSON body (an error object
+	 * instead of a stream) fails with the matching {@link LlmApiException}.
 	 * @param <T> the element type
 	 * @param model the model the call is for
 	 * @param path the path below the base URL
@@ -235,14 +240,15 @@ public final class ProviderHttpClient {
 	}
 
 	/**
-	 * Apply the stream's time limits: servers that send their headers at once may still think
-	 * long before the first event (a long prompt's prefill), so the first event gets the
-	 * first-byte limit and every later one the idle limit.
+	 * Apply the stream's time limits: servers that send their headers at once may still
+	 * think long before the first event (a long prompt's prefill), so the first event
+	 * gets the first-byte limit and every later one the idle limit.
 	 */
 	private Flux<ServerSentEvent<String>> timed(LlmModel model, Flux<ServerSentEvent<String>> events) {
 		AtomicBoolean started = new AtomicBoolean();
 		return events.doOnNext((event) -> started.set(true))
-			.timeout(Mono.delay(this.settings.firstByteTimeout()), (event) -> Mono.delay(this.settings.streamIdleTimeout()))
+			.timeout(Mono.delay(this.settings.firstByteTimeout()),
+					(event) -> Mono.delay(this.settings.streamIdleTimeout()))
 			.onErrorMap((ex) -> translate(model, ex,
 					started.get() ? LlmTimeoutException.Phase.STREAM_IDLE : LlmTimeoutException.Phase.FIRST_BYTE));
 	}
@@ -263,7 +269,8 @@ public final class ProviderHttpClient {
 	}
 
 	/**
-	 * Return the buffer limit the codecs were configured with: the provider's max-response-size.
+	 * Return the buffer limit the codecs were configured with: the provider's
+	 * max-response-size.
 	 */
 	private static int maxEventSize(BodyExtractor.Context context) {
 		return context.messageReaders()
@@ -287,7 +294,8 @@ public final class ProviderHttpClient {
 		ResponseMetadata metadata = metadata(response.statusCode().value(), response.headers().asHttpHeaders());
 		return response.bodyToMono(byte[].class)
 			.map((bytes) -> new String(bytes, StandardCharsets.UTF_8))
-			// an error page over the buffer limit still has a status that tells what happened
+			// an error page over the buffer limit still has a status that tells what
+			// happened
 			.onErrorResume(DataBufferLimitException.class, (ex) -> Mono.just(""))
 			.defaultIfEmpty("")
 			.map((text) -> apiException(model, metadata, readErrorBody(text)));
@@ -295,9 +303,11 @@ public final class ProviderHttpClient {
 
 	private Mono<? extends Throwable> redirect(LlmModel model, ClientResponse response) {
 		return response.releaseBody()
-			.then(Mono.just(invalidResponse(model, "the provider answered with a redirect (HTTP "
-					+ response.statusCode().value() + "), which is not followed so that the API key stays with the"
-					+ " configured host; check base-url", null)));
+			.then(Mono.just(invalidResponse(model,
+					"the provider answered with a redirect (HTTP " + response.statusCode().value()
+							+ "), which is not followed so that the API key stays with the"
+							+ " configured host; check base-url",
+					null)));
 	}
 
 	private ProviderProtocol.ApiError readErrorBody(String text) {
@@ -309,22 +319,24 @@ public final class ProviderHttpClient {
 				}
 			}
 			catch (JsonProcessingException ex) {
-				// not JSON (a proxy's HTML page, say): keep the start of it as the message
+				// not JSON (a proxy's HTML page, say): keep the start of it as the
+				// message
 			}
 		}
 		return new ProviderProtocol.ApiError(null, null, text.isBlank() ? null : text);
 	}
 
 	/**
-	 * Merge the provider-specific fields into a request body, as the JSON trees of their values:
-	 * the request's {@link LlmRequest#extraBody()}, then the model's
+	 * Merge the provider-specific fields into a request body, as the JSON trees of their
+	 * values: the request's {@link LlmRequest#extraBody()}, then the model's
 	 * {@link LlmModel#extraBody()} over them.
 	 * @param model the model the request is for
 	 * @param request the request
 	 * @param body the body to add the fields to
-	 * @throws LlmInvalidRequestException if a value cannot be written as JSON: the request is not
-	 * sent, and the message names the field and the value's type but not the value, which may
-	 * hold secrets (the mapper's own error may quote it, so it is not kept as the cause)
+	 * @throws LlmInvalidRequestException if a value cannot be written as JSON: the
+	 * request is not sent, and the message names the field and the value's type but not
+	 * the value, which may hold secrets (the mapper's own error may quote it, so it is
+	 * not kept as the cause)
 	 */
 	public void mergeExtraBody(LlmModel model, LlmRequest request, ObjectNode body) {
 		merge(model, request.extraBody(), body, (name) -> "extraBody field '" + name + "' of the request");
@@ -371,9 +383,9 @@ public final class ProviderHttpClient {
 	}
 
 	/**
-	 * Read a JSON object that a stream delivered in pieces, such as the input of a tool call.
-	 * Stricter than {@link #readJson}: anything after the object is an error too, so that a
-	 * garbled concatenation cannot pass for its first part.
+	 * Read a JSON object that a stream delivered in pieces, such as the input of a tool
+	 * call. Stricter than {@link #readJson}: anything after the object is an error too,
+	 * so that a garbled concatenation cannot pass for its first part.
 	 * @param model the model the text came from
 	 * @param text the text, not blank
 	 * @param problem what to report if the text is not a JSON object, without its content
@@ -448,8 +460,10 @@ public final class ProviderHttpClient {
 		if (ex instanceof LlmException) {
 			return ex;
 		}
-		// WebClient wraps an error raised while a body is read (a connection cut mid-body, or the
-		// typed error of a JSON body where events were expected) in a WebClientResponseException.
+		// WebClient wraps an error raised while a body is read (a connection cut
+		// mid-body, or the
+		// typed error of a JSON body where events were expected) in a
+		// WebClientResponseException.
 		if (ex instanceof WebClientResponseException && ex.getCause() instanceof LlmException llmException) {
 			return llmException;
 		}
@@ -484,8 +498,9 @@ public final class ProviderHttpClient {
 	}
 
 	/**
-	 * Return whether no pooled connection was free in time: Reactor Netty's pool errors, told by
-	 * name since their package is internal to Reactor Netty (shaded Reactor Pool).
+	 * Return whether no pooled connection was free in time: Reactor Netty's pool errors,
+	 * told by name since their package is internal to Reactor Netty (shaded Reactor
+	 * Pool).
 	 */
 	private static boolean isPoolExhausted(Throwable error) {
 		String name = error.getClass().getName();
@@ -504,7 +519,8 @@ public final class ProviderHttpClient {
 	}
 
 	/**
-	 * Chooses the exception type for an error from its status and the provider's error type.
+	 * Chooses the exception type for an error from its status and the provider's error
+	 * type.
 	 */
 	static final class ApiExceptions {
 
@@ -545,7 +561,8 @@ public final class ProviderHttpClient {
 			if (details.statusCode() >= 400) {
 				return new LlmApiException(provider, model, details);
 			}
-			// An error inside a successful response or a stream: only the type tells what it is.
+			// An error inside a successful response or a stream: only the type tells what
+			// it is.
 			return switch (type) {
 				case "invalid_request_error" -> new LlmInvalidRequestException(provider, model, details);
 				case "authentication_error" -> new LlmAuthenticationException(provider, model, details);
@@ -566,7 +583,8 @@ public final class ProviderHttpClient {
 			if (type.equals("request_too_large") || code.equals("context_length_exceeded")) {
 				return true;
 			}
-			// Compatible servers (vLLM, gateways) name the type as they please; the message tells.
+			// Compatible servers (vLLM, gateways) name the type as they please; the
+			// message tells.
 			String text = (message != null) ? message.toLowerCase(Locale.ROOT) : "";
 			boolean clientError = status == 400 || type.equals("invalid_request_error");
 			return clientError && (text.contains("prompt is too long") || text.contains("maximum context length")

@@ -15,8 +15,8 @@ import org.springframework.util.Assert;
  * @param apiKey the API key, or {@code null} for servers that need none
  * @param headers extra headers sent with every request
  * @param connectTimeout the limit for opening a connection
- * @param firstByteTimeout the limit for the response to begin: the whole response for calls, the
- * first event for streams
+ * @param firstByteTimeout the limit for the response to begin: the whole response for
+ * calls, the first event for streams
  * @param streamIdleTimeout the limit between two parts of a stream
  */
 public record ProviderSettings(String id, URI baseUrl, String apiKey, Map<String, String> headers,

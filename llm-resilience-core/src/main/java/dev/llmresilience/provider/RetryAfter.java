@@ -18,16 +18,20 @@ import java.util.Locale;
 import org.springframework.http.HttpHeaders;
 
 /**
- * Reads the wait a server asks for: {@code retry-after-ms} (milliseconds, possibly fractional)
- * first, then {@code retry-after} as seconds or as an HTTP date. An HTTP date may take any of the
- * three forms that RFC 9110 (section 5.6.7) requires a recipient to accept: the preferred
- * IMF-fixdate ({@code Sun, 06 Nov 1994 08:49:37 GMT}) and the obsolete RFC 850
- * ({@code Sunday, 06-Nov-94 08:49:37 GMT}) and asctime ({@code Sun Nov  6 08:49:37 1994}, in UTC)
- * forms. A day name that contradicts the date makes the date unreadable.
+ * Reads the wait a server asks for: {@code retry-after-ms} (milliseconds, possibly
+ * fractional) first, then {@code retry-after} as seconds or as an HTTP date. An HTTP date
+ * may take any of the three forms that RFC 9110 (section 5.6.7) requires a recipient to
+ * accept: the preferred IMF-fixdate ({@code Sun, 06 Nov 1994 08:49:37 GMT}) and the
+ * obsolete RFC 850 ({@code Sunday, 06-Nov-94 08:49:37 GMT}) and asctime
+ * ({@code Sun Nov  6 08:49:37 1994}, in UTC) forms. A day name that contradicts the date
+ * makes the date unreadable.
  */
 public final class RetryAfter {
 
-	/** The RFC 850 form after its day name; the two-digit year is resolved against the clock. */
+	/**
+	 * The RFC 850 form after its day name; the two-digit year is resolved against the
+	 * clock.
+	 */
 	private static final DateTimeFormatter RFC_850_DATE = new DateTimeFormatterBuilder().parseCaseInsensitive()
 		.appendPattern("dd-MMM-")
 		.appendValueReduced(ChronoField.YEAR, 2, 2, 2000)
@@ -36,14 +40,19 @@ public final class RetryAfter {
 		.withChronology(IsoChronology.INSTANCE)
 		.withResolverStyle(ResolverStyle.STRICT);
 
-	/** The asctime form, with runs of spaces made one (a one-digit day is padded with a space). */
+	/**
+	 * The asctime form, with runs of spaces made one (a one-digit day is padded with a
+	 * space).
+	 */
 	private static final DateTimeFormatter ASCTIME_DATE = new DateTimeFormatterBuilder().parseCaseInsensitive()
 		.appendPattern("EEE MMM d HH:mm:ss uuuu")
 		.toFormatter(Locale.US)
 		.withChronology(IsoChronology.INSTANCE)
 		.withResolverStyle(ResolverStyle.STRICT);
 
-	/** A two-digit year further in the future than this is a year of the past (RFC 9110). */
+	/**
+	 * A two-digit year further in the future than this is a year of the past (RFC 9110).
+	 */
 	private static final int TWO_DIGIT_YEAR_HORIZON = 50;
 
 	private RetryAfter() {
@@ -113,10 +122,10 @@ public final class RetryAfter {
 	}
 
 	/**
-	 * Read an RFC 850 date. Its two-digit year is the latest year with those digits that does
-	 * not put the date more than 50 years after now: RFC 9110 has a date that appears to be
-	 * more than 50 years in the future read as the most recent year in the past with the same
-	 * last two digits.
+	 * Read an RFC 850 date. Its two-digit year is the latest year with those digits that
+	 * does not put the date more than 50 years after now: RFC 9110 has a date that
+	 * appears to be more than 50 years in the future read as the most recent year in the
+	 * past with the same last two digits.
 	 */
 	private static Instant rfc850Date(String dayName, String rest, Clock clock) {
 		LocalDateTime parsed = LocalDateTime.parse(rest, RFC_850_DATE);
@@ -134,8 +143,8 @@ public final class RetryAfter {
 	}
 
 	/**
-	 * Return whether a day name, full as RFC 850 has it or abbreviated as some servers send it,
-	 * is the day of the week of a date.
+	 * Return whether a day name, full as RFC 850 has it or abbreviated as some servers
+	 * send it, is the day of the week of a date.
 	 */
 	private static boolean isDayOf(String dayName, LocalDateTime date) {
 		return date.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.US).equalsIgnoreCase(dayName)

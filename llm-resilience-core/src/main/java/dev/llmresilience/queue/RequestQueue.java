@@ -27,18 +27,18 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.util.Assert;
 
 /**
- * Admits requests under a concurrency limit, by priority: the waiting request with the highest
- * priority goes first, requests of one priority in arrival order. With aging, a request waits at
- * most its priority's distance from {@link LlmPriority#CRITICAL} times the aging interval behind
- * later arrivals of higher priority, so that low priority is never starved: each waiting request
- * is ordered by its arrival time plus that distance, a key fixed at arrival, which keeps enqueue
- * and dequeue O(log n) on a binary heap.
+ * Admits requests under a concurrency limit, by priority: the waiting request with the
+ * highest priority goes first, requests of one priority in arrival order. With aging, a
+ * request waits at most its priority's distance from {@link LlmPriority#CRITICAL} times
+ * the aging interval behind later arrivals of higher priority, so that low priority is
+ * never starved: each waiting request is ordered by its arrival time plus that distance,
+ * a key fixed at arrival, which keeps enqueue and dequeue O(log n) on a binary heap.
  * <p>
- * Waiting holds no thread: a waiting request is a pending {@link Mono}. A full queue refuses at
- * once; a request whose deadline passes while it waits, or whose subscriber cancels, leaves the
- * queue. On {@link #shutdown(Duration)} waiting requests end with an
- * {@link LlmShutdownException}, running ones get a grace period and are then ended the same way.
- * Every admitted request ends exactly once.
+ * Waiting holds no thread: a waiting request is a pending {@link Mono}. A full queue
+ * refuses at once; a request whose deadline passes while it waits, or whose subscriber
+ * cancels, leaves the queue. On {@link #shutdown(Duration)} waiting requests end with an
+ * {@link LlmShutdownException}, running ones get a grace period and are then ended the
+ * same way. Every admitted request ends exactly once.
  */
 public final class RequestQueue {
 
@@ -75,8 +75,8 @@ public final class RequestQueue {
 	/**
 	 * Create a new instance.
 	 * @param capacity the most requests that may wait
-	 * @param priorityCapacity the most requests of a priority that may wait, for the priorities
-	 * that have a share of their own
+	 * @param priorityCapacity the most requests of a priority that may wait, for the
+	 * priorities that have a share of their own
 	 * @param maxConcurrent the most requests served at once
 	 * @param aging the aging interval, or {@code Duration.ZERO} for strict priority
 	 */
@@ -97,15 +97,15 @@ public final class RequestQueue {
 	}
 
 	/**
-	 * Run work once the queue admits it, and hold its permit until the work ends, errs or is
-	 * cancelled.
+	 * Run work once the queue admits it, and hold its permit until the work ends, errs or
+	 * is cancelled.
 	 * @param <T> the element type
 	 * @param priority the request's priority
 	 * @param deadline when the request must have ended; waiting counts
 	 * @param work the work, created once admitted
 	 * @return the work's elements, or an {@link LlmQueueFullException},
-	 * {@link LlmShutdownException} or {@link LlmTimeoutException} (phase {@code DEADLINE}) if it
-	 * never ran
+	 * {@link LlmShutdownException} or {@link LlmTimeoutException} (phase
+	 * {@code DEADLINE}) if it never ran
 	 */
 	public <T> Flux<T> submit(LlmPriority priority, Deadline deadline, Supplier<? extends Publisher<T>> work) {
 		return Flux.usingWhen(admission(priority, deadline), (permit) -> abortable(Flux.<T>from(work.get())),
@@ -114,9 +114,9 @@ public final class RequestQueue {
 	}
 
 	/**
-	 * Cut the work off when the shutdown grace is over. takeUntilOther cancels the work only when
-	 * the other publisher emits, not when it fails: the abort emits, and work that had not ended
-	 * by then becomes the error.
+	 * Cut the work off when the shutdown grace is over. takeUntilOther cancels the work
+	 * only when the other publisher emits, not when it fails: the abort emits, and work
+	 * that had not ended by then becomes the error.
 	 */
 	private <T> Flux<T> abortable(Flux<T> work) {
 		AtomicBoolean ended = new AtomicBoolean();
@@ -162,7 +162,8 @@ public final class RequestQueue {
 			}
 		}
 		if (queued && deadline.isSet()) {
-			// the queue expires its own waiters: expiry and admission then exclude each other,
+			// the queue expires its own waiters: expiry and admission then exclude each
+			// other,
 			// where a timeout operator could drop a permit granted as the deadline passes
 			sink.onDispose(Schedulers.parallel()
 				.schedule(() -> expire(waiter, deadline), deadline.remaining().toMillis(), TimeUnit.MILLISECONDS));
@@ -183,7 +184,8 @@ public final class RequestQueue {
 			synchronized (this) {
 				this.waiting--;
 				this.depth.merge(waiter.priority, -1, Integer::sum);
-				// cancelled waiters stay in the heap until polled; purge them if they pile up
+				// cancelled waiters stay in the heap until polled; purge them if they
+				// pile up
 				if (this.heap.size() > 2 * Math.max(this.capacity, 16)) {
 					this.heap.removeIf(Waiter::isCancelled);
 				}
@@ -213,10 +215,10 @@ public final class RequestQueue {
 	}
 
 	/**
-	 * Give the free permits to waiting requests. The work of an admitted request may end at once
-	 * and free its permit from within this method: that release only counts here, and the
-	 * thread already admitting goes round again, so that a run of requests ending at once is
-	 * served in a loop rather than by nested calls that overflow the stack.
+	 * Give the free permits to waiting requests. The work of an admitted request may end
+	 * at once and free its permit from within this method: that release only counts here,
+	 * and the thread already admitting goes round again, so that a run of requests ending
+	 * at once is served in a loop rather than by nested calls that overflow the stack.
 	 */
 	private void admitWaiting() {
 		if (this.admitting.getAndIncrement() != 0) {
@@ -252,8 +254,9 @@ public final class RequestQueue {
 	}
 
 	/**
-	 * Stop admitting: refuse new requests, end the waiting ones, and give the running ones the
-	 * grace period to end before they are ended with an {@link LlmShutdownException}.
+	 * Stop admitting: refuse new requests, end the waiting ones, and give the running
+	 * ones the grace period to end before they are ended with an
+	 * {@link LlmShutdownException}.
 	 * @param grace how long running requests may still take
 	 * @return completes when no request runs any more
 	 */
@@ -294,8 +297,8 @@ public final class RequestQueue {
 	}
 
 	/**
-	 * A request waiting for a permit. Its state moves once, from waiting to granted, cancelled
-	 * or rejected, whichever comes first.
+	 * A request waiting for a permit. Its state moves once, from waiting to granted,
+	 * cancelled or rejected, whichever comes first.
 	 */
 	private final class Waiter {
 

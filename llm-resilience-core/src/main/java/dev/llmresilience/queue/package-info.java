@@ -1,6 +1,6 @@
 /**
- * The priority queue that admits requests under a concurrency limit, with aging, per-priority
- * capacity and graceful shutdown.
+ * The priority queue that admits requests under a concurrency limit, with aging,
+ * per-priority capacity and graceful shutdown.
  */
 @NonNullApi
 @NonNullFields

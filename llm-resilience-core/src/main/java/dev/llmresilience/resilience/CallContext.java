@@ -7,9 +7,9 @@ import dev.llmresilience.LlmAttempt;
 import dev.llmresilience.deadline.Deadline;
 
 /**
- * What one logical request has been through: its deadline, every attempt so far and, for a
- * stream, the text already delivered to the caller. Attempts of one request run one after the
- * other, but on different threads, so access is synchronized.
+ * What one logical request has been through: its deadline, every attempt so far and, for
+ * a stream, the text already delivered to the caller. Attempts of one request run one
+ * after the other, but on different threads, so access is synchronized.
  */
 class CallContext {
 
@@ -68,8 +68,8 @@ class CallContext {
 	}
 
 	/**
-	 * Note that a request did not fit a context window of this size, so that no model with a
-	 * window as small is tried.
+	 * Note that a request did not fit a context window of this size, so that no model
+	 * with a window as small is tried.
 	 */
 	synchronized void exceeded(int contextWindow) {
 		if (this.exceededContextWindow == null || contextWindow > this.exceededContextWindow) {

@@ -21,10 +21,11 @@ import reactor.core.publisher.Mono;
 import org.springframework.util.Assert;
 
 /**
- * Serves a request from the models of its chain, in order: a model whose breaker refuses calls,
- * or whose context window the request cannot fit, is skipped; a model whose attempts end in an
- * error that another model may not have moves the request on to the next one; an error that no
- * model can fix (a malformed request, a rejected key) ends the request at once.
+ * Serves a request from the models of its chain, in order: a model whose breaker refuses
+ * calls, or whose context window the request cannot fit, is skipped; a model whose
+ * attempts end in an error that another model may not have moves the request on to the
+ * next one; an error that no model can fix (a malformed request, a rejected key) ends the
+ * request at once.
  */
 public class FallbackChain {
 
@@ -58,15 +59,16 @@ public class FallbackChain {
 	 * @return the answer, or the error that ended the request
 	 */
 	public Mono<LlmResponse> call(LlmRequest request, Deadline deadline) {
-		return serve(request, deadline, (executor, context) -> executor.call(request(executor, context), context)
-			.flux()
-			.map((response) -> response.withAttempts(context.isFallback(executor), context.attempts())))
+		return serve(request, deadline,
+				(executor, context) -> executor.call(request(executor, context), context)
+					.flux()
+					.map((response) -> response.withAttempts(context.isFallback(executor), context.attempts())))
 			.single();
 	}
 
 	/**
-	 * Serve a request as a stream. Retries and fallbacks stay invisible until the first text
-	 * reaches the caller; a failure after that ends the stream with an
+	 * Serve a request as a stream. Retries and fallbacks stay invisible until the first
+	 * text reaches the caller; a failure after that ends the stream with an
 	 * {@link LlmStreamInterruptedException} that carries the text delivered.
 	 * @param request the request
 	 * @param deadline when the stream must have ended
@@ -89,20 +91,24 @@ public class FallbackChain {
 			ChainContext context = new ChainContext(request, this.catalog.modelsFor(request), deadline);
 			Flux<T> served = tryFrom(0, context, call);
 			if (deadline.isSet()) {
-				// takeUntilOther cancels the call only when the other publisher emits, not when it
-				// fails: the timer emits, and a call that had not ended by then becomes the error
+				// takeUntilOther cancels the call only when the other publisher emits,
+				// not when it
+				// fails: the timer emits, and a call that had not ended by then becomes
+				// the error
 				AtomicBoolean ended = new AtomicBoolean();
 				served = served.doOnTerminate(() -> ended.set(true))
 					.takeUntilOther(Mono.delay(deadline.remaining()))
 					.concatWith(Mono.defer(() -> ended.get() ? Mono.empty()
 							: Mono.error(LlmTimeoutException.deadline(deadline.timeout()))));
 			}
-			return served.onErrorMap((error) -> context.isContentDelivered()
-					&& !(error instanceof LlmStreamInterruptedException), (error) -> interrupted(context, error));
+			return served.onErrorMap(
+					(error) -> context.isContentDelivered() && !(error instanceof LlmStreamInterruptedException),
+					(error) -> interrupted(context, error));
 		});
 	}
 
-	private <T> Flux<T> tryFrom(int index, ChainContext context, BiFunction<ModelExecutor, ChainContext, Flux<T>> call) {
+	private <T> Flux<T> tryFrom(int index, ChainContext context,
+			BiFunction<ModelExecutor, ChainContext, Flux<T>> call) {
 		if (index == context.models.size()) {
 			return Flux.error(new LlmAllModelsFailedException(context.attempts(), context.primaryError()));
 		}
@@ -135,8 +141,9 @@ public class FallbackChain {
 	}
 
 	/**
-	 * Adapt the request to a model. Provider-specific fields are meant for the provider type of
-	 * the chain's first model; a model of another type gets the request without them.
+	 * Adapt the request to a model. Provider-specific fields are meant for the provider
+	 * type of the chain's first model; a model of another type gets the request without
+	 * them.
 	 */
 	private static LlmRequest request(ModelExecutor executor, ChainContext context) {
 		LlmRequest request = context.request;

@@ -20,8 +20,9 @@ import dev.llmresilience.error.LlmTimeoutException;
 import dev.llmresilience.error.LlmUnknownTargetException;
 
 /**
- * Decides, for an error of one model call, whether to try that model again, whether another
- * model of the chain may help, and whether the model's circuit breaker counts it as a failure.
+ * Decides, for an error of one model call, whether to try that model again, whether
+ * another model of the chain may help, and whether the model's circuit breaker counts it
+ * as a failure.
  */
 public class LlmErrorClassifier {
 
@@ -29,17 +30,18 @@ public class LlmErrorClassifier {
 
 	/**
 	 * Create a new instance.
-	 * @param rateLimitsAreFailures whether a 429 counts as a failure of the model in its circuit
-	 * breaker
+	 * @param rateLimitsAreFailures whether a 429 counts as a failure of the model in its
+	 * circuit breaker
 	 */
 	public LlmErrorClassifier(boolean rateLimitsAreFailures) {
 		this.rateLimitsAreFailures = rateLimitsAreFailures;
 	}
 
 	/**
-	 * Return whether the same model may be called again: connection errors, timeouts, unreadable
-	 * or cut-off responses, 408, 409, 429, 500, 502, 503, 504 and 529, unless the server's
-	 * {@code x-should-retry} says otherwise. Never a quota or spend limit, nor any other 4xx.
+	 * Return whether the same model may be called again: connection errors, timeouts,
+	 * unreadable or cut-off responses, 408, 409, 429, 500, 502, 503, 504 and 529, unless
+	 * the server's {@code x-should-retry} says otherwise. Never a quota or spend limit,
+	 * nor any other 4xx.
 	 * @param error the error of one call
 	 * @return {@code true} to retry
 	 */
@@ -64,9 +66,10 @@ public class LlmErrorClassifier {
 	}
 
 	/**
-	 * Return whether the next model of a chain may be tried after this error. No model can fix a
-	 * malformed request (other than one too large for a small context window), a rejected key or
-	 * a forbidden resource, nor give back time once the deadline has passed.
+	 * Return whether the next model of a chain may be tried after this error. No model
+	 * can fix a malformed request (other than one too large for a small context window),
+	 * a rejected key or a forbidden resource, nor give back time once the deadline has
+	 * passed.
 	 * @param error the error that ended a model's attempts
 	 * @return {@code true} to move on to the next model
 	 */
@@ -86,10 +89,10 @@ public class LlmErrorClassifier {
 	}
 
 	/**
-	 * Return whether a model's circuit breaker counts this error as a failure of the model: 5xx,
-	 * 529, 408, timeouts, connection errors and unreadable responses, and 429 if so configured.
-	 * Other errors (client errors, quota and spend limits, the caller's deadline) are ignored by
-	 * the breaker.
+	 * Return whether a model's circuit breaker counts this error as a failure of the
+	 * model: 5xx, 529, 408, timeouts, connection errors and unreadable responses, and 429
+	 * if so configured. Other errors (client errors, quota and spend limits, the caller's
+	 * deadline) are ignored by the breaker.
 	 * @param error the error of one call
 	 * @return {@code true} to record a failure
 	 */
@@ -111,8 +114,8 @@ public class LlmErrorClassifier {
 	}
 
 	/**
-	 * A 429 that no wait will cure: an account's spend limit, told apart from a rate limit by the
-	 * absence of a retry-after and a message about spending or credit.
+	 * A 429 that no wait will cure: an account's spend limit, told apart from a rate
+	 * limit by the absence of a retry-after and a message about spending or credit.
 	 */
 	private static boolean isSpendLimit(LlmApiException error) {
 		if (error instanceof LlmQuotaExceededException) {

@@ -16,8 +16,8 @@ import org.springframework.lang.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * The configured providers, models and chains, and the rules that pick the models for a request:
- * its chain, its single model, or the default chain.
+ * The configured providers, models and chains, and the rules that pick the models for a
+ * request: its chain, its single model, or the default chain.
  */
 public final class ModelCatalog {
 
@@ -30,12 +30,15 @@ public final class ModelCatalog {
 	private final String defaultChain;
 
 	/**
-	 * Create a catalog. Every reference must resolve: each model's provider and each chain's
-	 * models must exist, chains must not be empty, and the default chain, if given, must exist.
+	 * Create a catalog. Every reference must resolve: each model's provider and each
+	 * chain's models must exist, chains must not be empty, and the default chain, if
+	 * given, must exist.
 	 * @param providers the providers by id
 	 * @param models the models by id
-	 * @param chains the chains by name, each a list of model ids in the order they are tried
-	 * @param defaultChain the name of the chain for requests that name none, or {@code null}
+	 * @param chains the chains by name, each a list of model ids in the order they are
+	 * tried
+	 * @param defaultChain the name of the chain for requests that name none, or
+	 * {@code null}
 	 * @throws IllegalArgumentException if a reference does not resolve
 	 */
 	public ModelCatalog(Map<String, LlmProvider> providers, Map<String, LlmModel> models,
@@ -63,8 +66,9 @@ public final class ModelCatalog {
 	}
 
 	/**
-	 * Return the chain that serves requests naming no chain or model: the one named, or else
-	 * the chain named {@code default}, or else the only chain, if there is exactly one.
+	 * Return the chain that serves requests naming no chain or model: the one named, or
+	 * else the chain named {@code default}, or else the only chain, if there is exactly
+	 * one.
 	 * @param name the chain named as the default, or {@code null}
 	 * @param chains the names of the chains
 	 * @return the default chain, or {@code null} if there is none
@@ -81,12 +85,12 @@ public final class ModelCatalog {
 	}
 
 	/**
-	 * Return the models that may serve a request, in the order they are tried: those of its
-	 * chain, its single model, or those of the default chain.
+	 * Return the models that may serve a request, in the order they are tried: those of
+	 * its chain, its single model, or those of the default chain.
 	 * @param request the request
 	 * @return the models, never empty
-	 * @throws LlmUnknownTargetException if the request names an unknown chain or model, or names
-	 * neither while no default chain is configured
+	 * @throws LlmUnknownTargetException if the request names an unknown chain or model,
+	 * or names neither while no default chain is configured
 	 */
 	public List<LlmModel> modelsFor(LlmRequest request) {
 		if (request.model() != null) {

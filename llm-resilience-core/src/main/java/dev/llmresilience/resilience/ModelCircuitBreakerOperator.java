@@ -11,9 +11,10 @@ import reactor.core.publisher.Flux;
 
 /**
  * Guards one call of a model with its circuit breaker. Unlike resilience4j's own Reactor
- * operator, the duration recorded for a stream is its time to first content, so that a long
- * answer is not a slow call, and a caller's cancel releases the permission without counting as
- * a success or a failure, however much was received, unless the whole answer had arrived.
+ * operator, the duration recorded for a stream is its time to first content, so that a
+ * long answer is not a slow call, and a caller's cancel releases the permission without
+ * counting as a success or a failure, however much was received, unless the whole answer
+ * had arrived.
  *
  * @param <T> the element type
  */
@@ -40,12 +41,14 @@ final class ModelCircuitBreakerOperator<T> implements UnaryOperator<Flux<T>> {
 	 * @param <T> the element type
 	 * @param circuitBreaker the model's breaker, named after the model
 	 * @param provider the provider id, for the refusal's exception
-	 * @param isContent which element is the first content, whose arrival ends the measured time
-	 * @param isAnswer which element is the whole answer, after which a cancel is a success
+	 * @param isContent which element is the first content, whose arrival ends the
+	 * measured time
+	 * @param isAnswer which element is the whole answer, after which a cancel is a
+	 * success
 	 * @return the operator
 	 */
-	static <T> ModelCircuitBreakerOperator<T> of(CircuitBreaker circuitBreaker, String provider,
-			Predicate<T> isContent, Predicate<T> isAnswer) {
+	static <T> ModelCircuitBreakerOperator<T> of(CircuitBreaker circuitBreaker, String provider, Predicate<T> isContent,
+			Predicate<T> isAnswer) {
 		return new ModelCircuitBreakerOperator<>(circuitBreaker, provider, isContent, isAnswer);
 	}
 
@@ -69,7 +72,8 @@ final class ModelCircuitBreakerOperator<T> implements UnaryOperator<Flux<T>> {
 				}
 			}).doOnComplete(() -> {
 				if (recorded.compareAndSet(false, true)) {
-					this.circuitBreaker.onSuccess(duration(start, firstContent), this.circuitBreaker.getTimestampUnit());
+					this.circuitBreaker.onSuccess(duration(start, firstContent),
+							this.circuitBreaker.getTimestampUnit());
 				}
 			}).doOnError((error) -> {
 				if (recorded.compareAndSet(false, true)) {
@@ -79,7 +83,8 @@ final class ModelCircuitBreakerOperator<T> implements UnaryOperator<Flux<T>> {
 			}).doOnCancel(() -> {
 				if (recorded.compareAndSet(false, true)) {
 					if (answered.get()) {
-						// the whole answer arrived; the caller only stopped listening for the end
+						// the whole answer arrived; the caller only stopped listening for
+						// the end
 						this.circuitBreaker.onSuccess(duration(start, firstContent),
 								this.circuitBreaker.getTimestampUnit());
 					}

@@ -33,10 +33,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Calls one model with its resilience: {@code Retry(Pace(CircuitBreaker(provider call)))}, the
- * retry outside so that every attempt is paced and recorded by the breaker and an opening breaker
- * ends the retries, the pace outside the breaker so that waiting for a rate limit is not counted
- * as a slow call. The breaker and retry are resilience4j instances named after the model, shared by
+ * Calls one model with its resilience:
+ * {@code Retry(Pace(CircuitBreaker(provider call)))}, the retry outside so that every
+ * attempt is paced and recorded by the breaker and an opening breaker ends the retries,
+ * the pace outside the breaker so that waiting for a rate limit is not counted as a slow
+ * call. The breaker and retry are resilience4j instances named after the model, shared by
  * every chain that uses it.
  */
 public final class ModelExecutor {
@@ -53,8 +54,7 @@ public final class ModelExecutor {
 
 	private final ObservationRegistry observationRegistry;
 
-	private final ObservationConvention<LlmAttemptContext> observationConvention = LlmObservationConventions
-		.attempt();
+	private final ObservationConvention<LlmAttemptContext> observationConvention = LlmObservationConventions.attempt();
 
 	/**
 	 * Create a new instance.
@@ -76,8 +76,8 @@ public final class ModelExecutor {
 	}
 
 	/**
-	 * Create a new instance whose calls are not paced, other than by the holds the provider's
-	 * own rate-limit headers ask for, and not observed.
+	 * Create a new instance whose calls are not paced, other than by the holds the
+	 * provider's own rate-limit headers ask for, and not observed.
 	 * @param model the model
 	 * @param provider the provider that serves it
 	 * @param circuitBreaker its circuit breaker
@@ -85,7 +85,8 @@ public final class ModelExecutor {
 	 */
 	public ModelExecutor(LlmModel model, LlmProvider provider, CircuitBreaker circuitBreaker, Retry retry) {
 		this(model, provider, circuitBreaker, retry,
-				new ProviderPacer(Map.of(), Map.of(), Clock.systemUTC(), Duration.ofSeconds(60)), ObservationRegistry.NOOP);
+				new ProviderPacer(Map.of(), Map.of(), Clock.systemUTC(), Duration.ofSeconds(60)),
+				ObservationRegistry.NOOP);
 	}
 
 	/**
@@ -127,12 +128,11 @@ public final class ModelExecutor {
 	}
 
 	Flux<LlmStreamEvent> stream(LlmRequest request, CallContext context) {
-		Flux<LlmStreamEvent> call = Flux.defer(() -> this.provider.stream(this.model, request))
-			.doOnNext((event) -> {
-				if (event instanceof LlmStreamEvent.TextDelta delta) {
-					context.delivered(delta.text());
-				}
-			});
+		Flux<LlmStreamEvent> call = Flux.defer(() -> this.provider.stream(this.model, request)).doOnNext((event) -> {
+			if (event instanceof LlmStreamEvent.TextDelta delta) {
+				context.delivered(delta.text());
+			}
+		});
 		return resilient(() -> call, request, context, true, LlmStreamEvent.TextDelta.class::isInstance,
 				(event) -> (event instanceof LlmStreamEvent.Completion completion) ? completion.response() : null)
 			.onErrorMap((error) -> context.isContentDelivered() && !(error instanceof LlmStreamInterruptedException),
@@ -141,8 +141,8 @@ public final class ModelExecutor {
 	}
 
 	/**
-	 * Make the call with its resilience: each attempt waits for the provider's pace, passes the
-	 * breaker, and is recorded; the retry wraps them all.
+	 * Make the call with its resilience: each attempt waits for the provider's pace,
+	 * passes the breaker, and is recorded; the retry wraps them all.
 	 * @param call creates one call of the provider
 	 * @param isContent which element is content, for the breaker's time to first content
 	 * @param answerOf the whole answer an element carries, or {@code null}

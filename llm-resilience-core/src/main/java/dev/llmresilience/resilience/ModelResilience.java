@@ -13,12 +13,12 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 
 /**
- * Puts the circuit breaker and the retry of a model into resilience4j's registries, named after
- * the model. Where a registry already holds an instance of that name (configured through
- * resilience4j's own properties), its numbers win: window, thresholds, waits, attempts and the
- * backoff formula. What counts as a failure or as retryable, and the server's
- * {@code retry-after}, stay this library's, since nothing in resilience4j's settings can express
- * them.
+ * Puts the circuit breaker and the retry of a model into resilience4j's registries, named
+ * after the model. Where a registry already holds an instance of that name (configured
+ * through resilience4j's own properties), its numbers win: window, thresholds, waits,
+ * attempts and the backoff formula. What counts as a failure or as retryable, and the
+ * server's {@code retry-after}, stay this library's, since nothing in resilience4j's
+ * settings can express them.
  */
 public final class ModelResilience {
 
@@ -29,7 +29,8 @@ public final class ModelResilience {
 	 * Create, or replace, the circuit breaker of a model.
 	 * @param registry the registry to keep it in
 	 * @param name the model id
-	 * @param settings the breaker's settings, unless the registry has an instance of that name
+	 * @param settings the breaker's settings, unless the registry has an instance of that
+	 * name
 	 * @param classifier what counts as a failure of the model
 	 * @param clock the clock of the breaker's waits
 	 * @return the breaker
@@ -63,8 +64,8 @@ public final class ModelResilience {
 	 * Create, or replace, the retry of a model.
 	 * @param registry the registry to keep it in
 	 * @param name the model id
-	 * @param settings the retry's settings, unless the registry has an instance of that name;
-	 * the longest server wait applies in any case
+	 * @param settings the retry's settings, unless the registry has an instance of that
+	 * name; the longest server wait applies in any case
 	 * @param classifier what is retryable
 	 * @return the retry
 	 */

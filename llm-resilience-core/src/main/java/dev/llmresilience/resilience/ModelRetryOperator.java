@@ -9,11 +9,12 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Calls a model again after a retryable error, as its resilience4j {@link Retry} decides (which
- * errors, how many attempts, how long to wait), so that resilience4j's events and metrics count
- * every attempt. Unlike resilience4j's own Reactor operator it also stops at once when the wait
- * would end after the request's deadline, when the model's breaker has opened, or when a stream
- * has already delivered content (a new attempt would repeat it).
+ * Calls a model again after a retryable error, as its resilience4j {@link Retry} decides
+ * (which errors, how many attempts, how long to wait), so that resilience4j's events and
+ * metrics count every attempt. Unlike resilience4j's own Reactor operator it also stops
+ * at once when the wait would end after the request's deadline, when the model's breaker
+ * has opened, or when a stream has already delivered content (a new attempt would repeat
+ * it).
  *
  * @param <T> the element type
  */
@@ -64,7 +65,8 @@ final class ModelRetryOperator<T> implements UnaryOperator<Flux<T>> {
 		}
 		Duration wait = Duration.ofMillis(waitMillis);
 		if (!this.context.deadline().allows(wait)) {
-			// no backoff starts that cannot end inside the deadline: fall back now instead
+			// no backoff starts that cannot end inside the deadline: fall back now
+			// instead
 			return Mono.error(error);
 		}
 		return Mono.delay(wait);

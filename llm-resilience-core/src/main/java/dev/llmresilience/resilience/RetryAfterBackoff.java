@@ -8,9 +8,9 @@ import io.github.resilience4j.core.functions.Either;
 
 /**
  * The wait before the next attempt: the server's own ({@code retry-after-ms} or
- * {@code retry-after}) when it sent one, else the backoff formula. A server asking for more than
- * the longest acceptable wait ends the retries at once, so that the chain falls back instead of
- * sleeping.
+ * {@code retry-after}) when it sent one, else the backoff formula. A server asking for
+ * more than the longest acceptable wait ends the retries at once, so that the chain falls
+ * back instead of sleeping.
  */
 public final class RetryAfterBackoff implements IntervalBiFunction<Object> {
 
@@ -20,8 +20,8 @@ public final class RetryAfterBackoff implements IntervalBiFunction<Object> {
 
 	/**
 	 * Create a new instance.
-	 * @param formula the wait when the server names none, such as resilience4j's exponential
-	 * random backoff
+	 * @param formula the wait when the server names none, such as resilience4j's
+	 * exponential random backoff
 	 * @param maxServerWait the longest server-requested wait to honour
 	 */
 	public RetryAfterBackoff(IntervalBiFunction<Object> formula, Duration maxServerWait) {

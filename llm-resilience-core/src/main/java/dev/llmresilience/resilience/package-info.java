@@ -1,7 +1,7 @@
 /**
  * Resilience of calls to models: the catalog of models and chains, retry with backoff and
- * {@code retry-after}, a circuit breaker per model, the classification of errors, and fallback
- * through the models of a chain.
+ * {@code retry-after}, a circuit breaker per model, the classification of errors, and
+ * fallback through the models of a chain.
  */
 @NonNullApi
 @NonNullFields

@@ -12,9 +12,9 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link LocalRateBudget}: smooth pacing of requests and tokens per minute, on virtual
- * time. Budgets are created once virtual time is on, since their buckets start at the clock's
- * time of creation.
+ * Tests for {@link LocalRateBudget}: smooth pacing of requests and tokens per minute, on
+ * virtual time. Budgets are created once virtual time is on, since their buckets start at
+ * the clock's time of creation.
  */
 @ExtendWith(VirtualTime.class)
 class LocalRateBudgetTests {

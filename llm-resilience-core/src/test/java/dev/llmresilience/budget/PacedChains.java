@@ -22,8 +22,9 @@ import io.micrometer.observation.ObservationRegistry;
 /**
  * Builds a {@link FallbackChain} whose executors share a {@link ProviderPacer}: model
  * {@code primary} of provider {@code primary}, then model {@code secondary} of provider
- * {@code secondary}. Each model is tried three times, 500ms apart unless the server asks for a
- * longer wait (honoured up to 60s); the breakers keep their defaults, which need 100 calls.
+ * {@code secondary}. Each model is tried three times, 500ms apart unless the server asks
+ * for a longer wait (honoured up to 60s); the breakers keep their defaults, which need
+ * 100 calls.
  */
 public final class PacedChains {
 

@@ -27,9 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * Tests for the pacing of each attempt of a {@link FallbackChain} by its {@link ProviderPacer}:
- * an attempt waits for its provider's budget and holds, and a model whose provider would make it
- * wait too long is skipped for the next one. Runs on virtual time.
+ * Tests for the pacing of each attempt of a {@link FallbackChain} by its
+ * {@link ProviderPacer}: an attempt waits for its provider's budget and holds, and a
+ * model whose provider would make it wait too long is skipped for the next one. Runs on
+ * virtual time.
  */
 @ExtendWith(VirtualTime.class)
 class PacedFallbackChainTests {

@@ -33,9 +33,9 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link ProviderPacer}: the configured request and token budgets of providers and
- * models, and the holds learnt from providers' rate-limit headers and 429s. Waits run on virtual
- * time; reset times are read against a fixed clock.
+ * Tests for {@link ProviderPacer}: the configured request and token budgets of providers
+ * and models, and the holds learnt from providers' rate-limit headers and 429s. Waits run
+ * on virtual time; reset times are read against a fixed clock.
  */
 @ExtendWith(VirtualTime.class)
 class ProviderPacerTests {
@@ -86,7 +86,8 @@ class ProviderPacerTests {
 		PacedCall haiku2 = PacedCall.admit(pacer, HAIKU, tokens(100));
 		PacedCall opus = PacedCall.admit(pacer, OPUS, tokens(100));
 		this.time.advanceTimeBy(Duration.ofSeconds(5));
-		// haiku's own budget allows one a second; opus only waits for the provider's budget
+		// haiku's own budget allows one a second; opus only waits for the provider's
+		// budget
 		assertThat(haiku1.admittedAt()).isZero();
 		assertThat(haiku2.admittedAt()).isEqualTo(1000);
 		assertThat(opus.admittedAt()).isEqualTo(500);
@@ -258,7 +259,8 @@ class ProviderPacerTests {
 	void openAiDurationResetHoldsTheProviderForThatDuration() {
 		ProviderPacer pacer = new ProviderPacer(Map.of(), Map.of(), CLOCK, Duration.ofMinutes(10));
 		PacedCall answered = PacedCall.admit(pacer, GPT, tokens(100));
-		// x-ratelimit-remaining-requests: 0, x-ratelimit-reset-requests: 6m0s, read at the response
+		// x-ratelimit-remaining-requests: 0, x-ratelimit-reset-requests: 6m0s, read at
+		// the response
 		pacer.answered(answered.reservation(), new LlmUsage(10, 10),
 				status(0L, CLOCK.instant().plus(Duration.ofMinutes(6)), 1000L, CLOCK.instant().plusMillis(12)));
 		PacedCall held = PacedCall.admit(pacer, GPT, tokens(100));
@@ -322,9 +324,9 @@ class ProviderPacerTests {
 	void overloadedErrorWithRetryAfterHoldsTheProviderForThatLong() {
 		ProviderPacer pacer = pacer(Map.of(), Map.of());
 		PacedCall overloaded = PacedCall.admit(pacer, HAIKU, tokens(100));
-		pacer.failed(overloaded.reservation(), new LlmOverloadedException("anthropic", "haiku",
-				new LlmApiException.Details(529, "overloaded_error", null, "Overloaded", null, Duration.ofSeconds(7),
-						null, RateLimitStatus.NONE)));
+		pacer.failed(overloaded.reservation(),
+				new LlmOverloadedException("anthropic", "haiku", new LlmApiException.Details(529, "overloaded_error",
+						null, "Overloaded", null, Duration.ofSeconds(7), null, RateLimitStatus.NONE)));
 		assertThat(pacer.holds()).containsExactly(Map.entry("anthropic", Duration.ofSeconds(7)));
 	}
 
@@ -452,7 +454,8 @@ class ProviderPacerTests {
 		PacedCall second = PacedCall.admit(pacer, HAIKU, tokens(100));
 		PacedCall third = PacedCall.admit(pacer, HAIKU, tokens(100));
 		this.time.advanceTimeBy(Duration.ofSeconds(10));
-		// sixty a minute is one a second: no burst when the provider lets calls through again
+		// sixty a minute is one a second: no burst when the provider lets calls through
+		// again
 		assertThat(first.admittedAt()).isEqualTo(5000);
 		assertThat(second.admittedAt()).isEqualTo(6000);
 		assertThat(third.admittedAt()).isEqualTo(7000);
@@ -463,7 +466,8 @@ class ProviderPacerTests {
 	}
 
 	/**
-	 * Return a request whose token estimate for any of the test models is the given number.
+	 * Return a request whose token estimate for any of the test models is the given
+	 * number.
 	 */
 	static LlmRequest tokens(long estimate) {
 		int output = 50;
@@ -493,7 +497,8 @@ class ProviderPacerTests {
 	}
 
 	/**
-	 * One call waiting for the pacer: when it was admitted, with which reservation, or why not.
+	 * One call waiting for the pacer: when it was admitted, with which reservation, or
+	 * why not.
 	 */
 	static final class PacedCall {
 

@@ -22,9 +22,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * A provider for tests of paced and queued calls: each call of a model gets the next scripted
- * reply, or else an answer using 10 tokens, and is recorded with the time it was made on
- * Reactor's clock (virtual in these tests).
+ * A provider for tests of paced and queued calls: each call of a model gets the next
+ * scripted reply, or else an answer using 10 tokens, and is recorded with the time it was
+ * made on Reactor's clock (virtual in these tests).
  */
 public final class RecordingProvider implements LlmProvider {
 

@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link RedisRateLimitSharing} and its budgets against a real Redis server: two
- * instances stand for two replicas. Budgets are read through the waits that reservations return.
+ * Tests for {@link RedisRateLimitSharing} and its budgets against a real Redis server:
+ * two instances stand for two replicas. Budgets are read through the waits that
+ * reservations return.
  */
 @ExtendWith(LogRecorder.class)
 class RedisRateLimitSharingIT {
@@ -71,7 +72,8 @@ class RedisRateLimitSharingIT {
 		RateBudget first = sharedReplica().budget("providers.anthropic", 60, 0);
 		RateBudget second = sharedReplica().budget("providers.anthropic", 60, 0);
 		assertThat(first.reserve(0).block(TIMEOUT)).isZero();
-		// one request a second, and the first replica took this second's: the wait is what is
+		// one request a second, and the first replica took this second's: the wait is
+		// what is
 		// left of it (real time, so with room for a slow machine)
 		assertThat(second.reserve(0).block(TIMEOUT)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
 	}
@@ -91,7 +93,8 @@ class RedisRateLimitSharingIT {
 		RateBudget budget = sharedReplica().budget("providers.anthropic", 0, 6000);
 		assertThat(budget.reserve(6000).block(TIMEOUT)).isZero();
 		budget.settle(6000, 1000);
-		// given back 5,000 of the 6,000: the next 5,000 go at once, the 6,000 after them wait
+		// given back 5,000 of the 6,000: the next 5,000 go at once, the 6,000 after them
+		// wait
 		assertThat(budget.reserve(5000).block(TIMEOUT)).isZero();
 		assertThat(budget.reserve(6000).block(TIMEOUT)).isGreaterThan(Duration.ofSeconds(55));
 	}
@@ -112,8 +115,9 @@ class RedisRateLimitSharingIT {
 		second.receiveHolds(heardBySecond::put);
 		Instant until = Instant.now().plusSeconds(30);
 		first.publishHold("anthropic", until);
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(heardBySecond)
-			.containsEntry("anthropic", Instant.ofEpochMilli(until.toEpochMilli())));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(heardBySecond).containsEntry("anthropic",
+					Instant.ofEpochMilli(until.toEpochMilli())));
 		Map<String, Instant> heardByLater = new ConcurrentHashMap<>();
 		RedisRateLimitSharing later = replica();
 		later.receiveHolds(heardByLater::put);
@@ -142,7 +146,8 @@ class RedisRateLimitSharingIT {
 		RateBudget budget = replica.budget("providers.anthropic", 120, 0);
 		redis.stop();
 		try {
-			// the first reservation finds Redis gone within the timeout and falls back: half of
+			// the first reservation finds Redis gone within the timeout and falls back:
+			// half of
 			// 120 a minute is one request a second
 			assertThat(budget.reserve(0).block(Duration.ofSeconds(2))).isZero();
 			assertThat(replica.status().isShared()).isFalse();
@@ -171,8 +176,9 @@ class RedisRateLimitSharingIT {
 		try {
 			replica = replica();
 			replica.start();
-			await().atMost(Duration.ofSeconds(5)).until(() -> replica.status().reason() != null
-					&& !replica.status().reason().equals("not connected yet"));
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> replica.status().reason() != null
+						&& !replica.status().reason().equals("not connected yet"));
 			assertThat(replica.status().isShared()).isFalse();
 			RateBudget budget = replica.budget("providers.anthropic", 120, 0);
 			assertThat(budget.reserve(0).block(Duration.ofSeconds(1))).isZero();
@@ -187,13 +193,11 @@ class RedisRateLimitSharingIT {
 	void aRefusedPasswordAppearsNeitherInTheStatusNorInTheLog(LogRecorder logs) {
 		String password = "redis-secret-" + UUID.randomUUID();
 		try (RedisServerProcess guarded = RedisServerProcess.start("--requirepass", "the-right-one")) {
-			RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("127.0.0.1",
-					guarded.port());
+			RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("127.0.0.1", guarded.port());
 			configuration.setPassword(password);
 			RedisRateLimitSharing replica = replica(configuration);
 			replica.start();
-			await().atMost(Duration.ofSeconds(5))
-				.until(() -> !"not connected yet".equals(replica.status().reason()));
+			await().atMost(Duration.ofSeconds(5)).until(() -> !"not connected yet".equals(replica.status().reason()));
 			assertThat(replica.status().isShared()).isFalse();
 			assertThat(replica.status().reason()).isNotBlank().doesNotContain(password);
 			assertThat(logs.text()).contains("Redis is unreachable").doesNotContain(password);

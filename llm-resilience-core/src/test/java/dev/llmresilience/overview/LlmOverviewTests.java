@@ -82,8 +82,8 @@ class LlmOverviewTests {
 
 	@Test
 	void modelStateOfAnUnusedModelHasNoFailureRateYet() {
-		assertThat(this.overview.model("llama")).isEqualTo(
-				new ModelState("local", "llama3.2", "CLOSED", -1.0f, -1.0f, 0, 0, 0, 0, null));
+		assertThat(this.overview.model("llama"))
+			.isEqualTo(new ModelState("local", "llama3.2", "CLOSED", -1.0f, -1.0f, 0, 0, 0, 0, null));
 	}
 
 	@Test
@@ -112,8 +112,9 @@ class LlmOverviewTests {
 	void lastErrorGivesTheTypeAndTimeOfTheModelsLatestError() {
 		Instant before = Instant.now();
 		this.models.breaker("haiku").onError(10, TimeUnit.MILLISECONDS, ModelsFixture.overloaded("haiku"));
-		this.models.breaker("haiku").onError(10, TimeUnit.MILLISECONDS, new LlmInvalidRequestException("anthropic",
-				"haiku", new LlmApiException.Details(400, "invalid_request_error", null, "bad", null, null, null, null)));
+		this.models.breaker("haiku")
+			.onError(10, TimeUnit.MILLISECONDS, new LlmInvalidRequestException("anthropic", "haiku",
+					new LlmApiException.Details(400, "invalid_request_error", null, "bad", null, null, null, null)));
 		LlmOverview.LastError lastError = this.overview.model("haiku").lastError();
 		assertThat(lastError.type()).isEqualTo("LlmInvalidRequestException");
 		assertThat(lastError.at()).isBetween(before, Instant.now());

@@ -45,8 +45,8 @@ class LlmResilienceTests {
 		anthropic.stubFor(post("/v1/messages").willReturn(aResponse().withStatus(529)
 			.withHeader("Content-Type", "application/json")
 			.withBody("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}")));
-		openAi.stubFor(post("/v1/chat/completions").willReturn(aResponse().withHeader("Content-Type", "application/json")
-			.withBody("""
+		openAi.stubFor(post("/v1/chat/completions")
+			.willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("""
 					{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o-mini",
 					 "choices":[{"index":0,"message":{"role":"assistant","content":"Hello!"},"finish_reason":"stop"}],
 					 "usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}""")));
@@ -57,10 +57,12 @@ class LlmResilienceTests {
 			assertThat(response.fallback()).isTrue();
 			assertThat(response.attempts()).extracting("model", "outcome", "errorType")
 				.containsExactly(tuple("claude", Outcome.FAILURE, "LlmOverloadedException"),
-						tuple("claude", Outcome.FAILURE, "LlmOverloadedException"), tuple("gpt", Outcome.SUCCESS, null));
+						tuple("claude", Outcome.FAILURE, "LlmOverloadedException"),
+						tuple("gpt", Outcome.SUCCESS, null));
 			assertThat(llm.pipeline().getCatalog().getDefaultChain()).isEqualTo("default");
 		}
-		anthropic.verify(2, postRequestedFor(urlEqualTo("/v1/messages")).withHeader("x-api-key", equalTo(ANTHROPIC_KEY)));
+		anthropic.verify(2,
+				postRequestedFor(urlEqualTo("/v1/messages")).withHeader("x-api-key", equalTo(ANTHROPIC_KEY)));
 		openAi.verify(1, postRequestedFor(urlEqualTo("/v1/chat/completions")));
 	}
 

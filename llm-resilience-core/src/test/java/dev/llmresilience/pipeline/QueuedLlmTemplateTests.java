@@ -36,9 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * Tests for {@link LlmTemplate} with a {@link RequestQueue}: a request holds its permit through
- * all of its attempts, backoffs and fallbacks, its deadline counts its wait in the queue, and it
- * ends once, also when refused or shut down. Runs on virtual time.
+ * Tests for {@link LlmTemplate} with a {@link RequestQueue}: a request holds its permit
+ * through all of its attempts, backoffs and fallbacks, its deadline counts its wait in
+ * the queue, and it ends once, also when refused or shut down. Runs on virtual time.
  */
 @ExtendWith(VirtualTime.class)
 class QueuedLlmTemplateTests {
@@ -80,7 +80,8 @@ class QueuedLlmTemplateTests {
 					tuple("primary", Outcome.FAILURE), tuple("secondary", Outcome.SUCCESS));
 		assertThat(answer(second).model()).isEqualTo("secondary");
 		assertThat(this.primary.callTimes("primary")).containsExactly(0L, 500L, 1000L);
-		// the second request got its permit only when the first one's fallback had answered
+		// the second request got its permit only when the first one's fallback had
+		// answered
 		assertThat(this.secondary.callTimes("secondary")).containsExactly(1000L, 3000L);
 		assertThat(this.queue.snapshot().maxWait()).isEqualTo(Duration.ofSeconds(3));
 	}
@@ -152,8 +153,8 @@ class QueuedLlmTemplateTests {
 				call(LlmRequest.ofPrompt("waiting-2")));
 		TestSubscriber<Void> shutdown = TestSubscriber.create();
 		this.queue.shutdown(Duration.ofSeconds(30)).subscribe(shutdown);
-		assertThat(waiting).allSatisfy((caller) -> assertThat(caller.expectTerminalError())
-			.isInstanceOf(LlmShutdownException.class));
+		assertThat(waiting)
+			.allSatisfy((caller) -> assertThat(caller.expectTerminalError()).isInstanceOf(LlmShutdownException.class));
 		assertThat(running.isTerminated()).isFalse();
 		this.time.advanceTimeBy(Duration.ofSeconds(30));
 		assertThat(running.expectTerminalError()).isInstanceOf(LlmShutdownException.class);

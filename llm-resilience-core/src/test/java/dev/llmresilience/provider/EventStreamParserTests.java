@@ -22,8 +22,9 @@ import org.springframework.http.codec.ServerSentEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link EventStreamParser}: the parts of the event stream format it reads, the same
- * events however the body is split into buffers, and the limit on the size of one event.
+ * Tests for {@link EventStreamParser}: the parts of the event stream format it reads, the
+ * same events however the body is split into buffers, and the limit on the size of one
+ * event.
  */
 class EventStreamParserTests {
 
@@ -122,7 +123,8 @@ class EventStreamParserTests {
 		byte[] bytes = body.toByteArray();
 		List<ServerSentEvent<String>> expected = List.of(event(null, "a\uFFFDb\n\uFFFD"));
 		for (int split = 0; split <= bytes.length; split++) {
-			assertThat(parse(LIMIT, Arrays.copyOfRange(bytes, 0, split), Arrays.copyOfRange(bytes, split, bytes.length)))
+			assertThat(
+					parse(LIMIT, Arrays.copyOfRange(bytes, 0, split), Arrays.copyOfRange(bytes, split, bytes.length)))
 				.as("split at %d", split)
 				.isEqualTo(expected);
 		}
@@ -174,7 +176,8 @@ class EventStreamParserTests {
 
 	@Test
 	void longLineOverManyBuffersFailsAsSoonAsItPassesTheLimit() {
-		// no line end ever comes and the body never completes: the limit must be enforced while
+		// no line end ever comes and the body never completes: the limit must be enforced
+		// while
 		// the line is still open
 		List<byte[]> pieces = new ArrayList<>();
 		pieces.add(bytes("data: "));

@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link ProviderHttpClient.ApiExceptions}: the choice of exception type from a status
- * and an error type, independent of any provider's wire format.
+ * Tests for {@link ProviderHttpClient.ApiExceptions}: the choice of exception type from a
+ * status and an error type, independent of any provider's wire format.
  */
 class ProviderHttpClientApiExceptionsTests {
 

@@ -45,10 +45,11 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests that a call's token reservation is settled with the tokens its provider counts against
- * its rate limits, over real HTTP: Anthropic leaves the tokens read from its prompt cache out of
- * its input-tokens-per-minute limit, OpenAI counts its cached tokens like any other. The budgets
- * refill on virtual time, which stands still while the calls are made.
+ * Tests that a call's token reservation is settled with the tokens its provider counts
+ * against its rate limits, over real HTTP: Anthropic leaves the tokens read from its
+ * prompt cache out of its input-tokens-per-minute limit, OpenAI counts its cached tokens
+ * like any other. The budgets refill on virtual time, which stands still while the calls
+ * are made.
  */
 @ExtendWith(VirtualTime.class)
 class PromptCacheSettlementTests {
@@ -112,8 +113,9 @@ class PromptCacheSettlementTests {
 				Map.of("claude", List.of(CLAUDE.id()), "gpt", List.of(GPT.id())), null);
 		Map<String, ModelExecutor> executors = new LinkedHashMap<>();
 		for (LlmModel model : List.of(CLAUDE, GPT)) {
-			executors.put(model.id(), new ModelExecutor(model, catalog.providerOf(model),
-					CircuitBreaker.ofDefaults(model.id()), Retry.ofDefaults(model.id()), pacer, ObservationRegistry.NOOP));
+			executors.put(model.id(),
+					new ModelExecutor(model, catalog.providerOf(model), CircuitBreaker.ofDefaults(model.id()),
+							Retry.ofDefaults(model.id()), pacer, ObservationRegistry.NOOP));
 		}
 		this.chain = new FallbackChain(catalog, executors, new LlmErrorClassifier(true));
 	}
@@ -124,7 +126,8 @@ class PromptCacheSettlementTests {
 			.willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(MESSAGE)));
 		LlmResponse response = this.chain.call(request("claude"), Deadline.none()).block(TIMEOUT);
 		assertThat(response.usage()).isEqualTo(new LlmUsage(5120, 30, 100, 5000));
-		// input_tokens and cache_creation_input_tokens count, cache_read_input_tokens do not
+		// input_tokens and cache_creation_input_tokens count, cache_read_input_tokens do
+		// not
 		assertThat(this.anthropicBudget.availableTokens()).isEqualTo(BUDGET - (20 + 100 + 30));
 	}
 

@@ -17,9 +17,9 @@ import reactor.test.subscriber.TestSubscriber;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Requests submitted to a {@link RequestQueue} whose work runs until the test finishes or fails
- * it, each with a {@link TestSubscriber} as its caller. Records the order in which the work of
- * the requests started, and which work is still running.
+ * Requests submitted to a {@link RequestQueue} whose work runs until the test finishes or
+ * fails it, each with a {@link TestSubscriber} as its caller. Records the order in which
+ * the work of the requests started, and which work is still running.
  */
 final class QueuedRequests {
 
@@ -51,7 +51,8 @@ final class QueuedRequests {
 	}
 
 	/**
-	 * Submit a request; its caller subscribes at once. Its work answers its name when finished.
+	 * Submit a request; its caller subscribes at once. Its work answers its name when
+	 * finished.
 	 */
 	TestSubscriber<String> submit(String name, LlmPriority priority, Deadline deadline) {
 		Sinks.One<String> gate = Sinks.one();
@@ -74,8 +75,8 @@ final class QueuedRequests {
 	}
 
 	/**
-	 * Finish the running work, the oldest first, until none runs, so that every waiting request
-	 * gets its turn.
+	 * Finish the running work, the oldest first, until none runs, so that every waiting
+	 * request gets its turn.
 	 */
 	void finishOneByOne() {
 		List<String> running = running();

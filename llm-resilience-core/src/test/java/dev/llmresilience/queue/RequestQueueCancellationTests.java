@@ -18,9 +18,9 @@ import static dev.llmresilience.LlmPriority.NORMAL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for requests that leave a {@link RequestQueue} other than by being served: the caller
- * cancels, the request's deadline passes while it waits, or its work fails. None of them keeps a
- * place in the queue or a permit. Runs on virtual time.
+ * Tests for requests that leave a {@link RequestQueue} other than by being served: the
+ * caller cancels, the request's deadline passes while it waits, or its work fails. None
+ * of them keeps a place in the queue or a permit. Runs on virtual time.
  */
 @ExtendWith(VirtualTime.class)
 class RequestQueueCancellationTests {
@@ -67,8 +67,9 @@ class RequestQueueCancellationTests {
 			assertThat(requests.queue().snapshot().inFlight()).isEqualTo(requests.running().size());
 			requests.finish(requests.running().get(0));
 		}
-		assertThat(requests.started()).hasSize(16).allSatisfy((name) -> assertThat(name)
-			.matches((started) -> !started.startsWith("waiting-") || Integer.parseInt(started.substring(8)) % 3 == 0));
+		assertThat(requests.started()).hasSize(16)
+			.allSatisfy((name) -> assertThat(name).matches(
+					(started) -> !started.startsWith("waiting-") || Integer.parseInt(started.substring(8)) % 3 == 0));
 		QueueSnapshot snapshot = requests.queue().snapshot();
 		assertThat(snapshot.inFlight()).isZero();
 		assertThat(snapshot.waiting()).isZero();
@@ -103,8 +104,7 @@ class RequestQueueCancellationTests {
 	void deadlinePassingWhileWaitingEndsTheRequestWithADeadlineTimeoutAndFreesItsPlace() {
 		QueuedRequests requests = new QueuedRequests(new RequestQueue(10, Map.of(), 1, Duration.ZERO));
 		requests.submit("running", NORMAL);
-		TestSubscriber<String> expiring = requests.submit("expiring", CRITICAL,
-				Deadline.after(Duration.ofSeconds(5)));
+		TestSubscriber<String> expiring = requests.submit("expiring", CRITICAL, Deadline.after(Duration.ofSeconds(5)));
 		requests.submit("patient", LOW);
 		this.time.advanceTimeBy(Duration.ofMillis(4999));
 		assertThat(expiring.isTerminated()).isFalse();
@@ -139,7 +139,8 @@ class RequestQueueCancellationTests {
 		TestSubscriber<String> admitted = requests.submit("admitted", NORMAL, Deadline.after(Duration.ofSeconds(5)));
 		this.time.advanceTimeBy(Duration.ofSeconds(2));
 		requests.finish("running");
-		// the work itself enforces the deadline (the chain does); the queue's timer is gone
+		// the work itself enforces the deadline (the chain does); the queue's timer is
+		// gone
 		this.time.advanceTimeBy(Duration.ofSeconds(10));
 		assertThat(admitted.isTerminated()).isFalse();
 		requests.finish("admitted");

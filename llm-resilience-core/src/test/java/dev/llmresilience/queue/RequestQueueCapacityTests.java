@@ -16,9 +16,10 @@ import static dev.llmresilience.LlmPriority.NORMAL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for the bounds of a {@link RequestQueue}: a request beyond the capacity, or beyond its
- * priority's share, is refused at once with an {@link LlmQueueFullException}, and counted.
- * Runs on virtual time, where no time passes: a refusal must not wait for any timer.
+ * Tests for the bounds of a {@link RequestQueue}: a request beyond the capacity, or
+ * beyond its priority's share, is refused at once with an {@link LlmQueueFullException},
+ * and counted. Runs on virtual time, where no time passes: a refusal must not wait for
+ * any timer.
  */
 @ExtendWith(VirtualTime.class)
 class RequestQueueCapacityTests {

@@ -23,10 +23,10 @@ import static dev.llmresilience.LlmPriority.NORMAL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for the order in which a saturated {@link RequestQueue} serves waiting requests: by
- * priority, in arrival order within a priority, and with aging, by arrival plus the priority's
- * distance from {@link LlmPriority#CRITICAL} times the aging interval. Arrival times are read on
- * virtual time.
+ * Tests for the order in which a saturated {@link RequestQueue} serves waiting requests:
+ * by priority, in arrival order within a priority, and with aging, by arrival plus the
+ * priority's distance from {@link LlmPriority#CRITICAL} times the aging interval. Arrival
+ * times are read on virtual time.
  */
 @ExtendWith(VirtualTime.class)
 class RequestQueueOrderingTests {
@@ -71,7 +71,8 @@ class RequestQueueOrderingTests {
 	void agingLetsARequestGoBeforeLaterArrivalsOfHigherPriorityOnceItWaitedItsDistanceTimesTheInterval() {
 		QueuedRequests work = new QueuedRequests(new RequestQueue(100, Map.of(), 1, Duration.ofSeconds(10)));
 		work.submit("running", CRITICAL);
-		// low is three levels below critical: it goes before critical arrivals 30s later or more
+		// low is three levels below critical: it goes before critical arrivals 30s later
+		// or more
 		work.submit("low", LOW);
 		this.time.advanceTimeBy(Duration.ofSeconds(5));
 		// normal is one level above low: 5s + 20s = 25s comes before low's 30s
@@ -106,8 +107,8 @@ class RequestQueueOrderingTests {
 			work.submit("low-" + i, LOW);
 		}
 		work.finishOneByOne();
-		assertThat(work.started()).containsExactly("running", "high-1", "high-2", "high-3", "high-4", "high-5",
-				"low-1", "low-2", "low-3", "low-4", "low-5");
+		assertThat(work.started()).containsExactly("running", "high-1", "high-2", "high-3", "high-4", "high-5", "low-1",
+				"low-2", "low-3", "low-4", "low-5");
 	}
 
 	@Test
@@ -140,8 +141,10 @@ class RequestQueueOrderingTests {
 		running.tryEmitValue("done");
 		assertThat(callers).allSatisfy((caller) -> assertThat(caller.isTerminatedComplete()).isTrue());
 		assertThat(queue.snapshot().inFlight()).isZero();
-		// each permit freed by work that ended at once must not admit the next request from
-		// within that work: with thousands waiting, the nesting overflows the stack, and the
+		// each permit freed by work that ended at once must not admit the next request
+		// from
+		// within that work: with thousands waiting, the nesting overflows the stack, and
+		// the
 		// requests not yet admitted then wait forever while the last permit stays taken
 		assertThat(stackDepths).hasSize(50).containsOnly(stackDepths.get(0));
 	}

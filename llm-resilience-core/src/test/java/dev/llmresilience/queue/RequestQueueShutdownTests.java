@@ -19,9 +19,9 @@ import static dev.llmresilience.LlmPriority.NORMAL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link RequestQueue#shutdown(Duration)}: waiting requests end at once, running ones
- * get the grace period and are then ended, new ones are refused, and every request ends exactly
- * once. Runs on virtual time.
+ * Tests for {@link RequestQueue#shutdown(Duration)}: waiting requests end at once,
+ * running ones get the grace period and are then ended, new ones are refused, and every
+ * request ends exactly once. Runs on virtual time.
  */
 @ExtendWith(VirtualTime.class)
 class RequestQueueShutdownTests {

@@ -16,9 +16,9 @@ import static dev.llmresilience.LlmPriority.NORMAL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for the {@link QueueSnapshot} of a {@link RequestQueue}: its depth per priority, the
- * requests in flight, and the requests admitted, refused, and how long they waited, on virtual
- * time.
+ * Tests for the {@link QueueSnapshot} of a {@link RequestQueue}: its depth per priority,
+ * the requests in flight, and the requests admitted, refused, and how long they waited,
+ * on virtual time.
  */
 @ExtendWith(VirtualTime.class)
 class RequestQueueSnapshotTests {

@@ -23,10 +23,10 @@ import org.springframework.lang.Nullable;
 
 /**
  * Builds a {@link FallbackChain} the way the auto-configuration does, over
- * {@link ScriptedProvider}s, with breakers on a {@link MutableClock} and a backoff without
- * jitter: 500ms, then 1s, 2s, 4s, at most 8s; server waits honoured up to 60s. Unless changed,
- * each breaker has a count-based window of 4 calls, all needed before it may open at a 50%
- * failure rate, stays open 30s, and then lets 2 probe calls through.
+ * {@link ScriptedProvider}s, with breakers on a {@link MutableClock} and a backoff
+ * without jitter: 500ms, then 1s, 2s, 4s, at most 8s; server waits honoured up to 60s.
+ * Unless changed, each breaker has a count-based window of 4 calls, all needed before it
+ * may open at a 50% failure rate, stays open 30s, and then lets 2 probe calls through.
  */
 final class ChainFixture {
 
@@ -49,8 +49,9 @@ final class ChainFixture {
 	private FallbackChain chain;
 
 	/**
-	 * Return a fixture with provider {@code anthropic} serving {@code primary} (a 100,000 token
-	 * window) and {@code secondary} (200,000), the default chain trying them in that order.
+	 * Return a fixture with provider {@code anthropic} serving {@code primary} (a 100,000
+	 * token window) and {@code secondary} (200,000), the default chain trying them in
+	 * that order.
 	 */
 	static ChainFixture primaryAndSecondary() {
 		return new ChainFixture().provider("anthropic", "anthropic")

@@ -34,8 +34,7 @@ class FallbackChainDeadlineTests {
 	void requestTimeoutCoversEveryAttemptAndBackoff() {
 		this.fixture.always("primary", Reply.fail(ProviderErrors.overloaded()));
 		this.fixture.script("secondary", Reply.slow(Duration.ofSeconds(10), "late"));
-		StepVerifier
-			.withVirtualTime(() -> this.fixture.chain().call(request(), Deadline.after(Duration.ofSeconds(2))))
+		StepVerifier.withVirtualTime(() -> this.fixture.chain().call(request(), Deadline.after(Duration.ofSeconds(2))))
 			.expectSubscription()
 			.expectNoEvent(Duration.ofMillis(1999))
 			.thenAwait(Duration.ofMillis(1))
@@ -55,8 +54,7 @@ class FallbackChainDeadlineTests {
 			.expectSubscription()
 			.expectNoEvent(Duration.ofMillis(499))
 			.thenAwait(Duration.ofMillis(1))
-			.assertNext((response) -> assertThat(response.attempts())
-				.extracting(LlmAttempt::model, LlmAttempt::outcome)
+			.assertNext((response) -> assertThat(response.attempts()).extracting(LlmAttempt::model, LlmAttempt::outcome)
 				.containsExactly(tuple("primary", Outcome.FAILURE), tuple("primary", Outcome.FAILURE),
 						tuple("secondary", Outcome.SUCCESS)))
 			.expectComplete()
@@ -71,8 +69,7 @@ class FallbackChainDeadlineTests {
 		this.fixture.script("primary", Reply.fail(ProviderErrors.rateLimited(Duration.ofSeconds(5))));
 		this.fixture.script("secondary", Reply.answer("Hi"));
 		// no virtual time passes: the answer comes without any thenAwait
-		StepVerifier
-			.withVirtualTime(() -> this.fixture.chain().call(request(), Deadline.after(Duration.ofSeconds(1))))
+		StepVerifier.withVirtualTime(() -> this.fixture.chain().call(request(), Deadline.after(Duration.ofSeconds(1))))
 			.assertNext((response) -> assertThat(response.model()).isEqualTo("secondary"))
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -89,9 +86,8 @@ class FallbackChainDeadlineTests {
 			.expectErrorSatisfies((actual) -> {
 				assertThat(actual).isInstanceOf(LlmAllModelsFailedException.class);
 				assertThat(actual.getCause()).isSameAs(error);
-				assertThat(((LlmAllModelsFailedException) actual).getAttempts())
-					.containsExactly(
-							new LlmAttempt("primary", Outcome.FAILURE, "LlmOverloadedException", Duration.ZERO));
+				assertThat(((LlmAllModelsFailedException) actual).getAttempts()).containsExactly(
+						new LlmAttempt("primary", Outcome.FAILURE, "LlmOverloadedException", Duration.ZERO));
 			})
 			.verify(TIMEOUT);
 	}
@@ -100,8 +96,7 @@ class FallbackChainDeadlineTests {
 	void slowAttemptIsCutByTheDeadlineWithoutFallback() {
 		this.fixture.script("primary", Reply.slow(Duration.ofSeconds(5), "late"));
 		this.fixture.always("secondary", Reply.answer("Hi"));
-		StepVerifier
-			.withVirtualTime(() -> this.fixture.chain().call(request(), Deadline.after(Duration.ofSeconds(1))))
+		StepVerifier.withVirtualTime(() -> this.fixture.chain().call(request(), Deadline.after(Duration.ofSeconds(1))))
 			.expectSubscription()
 			.expectNoEvent(Duration.ofMillis(999))
 			.thenAwait(Duration.ofMillis(1))

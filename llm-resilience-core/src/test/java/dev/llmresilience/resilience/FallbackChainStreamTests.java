@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * Tests for {@link FallbackChain#stream}: retries and fallbacks stay invisible until the first
- * text delta, and a failure after it ends the stream with the text delivered. On virtual time.
+ * Tests for {@link FallbackChain#stream}: retries and fallbacks stay invisible until the
+ * first text delta, and a failure after it ends the stream with the text delivered. On
+ * virtual time.
  */
 class FallbackChainStreamTests {
 
@@ -153,8 +154,7 @@ class FallbackChainStreamTests {
 			.expectComplete()
 			.verify(TIMEOUT);
 		assertThat(this.fixture.breaker("primary").getMetrics().getNumberOfSuccessfulCalls()).isOne();
-		assertThat(this.fixture.retry("primary").getMetrics().getNumberOfSuccessfulCallsWithoutRetryAttempt())
-			.isOne();
+		assertThat(this.fixture.retry("primary").getMetrics().getNumberOfSuccessfulCallsWithoutRetryAttempt()).isOne();
 	}
 
 }

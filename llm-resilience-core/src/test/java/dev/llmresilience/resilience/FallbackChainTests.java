@@ -19,9 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * Tests for {@link FallbackChain}: the order of models, what each attempt records, the request
- * each model gets, and the models a request is too large for. Runs on virtual time, so that
- * backoffs take no real time and recorded durations are exact.
+ * Tests for {@link FallbackChain}: the order of models, what each attempt records, the
+ * request each model gets, and the models a request is too large for. Runs on virtual
+ * time, so that backoffs take no real time and recorded durations are exact.
  */
 class FallbackChainTests {
 
@@ -53,14 +53,11 @@ class FallbackChainTests {
 	void answerOfTheFirstModelIsNoFallback() {
 		ChainFixture fixture = ChainFixture.primaryAndSecondary();
 		fixture.script("primary", Reply.answer("Hi"));
-		StepVerifier.withVirtualTime(() -> fixture.chain().call(request(), Deadline.none()))
-			.assertNext((response) -> {
-				assertThat(response.fallback()).isFalse();
-				assertThat(response.attempts())
-					.containsExactly(new LlmAttempt("primary", Outcome.SUCCESS, null, Duration.ZERO));
-			})
-			.expectComplete()
-			.verify(TIMEOUT);
+		StepVerifier.withVirtualTime(() -> fixture.chain().call(request(), Deadline.none())).assertNext((response) -> {
+			assertThat(response.fallback()).isFalse();
+			assertThat(response.attempts())
+				.containsExactly(new LlmAttempt("primary", Outcome.SUCCESS, null, Duration.ZERO));
+		}).expectComplete().verify(TIMEOUT);
 		assertThat(fixture.calls("secondary")).isZero();
 	}
 
@@ -131,17 +128,14 @@ class FallbackChainTests {
 			.chain("default", "mid", "small", "same", "unknown");
 		fixture.script("mid", Reply.fail(ProviderErrors.tooLarge()));
 		fixture.script("unknown", Reply.answer("Hi"));
-		StepVerifier.withVirtualTime(() -> fixture.chain().call(request(), Deadline.none()))
-			.assertNext((response) -> {
-				assertThat(response.model()).isEqualTo("unknown");
-				assertThat(response.attempts()).containsExactly(
-						new LlmAttempt("mid", Outcome.FAILURE, "LlmRequestTooLargeException", Duration.ZERO),
-						new LlmAttempt("small", Outcome.SKIPPED, "ContextWindowTooSmall", Duration.ZERO),
-						new LlmAttempt("same", Outcome.SKIPPED, "ContextWindowTooSmall", Duration.ZERO),
-						new LlmAttempt("unknown", Outcome.SUCCESS, null, Duration.ZERO));
-			})
-			.expectComplete()
-			.verify(TIMEOUT);
+		StepVerifier.withVirtualTime(() -> fixture.chain().call(request(), Deadline.none())).assertNext((response) -> {
+			assertThat(response.model()).isEqualTo("unknown");
+			assertThat(response.attempts()).containsExactly(
+					new LlmAttempt("mid", Outcome.FAILURE, "LlmRequestTooLargeException", Duration.ZERO),
+					new LlmAttempt("small", Outcome.SKIPPED, "ContextWindowTooSmall", Duration.ZERO),
+					new LlmAttempt("same", Outcome.SKIPPED, "ContextWindowTooSmall", Duration.ZERO),
+					new LlmAttempt("unknown", Outcome.SUCCESS, null, Duration.ZERO));
+		}).expectComplete().verify(TIMEOUT);
 		assertThat(fixture.calls("mid")).isOne();
 		assertThat(fixture.calls("small")).isZero();
 		assertThat(fixture.calls("same")).isZero();
@@ -172,16 +166,13 @@ class FallbackChainTests {
 		// 4,000 characters: 1,000 tokens, plus 4 for the turn and 4 for the request
 		LlmRequest request = LlmRequest.ofPrompt("a".repeat(4_000));
 		assertThat(request.estimatedInputTokens()).isEqualTo(1_008);
-		StepVerifier.withVirtualTime(() -> fixture.chain().call(request, Deadline.none()))
-			.assertNext((response) -> {
-				assertThat(response.fallback()).isTrue();
-				assertThat(response.attempts()).containsExactly(
-						new LlmAttempt("tiny", Outcome.SKIPPED, "ContextWindowTooSmall", Duration.ZERO),
-						new LlmAttempt("exact", Outcome.SKIPPED, "ContextWindowTooSmall", Duration.ZERO),
-						new LlmAttempt("roomy", Outcome.SUCCESS, null, Duration.ZERO));
-			})
-			.expectComplete()
-			.verify(TIMEOUT);
+		StepVerifier.withVirtualTime(() -> fixture.chain().call(request, Deadline.none())).assertNext((response) -> {
+			assertThat(response.fallback()).isTrue();
+			assertThat(response.attempts()).containsExactly(
+					new LlmAttempt("tiny", Outcome.SKIPPED, "ContextWindowTooSmall", Duration.ZERO),
+					new LlmAttempt("exact", Outcome.SKIPPED, "ContextWindowTooSmall", Duration.ZERO),
+					new LlmAttempt("roomy", Outcome.SUCCESS, null, Duration.ZERO));
+		}).expectComplete().verify(TIMEOUT);
 		assertThat(fixture.calls("tiny")).isZero();
 		assertThat(fixture.calls("exact")).isZero();
 	}
@@ -219,13 +210,10 @@ class FallbackChainTests {
 		ChainFixture fixture = ChainFixture.primaryAndSecondary().chain("cheap", "secondary");
 		fixture.script("secondary", Reply.answer("Hi"));
 		LlmRequest request = LlmRequest.builder().user("Hello").chain("cheap").build();
-		StepVerifier.withVirtualTime(() -> fixture.chain().call(request, Deadline.none()))
-			.assertNext((response) -> {
-				assertThat(response.model()).isEqualTo("secondary");
-				assertThat(response.fallback()).isFalse();
-			})
-			.expectComplete()
-			.verify(TIMEOUT);
+		StepVerifier.withVirtualTime(() -> fixture.chain().call(request, Deadline.none())).assertNext((response) -> {
+			assertThat(response.model()).isEqualTo("secondary");
+			assertThat(response.fallback()).isFalse();
+		}).expectComplete().verify(TIMEOUT);
 		assertThat(fixture.calls("primary")).isZero();
 	}
 

@@ -22,8 +22,8 @@ import static dev.llmresilience.resilience.ProviderErrors.details;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link LlmErrorClassifier}: for every kind of error, whether the model is called
- * again, whether the chain moves on, and whether the breaker counts a failure.
+ * Tests for {@link LlmErrorClassifier}: for every kind of error, whether the model is
+ * called again, whether the chain moves on, and whether the breaker counts a failure.
  */
 class LlmErrorClassifierTests {
 
@@ -53,8 +53,8 @@ class LlmErrorClassifierTests {
 				row("422 unprocessable", new LlmInvalidRequestException("p", "m", details(422, null, "Unprocessable")),
 						false, false, false),
 				row("request not sent: extraBody not serializable",
-						new LlmInvalidRequestException("p", "m", "extraBody field 'x' cannot be written as JSON"), false,
-						false, false),
+						new LlmInvalidRequestException("p", "m", "extraBody field 'x' cannot be written as JSON"),
+						false, false, false),
 				row("418 unknown client error", new LlmApiException("p", "m", details(418, null, "teapot")), false,
 						true, false),
 				row("429 insufficient_quota", ProviderErrors.quota(), false, true, false),

@@ -28,9 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * Tests for the circuit breaker of {@link ModelExecutor}: a count-based window of 4 calls, all
- * needed, opening at a 50% failure rate, open for 30s on a mutable clock, then 2 probe calls.
- * Unless a test needs retries, each request makes one attempt.
+ * Tests for the circuit breaker of {@link ModelExecutor}: a count-based window of 4
+ * calls, all needed, opening at a 50% failure rate, open for 30s on a mutable clock, then
+ * 2 probe calls. Unless a test needs retries, each request makes one attempt.
  */
 class ModelExecutorCircuitBreakerTests {
 
@@ -97,7 +97,8 @@ class ModelExecutorCircuitBreakerTests {
 						tuple("secondary", Outcome.SUCCESS, null)))
 			.expectComplete()
 			.verify(TIMEOUT);
-		// the fourth failure opens the breaker: no fifth attempt, no 4s backoff before the fallback
+		// the fourth failure opens the breaker: no fifth attempt, no 4s backoff before
+		// the fallback
 		assertThat(this.fixture.callTimes("primary")).containsExactly(0L, 500L, 1500L, 3500L);
 		assertThat(this.fixture.callTimes("secondary")).containsExactly(3500L);
 		assertThat(breaker().getState()).isEqualTo(State.OPEN);
@@ -106,7 +107,8 @@ class ModelExecutorCircuitBreakerTests {
 	@Test
 	void letsExactlyThePermittedProbesThroughOnceTheWaitInOpenHasPassed() {
 		open();
-		// resilience4j lets probes through once the wait has passed, not at its last instant
+		// resilience4j lets probes through once the wait has passed, not at its last
+		// instant
 		this.fixture.clock().advance(Duration.ofSeconds(30));
 		expectRefused(State.OPEN);
 		assertThat(this.fixture.calls("primary")).isEqualTo(4);
@@ -186,9 +188,10 @@ class ModelExecutorCircuitBreakerTests {
 	@Test
 	void streamCancelledOnceItsWholeAnswerArrivedCountsAsASuccess() {
 		this.fixture.script("primary", Reply.answer("a", "b"));
-		StepVerifier.create(this.fixture.chain()
-			.stream(toPrimary(), Deadline.none())
-			.takeUntil(LlmStreamEvent.Completion.class::isInstance))
+		StepVerifier
+			.create(this.fixture.chain()
+				.stream(toPrimary(), Deadline.none())
+				.takeUntil(LlmStreamEvent.Completion.class::isInstance))
 			.expectNextCount(3)
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -261,8 +264,8 @@ class ModelExecutorCircuitBreakerTests {
 	}
 
 	/**
-	 * Count calls slower than the threshold, timing them on Reactor's clock (virtual in these
-	 * tests) rather than {@link System#nanoTime()}.
+	 * Count calls slower than the threshold, timing them on Reactor's clock (virtual in
+	 * these tests) rather than {@link System#nanoTime()}.
 	 */
 	private void slowAfter(Duration threshold) {
 		this.fixture.breaker((config) -> config.slowCallDurationThreshold(threshold)
@@ -291,15 +294,13 @@ class ModelExecutorCircuitBreakerTests {
 	}
 
 	private void expectRefused(State state) {
-		StepVerifier.create(this.fixture.chain().call(toPrimary(), Deadline.none()))
-			.expectErrorSatisfies((error) -> {
-				assertThat(error).isInstanceOf(LlmAllModelsFailedException.class);
-				assertThat(((LlmAllModelsFailedException) error).getAttempts()).containsExactly(
-						new LlmAttempt("primary", Outcome.SKIPPED, "LlmCircuitOpenException", Duration.ZERO));
-				assertThat(error.getCause()).isInstanceOfSatisfying(LlmCircuitOpenException.class,
-						(refusal) -> assertThat(refusal.getState()).isEqualTo(state.name()));
-			})
-			.verify(TIMEOUT);
+		StepVerifier.create(this.fixture.chain().call(toPrimary(), Deadline.none())).expectErrorSatisfies((error) -> {
+			assertThat(error).isInstanceOf(LlmAllModelsFailedException.class);
+			assertThat(((LlmAllModelsFailedException) error).getAttempts())
+				.containsExactly(new LlmAttempt("primary", Outcome.SKIPPED, "LlmCircuitOpenException", Duration.ZERO));
+			assertThat(error.getCause()).isInstanceOfSatisfying(LlmCircuitOpenException.class,
+					(refusal) -> assertThat(refusal.getState()).isEqualTo(state.name()));
+		}).verify(TIMEOUT);
 	}
 
 	private void expectAnswer(String text) {

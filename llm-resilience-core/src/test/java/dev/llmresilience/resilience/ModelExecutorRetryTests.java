@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * Tests for the retries of {@link ModelExecutor}, on virtual time: backoff 500ms then 1s, three
- * attempts, server waits up to 60s.
+ * Tests for the retries of {@link ModelExecutor}, on virtual time: backoff 500ms then 1s,
+ * three attempts, server waits up to 60s.
  */
 class ModelExecutorRetryTests {
 

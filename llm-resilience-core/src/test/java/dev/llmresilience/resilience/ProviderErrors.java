@@ -19,7 +19,8 @@ import dev.llmresilience.error.LlmServerException;
 import dev.llmresilience.error.LlmTimeoutException;
 
 /**
- * The typed errors a provider raises, as its error mapping builds them, for scripting failures.
+ * The typed errors a provider raises, as its error mapping builds them, for scripting
+ * failures.
  */
 final class ProviderErrors {
 

@@ -14,8 +14,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * What a {@link ScriptedProvider} does for one call of a model, both as a whole answer and as a
- * stream. Timed replies use Reactor's parallel scheduler, so virtual time drives them.
+ * What a {@link ScriptedProvider} does for one call of a model, both as a whole answer
+ * and as a stream. Timed replies use Reactor's parallel scheduler, so virtual time drives
+ * them.
  */
 interface Reply {
 
@@ -89,9 +90,9 @@ interface Reply {
 	}
 
 	/**
-	 * Do nothing until the signal completes (or emits), then reply. The signal is subscribed
-	 * once a call; a timer must be created per call, on the call's scheduler, as
-	 * {@link #delayed(Duration, Reply)} does.
+	 * Do nothing until the signal completes (or emits), then reply. The signal is
+	 * subscribed once a call; a timer must be created per call, on the call's scheduler,
+	 * as {@link #delayed(Duration, Reply)} does.
 	 */
 	static Reply after(Mono<?> signal, Reply reply) {
 		return new Reply() {
@@ -113,7 +114,8 @@ interface Reply {
 	 * Reply after a delay, timed from the call.
 	 */
 	static Reply delayed(Duration delay, Reply reply) {
-		// deferred, so that the timer is created on the scheduler of the call, virtual or not
+		// deferred, so that the timer is created on the scheduler of the call, virtual or
+		// not
 		return after(Mono.defer(() -> Mono.delay(delay)), reply);
 	}
 
@@ -133,8 +135,8 @@ interface Reply {
 
 	/**
 	 * Stream with the first delta after {@code firstToken} and each later one, then the
-	 * completion, {@code gap} after the one before; a whole-answer call answers when the stream
-	 * would end.
+	 * completion, {@code gap} after the one before; a whole-answer call answers when the
+	 * stream would end.
 	 */
 	static Reply paced(Duration firstToken, Duration gap, String... parts) {
 		return new Reply() {

@@ -21,11 +21,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * A provider whose calls follow a script per model, one {@link Reply} a call, and which records
- * every call: when it was subscribed (on Reactor's clock, virtual in tests that use virtual
- * time), the request it got, and whether the caller cancelled it. A call beyond the script fails
- * with an {@link IllegalStateException}, which no resilience rule retries or falls back on, so
- * an unexpected call shows in the test.
+ * A provider whose calls follow a script per model, one {@link Reply} a call, and which
+ * records every call: when it was subscribed (on Reactor's clock, virtual in tests that
+ * use virtual time), the request it got, and whether the caller cancelled it. A call
+ * beyond the script fails with an {@link IllegalStateException}, which no resilience rule
+ * retries or falls back on, so an unexpected call shows in the test.
  */
 final class ScriptedProvider implements LlmProvider {
 
@@ -75,7 +75,8 @@ final class ScriptedProvider implements LlmProvider {
 	}
 
 	/**
-	 * Return when each call of a model was subscribed, in milliseconds of Reactor's clock.
+	 * Return when each call of a model was subscribed, in milliseconds of Reactor's
+	 * clock.
 	 */
 	List<Long> callTimes(String model) {
 		List<Long> times = this.callTimes.getOrDefault(model, List.of());
@@ -154,13 +155,13 @@ final class ScriptedProvider implements LlmProvider {
 			return reply;
 		}
 		Reply repeatedReply = this.repeated.get(model.id());
-		return (repeatedReply != null) ? repeatedReply : Reply.fail(new IllegalStateException(
-				"Call " + call + " of model '" + model.id() + "' was not scripted"));
+		return (repeatedReply != null) ? repeatedReply : Reply
+			.fail(new IllegalStateException("Call " + call + " of model '" + model.id() + "' was not scripted"));
 	}
 
 	/**
-	 * Count a cancel only if it came before the call ended: operators downstream also cancel a
-	 * call whose error they are handling.
+	 * Count a cancel only if it came before the call ended: operators downstream also
+	 * cancel a call whose error they are handling.
 	 */
 	private void cancelled(LlmModel model, AtomicBoolean ended) {
 		if (ended.get()) {

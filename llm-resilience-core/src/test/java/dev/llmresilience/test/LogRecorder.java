@@ -15,9 +15,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records what every logger writes during a test, for tests that check what the library logs, or
- * that a secret never reaches a log. Use it with {@code @ExtendWith(LogRecorder.class)} and a
- * {@code LogRecorder} parameter of the test method.
+ * Records what every logger writes during a test, for tests that check what the library
+ * logs, or that a secret never reaches a log. Use it with
+ * {@code @ExtendWith(LogRecorder.class)} and a {@code LogRecorder} parameter of the test
+ * method.
  */
 public final class LogRecorder implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
@@ -51,8 +52,8 @@ public final class LogRecorder implements BeforeEachCallback, AfterEachCallback,
 	}
 
 	/**
-	 * Return everything logged so far: each event's message, followed by the class and message of
-	 * every throwable in its cause chain.
+	 * Return everything logged so far: each event's message, followed by the class and
+	 * message of every throwable in its cause chain.
 	 * @return the text, one event a line
 	 */
 	public String text() {

@@ -27,10 +27,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Three models with real resilience4j breakers, for tests that drive the breakers by hand:
- * {@code sonnet} and {@code haiku} of provider {@code anthropic} in chain {@code default},
- * {@code llama} of provider {@code local} in chain {@code local}. Each breaker opens after two
- * failed calls out of two and lets one probe through after 30s.
+ * Three models with real resilience4j breakers, for tests that drive the breakers by
+ * hand: {@code sonnet} and {@code haiku} of provider {@code anthropic} in chain
+ * {@code default}, {@code llama} of provider {@code local} in chain {@code local}. Each
+ * breaker opens after two failed calls out of two and lets one probe through after 30s.
  */
 public final class ModelsFixture {
 
@@ -55,7 +55,8 @@ public final class ModelsFixture {
 	}
 
 	/**
-	 * Return the fixture with chains {@code default} (sonnet, haiku) and {@code local} (llama).
+	 * Return the fixture with chains {@code default} (sonnet, haiku) and {@code local}
+	 * (llama).
 	 */
 	public static ModelsFixture withChains() {
 		Map<String, List<String>> chains = new LinkedHashMap<>();

@@ -7,8 +7,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A clock that stands still until a test moves it, so that a circuit breaker's wait in the open
- * state passes when the test says so rather than after a sleep.
+ * A clock that stands still until a test moves it, so that a circuit breaker's wait in
+ * the open state passes when the test says so rather than after a sleep.
  */
 public final class MutableClock extends Clock {
 

@@ -15,19 +15,18 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * ArchUnit rules for the tests of every module. Use them from a test class annotated
- * {@code @AnalyzeClasses(locations = ReactiveTestRules.ModuleTestClasses.class)}, so that each
- * module checks its own tests.
+ * {@code @AnalyzeClasses(locations = ReactiveTestRules.ModuleTestClasses.class)}, so that
+ * each module checks its own tests.
  */
 public final class ReactiveTestRules {
 
 	/**
 	 * No test waits for a publisher without a bound: {@code StepVerifier.verify()},
-	 * {@code verifyComplete()}, {@code verifyError(...)} and the other verifications without a
-	 * {@link Duration} wait forever for a publisher that hangs. Tests use
+	 * {@code verifyComplete()}, {@code verifyError(...)} and the other verifications
+	 * without a {@link Duration} wait forever for a publisher that hangs. Tests use
 	 * {@code verify(Duration)}, for example with {@link ReactiveTestTimeout#TIMEOUT}.
 	 */
-	public static final ArchRule STEP_VERIFIER_WAITS_ARE_BOUNDED = noClasses()
-		.should()
+	public static final ArchRule STEP_VERIFIER_WAITS_ARE_BOUNDED = noClasses().should()
 		.callMethodWhere(stepVerifierWaitWithoutTimeout())
 		.because("a publisher that hangs must fail its test, not hang the build; "
 				+ "use expectComplete().verify(TIMEOUT) or another verify(Duration)");
@@ -44,15 +43,16 @@ public final class ReactiveTestRules {
 		MethodCallTarget target = call.getTarget();
 		boolean stepVerifier = target.getOwner().isAssignableTo(StepVerifier.class)
 				|| target.getOwner().isAssignableTo(StepVerifier.LastStep.class);
-		// verifyLater() only subscribes, and the verify() that follows it is checked on its own
+		// verifyLater() only subscribes, and the verify() that follows it is checked on
+		// its own
 		return stepVerifier && target.getName().startsWith("verify") && !target.getName().equals("verifyLater")
 				&& target.getRawParameterTypes().stream().noneMatch((type) -> type.isEquivalentTo(Duration.class));
 	}
 
 	/**
-	 * The classes of the module whose test uses it: those in the directory or jar that the
-	 * test class was loaded from, without the shared test classes of other modules that are on
-	 * the same class path.
+	 * The classes of the module whose test uses it: those in the directory or jar that
+	 * the test class was loaded from, without the shared test classes of other modules
+	 * that are on the same class path.
 	 */
 	public static final class ModuleTestClasses implements LocationProvider {
 

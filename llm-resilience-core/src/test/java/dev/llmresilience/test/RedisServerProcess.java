@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real Redis server ({@code redis-server}, Debian's package, which {@code .ci/run} installs)
- * on loopback and a free port, without persistence, that a test can stop and start again on the
- * same port. Without the program, tests are skipped, except on CI, where they fail.
+ * A real Redis server ({@code redis-server}, Debian's package, which {@code .ci/run}
+ * installs) on loopback and a free port, without persistence, that a test can stop and
+ * start again on the same port. Without the program, tests are skipped, except on CI,
+ * where they fail.
  */
 public final class RedisServerProcess implements AutoCloseable {
 

@@ -12,21 +12,22 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
  * Runs each test on Reactor's virtual time: installs a fresh {@link VirtualTimeScheduler}
- * before each test, so that every Reactor scheduler and {@code Schedulers.parallel().now()}
- * follow it, and resets Reactor's schedulers after each test, also when the test fails.
+ * before each test, so that every Reactor scheduler and
+ * {@code Schedulers.parallel().now()} follow it, and resets Reactor's schedulers after
+ * each test, also when the test fails.
  * <p>
- * Register it with {@code @ExtendWith(VirtualTime.class)}. A test that moves the time takes the
- * scheduler as a {@code VirtualTimeScheduler} parameter of its constructor, of a
- * {@code @BeforeEach} method or of the test method; all of them get the same scheduler for the
- * same test. A constructor parameter installs virtual time before the field initializers run,
- * which suits tests whose fields read Reactor's clock; otherwise virtual time is on before the
- * first {@code @BeforeEach} method of the class. Tests of a class with
- * {@code @TestInstance(PER_CLASS)} take the scheduler in their methods, never in the constructor,
- * since one instance serves many tests.
+ * Register it with {@code @ExtendWith(VirtualTime.class)}. A test that moves the time
+ * takes the scheduler as a {@code VirtualTimeScheduler} parameter of its constructor, of
+ * a {@code @BeforeEach} method or of the test method; all of them get the same scheduler
+ * for the same test. A constructor parameter installs virtual time before the field
+ * initializers run, which suits tests whose fields read Reactor's clock; otherwise
+ * virtual time is on before the first {@code @BeforeEach} method of the class. Tests of a
+ * class with {@code @TestInstance(PER_CLASS)} take the scheduler in their methods, never
+ * in the constructor, since one instance serves many tests.
  * <p>
- * Virtual time is global to the JVM, so tests using it must not run in parallel with others.
- * {@code StepVerifier.withVirtualTime} installs and resets a scheduler of its own and is not
- * meant to be mixed with this extension in one test.
+ * Virtual time is global to the JVM, so tests using it must not run in parallel with
+ * others. {@code StepVerifier.withVirtualTime} installs and resets a scheduler of its own
+ * and is not meant to be mixed with this extension in one test.
  */
 public final class VirtualTime
 		implements BeforeEachCallback, AfterEachCallback, ParameterResolver, TestInstantiationAwareExtension {
@@ -35,7 +36,8 @@ public final class VirtualTime
 
 	@Override
 	public ExtensionContextScope getTestInstantiationExtensionContextScope(ExtensionContext rootContext) {
-		// a constructor parameter then gets the scheduler of the test the instance is created for
+		// a constructor parameter then gets the scheduler of the test the instance is
+		// created for
 		return ExtensionContextScope.TEST_METHOD;
 	}
 
@@ -71,7 +73,8 @@ public final class VirtualTime
 	}
 
 	private static VirtualTimeScheduler install() {
-		// set rather than getOrSet: a scheduler some other test left behind is replaced, not reused
+		// set rather than getOrSet: a scheduler some other test left behind is replaced,
+		// not reused
 		return VirtualTimeScheduler.set(VirtualTimeScheduler.create());
 	}
 

@@ -17,10 +17,10 @@ import org.springframework.test.util.TestSocketUtils;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * The running sample app, shared by the tests that extend this class (one context and port per
- * set of active profiles).
- * The port is fixed before start-up because the simulator provider's base URL names it. Faults
- * and counts changed by a test are reset after it.
+ * The running sample app, shared by the tests that extend this class (one context and
+ * port per set of active profiles). The port is fixed before start-up because the
+ * simulator provider's base URL names it. Faults and counts changed by a test are reset
+ * after it.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT,
 		properties = { "simulator.seed=7", "simulator.models.sim-large.latency=0ms",

@@ -142,8 +142,8 @@ class ChatApiTests extends AbstractRunningAppTests {
 			.getResponseBody()
 			.collectList()
 			.block(TIMEOUT);
-		assertThat(events).extracting(ServerSentEvent::event).containsExactly("delta", "delta", "delta", "delta",
-				"delta", "error");
+		assertThat(events).extracting(ServerSentEvent::event)
+			.containsExactly("delta", "delta", "delta", "delta", "delta", "error");
 		JsonNode error = json(events.get(5).data());
 		assertThat(error.path("status").asInt()).isEqualTo(503);
 		assertThat(error.path("errorType").asText()).isEqualTo("overloaded_error");

@@ -87,8 +87,8 @@ class DashboardApiTests extends AbstractRunningAppTests {
 			.collectList()
 			.block(Duration.ofSeconds(5));
 		assertThat(events).extracting(ServerSentEvent::event).containsExactly("snapshot", "snapshot");
-		assertThat(events.get(1).data().get("at").asLong() - events.get(0).data().get("at").asLong())
-			.isBetween(500L, 1500L);
+		assertThat(events.get(1).data().get("at").asLong() - events.get(0).data().get("at").asLong()).isBetween(500L,
+				1500L);
 	}
 
 	@Test
@@ -118,7 +118,13 @@ class DashboardApiTests extends AbstractRunningAppTests {
 			.exchange()
 			.expectStatus()
 			.isOk();
-		this.webClient.delete().uri("/api/load").exchange().expectStatus().isOk().expectBody().jsonPath("$.running")
+		this.webClient.delete()
+			.uri("/api/load")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.running")
 			.isEqualTo(false);
 	}
 

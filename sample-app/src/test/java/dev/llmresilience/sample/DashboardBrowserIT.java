@@ -32,11 +32,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The dashboard in headless Chromium against the running app, used as a newcomer would: faults
- * injected and load started through the page's own controls open the primary model's breaker
- * while the chain keeps answering from its fallback, and recovering closes the breaker again.
- * The {@code dashboard-test} profile makes breakers wait only 2s in open. Leaves a screenshot of
- * the degraded page in {@code target/dashboard-degraded.png}.
+ * The dashboard in headless Chromium against the running app, used as a newcomer would:
+ * faults injected and load started through the page's own controls open the primary
+ * model's breaker while the chain keeps answering from its fallback, and recovering
+ * closes the breaker again. The {@code dashboard-test} profile makes breakers wait only
+ * 2s in open. Leaves a screenshot of the degraded page in
+ * {@code target/dashboard-degraded.png}.
  */
 @ActiveProfiles({ "simulator", "dashboard-test" })
 class DashboardBrowserIT extends AbstractRunningAppTests {
@@ -61,14 +62,15 @@ class DashboardBrowserIT extends AbstractRunningAppTests {
 
 	@BeforeEach
 	void openBrowser() throws IOException {
-		// Here rather than in a @BeforeAll, where surefire would count no test at all instead of
+		// Here rather than in a @BeforeAll, where surefire would count no test at all
+		// instead of
 		// a skipped one with this message.
-		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-				"Skipped: needs Chromium at " + CHROMIUM + " and chromedriver at " + CHROMEDRIVER
-						+ " (apt-get install chromium chromium-driver)");
+		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "Skipped: needs Chromium at "
+				+ CHROMIUM + " and chromedriver at " + CHROMEDRIVER + " (apt-get install chromium chromium-driver)");
 		this.userDataDir = Files.createTempDirectory("dashboard-chromium");
 		ChromeOptions options = new ChromeOptions();
-		// An explicit binary and driver keep Selenium Manager from looking for them online.
+		// An explicit binary and driver keep Selenium Manager from looking for them
+		// online.
 		options.setBinary(CHROMIUM.toFile());
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -89,7 +91,8 @@ class DashboardBrowserIT extends AbstractRunningAppTests {
 		if (this.userDataDir != null) {
 			FileSystemUtils.deleteRecursively(this.userDataDir);
 		}
-		// Before the superclass resets faults and breakers, so no request of the run reopens them.
+		// Before the superclass resets faults and breakers, so no request of the run
+		// reopens them.
 		this.webClient.delete().uri("/api/load").exchange().expectStatus().isOk();
 	}
 
@@ -124,8 +127,8 @@ class DashboardBrowserIT extends AbstractRunningAppTests {
 		this.driver.findElement(By.id("load-start")).click();
 		this.wait.until(ExpectedConditions.textMatches(By.id("load-state"), Pattern.compile("^running")));
 
-		this.wait.until((driver) -> "OPEN".equals(text(state("primary")))
-				&& "secondary".equals(text(serving("default"))));
+		this.wait
+			.until((driver) -> "OPEN".equals(text(state("primary"))) && "secondary".equals(text(serving("default"))));
 		long fallbacks = number(By.cssSelector("[data-field='load-fallbacks']"));
 		this.wait.until((driver) -> number(By.cssSelector("[data-field='load-fallbacks']")) > fallbacks);
 		assertThat(number(By.cssSelector("[data-field='load-failed']"))).isZero();
@@ -133,8 +136,8 @@ class DashboardBrowserIT extends AbstractRunningAppTests {
 		Files.write(SCREENSHOT, ((TakesScreenshot) this.driver).getScreenshotAs(OutputType.BYTES));
 
 		this.driver.findElement(By.id("recover")).click();
-		this.wait.until((driver) -> "CLOSED".equals(text(state("primary")))
-				&& "primary".equals(text(serving("default"))));
+		this.wait
+			.until((driver) -> "CLOSED".equals(text(state("primary"))) && "primary".equals(text(serving("default"))));
 		this.driver.findElement(By.id("load-stop")).click();
 		this.wait.until(ExpectedConditions.textMatches(By.id("load-state"), Pattern.compile("^stopped")));
 	}

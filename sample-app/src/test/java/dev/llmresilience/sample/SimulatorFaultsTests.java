@@ -21,7 +21,8 @@ import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Faults injected per model name, through the control endpoints, as the real API shows them.
+ * Faults injected per model name, through the control endpoints, as the real API shows
+ * them.
  */
 class SimulatorFaultsTests extends AbstractRunningAppTests {
 
@@ -69,13 +70,14 @@ class SimulatorFaultsTests extends AbstractRunningAppTests {
 	void resetsTheConnectionWithoutAnyResponse() {
 		putFaults("sim-faulty", "{\"failure-rate\": 1.0, \"failure\": \"connection-reset\"}");
 		WebClient client = WebClient.create("http://localhost:" + this.port);
-		StepVerifier.create(client.post()
-			.uri("/simulator/v1/messages")
-			.header("x-api-key", "test-key")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(messagesBody("sim-faulty", "hi", false))
-			.retrieve()
-			.toBodilessEntity())
+		StepVerifier
+			.create(client.post()
+				.uri("/simulator/v1/messages")
+				.header("x-api-key", "test-key")
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(messagesBody("sim-faulty", "hi", false))
+				.retrieve()
+				.toBodilessEntity())
 			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(WebClientRequestException.class))
 			.verify(Duration.ofSeconds(5));
 	}
@@ -99,9 +101,8 @@ class SimulatorFaultsTests extends AbstractRunningAppTests {
 			.doesNotContain("message_stop")
 			.filteredOn("content_block_delta"::equals)
 			.hasSize(5);
-		assertThat(json(events.get(events.size() - 1).data()))
-			.isEqualTo(json("""
-					{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"""));
+		assertThat(json(events.get(events.size() - 1).data())).isEqualTo(json("""
+				{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"""));
 	}
 
 	@Test

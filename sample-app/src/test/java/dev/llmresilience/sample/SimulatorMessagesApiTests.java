@@ -18,8 +18,8 @@ import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The simulator's Messages API, without faults: answers, streams, headers and request errors
- * in the shapes of the real API.
+ * The simulator's Messages API, without faults: answers, streams, headers and request
+ * errors in the shapes of the real API.
  */
 class SimulatorMessagesApiTests extends AbstractRunningAppTests {
 
@@ -104,13 +104,11 @@ class SimulatorMessagesApiTests extends AbstractRunningAppTests {
 				 "content":[],"stop_reason":null,"stop_sequence":null,
 				 "usage":{"input_tokens":8,"output_tokens":1}}}
 				"""));
-		assertThat(json(events.get(1).data()))
-			.isEqualTo(json("""
-					{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"""));
+		assertThat(json(events.get(1).data())).isEqualTo(json("""
+				{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"""));
 		assertThat(json(events.get(2).data())).isEqualTo(json("{\"type\":\"ping\"}"));
-		assertThat(json(events.get(3).data()))
-			.isEqualTo(json("""
-					{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello "}}"""));
+		assertThat(json(events.get(3).data())).isEqualTo(json("""
+				{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello "}}"""));
 		assertThat(json(events.get(20).data())).isEqualTo(json("{\"type\":\"content_block_stop\",\"index\":0}"));
 		assertThat(json(events.get(21).data())).isEqualTo(json("""
 				{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},

@@ -13,8 +13,9 @@ import org.springframework.http.HttpHeaders;
 
 /**
  * The conventions of the Anthropic Messages API: the error envelope
- * {@code {"type":"error","error":{"type":...,"message":...}}}, the {@code request-id} header and
- * the {@code anthropic-ratelimit-*} headers, whose resets are RFC 3339 timestamps.
+ * {@code {"type":"error","error":{"type":...,"message":...}}}, the {@code request-id}
+ * header and the {@code anthropic-ratelimit-*} headers, whose resets are RFC 3339
+ * timestamps.
  */
 final class AnthropicProtocol implements ProviderProtocol {
 

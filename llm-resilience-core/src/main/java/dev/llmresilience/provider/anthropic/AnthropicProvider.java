@@ -25,8 +25,8 @@ import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * A provider for the Anthropic Messages API ({@code POST /v1/messages}), non-streaming and
- * streaming.
+ * A provider for the Anthropic Messages API ({@code POST /v1/messages}), non-streaming
+ * and streaming.
  */
 public class AnthropicProvider implements LlmProvider {
 
@@ -43,8 +43,10 @@ public class AnthropicProvider implements LlmProvider {
 	/**
 	 * Create a new instance.
 	 * @param settings the provider's settings; an API key is required
-	 * @param version the {@code anthropic-version} header value, such as {@code 2023-06-01}
-	 * @param webClientBuilder a builder dedicated to this provider, with its connector set
+	 * @param version the {@code anthropic-version} header value, such as
+	 * {@code 2023-06-01}
+	 * @param webClientBuilder a builder dedicated to this provider, with its connector
+	 * set
 	 * @param objectMapper the mapper for request and response bodies
 	 * @param clock the clock that retry-after dates are measured against
 	 */
@@ -54,13 +56,11 @@ public class AnthropicProvider implements LlmProvider {
 		Assert.hasText(version, "version must not be empty");
 		this.settings = settings;
 		this.objectMapper = objectMapper;
-		WebClient webClient = webClientBuilder.baseUrl(settings.baseUrl().toString())
-			.defaultHeaders((headers) -> {
-				headers.setAll(settings.headers());
-				headers.set("x-api-key", settings.apiKey());
-				headers.set("anthropic-version", version);
-			})
-			.build();
+		WebClient webClient = webClientBuilder.baseUrl(settings.baseUrl().toString()).defaultHeaders((headers) -> {
+			headers.setAll(settings.headers());
+			headers.set("x-api-key", settings.apiKey());
+			headers.set("anthropic-version", version);
+		}).build();
 		this.httpClient = new ProviderHttpClient(settings, webClient, objectMapper, this.protocol, clock);
 	}
 
@@ -83,7 +83,8 @@ public class AnthropicProvider implements LlmProvider {
 	@Override
 	public Flux<LlmStreamEvent> stream(LlmModel model, LlmRequest request) {
 		return Flux.defer(() -> this.httpClient.postForEvents(model, PATH, body(model, request, true),
-				(metadata) -> new AnthropicStream(this.httpClient, this.protocol, this.settings.id(), model, metadata)));
+				(metadata) -> new AnthropicStream(this.httpClient, this.protocol, this.settings.id(), model,
+						metadata)));
 	}
 
 	ObjectNode body(LlmModel model, LlmRequest request, boolean stream) {
@@ -138,9 +139,9 @@ public class AnthropicProvider implements LlmProvider {
 	}
 
 	/**
-	 * Create the usage of an answer from the Messages API's counts, whose {@code input_tokens}
-	 * are only the tokens after the last cache breakpoint: the tokens written to and read from
-	 * the cache are added to make the whole prompt.
+	 * Create the usage of an answer from the Messages API's counts, whose
+	 * {@code input_tokens} are only the tokens after the last cache breakpoint: the
+	 * tokens written to and read from the cache are added to make the whole prompt.
 	 * @param uncachedInputTokens {@code input_tokens}
 	 * @param outputTokens {@code output_tokens}
 	 * @param cacheCreationInputTokens {@code cache_creation_input_tokens}
@@ -156,10 +157,10 @@ public class AnthropicProvider implements LlmProvider {
 	}
 
 	/**
-	 * Return the tokens that Anthropic counts against its rate limits: for most models its
-	 * input-tokens-per-minute limit counts {@code input_tokens} and
-	 * {@code cache_creation_input_tokens} but not {@code cache_read_input_tokens}, and output
-	 * tokens count against its output limit.
+	 * Return the tokens that Anthropic counts against its rate limits: for most models
+	 * its input-tokens-per-minute limit counts {@code input_tokens} and
+	 * {@code cache_creation_input_tokens} but not {@code cache_read_input_tokens}, and
+	 * output tokens count against its output limit.
 	 * @param usage the usage of a call
 	 * @return the total without the tokens read from the prompt cache
 	 */

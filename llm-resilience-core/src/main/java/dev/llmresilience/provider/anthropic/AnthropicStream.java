@@ -21,14 +21,14 @@ import reactor.core.publisher.SynchronousSink;
 import org.springframework.http.codec.ServerSentEvent;
 
 /**
- * The state of one streamed Messages API answer: turns its events into text deltas and, after
- * {@code message_stop}, one completion. Usage comes in {@code message_start} and again, cumulative,
- * in {@code message_delta}, so the last value of each count (input, output, cache creation, cache
- * read) wins. One instance serves one response.
+ * The state of one streamed Messages API answer: turns its events into text deltas and,
+ * after {@code message_stop}, one completion. Usage comes in {@code message_start} and
+ * again, cumulative, in {@code message_delta}, so the last value of each count (input,
+ * output, cache creation, cache read) wins. One instance serves one response.
  * <p>
  * It also assembles the body the same answer would have had unstreamed, for
- * {@link LlmResponse#raw()}: the message of {@code message_start}, its content blocks in index
- * order with their deltas joined, and the stop reason and usage of the last
+ * {@link LlmResponse#raw()}: the message of {@code message_start}, its content blocks in
+ * index order with their deltas joined, and the stop reason and usage of the last
  * {@code message_delta}. Only the assembled parts are kept, never the events themselves.
  */
 final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
@@ -45,7 +45,9 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 
 	private final StringBuilder text = new StringBuilder();
 
-	/** The content blocks by index; a block's index is its place in the unstreamed body. */
+	/**
+	 * The content blocks by index; a block's index is its place in the unstreamed body.
+	 */
 	private final Map<Integer, Block> blocks = new TreeMap<>();
 
 	private ObjectNode message = JsonNodeFactory.instance.objectNode();
@@ -127,7 +129,8 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 					this.rawStopReason = stopReason.asText();
 				}
 				usage(data.path("usage"));
-				// stop_reason, stop_sequence and whatever else the message gets at its end
+				// stop_reason, stop_sequence and whatever else the message gets at its
+				// end
 				data.path("delta").properties().forEach((field) -> {
 					if (!field.getValue().isNull()) {
 						this.message.set(field.getKey(), field.getValue());
@@ -141,7 +144,8 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 				});
 			}
 			case "message_stop" -> {
-				// A block left open is still part of the answer; its input must be JSON all the same.
+				// A block left open is still part of the answer; its input must be JSON
+				// all the same.
 				for (Block block : this.blocks.values()) {
 					block.finish(this.httpClient, this.model);
 				}
@@ -180,8 +184,7 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 		if (!this.stopped) {
 			throw this.httpClient.invalidResponse(this.model, "the stream ended before message_stop", null);
 		}
-		LlmResponse response = new LlmResponse(this.text.toString(), this.model.id(), this.modelName,
-				this.provider,
+		LlmResponse response = new LlmResponse(this.text.toString(), this.model.id(), this.modelName, this.provider,
 				AnthropicProvider.stopReason(this.rawStopReason), this.rawStopReason,
 				AnthropicProvider.usage(this.inputTokens, this.outputTokens, this.cacheCreationInputTokens,
 						this.cacheReadInputTokens),
@@ -212,9 +215,10 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 	}
 
 	/**
-	 * A content block as {@code content_block_start} gave it, and the pieces its deltas add. The
-	 * pieces are joined into the block when it stops. Deltas of types not known here are left out,
-	 * so a block of a type added later stays as it started rather than getting a guessed shape.
+	 * A content block as {@code content_block_start} gave it, and the pieces its deltas
+	 * add. The pieces are joined into the block when it stops. Deltas of types not known
+	 * here are left out, so a block of a type added later stays as it started rather than
+	 * getting a guessed shape.
 	 */
 	private static final class Block {
 
@@ -236,17 +240,18 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 			switch (delta.path("type").asText()) {
 				case "text_delta" -> this.text = append(this.text, "text", delta.path("text"));
 				case "thinking_delta" -> this.thinking = append(this.thinking, "thinking", delta.path("thinking"));
-				case "signature_delta" -> this.signature = append(this.signature, "signature",
-						delta.path("signature"));
+				case "signature_delta" -> this.signature = append(this.signature, "signature", delta.path("signature"));
 				case "input_json_delta" -> {
 					if (this.inputJson == null) {
-						// the input of content_block_start is an empty placeholder, not a first piece
+						// the input of content_block_start is an empty placeholder, not a
+						// first piece
 						this.inputJson = new StringBuilder();
 					}
 					this.inputJson.append(delta.path("partial_json").asText(""));
 				}
 				default -> {
-					// citations_delta and types added later: the block stays as it started
+					// citations_delta and types added later: the block stays as it
+					// started
 				}
 			}
 		}
@@ -259,8 +264,8 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 
 		/**
 		 * Join the pieces into the block. Safe to call more than once.
-		 * @throws dev.llmresilience.error.LlmInvalidResponseException if the joined input is not a
-		 * JSON object
+		 * @throws dev.llmresilience.error.LlmInvalidResponseException if the joined input
+		 * is not a JSON object
 		 */
 		void finish(ProviderHttpClient httpClient, LlmModel model) {
 			if (this.text != null) {

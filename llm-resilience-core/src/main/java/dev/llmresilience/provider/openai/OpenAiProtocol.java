@@ -10,11 +10,12 @@ import org.springframework.http.HttpHeaders;
 
 /**
  * The conventions of OpenAI-compatible Chat Completions APIs: the error envelope
- * {@code {"error":{"message":...,"type":...,"param":...,"code":...}}}, the {@code x-request-id}
- * header and the {@code x-ratelimit-*} headers.
+ * {@code {"error":{"message":...,"type":...,"param":...,"code":...}}}, the
+ * {@code x-request-id} header and the {@code x-ratelimit-*} headers.
  * <p>
- * Compatible servers vary the envelope, so two other shapes are read as errors as well: an
- * {@code error} that is a plain string, and a top-level object marked {@code "object":"error"}.
+ * Compatible servers vary the envelope, so two other shapes are read as errors as well:
+ * an {@code error} that is a plain string, and a top-level object marked
+ * {@code "object":"error"}.
  */
 final class OpenAiProtocol implements ProviderProtocol {
 

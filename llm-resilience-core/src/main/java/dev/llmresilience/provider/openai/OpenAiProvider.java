@@ -26,17 +26,20 @@ import org.springframework.util.StringUtils;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * A provider for OpenAI-compatible Chat Completions APIs ({@code POST {base-url}/chat/completions}):
- * OpenAI itself, gateways, Ollama, vLLM, LM Studio and the like. Non-streaming and streaming. The
- * API key, when there is one, is sent as a bearer token; servers that need none get no
- * {@code Authorization} header.
+ * A provider for OpenAI-compatible Chat Completions APIs ({@code POST
+ * {base-url}/chat/completions}): OpenAI itself, gateways, Ollama, vLLM, LM Studio and the
+ * like. Non-streaming and streaming. The API key, when there is one, is sent as a bearer
+ * token; servers that need none get no {@code Authorization} header.
  */
 public class OpenAiProvider implements LlmProvider {
 
 	/** The path below the base URL, which for OpenAI already ends in {@code /v1}. */
 	static final String PATH = "/chat/completions";
 
-	/** Its presence means the server wants the newer limit field, which excludes the older one. */
+	/**
+	 * Its presence means the server wants the newer limit field, which excludes the older
+	 * one.
+	 */
 	private static final String MAX_COMPLETION_TOKENS = "max_completion_tokens";
 
 	private final ProviderSettings settings;
@@ -50,9 +53,11 @@ public class OpenAiProvider implements LlmProvider {
 	/**
 	 * Create a new instance.
 	 * @param settings the provider's settings; the API key is optional
-	 * @param webClientBuilder a builder dedicated to this provider, with its connector set
+	 * @param webClientBuilder a builder dedicated to this provider, with its connector
+	 * set
 	 * @param objectMapper the mapper for request and response bodies
-	 * @param clock the clock that retry-after dates and rate-limit resets are measured against
+	 * @param clock the clock that retry-after dates and rate-limit resets are measured
+	 * against
 	 */
 	public OpenAiProvider(ProviderSettings settings, WebClient.Builder webClientBuilder, ObjectMapper objectMapper,
 			Clock clock) {
@@ -62,14 +67,12 @@ public class OpenAiProvider implements LlmProvider {
 		Assert.notNull(clock, "clock must not be null");
 		this.settings = settings;
 		this.objectMapper = objectMapper;
-		WebClient webClient = webClientBuilder.baseUrl(settings.baseUrl().toString())
-			.defaultHeaders((headers) -> {
-				headers.setAll(settings.headers());
-				if (settings.hasApiKey()) {
-					headers.setBearerAuth(settings.apiKey());
-				}
-			})
-			.build();
+		WebClient webClient = webClientBuilder.baseUrl(settings.baseUrl().toString()).defaultHeaders((headers) -> {
+			headers.setAll(settings.headers());
+			if (settings.hasApiKey()) {
+				headers.setBearerAuth(settings.apiKey());
+			}
+		}).build();
 		this.httpClient = new ProviderHttpClient(settings, webClient, objectMapper, this.protocol, clock);
 	}
 
@@ -96,8 +99,9 @@ public class OpenAiProvider implements LlmProvider {
 	}
 
 	/**
-	 * Create the wire body. A JSON tree rather than bound records, so that the application's
-	 * {@link ObjectMapper} settings (naming strategy, null handling) cannot change field names.
+	 * Create the wire body. A JSON tree rather than bound records, so that the
+	 * application's {@link ObjectMapper} settings (naming strategy, null handling) cannot
+	 * change field names.
 	 * @param model the model to call
 	 * @param request the request
 	 * @param stream whether to ask for a stream
@@ -187,8 +191,9 @@ public class OpenAiProvider implements LlmProvider {
 	}
 
 	/**
-	 * Read a {@code usage} object. {@code prompt_tokens} already include the tokens read from the
-	 * prompt cache ({@code prompt_tokens_details.cached_tokens}); OpenAI reports no cache writes.
+	 * Read a {@code usage} object. {@code prompt_tokens} already include the tokens read
+	 * from the prompt cache ({@code prompt_tokens_details.cached_tokens}); OpenAI reports
+	 * no cache writes.
 	 * @param usage the {@code usage} field
 	 * @return the usage, {@link LlmUsage#NONE} if the field is not an object
 	 */
@@ -201,8 +206,8 @@ public class OpenAiProvider implements LlmProvider {
 	}
 
 	/**
-	 * Map a {@code finish_reason}. OpenAI reports {@code stop} both for a natural end and for a
-	 * stop sequence, so {@link StopReason#STOP_SEQUENCE} never comes from here.
+	 * Map a {@code finish_reason}. OpenAI reports {@code stop} both for a natural end and
+	 * for a stop sequence, so {@link StopReason#STOP_SEQUENCE} never comes from here.
 	 * @param raw the finish reason, or {@code null}
 	 * @return the stop reason
 	 */

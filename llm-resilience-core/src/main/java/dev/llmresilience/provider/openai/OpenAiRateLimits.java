@@ -15,7 +15,8 @@ import org.springframework.http.HttpHeaders;
 
 /**
  * Reads OpenAI's {@code x-ratelimit-*} headers. Their reset values are durations in the
- * notation of Go ({@code 6m0s}, {@code 12ms}, {@code 1h2m3.5s}), counted from the response.
+ * notation of Go ({@code 6m0s}, {@code 12ms}, {@code 1h2m3.5s}), counted from the
+ * response.
  */
 final class OpenAiRateLimits {
 
@@ -70,7 +71,8 @@ final class OpenAiRateLimits {
 	/**
 	 * Parse a duration such as {@code 6m0s}, {@code 12ms} or {@code 1h2m3.5s}.
 	 * @param value the header value, or {@code null}
-	 * @return the duration, or {@code null} if the value is absent, negative or unreadable
+	 * @return the duration, or {@code null} if the value is absent, negative or
+	 * unreadable
 	 */
 	static Duration parseDuration(String value) {
 		if (value == null) {
@@ -110,7 +112,8 @@ final class OpenAiRateLimits {
 			case "s" -> 1_000_000_000L;
 			case "ms" -> 1_000_000L;
 			case "ns" -> 1L;
-			default -> 1_000L; // us, µs (micro sign) and μs (Greek mu), as Go accepts all three
+			default -> 1_000L; // us, µs (micro sign) and μs (Greek mu), as Go accepts all
+								// three
 		};
 	}
 

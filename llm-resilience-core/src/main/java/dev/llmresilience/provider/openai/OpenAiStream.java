@@ -23,15 +23,15 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.util.StringUtils;
 
 /**
- * The state of one streamed Chat Completions answer: turns its chunks into text deltas and,
- * after {@code data: [DONE]}, one completion. Usage arrives in a chunk of its own, with no
- * choices, near the end; should a server send it more than once, the last value wins. One
- * instance serves one response.
+ * The state of one streamed Chat Completions answer: turns its chunks into text deltas
+ * and, after {@code data: [DONE]}, one completion. Usage arrives in a chunk of its own,
+ * with no choices, near the end; should a server send it more than once, the last value
+ * wins. One instance serves one response.
  * <p>
  * It also assembles the body the same answer would have had unstreamed, for
- * {@link LlmResponse#raw()}: one choice whose message has the joined text and the tool calls
- * with their argument pieces joined, a string as unstreamed. Only the assembled parts are kept,
- * never the chunks themselves.
+ * {@link LlmResponse#raw()}: one choice whose message has the joined text and the tool
+ * calls with their argument pieces joined, a string as unstreamed. Only the assembled
+ * parts are kept, never the chunks themselves.
  */
 final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 
@@ -85,7 +85,8 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 		}
 		if (data.trim().equals(DONE)) {
 			this.done = true;
-			// stop reading here: a server that holds the connection open must not hit the idle timeout
+			// stop reading here: a server that holds the connection open must not hit the
+			// idle timeout
 			sink.complete();
 			return;
 		}
@@ -121,7 +122,8 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 		JsonNode toolCalls = choice.path("delta").path("tool_calls");
 		if (toolCalls.isArray()) {
 			for (JsonNode toolCall : toolCalls) {
-				// some compatible servers leave the index out when they send each call whole
+				// some compatible servers leave the index out when they send each call
+				// whole
 				int index = toolCall.path("index").asInt(this.toolCalls.size());
 				this.toolCalls.computeIfAbsent(index, (key) -> new ToolCall()).add(toolCall);
 			}
@@ -130,7 +132,8 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 
 	private static JsonNode firstChoice(JsonNode choices) {
 		if (choices.isArray()) {
-			// with n > 1 the chunks of other choices interleave; only choice 0 is the answer
+			// with n > 1 the chunks of other choices interleave; only choice 0 is the
+			// answer
 			for (JsonNode choice : choices) {
 				if (choice.path("index").asInt(0) == 0) {
 					return choice;
@@ -178,8 +181,8 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 	}
 
 	/**
-	 * A tool call of the answer: its id, type and name come whole in one of its pieces, its
-	 * arguments in fragments to join.
+	 * A tool call of the answer: its id, type and name come whole in one of its pieces,
+	 * its arguments in fragments to join.
 	 */
 	private static final class ToolCall {
 

@@ -1,6 +1,6 @@
 /**
- * The OpenAI Chat Completions API and the servers compatible with it: requests, answers, streamed
- * chunks, errors and rate-limit headers.
+ * The OpenAI Chat Completions API and the servers compatible with it: requests, answers,
+ * streamed chunks, errors and rate-limit headers.
  */
 @NonNullApi
 @NonNullFields

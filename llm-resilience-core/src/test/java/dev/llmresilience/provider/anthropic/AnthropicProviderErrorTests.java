@@ -44,8 +44,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for the failures of non-streaming calls of {@link AnthropicProvider}: error envelopes,
- * retry headers, unreadable bodies, network faults and timeouts.
+ * Tests for the failures of non-streaming calls of {@link AnthropicProvider}: error
+ * envelopes, retry headers, unreadable bodies, network faults and timeouts.
  */
 class AnthropicProviderErrorTests {
 
@@ -223,8 +223,7 @@ class AnthropicProviderErrorTests {
 	@EnumSource(Fault.class)
 	void brokenResponseIsTypedFailureNeverSuccess(Fault fault) {
 		stub(aResponse().withFault(fault));
-		assertThat(failure(callHi())).isInstanceOfAny(LlmConnectionException.class,
-				LlmInvalidResponseException.class);
+		assertThat(failure(callHi())).isInstanceOfAny(LlmConnectionException.class, LlmInvalidResponseException.class);
 	}
 
 	@Test
@@ -235,7 +234,8 @@ class AnthropicProviderErrorTests {
 
 	@Test
 	void bodyLargerThanTheBufferLimitIsInvalidResponseNamingTheLimit() {
-		// Spring's default limit is 256 KB; a generous first-byte limit keeps a slow or busy machine
+		// Spring's default limit is 256 KB; a generous first-byte limit keeps a slow or
+		// busy machine
 		// out of it (the call ends as soon as the limit is passed, so it costs no time)
 		AnthropicProvider patient = AnthropicProviderFixtures.create(wm.baseUrl(), Duration.ofSeconds(30),
 				Duration.ofSeconds(30));
@@ -322,8 +322,8 @@ class AnthropicProviderErrorTests {
 
 	private static ResponseDefinitionBuilder error(int status, String type, String message) {
 		String body = """
-				{"type":"error","error":{"type":"%s","message":"%s"},"request_id":"req_body_1"}"""
-			.formatted(type, message);
+				{"type":"error","error":{"type":"%s","message":"%s"},"request_id":"req_body_1"}""".formatted(type,
+				message);
 		return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
 	}
 

@@ -59,13 +59,14 @@ class AnthropicProviderRequestTests {
 	void callSendsAuthenticationVersionExtraAndContentHeaders() {
 		stubMessage();
 		call(LlmRequest.ofPrompt("Hi"));
-		wm.verify(1, postRequestedFor(urlEqualTo("/v1/messages"))
-			.withHeader("x-api-key", equalTo(AnthropicProviderFixtures.API_KEY))
-			.withHeader("anthropic-version", equalTo("2023-06-01"))
-			.withHeader("anthropic-beta", equalTo("x"))
-			.withHeader("Content-Type", equalTo("application/json"))
-			.withHeader("Accept", equalTo("application/json"))
-			.withoutHeader("Authorization"));
+		wm.verify(1,
+				postRequestedFor(urlEqualTo("/v1/messages"))
+					.withHeader("x-api-key", equalTo(AnthropicProviderFixtures.API_KEY))
+					.withHeader("anthropic-version", equalTo("2023-06-01"))
+					.withHeader("anthropic-beta", equalTo("x"))
+					.withHeader("Content-Type", equalTo("application/json"))
+					.withHeader("Accept", equalTo("application/json"))
+					.withoutHeader("Authorization"));
 	}
 
 	@Test
@@ -108,8 +109,8 @@ class AnthropicProviderRequestTests {
 	@Test
 	void extraBodyIsMergedAtTheTopLevel() {
 		stubMessage();
-		Map<String, Object> tool = Map.of("name", "get_weather", "description", "Weather of a city",
-				"input_schema", Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string"))));
+		Map<String, Object> tool = Map.of("name", "get_weather", "description", "Weather of a city", "input_schema",
+				Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string"))));
 		LlmRequest request = LlmRequest.builder()
 			.user("Weather in Paris?")
 			.extraBody("tools", List.of(tool))
@@ -150,15 +151,16 @@ class AnthropicProviderRequestTests {
 			.expectNextCount(1)
 			.expectComplete()
 			.verify(TIMEOUT);
-		wm.verify(1, postRequestedFor(urlEqualTo("/v1/messages"))
-			.withHeader("x-api-key", equalTo(AnthropicProviderFixtures.API_KEY))
-			.withHeader("anthropic-version", equalTo("2023-06-01"))
-			.withHeader("anthropic-beta", equalTo("x"))
-			.withHeader("Content-Type", equalTo("application/json"))
-			.withHeader("Accept", equalTo("text/event-stream"))
-			.withRequestBody(equalToJson("""
-					{"model":"claude-haiku-4-5","max_tokens":1024,"messages":[{"role":"user","content":"Hi"}],
-					"stream":true}""")));
+		wm.verify(1,
+				postRequestedFor(urlEqualTo("/v1/messages"))
+					.withHeader("x-api-key", equalTo(AnthropicProviderFixtures.API_KEY))
+					.withHeader("anthropic-version", equalTo("2023-06-01"))
+					.withHeader("anthropic-beta", equalTo("x"))
+					.withHeader("Content-Type", equalTo("application/json"))
+					.withHeader("Accept", equalTo("text/event-stream"))
+					.withRequestBody(equalToJson("""
+							{"model":"claude-haiku-4-5","max_tokens":1024,"messages":[{"role":"user","content":"Hi"}],
+							"stream":true}""")));
 	}
 
 	@Test

@@ -86,9 +86,8 @@ class AnthropicProviderStreamTests {
 				assertThat(response.rawStopReason()).isEqualTo("end_turn");
 				assertThat(response.usage()).isEqualTo(new LlmUsage(25, 15));
 				assertThat(response.requestId()).isEqualTo("req_stream_1");
-				assertThat(response.rateLimits())
-					.isEqualTo(new RateLimitStatus(50L, 49L, Instant.parse("2025-06-01T12:00:30Z"), 40000L, 39000L,
-							Instant.parse("2025-06-01T12:00:05Z")));
+				assertThat(response.rateLimits()).isEqualTo(new RateLimitStatus(50L, 49L,
+						Instant.parse("2025-06-01T12:00:30Z"), 40000L, 39000L, Instant.parse("2025-06-01T12:00:05Z")));
 				assertThat(response.fallback()).isFalse();
 				assertThat(response.raw()).isEqualTo(json("""
 						{"id":"msg_01","type":"message","role":"assistant","model":"claude-haiku-4-5-20251001",\
@@ -178,8 +177,9 @@ class AnthropicProviderStreamTests {
 
 	@Test
 	void crlfLineEndingsAreAccepted() {
-		String body = String.join("", MESSAGE_START, TEXT_BLOCK_START, textDelta("crlf"), TEXT_BLOCK_STOP,
-				messageDelta("end_turn", 1), MESSAGE_STOP)
+		String body = String
+			.join("", MESSAGE_START, TEXT_BLOCK_START, textDelta("crlf"), TEXT_BLOCK_STOP, messageDelta("end_turn", 1),
+					MESSAGE_STOP)
 			.replace("\n", "\r\n");
 		stub(aResponse().withHeader("Content-Type", "text/event-stream").withBody(body));
 		StepVerifier.create(stream())
@@ -191,9 +191,8 @@ class AnthropicProviderStreamTests {
 
 	@Test
 	void thinkingAndToolInputDeltasAreNotText() {
-		stub(stream(MESSAGE_START,
-				event("content_block_start",
-						"{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}"),
+		stub(stream(MESSAGE_START, event("content_block_start",
+				"{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}"),
 				event("content_block_delta",
 						"{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Hmm, weather.\"}}"),
 				event("content_block_delta",
@@ -210,15 +209,11 @@ class AnthropicProviderStreamTests {
 						"{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"city\\\": \\\"Paris\\\"}\"}}"),
 				event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":2}"),
 				messageDelta("tool_use", 40), MESSAGE_STOP));
-		StepVerifier.create(stream())
-			.expectNext(new TextDelta("Checking."))
-			.assertNext((event) -> {
-				LlmResponse response = completion(event);
-				assertThat(response.text()).isEqualTo("Checking.");
-				assertThat(response.stopReason()).isEqualTo(StopReason.TOOL_USE);
-			})
-			.expectComplete()
-			.verify(TIMEOUT);
+		StepVerifier.create(stream()).expectNext(new TextDelta("Checking.")).assertNext((event) -> {
+			LlmResponse response = completion(event);
+			assertThat(response.text()).isEqualTo("Checking.");
+			assertThat(response.stopReason()).isEqualTo(StopReason.TOOL_USE);
+		}).expectComplete().verify(TIMEOUT);
 	}
 
 	@Test
@@ -234,11 +229,9 @@ class AnthropicProviderStreamTests {
 				inputJsonDelta(2, ""), inputJsonDelta(2, "{\\\"city\\\": \\\"Pa"),
 				inputJsonDelta(2, "ris\\\", \\\"days\\\": [1, "), inputJsonDelta(2, "2]}"), blockStop(2),
 				blockStart(3, "{\"type\":\"tool_use\",\"id\":\"toolu_02\",\"name\":\"get_time\",\"input\":{}}"),
-				inputJsonDelta(3, ""), blockStop(3),
-				event("message_delta", """
+				inputJsonDelta(3, ""), blockStop(3), event("message_delta", """
 						{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},\
-						"usage":{"output_tokens":40}}"""),
-				MESSAGE_STOP));
+						"usage":{"output_tokens":40}}"""), MESSAGE_STOP));
 		LlmResponse response = lastResponse();
 		assertThat(response.text()).isEqualTo("Checking both.");
 		assertThat(response.raw()).isEqualTo(json("""
@@ -257,8 +250,8 @@ class AnthropicProviderStreamTests {
 		stub(stream(MESSAGE_START, blockStart(0, "{\"type\":\"future_block\",\"x\":1}"),
 				blockDelta(0, "{\"type\":\"future_delta\",\"x\":2}"), blockStop(0),
 				blockStart(1, "{\"type\":\"text\",\"text\":\"\"}"),
-				blockDelta(1, "{\"type\":\"text_delta\",\"text\":\"a\"}"), blockStop(1),
-				messageDelta("end_turn", 1), MESSAGE_STOP));
+				blockDelta(1, "{\"type\":\"text_delta\",\"text\":\"a\"}"), blockStop(1), messageDelta("end_turn", 1),
+				MESSAGE_STOP));
 		LlmResponse response = lastResponse();
 		assertThat(response.text()).isEqualTo("a");
 		assertThat(response.raw().path("content"))
@@ -304,7 +297,8 @@ class AnthropicProviderStreamTests {
 	@Test
 	void overloadedErrorEventMidStreamFailsWithOverloadedExceptionAfterTheDeltas() {
 		stub(stream(MESSAGE_START, TEXT_BLOCK_START, textDelta("Par"), textDelta("tial"),
-				event("error", "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"))
+				event("error",
+						"{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"))
 			.withHeader("request-id", "req_mid"));
 		StepVerifier.create(stream())
 			.expectNext(new TextDelta("Par"), new TextDelta("tial"))
@@ -394,20 +388,18 @@ class AnthropicProviderStreamTests {
 
 	@Test
 	void idleStreamTimesOutAfterTheDeltasSoFar() {
-		// Two halves of equal size, 1.5 s apart: the gap is far longer than the 300 ms idle limit,
+		// Two halves of equal size, 1.5 s apart: the gap is far longer than the 300 ms
+		// idle limit,
 		// also on a busy machine that delivers the first half late.
 		String firstHalf = MESSAGE_START + TEXT_BLOCK_START + textDelta("before the gap");
 		String secondHalf = textDelta("after") + TEXT_BLOCK_STOP + messageDelta("end_turn", 2) + MESSAGE_STOP;
 		stub(stream(padTo(firstHalf, secondHalf), padTo(secondHalf, firstHalf)).withChunkedDribbleDelay(2, 3000));
-		StepVerifier.create(stream())
-			.expectNext(new TextDelta("before the gap"))
-			.expectErrorSatisfies((ex) -> {
-				assertThat(ex).isExactlyInstanceOf(LlmTimeoutException.class);
-				LlmTimeoutException timeout = (LlmTimeoutException) ex;
-				assertThat(timeout.getPhase()).isEqualTo(LlmTimeoutException.Phase.STREAM_IDLE);
-				assertThat(timeout.getLimit()).isEqualTo(Duration.ofMillis(300));
-			})
-			.verify(TIMEOUT);
+		StepVerifier.create(stream()).expectNext(new TextDelta("before the gap")).expectErrorSatisfies((ex) -> {
+			assertThat(ex).isExactlyInstanceOf(LlmTimeoutException.class);
+			LlmTimeoutException timeout = (LlmTimeoutException) ex;
+			assertThat(timeout.getPhase()).isEqualTo(LlmTimeoutException.Phase.STREAM_IDLE);
+			assertThat(timeout.getLimit()).isEqualTo(Duration.ofMillis(300));
+		}).verify(TIMEOUT);
 	}
 
 	@Test
@@ -434,12 +426,14 @@ class AnthropicProviderStreamTests {
 
 	@Test
 	void eventLargerThanTheBufferLimitIsInvalidResponseNamingTheLimit() {
-		// Spring's default limit is 256 KB; generous time limits keep a slow machine out of it.
+		// Spring's default limit is 256 KB; generous time limits keep a slow machine out
+		// of it.
 		AnthropicProvider patient = AnthropicProviderFixtures.create(wm.baseUrl(), Duration.ofSeconds(4),
 				Duration.ofSeconds(4));
 		stub(stream(MESSAGE_START, TEXT_BLOCK_START, textDelta("a".repeat(260 * 1024)), TEXT_BLOCK_STOP,
 				messageDelta("end_turn", 1), MESSAGE_STOP));
-		assertThat(failure(patient.stream(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")))).isExactlyInstanceOf(LlmInvalidResponseException.class)
+		assertThat(failure(patient.stream(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi"))))
+			.isExactlyInstanceOf(LlmInvalidResponseException.class)
 			.hasMessageContaining("max-response-size");
 	}
 
@@ -476,8 +470,8 @@ class AnthropicProviderStreamTests {
 
 	@Test
 	void eachSubscriptionStreamsOneResponse() {
-		stub(stream(MESSAGE_START, TEXT_BLOCK_START, textDelta("again"), TEXT_BLOCK_STOP,
-				messageDelta("end_turn", 1), MESSAGE_STOP));
+		stub(stream(MESSAGE_START, TEXT_BLOCK_START, textDelta("again"), TEXT_BLOCK_STOP, messageDelta("end_turn", 1),
+				MESSAGE_STOP));
 		Flux<LlmStreamEvent> events = stream();
 		assertThat(events.collectList().block(TIMEOUT)).hasSize(2);
 		assertThat(events.collectList().block(TIMEOUT)).hasSize(2);
@@ -530,7 +524,8 @@ class AnthropicProviderStreamTests {
 
 	private static String padTo(String events, String other) {
 		int missing = other.length() - events.length();
-		// a comment line of the missing length: ':' plus filler plus the blank line that ends it
+		// a comment line of the missing length: ':' plus filler plus the blank line that
+		// ends it
 		return (missing <= 0) ? events : events + ":" + "-".repeat(Math.max(0, missing - 3)) + "\n\n";
 	}
 

@@ -23,10 +23,10 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests of the transport rules every provider shares: how a stream's time limits split between
- * its first and later events, redirects, and error bodies over the buffer limit. The timing tests
- * use a Reactor Netty server, which, unlike WireMock, can send headers long before the first
- * event.
+ * Tests of the transport rules every provider shares: how a stream's time limits split
+ * between its first and later events, redirects, and error bodies over the buffer limit.
+ * The timing tests use a Reactor Netty server, which, unlike WireMock, can send headers
+ * long before the first event.
  */
 class AnthropicProviderTransportTests {
 
@@ -50,8 +50,7 @@ class AnthropicProviderTransportTests {
 			.host("127.0.0.1")
 			.port(0)
 			.route((routes) -> routes.post("/v1/messages",
-					(request, response) -> response.header("Content-Type", "text/event-stream")
-						.sendString(events)))
+					(request, response) -> response.header("Content-Type", "text/event-stream").sendString(events)))
 			.bindNow();
 		return "http://127.0.0.1:" + this.server.port();
 	}
@@ -82,7 +81,8 @@ class AnthropicProviderTransportTests {
 
 	@Test
 	void silenceAfterTheFirstEventFailsWithStreamIdleTimeout() {
-		String baseUrl = serveEvents(Flux.concat(Flux.just(DELTA), Mono.just(DELTA).delaySubscription(Duration.ofSeconds(3))));
+		String baseUrl = serveEvents(
+				Flux.concat(Flux.just(DELTA), Mono.just(DELTA).delaySubscription(Duration.ofSeconds(3))));
 		AnthropicProvider provider = AnthropicProviderFixtures.create(baseUrl, Duration.ofSeconds(5),
 				Duration.ofMillis(300));
 		StepVerifier.create(provider.stream(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")))
@@ -94,7 +94,8 @@ class AnthropicProviderTransportTests {
 
 	@Test
 	void redirectIsNotFollowedAndSaysSo() {
-		wm.stubFor(post("/v1/messages").willReturn(aResponse().withStatus(307).withHeader("Location", "https://elsewhere.example/v1/messages")));
+		wm.stubFor(post("/v1/messages")
+			.willReturn(aResponse().withStatus(307).withHeader("Location", "https://elsewhere.example/v1/messages")));
 		AnthropicProvider provider = AnthropicProviderFixtures.create(wm.baseUrl());
 		StepVerifier.create(provider.call(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")))
 			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(LlmInvalidResponseException.class)

@@ -60,8 +60,8 @@ class OpenAiProviderCallTests {
 		assertThat(response.rawStopReason()).isEqualTo("stop");
 		assertThat(response.usage()).isEqualTo(new LlmUsage(12, 3));
 		assertThat(response.requestId()).isEqualTo("req_123");
-		assertThat(response.rateLimits()).isEqualTo(new RateLimitStatus(500L, 499L, NOW.plusMillis(12), 30000L,
-				29000L, NOW.plusSeconds(360)));
+		assertThat(response.rateLimits())
+			.isEqualTo(new RateLimitStatus(500L, 499L, NOW.plusMillis(12), 30000L, 29000L, NOW.plusSeconds(360)));
 		assertThat(response.fallback()).isFalse();
 		assertThat(response.attempts()).isEmpty();
 		assertThat(response.raw().path("id").asText()).isEqualTo("chatcmpl-1");
@@ -89,14 +89,13 @@ class OpenAiProviderCallTests {
 
 	@Test
 	void rateLimitValuesOfMinusOneAreIgnored() {
-		answer(json("{\"choices\":[{\"message\":{\"content\":\"ok\"}}]}")
-			.withHeader("x-ratelimit-limit-requests", "-1")
+		answer(json("{\"choices\":[{\"message\":{\"content\":\"ok\"}}]}").withHeader("x-ratelimit-limit-requests", "-1")
 			.withHeader("x-ratelimit-remaining-requests", "-1")
 			.withHeader("x-ratelimit-reset-requests", "-1")
 			.withHeader("x-ratelimit-remaining-tokens", "100")
 			.withHeader("x-ratelimit-reset-tokens", "1h2m3.5s"));
-		assertThat(call().rateLimits()).isEqualTo(
-				new RateLimitStatus(null, null, null, null, 100L, NOW.plus(Duration.parse("PT1H2M3.5S"))));
+		assertThat(call().rateLimits())
+			.isEqualTo(new RateLimitStatus(null, null, null, null, 100L, NOW.plus(Duration.parse("PT1H2M3.5S"))));
 	}
 
 	@ParameterizedTest
@@ -111,7 +110,8 @@ class OpenAiProviderCallTests {
 
 	@Test
 	void missingOptionalFieldsFallBackToDefaults() {
-		answer(json("{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":null}]}"));
+		answer(json(
+				"{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":null}]}"));
 		LlmResponse response = call();
 		assertThat(response.text()).isEqualTo("ok");
 		assertThat(response.modelName()).isEqualTo("gpt-4o-mini");
@@ -145,7 +145,8 @@ class OpenAiProviderCallTests {
 
 	@Test
 	void fieldsOfUnexpectedTypesDoNotFailTheCall() {
-		answer(json("{\"model\":7,\"usage\":\"many\",\"choices\":[{\"message\":{\"content\":5},\"finish_reason\":1}]}"));
+		answer(json(
+				"{\"model\":7,\"usage\":\"many\",\"choices\":[{\"message\":{\"content\":5},\"finish_reason\":1}]}"));
 		LlmResponse response = call();
 		assertThat(response.text()).isEmpty();
 		assertThat(response.modelName()).isEqualTo("gpt-4o-mini");
@@ -176,8 +177,8 @@ class OpenAiProviderCallTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = Fault.class,
-			names = { "MALFORMED_RESPONSE_CHUNK", "RANDOM_DATA_THEN_CLOSE", "CONNECTION_RESET_BY_PEER", "EMPTY_RESPONSE" })
+	@EnumSource(value = Fault.class, names = { "MALFORMED_RESPONSE_CHUNK", "RANDOM_DATA_THEN_CLOSE",
+			"CONNECTION_RESET_BY_PEER", "EMPTY_RESPONSE" })
 	void cutOffResponseFailsWithTypedException(Fault fault) {
 		answer(aResponse().withFault(fault));
 		assertThat(callError()).isInstanceOfAny(LlmConnectionException.class, LlmInvalidResponseException.class);

@@ -67,7 +67,8 @@ class OpenAiProviderErrorTests {
 			Class<? extends LlmApiException> exceptionType) {
 		String codeJson = (code != null) ? "\"" + code + "\"" : "null";
 		answer(error(status, "{\"error\":{\"message\":\"It failed.\",\"type\":\"" + type + "\",\"param\":null,"
-				+ "\"code\":" + codeJson + "}}").withHeader("x-request-id", "req_err"));
+				+ "\"code\":" + codeJson + "}}")
+			.withHeader("x-request-id", "req_err"));
 		LlmApiException ex = apiError();
 		assertThat(ex).isExactlyInstanceOf(exceptionType);
 		assertThat(ex.getStatusCode()).isEqualTo(status);
@@ -131,8 +132,8 @@ class OpenAiProviderErrorTests {
 
 	@Test
 	void shouldRetryHeaderIsRead() {
-		answer(error(500, "{\"error\":{\"message\":\"oops\",\"type\":\"server_error\"}}")
-			.withHeader("x-should-retry", "false"));
+		answer(error(500, "{\"error\":{\"message\":\"oops\",\"type\":\"server_error\"}}").withHeader("x-should-retry",
+				"false"));
 		assertThat(apiError().getShouldRetry()).isFalse();
 		answer(error(409, "{\"error\":{\"message\":\"busy\",\"type\":\"invalid_request_error\"}}")
 			.withHeader("x-should-retry", "true"));
@@ -149,7 +150,8 @@ class OpenAiProviderErrorTests {
 
 	@Test
 	void htmlErrorPageOfAProxyIsTypedByStatus() {
-		answer(aResponse().withStatus(502).withHeader("Content-Type", "text/html")
+		answer(aResponse().withStatus(502)
+			.withHeader("Content-Type", "text/html")
 			.withBody("<html><body><h1>502 Bad Gateway</h1></body></html>"));
 		LlmApiException ex = apiError();
 		assertThat(ex).isInstanceOf(LlmServerException.class).hasMessageContaining("502 Bad Gateway");
@@ -168,7 +170,8 @@ class OpenAiProviderErrorTests {
 	@Test
 	void successfulStatusWithErrorBodyIsTyped() {
 		answer(error(200, "{\"error\":{\"message\":\"The server had an error.\",\"type\":\"server_error\","
-				+ "\"param\":null,\"code\":null}}").withHeader("x-request-id", "req_200"));
+				+ "\"param\":null,\"code\":null}}")
+			.withHeader("x-request-id", "req_200"));
 		LlmApiException ex = apiError();
 		assertThat(ex).isInstanceOf(LlmServerException.class).hasMessageContaining("The server had an error.");
 		assertThat(ex.getStatusCode()).isEqualTo(200);

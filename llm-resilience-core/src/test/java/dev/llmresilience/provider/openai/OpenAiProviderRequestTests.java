@@ -96,7 +96,10 @@ class OpenAiProviderRequestTests {
 
 	@Test
 	void maxCompletionTokensInExtraBodyReplacesMaxTokens() {
-		LlmRequest request = LlmRequest.builder().user("Hi").maxTokens(100).extraBody("max_completion_tokens", 500)
+		LlmRequest request = LlmRequest.builder()
+			.user("Hi")
+			.maxTokens(100)
+			.extraBody("max_completion_tokens", 500)
 			.build();
 		call(provider(), request);
 		wm.verify(postRequestedFor(urlEqualTo(PATH)).withRequestBody(equalToJson("""
@@ -106,8 +109,8 @@ class OpenAiProviderRequestTests {
 
 	@Test
 	void streamAsksForAStreamWithUsage() {
-		wm.stubFor(post(PATH).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
-			.withBody("data: [DONE]\n\n")));
+		wm.stubFor(post(PATH)
+			.willReturn(aResponse().withHeader("Content-Type", "text/event-stream").withBody("data: [DONE]\n\n")));
 		StepVerifier.create(provider().stream(MODEL, LlmRequest.ofPrompt("Hi")))
 			.expectNextCount(1)
 			.expectComplete()

@@ -69,29 +69,25 @@ class OpenAiProviderStreamTests {
 		answer(events(ROLE, HEL, LO, FINISH, USAGE, DONE).withHeader("x-request-id", "req_s1")
 			.withHeader("x-ratelimit-remaining-tokens", "900")
 			.withHeader("x-ratelimit-reset-tokens", "6m0s"));
-		StepVerifier.create(stream())
-			.expectNext(new TextDelta("Hel"), new TextDelta("lo"))
-			.assertNext((event) -> {
-				LlmResponse response = completion(event);
-				assertThat(response.text()).isEqualTo("Hello");
-				assertThat(response.model()).isEqualTo("mini");
-				assertThat(response.modelName()).isEqualTo("gpt-4o-mini-2024-07-18");
-				assertThat(response.provider()).isEqualTo("openai");
-				assertThat(response.stopReason()).isEqualTo(StopReason.END_TURN);
-				assertThat(response.rawStopReason()).isEqualTo("stop");
-				assertThat(response.usage()).isEqualTo(new LlmUsage(9, 2));
-				assertThat(response.requestId()).isEqualTo("req_s1");
-				assertThat(response.rateLimits()).isEqualTo(new RateLimitStatus(null, null, null, null, 900L,
-						NOW.plusSeconds(360)));
-				assertThat(response.fallback()).isFalse();
-				assertThat(response.attempts()).isEmpty();
-				assertThat(response.raw()).isEqualTo(json("""
-						{"id":"c1","object":"chat.completion","model":"gpt-4o-mini-2024-07-18",\
-						"choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],\
-						"usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}}"""));
-			})
-			.expectComplete()
-			.verify(TIMEOUT);
+		StepVerifier.create(stream()).expectNext(new TextDelta("Hel"), new TextDelta("lo")).assertNext((event) -> {
+			LlmResponse response = completion(event);
+			assertThat(response.text()).isEqualTo("Hello");
+			assertThat(response.model()).isEqualTo("mini");
+			assertThat(response.modelName()).isEqualTo("gpt-4o-mini-2024-07-18");
+			assertThat(response.provider()).isEqualTo("openai");
+			assertThat(response.stopReason()).isEqualTo(StopReason.END_TURN);
+			assertThat(response.rawStopReason()).isEqualTo("stop");
+			assertThat(response.usage()).isEqualTo(new LlmUsage(9, 2));
+			assertThat(response.requestId()).isEqualTo("req_s1");
+			assertThat(response.rateLimits())
+				.isEqualTo(new RateLimitStatus(null, null, null, null, 900L, NOW.plusSeconds(360)));
+			assertThat(response.fallback()).isFalse();
+			assertThat(response.attempts()).isEmpty();
+			assertThat(response.raw()).isEqualTo(json("""
+					{"id":"c1","object":"chat.completion","model":"gpt-4o-mini-2024-07-18",\
+					"choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],\
+					"usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}}"""));
+		}).expectComplete().verify(TIMEOUT);
 	}
 
 	@Test
@@ -126,16 +122,15 @@ class OpenAiProviderStreamTests {
 
 	@Test
 	void toolCallDeltasGiveNoTextDeltas() {
-		String toolCall = chunk("{\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
-				+ "\"function\":{\"name\":\"weather\",\"arguments\":\"{}\"}}]}", null);
+		String toolCall = chunk(
+				"{\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
+						+ "\"function\":{\"name\":\"weather\",\"arguments\":\"{}\"}}]}",
+				null);
 		answer(events(toolCall, chunk("{}", "tool_calls"), DONE));
-		StepVerifier.create(stream())
-			.assertNext((event) -> {
-				assertThat(completion(event).text()).isEmpty();
-				assertThat(completion(event).stopReason()).isEqualTo(StopReason.TOOL_USE);
-			})
-			.expectComplete()
-			.verify(TIMEOUT);
+		StepVerifier.create(stream()).assertNext((event) -> {
+			assertThat(completion(event).text()).isEmpty();
+			assertThat(completion(event).stopReason()).isEqualTo(StopReason.TOOL_USE);
+		}).expectComplete().verify(TIMEOUT);
 	}
 
 	@Test
@@ -178,16 +173,12 @@ class OpenAiProviderStreamTests {
 	void chunksOfOtherChoicesAreIgnored() {
 		String other = "{\"choices\":[{\"index\":1,\"delta\":{\"content\":\"Bye\"},\"finish_reason\":\"length\"}]}";
 		answer(events(HEL, other, LO, FINISH, DONE));
-		StepVerifier.create(stream())
-			.expectNext(new TextDelta("Hel"), new TextDelta("lo"))
-			.assertNext((event) -> {
-				assertThat(completion(event).text()).isEqualTo("Hello");
-				assertThat(completion(event).stopReason()).isEqualTo(StopReason.END_TURN);
-				assertThat(completion(event).raw().path("choices")).hasSize(1);
-				assertThat(completion(event).raw().at("/choices/0/message/content").textValue()).isEqualTo("Hello");
-			})
-			.expectComplete()
-			.verify(TIMEOUT);
+		StepVerifier.create(stream()).expectNext(new TextDelta("Hel"), new TextDelta("lo")).assertNext((event) -> {
+			assertThat(completion(event).text()).isEqualTo("Hello");
+			assertThat(completion(event).stopReason()).isEqualTo(StopReason.END_TURN);
+			assertThat(completion(event).raw().path("choices")).hasSize(1);
+			assertThat(completion(event).raw().at("/choices/0/message/content").textValue()).isEqualTo("Hello");
+		}).expectComplete().verify(TIMEOUT);
 	}
 
 	@Test
@@ -245,27 +236,21 @@ class OpenAiProviderStreamTests {
 		String error = "{\"error\":{\"message\":\"The server had an error while processing your request.\","
 				+ "\"type\":\"server_error\",\"param\":null,\"code\":null}}";
 		answer(events(HEL, error, LO, DONE).withHeader("x-request-id", "req_s2"));
-		StepVerifier.create(stream())
-			.expectNext(new TextDelta("Hel"))
-			.expectErrorSatisfies((ex) -> {
-				assertThat(ex).isInstanceOf(LlmServerException.class)
-					.hasMessageContaining("The server had an error");
-				LlmServerException serverError = (LlmServerException) ex;
-				assertThat(serverError.getStatusCode()).isEqualTo(200);
-				assertThat(serverError.getErrorType()).isEqualTo("server_error");
-				assertThat(serverError.getRequestId()).isEqualTo("req_s2");
-			})
-			.verify(TIMEOUT);
+		StepVerifier.create(stream()).expectNext(new TextDelta("Hel")).expectErrorSatisfies((ex) -> {
+			assertThat(ex).isInstanceOf(LlmServerException.class).hasMessageContaining("The server had an error");
+			LlmServerException serverError = (LlmServerException) ex;
+			assertThat(serverError.getStatusCode()).isEqualTo(200);
+			assertThat(serverError.getErrorType()).isEqualTo("server_error");
+			assertThat(serverError.getRequestId()).isEqualTo("req_s2");
+		}).verify(TIMEOUT);
 	}
 
 	@Test
 	void errorEventEchoingTheApiKeyDoesNotLeakIt() {
-		String error = "{\"error\":{\"message\":\"key " + API_KEY + " was revoked\","
-				+ "\"type\":\"server_error\"}}";
+		String error = "{\"error\":{\"message\":\"key " + API_KEY + " was revoked\"," + "\"type\":\"server_error\"}}";
 		answer(events(error));
 		StepVerifier.create(stream())
-			.expectErrorSatisfies((ex) -> assertThat(ex.toString()).doesNotContain(API_KEY)
-				.contains("[redacted]"))
+			.expectErrorSatisfies((ex) -> assertThat(ex.toString()).doesNotContain(API_KEY).contains("[redacted]"))
 			.verify(TIMEOUT);
 	}
 
@@ -299,14 +284,10 @@ class OpenAiProviderStreamTests {
 		answer(events("42", "[]", "{\"choices\":null}", "{\"choices\":{}}", "{\"choices\":[null]}",
 				"{\"choices\":[{\"delta\":\"x\"}]}", "{\"choices\":[{\"delta\":{\"content\":7}}],\"usage\":\"x\"}", HEL,
 				DONE));
-		StepVerifier.create(stream())
-			.expectNext(new TextDelta("Hel"))
-			.assertNext((event) -> {
-				assertThat(completion(event).text()).isEqualTo("Hel");
-				assertThat(completion(event).usage()).isEqualTo(LlmUsage.NONE);
-			})
-			.expectComplete()
-			.verify(TIMEOUT);
+		StepVerifier.create(stream()).expectNext(new TextDelta("Hel")).assertNext((event) -> {
+			assertThat(completion(event).text()).isEqualTo("Hel");
+			assertThat(completion(event).usage()).isEqualTo(LlmUsage.NONE);
+		}).expectComplete().verify(TIMEOUT);
 	}
 
 	@Test
@@ -323,17 +304,20 @@ class OpenAiProviderStreamTests {
 		answer(aResponse().withStatus(429)
 			.withHeader("Content-Type", "application/json")
 			.withHeader("retry-after", "3")
-			.withBody("{\"error\":{\"message\":\"Slow down\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}"));
+			.withBody(
+					"{\"error\":{\"message\":\"Slow down\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}"));
 		StepVerifier.create(stream())
-			.expectErrorSatisfies((ex) -> assertThat(((LlmRateLimitException) ex).getRetryAfter())
-				.isEqualTo(Duration.ofSeconds(3)))
+			.expectErrorSatisfies(
+					(ex) -> assertThat(((LlmRateLimitException) ex).getRetryAfter()).isEqualTo(Duration.ofSeconds(3)))
 			.verify(TIMEOUT);
 	}
 
 	@Test
 	void streamIdleLongerThanTheIdleTimeoutFailsWithTimeoutAfterTheDeltas() {
-		// WireMock sends the headers with the first of two equal halves, each half one whole event,
-		// and waits 1.5 s before each half: the gap after the first event outlasts the 300 ms limit,
+		// WireMock sends the headers with the first of two equal halves, each half one
+		// whole event,
+		// and waits 1.5 s before each half: the gap after the first event outlasts the
+		// 300 ms limit,
 		// also on a busy machine that delivers the first half late
 		String bye = chunk("{\"content\":\"Bye\"}", null);
 		assertThat(bye).hasSameSizeAs(HEL);
@@ -357,8 +341,8 @@ class OpenAiProviderStreamTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = Fault.class,
-			names = { "MALFORMED_RESPONSE_CHUNK", "RANDOM_DATA_THEN_CLOSE", "CONNECTION_RESET_BY_PEER", "EMPTY_RESPONSE" })
+	@EnumSource(value = Fault.class, names = { "MALFORMED_RESPONSE_CHUNK", "RANDOM_DATA_THEN_CLOSE",
+			"CONNECTION_RESET_BY_PEER", "EMPTY_RESPONSE" })
 	void cutOffStreamFailsWithTypedException(Fault fault) {
 		answer(aResponse().withFault(fault));
 		StepVerifier.create(stream())
@@ -404,8 +388,7 @@ class OpenAiProviderStreamTests {
 	}
 
 	private static Flux<LlmStreamEvent> stream() {
-		return OpenAiProviderFixtures.create(wm.baseUrl())
-			.stream(MODEL, LlmRequest.ofPrompt("Hi"));
+		return OpenAiProviderFixtures.create(wm.baseUrl()).stream(MODEL, LlmRequest.ofPrompt("Hi"));
 	}
 
 	private static LlmResponse completion(LlmStreamEvent event) {

@@ -49,8 +49,8 @@ class OpenAiRateLimitsTests {
 		headers.set("x-ratelimit-limit-tokens", "30000");
 		headers.set("x-ratelimit-remaining-tokens", "29000");
 		headers.set("x-ratelimit-reset-tokens", "1m30s");
-		assertThat(OpenAiRateLimits.from(headers, CLOCK)).isEqualTo(new RateLimitStatus(500L, 499L,
-				NOW.plusMillis(120), 30000L, 29000L, NOW.plusSeconds(90)));
+		assertThat(OpenAiRateLimits.from(headers, CLOCK))
+			.isEqualTo(new RateLimitStatus(500L, 499L, NOW.plusMillis(120), 30000L, 29000L, NOW.plusSeconds(90)));
 	}
 
 	@Test

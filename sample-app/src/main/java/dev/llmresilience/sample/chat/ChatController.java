@@ -20,8 +20,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Chat endpoints on top of {@link LlmTemplate}: one answer as JSON, or a stream of text deltas as
- * server-sent events.
+ * Chat endpoints on top of {@link LlmTemplate}: one answer as JSON, or a stream of text
+ * deltas as server-sent events.
  */
 @RestController
 @RequestMapping("/api/chat")
@@ -41,10 +41,10 @@ class ChatController {
 	}
 
 	/**
-	 * Stream an answer: a {@code delta} event per piece of text, then a {@code done} event with
-	 * the {@link ChatResponse}. A failure before the first event is an HTTP error like that of
-	 * {@link #chat}; a failure after it can only end the stream, with an {@code error} event that
-	 * carries the problem detail.
+	 * Stream an answer: a {@code delta} event per piece of text, then a {@code done}
+	 * event with the {@link ChatResponse}. A failure before the first event is an HTTP
+	 * error like that of {@link #chat}; a failure after it can only end the stream, with
+	 * an {@code error} event that carries the problem detail.
 	 * @param request the question, from query parameters
 	 * @return the events
 	 */
@@ -75,8 +75,8 @@ class ChatController {
 	}
 
 	/**
-	 * The data of a {@code delta} event. JSON rather than bare text, because SSE clients strip
-	 * the first space after {@code data:}, and model deltas often start with one.
+	 * The data of a {@code delta} event. JSON rather than bare text, because SSE clients
+	 * strip the first space after {@code data:}, and model deltas often start with one.
 	 *
 	 * @param text the new text
 	 */

@@ -19,8 +19,8 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Answers every failed request with a problem detail: a failed model call as described by
- * {@link LlmProblemDetails}, passing on the provider's {@code Retry-After} when the models are
- * busy, and an invalid request as Spring describes it.
+ * {@link LlmProblemDetails}, passing on the provider's {@code Retry-After} when the
+ * models are busy, and an invalid request as Spring describes it.
  */
 @RestControllerAdvice
 class ChatExceptionHandler extends ResponseEntityExceptionHandler {
@@ -42,9 +42,10 @@ class ChatExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	@Override
-	protected Mono<ResponseEntity<Object>> createResponseEntity(Object body, HttpHeaders headers,
-			HttpStatusCode status, ServerWebExchange exchange) {
-		// Fixed, so that a failed stream request (Accept: text/event-stream) still gets JSON, not
+	protected Mono<ResponseEntity<Object>> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status,
+			ServerWebExchange exchange) {
+		// Fixed, so that a failed stream request (Accept: text/event-stream) still gets
+		// JSON, not
 		// a problem written as an event.
 		HttpHeaders problemHeaders = new HttpHeaders();
 		if (headers != null) {

@@ -10,7 +10,8 @@ import org.springframework.web.server.ServerWebInputException;
  *
  * @param prompt the user message, required
  * @param system the system prompt, optional
- * @param chain the chain to use, optional; the default chain if neither chain nor model is given
+ * @param chain the chain to use, optional; the default chain if neither chain nor model
+ * is given
  * @param model the single model to use, optional
  * @param maxTokens the output token limit, optional
  */

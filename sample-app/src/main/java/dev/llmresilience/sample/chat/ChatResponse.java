@@ -41,8 +41,7 @@ record ChatResponse(String text, String model, String modelName, String provider
 	record Attempt(String model, LlmAttempt.Outcome outcome, String errorType, long durationMs) {
 
 		static Attempt from(LlmAttempt attempt) {
-			return new Attempt(attempt.model(), attempt.outcome(), attempt.errorType(),
-					attempt.duration().toMillis());
+			return new Attempt(attempt.model(), attempt.outcome(), attempt.errorType(), attempt.duration().toMillis());
 		}
 
 	}

@@ -18,8 +18,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
 /**
- * Describes an {@link LlmException} to this application's own clients as a problem detail,
- * the same for a failed call and for a stream that broke off.
+ * Describes an {@link LlmException} to this application's own clients as a problem
+ * detail, the same for a failed call and for a stream that broke off.
  */
 final class LlmProblemDetails {
 
@@ -27,10 +27,11 @@ final class LlmProblemDetails {
 	}
 
 	/**
-	 * Return the problem detail of an exception: its status, its message, and the exception and
-	 * provider error type as the properties {@code exception} and {@code errorType}. For an
-	 * exhausted chain or a broken stream, the status, error type, provider and model are those
-	 * of the underlying error, whose type is the property {@code cause}.
+	 * Return the problem detail of an exception: its status, its message, and the
+	 * exception and provider error type as the properties {@code exception} and
+	 * {@code errorType}. For an exhausted chain or a broken stream, the status, error
+	 * type, provider and model are those of the underlying error, whose type is the
+	 * property {@code cause}.
 	 * @param ex the exception
 	 * @return the problem detail
 	 */
@@ -57,9 +58,9 @@ final class LlmProblemDetails {
 	}
 
 	/**
-	 * Return the status that tells this application's clients what happened: their request
-	 * was at fault (4xx), the models are busy and a retry later may work (503), the models took
-	 * too long (504), or the provider failed in another way (502).
+	 * Return the status that tells this application's clients what happened: their
+	 * request was at fault (4xx), the models are busy and a retry later may work (503),
+	 * the models took too long (504), or the provider failed in another way (502).
 	 * @param ex the exception
 	 * @return the status
 	 */
@@ -81,8 +82,10 @@ final class LlmProblemDetails {
 				|| ex instanceof LlmCircuitOpenException || ex instanceof LlmAllModelsFailedException) {
 			return HttpStatus.SERVICE_UNAVAILABLE;
 		}
-		// Server errors, broken connections, unreadable answers, and a rejected API key or
-		// unknown model name, which are this application's configuration, not its client's fault.
+		// Server errors, broken connections, unreadable answers, and a rejected API key
+		// or
+		// unknown model name, which are this application's configuration, not its
+		// client's fault.
 		return HttpStatus.BAD_GATEWAY;
 	}
 

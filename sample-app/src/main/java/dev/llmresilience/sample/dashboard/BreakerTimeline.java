@@ -13,9 +13,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 
 /**
- * The states each circuit breaker went through lately, from the breakers' own events, so the
- * dashboard can draw when a model's breaker opened and closed again. The library names every
- * breaker after its model id.
+ * The states each circuit breaker went through lately, from the breakers' own events, so
+ * the dashboard can draw when a model's breaker opened and closed again. The library
+ * names every breaker after its model id.
  */
 class BreakerTimeline {
 
@@ -26,8 +26,8 @@ class BreakerTimeline {
 	private final Map<String, List<StateChange>> changes = new ConcurrentHashMap<>();
 
 	/**
-	 * Create a new instance and start listening to every breaker of the registry, including
-	 * breakers added later.
+	 * Create a new instance and start listening to every breaker of the registry,
+	 * including breakers added later.
 	 * @param registry the breakers
 	 * @param clock the clock that dates the states found at start
 	 * @param keep how long to remember a change
@@ -45,7 +45,8 @@ class BreakerTimeline {
 		breaker.getEventPublisher()
 			.onStateTransition((event) -> add(name, new StateChange(event.getCreationTime().toInstant().toEpochMilli(),
 					event.getStateTransition().getToState().name())));
-		// reset() closes a breaker too; listen for it whether or not a transition is reported.
+		// reset() closes a breaker too; listen for it whether or not a transition is
+		// reported.
 		breaker.getEventPublisher()
 			.onReset((event) -> add(name, new StateChange(event.getCreationTime().toInstant().toEpochMilli(),
 					CircuitBreaker.State.CLOSED.name())));
@@ -56,7 +57,8 @@ class BreakerTimeline {
 		synchronized (changes) {
 			changes.add(change);
 			long oldest = this.clock.millis() - this.keep.toMillis();
-			// Keep the last change before the oldest time: it is the state the window starts in.
+			// Keep the last change before the oldest time: it is the state the window
+			// starts in.
 			while (changes.size() > 1 && changes.get(1).at() <= oldest) {
 				changes.remove(0);
 			}
@@ -64,8 +66,8 @@ class BreakerTimeline {
 	}
 
 	/**
-	 * Return the states of the given breakers since a time: for each, the state it was in at
-	 * that time (dated then), followed by every later change.
+	 * Return the states of the given breakers since a time: for each, the state it was in
+	 * at that time (dated then), followed by every later change.
 	 * @param names the breaker names, in the order wanted
 	 * @param since the start of the window
 	 * @return the changes by breaker name; a breaker never seen has none

@@ -19,7 +19,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * The live dashboard: the page at {@code /dashboard.html} (and {@code /}), its data at
- * {@code /api/dashboard}, and, with the simulator, the load generator at {@code /api/load}.
+ * {@code /api/dashboard}, and, with the simulator, the load generator at
+ * {@code /api/load}.
  */
 @Configuration(proxyBeanMethods = false)
 class DashboardConfiguration {
@@ -56,8 +57,8 @@ class DashboardConfiguration {
 	}
 
 	/**
-	 * The load generator, only with the simulator: against a real API every request it sends
-	 * would be paid for.
+	 * The load generator, only with the simulator: against a real API every request it
+	 * sends would be paid for.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnBooleanProperty(name = "simulator.enabled", matchIfMissing = true)

@@ -32,7 +32,8 @@ class DashboardController {
 	}
 
 	/**
-	 * Stream a {@code snapshot} event now and every second after, until the client leaves.
+	 * Stream a {@code snapshot} event now and every second after, until the client
+	 * leaves.
 	 * @return the events
 	 */
 	@GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

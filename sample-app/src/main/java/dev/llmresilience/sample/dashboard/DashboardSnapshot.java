@@ -14,14 +14,16 @@ import dev.llmresilience.sample.dashboard.TrafficHistory.Series;
 import org.springframework.lang.Nullable;
 
 /**
- * Everything the dashboard page shows at one moment. Durations are milliseconds, so the page
- * needs no parsing.
+ * Everything the dashboard page shows at one moment. Durations are milliseconds, so the
+ * page needs no parsing.
  *
  * @param at when, in epoch milliseconds
- * @param chains each chain with the model serving it now, as {@code /actuator/llm} shows them
+ * @param chains each chain with the model serving it now, as {@code /actuator/llm} shows
+ * them
  * @param models each model's breaker and traffic
  * @param queue the request queue, or {@code null} when it is disabled
- * @param rateLimitHolds the providers held for their rate limits, and for how many milliseconds
+ * @param rateLimitHolds the providers held for their rate limits, and for how many
+ * milliseconds
  * @param history the last minutes, second by second
  * @param load the load generator's run, or {@code null} without the simulator
  */

@@ -16,14 +16,15 @@ import dev.llmresilience.sample.dashboard.DashboardSnapshot.QueueView;
 import org.springframework.lang.Nullable;
 
 /**
- * Takes {@link DashboardSnapshot}s: the library's {@link LlmOverview} (breakers, chains, queue,
- * holds, the same as {@code /actuator/llm}) together with the traffic the app recorded itself.
+ * Takes {@link DashboardSnapshot}s: the library's {@link LlmOverview} (breakers, chains,
+ * queue, holds, the same as {@code /actuator/llm}) together with the traffic the app
+ * recorded itself.
  */
 class DashboardSnapshots {
 
 	/**
-	 * Seconds over which a model's rates and percentiles are computed: long enough to hold a
-	 * few calls at low load, short enough to follow a breaker opening.
+	 * Seconds over which a model's rates and percentiles are computed: long enough to
+	 * hold a few calls at low load, short enough to follow a breaker opening.
 	 */
 	static final int MODEL_WINDOW_SECONDS = 10;
 
@@ -52,8 +53,8 @@ class DashboardSnapshots {
 		long second = now.getEpochSecond();
 		Map<String, LlmOverview.ModelState> states = this.overview.models();
 		List<ModelView> models = new ArrayList<>();
-		states.forEach((id, state) -> models.add(
-				new ModelView(id, state, this.history.model(id, second, MODEL_WINDOW_SECONDS))));
+		states.forEach((id, state) -> models
+			.add(new ModelView(id, state, this.history.model(id, second, MODEL_WINDOW_SECONDS))));
 		QueueSnapshot queue = this.overview.queue();
 		Map<String, Long> holds = new LinkedHashMap<>();
 		this.overview.rateLimitHolds().forEach((provider, hold) -> holds.put(provider, hold.toMillis()));

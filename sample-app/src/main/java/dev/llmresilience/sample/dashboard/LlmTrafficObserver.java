@@ -14,10 +14,11 @@ import io.micrometer.observation.ObservationHandler;
 /**
  * Feeds the {@link TrafficHistory} from the library's request and attempt observations.
  * <p>
- * The observations rather than the meters, because the meters are cumulative and split by tags
- * such as the error type, so their percentiles cannot be combined into one model's latency over
- * the last seconds; each attempt observation carries the model id, the attempt number and the
- * time to first token of one call, which is all the dashboard needs.
+ * The observations rather than the meters, because the meters are cumulative and split by
+ * tags such as the error type, so their percentiles cannot be combined into one model's
+ * latency over the last seconds; each attempt observation carries the model id, the
+ * attempt number and the time to first token of one call, which is all the dashboard
+ * needs.
  */
 class LlmTrafficObserver implements ObservationHandler<Observation.Context> {
 
@@ -55,8 +56,8 @@ class LlmTrafficObserver implements ObservationHandler<Observation.Context> {
 	}
 
 	/**
-	 * Return the call an attempt made, or {@code null} for an attempt that made none: skipped
-	 * (breaker open, provider held) or cancelled before it ended.
+	 * Return the call an attempt made, or {@code null} for an attempt that made none:
+	 * skipped (breaker open, provider held) or cancelled before it ended.
 	 */
 	private static Attempt toAttempt(LlmAttemptContext context) {
 		Start start = context.get(Start.class);
@@ -65,7 +66,8 @@ class LlmTrafficObserver implements ObservationHandler<Observation.Context> {
 			return null;
 		}
 		Duration firstToken = context.getTimeToFirstContent();
-		return new Attempt(failed, context.getAttempt() > 1, millis(Duration.ofNanos(System.nanoTime() - start.nanos())),
+		return new Attempt(failed, context.getAttempt() > 1,
+				millis(Duration.ofNanos(System.nanoTime() - start.nanos())),
 				(firstToken != null) ? millis(firstToken) : null);
 	}
 

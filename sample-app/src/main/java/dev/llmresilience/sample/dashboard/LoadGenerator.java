@@ -16,15 +16,15 @@ import reactor.core.publisher.Mono;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
- * Sends requests through {@link LlmTemplate} at a steady rate for a limited time, so that the
- * dashboard has traffic to show. One run at a time: starting a run stops the one before, and
- * stopping a run cancels its unanswered requests.
+ * Sends requests through {@link LlmTemplate} at a steady rate for a limited time, so that
+ * the dashboard has traffic to show. One run at a time: starting a run stops the one
+ * before, and stopping a run cancels its unanswered requests.
  */
 class LoadGenerator implements DisposableBean {
 
 	/**
-	 * Unanswered requests allowed at once. Past it, a request is dropped rather than queued
-	 * behind the others, so a stalled chain cannot pile up unbounded work.
+	 * Unanswered requests allowed at once. Past it, a request is dropped rather than
+	 * queued behind the others, so a stalled chain cannot pile up unbounded work.
 	 */
 	static final int MAX_IN_FLIGHT = 512;
 
@@ -109,12 +109,10 @@ class LoadGenerator implements DisposableBean {
 		private Mono<Void> send(long number) {
 			this.sent.incrementAndGet();
 			LlmRequest request = LlmRequest.ofPrompt("Load request " + number);
-			Mono<LlmResponse> answer = this.settings.stream()
-					? LoadGenerator.this.template.stream(request)
-						.ofType(LlmStreamEvent.Completion.class)
-						.last()
-						.map(LlmStreamEvent.Completion::response)
-					: LoadGenerator.this.template.call(request);
+			Mono<LlmResponse> answer = this.settings.stream() ? LoadGenerator.this.template.stream(request)
+				.ofType(LlmStreamEvent.Completion.class)
+				.last()
+				.map(LlmStreamEvent.Completion::response) : LoadGenerator.this.template.call(request);
 			return answer.doOnNext((response) -> {
 				this.answered.incrementAndGet();
 				if (response.fallback()) {

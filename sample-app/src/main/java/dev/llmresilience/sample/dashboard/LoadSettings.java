@@ -3,9 +3,11 @@ package dev.llmresilience.sample.dashboard;
 import org.springframework.web.server.ServerWebInputException;
 
 /**
- * A run of the {@link LoadGenerator}: how many requests a second, for how long, streamed or not.
+ * A run of the {@link LoadGenerator}: how many requests a second, for how long, streamed
+ * or not.
  *
- * @param requestsPerSecond requests started each second, 1 to {@value #MAX_REQUESTS_PER_SECOND}
+ * @param requestsPerSecond requests started each second, 1 to
+ * {@value #MAX_REQUESTS_PER_SECOND}
  * @param seconds how long to keep sending, 1 to {@value #MAX_SECONDS}
  * @param stream whether to stream the answers rather than call for them whole
  */

@@ -8,16 +8,17 @@ import java.util.Map;
 import org.springframework.lang.Nullable;
 
 /**
- * What happened in each of the last few minutes' seconds: requests by outcome, and each model's
- * calls, failures, retries, durations and times to first token. Seconds are epoch seconds given
- * by the caller, so the history has no clock of its own. Kept in a ring of per-second buckets:
- * memory is bounded by the length, and old seconds are overwritten rather than cleaned up.
+ * What happened in each of the last few minutes' seconds: requests by outcome, and each
+ * model's calls, failures, retries, durations and times to first token. Seconds are epoch
+ * seconds given by the caller, so the history has no clock of its own. Kept in a ring of
+ * per-second buckets: memory is bounded by the length, and old seconds are overwritten
+ * rather than cleaned up.
  */
 final class TrafficHistory {
 
 	/**
-	 * Most durations kept per model and second; enough for the load generator's top rate with
-	 * retries, and a cap on memory if something floods the app.
+	 * Most durations kept per model and second; enough for the load generator's top rate
+	 * with retries, and a cap on memory if something floods the app.
 	 */
 	private static final int MAX_SAMPLES_PER_SECOND = 2000;
 
@@ -28,7 +29,8 @@ final class TrafficHistory {
 	 * @param length the seconds to remember
 	 */
 	TrafficHistory(int length) {
-		// One slot more than the length: the current second, being filled, must not take the
+		// One slot more than the length: the current second, being filled, must not take
+		// the
 		// slot of the oldest second still shown.
 		this.seconds = new Second[length + 1];
 	}
@@ -103,8 +105,8 @@ final class TrafficHistory {
 	}
 
 	/**
-	 * Return the nearest-rank percentile: the smallest value that at least that share of the
-	 * values do not exceed.
+	 * Return the nearest-rank percentile: the smallest value that at least that share of
+	 * the values do not exceed.
 	 */
 	@Nullable
 	static Double percentile(List<Double> values, double share) {
@@ -118,8 +120,9 @@ final class TrafficHistory {
 	}
 
 	/**
-	 * Return the bucket of a second to record into, replacing the bucket of the second that
-	 * shared its slot, or {@code null} for a second already overwritten by a newer one.
+	 * Return the bucket of a second to record into, replacing the bucket of the second
+	 * that shared its slot, or {@code null} for a second already overwritten by a newer
+	 * one.
 	 */
 	@Nullable
 	private Second bucket(long second) {
@@ -190,9 +193,11 @@ final class TrafficHistory {
 	 * @param callsPerSecond calls made, retries included
 	 * @param failuresPerSecond calls that failed
 	 * @param retries the retries in the window
-	 * @param latencyP50 median duration of a call in milliseconds, or {@code null} without calls
+	 * @param latencyP50 median duration of a call in milliseconds, or {@code null}
+	 * without calls
 	 * @param latencyP99 99th percentile of the durations, or {@code null}
-	 * @param firstTokenP50 median time to first token of streams, or {@code null} without streams
+	 * @param firstTokenP50 median time to first token of streams, or {@code null} without
+	 * streams
 	 * @param firstTokenP99 99th percentile of the times to first token, or {@code null}
 	 */
 	record ModelWindow(int seconds, double callsPerSecond, double failuresPerSecond, int retries,

@@ -11,9 +11,9 @@ import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * A response that is no response: the TCP connection is reset, as when a load balancer or the
- * provider's front end drops a request. Needs Reactor Netty, whose native request is the
- * connection itself.
+ * A response that is no response: the TCP connection is reset, as when a load balancer or
+ * the provider's front end drops a request. Needs Reactor Netty, whose native request is
+ * the connection itself.
  */
 final class ConnectionReset {
 
@@ -32,7 +32,8 @@ final class ConnectionReset {
 		Assert.state(nativeRequest instanceof Connection,
 				() -> "Resetting a connection needs Reactor Netty, not " + nativeRequest.getClass().getName());
 		Channel channel = ((Connection) nativeRequest).channel();
-		// A zero linger time makes close() send RST instead of FIN: the client sees a reset, not an
+		// A zero linger time makes close() send RST instead of FIN: the client sees a
+		// reset, not an
 		// orderly end of the response.
 		channel.config().setOption(ChannelOption.SO_LINGER, 0);
 		channel.close();

@@ -5,8 +5,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The behaviour of each model name: the configured one, changed at runtime through the fault
- * endpoints until {@link #reset()}.
+ * The behaviour of each model name: the configured one, changed at runtime through the
+ * fault endpoints until {@link #reset()}.
  */
 class FaultRegistry {
 

@@ -8,12 +8,15 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The server-sent events of a streamed answer, in the order the Messages API sends them, with
- * the text deltas spaced like a model generating text.
+ * The server-sent events of a streamed answer, in the order the Messages API sends them,
+ * with the text deltas spaced like a model generating text.
  */
 final class MessageStream {
 
-	/** Real streams carry an occasional ping; one after every few deltas keeps clients honest. */
+	/**
+	 * Real streams carry an occasional ping; one after every few deltas keeps clients
+	 * honest.
+	 */
 	private static final int DELTAS_PER_PING = 5;
 
 	private MessageStream() {
@@ -43,12 +46,10 @@ final class MessageStream {
 	 * @param chunkInterval the time before each text delta
 	 * @return the events, ending with {@code error}
 	 */
-	static Flux<Event> brokenOff(String id, MessagesRequest request, SimulatedAnswer answer,
-			Duration chunkInterval) {
+	static Flux<Event> brokenOff(String id, MessagesRequest request, SimulatedAnswer answer, Duration chunkInterval) {
 		List<String> sent = answer.chunks().subList(0, Math.max(1, answer.chunks().size() / 2));
-		return Flux.concat(head(id, request), deltas(sent, chunkInterval),
-				Flux.just(new Event(MessagesWireFormat.error(SimulatedFailure.OVERLOADED.errorType(),
-						SimulatedFailure.OVERLOADED.message()))));
+		return Flux.concat(head(id, request), deltas(sent, chunkInterval), Flux.just(new Event(MessagesWireFormat
+			.error(SimulatedFailure.OVERLOADED.errorType(), SimulatedFailure.OVERLOADED.message()))));
 	}
 
 	private static Flux<Event> head(String id, MessagesRequest request) {
@@ -66,7 +67,8 @@ final class MessageStream {
 	}
 
 	/**
-	 * One server-sent event; its name is the {@code type} of its data, as in the real API.
+	 * One server-sent event; its name is the {@code type} of its data, as in the real
+	 * API.
 	 *
 	 * @param data the JSON data
 	 */
@@ -78,7 +80,8 @@ final class MessageStream {
 
 		/**
 		 * Return the event in the SSE wire format.
-		 * @return the {@code event:} and {@code data:} lines and the blank line after them
+		 * @return the {@code event:} and {@code data:} lines and the blank line after
+		 * them
 		 */
 		String toSse() {
 			return "event: " + name() + "\ndata: " + this.data + "\n\n";

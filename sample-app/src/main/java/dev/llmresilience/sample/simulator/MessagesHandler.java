@@ -24,8 +24,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * Serves {@code POST /simulator/v1/messages} as the Anthropic Messages API does: checks the API
- * key, answers or streams a {@link SimulatedAnswer}, and fails as the model's
+ * Serves {@code POST /simulator/v1/messages} as the Anthropic Messages API does: checks
+ * the API key, answers or streams a {@link SimulatedAnswer}, and fails as the model's
  * {@link ModelFaults} say.
  */
 class MessagesHandler {
@@ -80,7 +80,8 @@ class MessagesHandler {
 				return rateLimited(wait.get(), requestId, budget);
 			}
 			failure.ifPresent((ignored) -> traffic.countFailure());
-			// A stream breaks off after some text; everything else fails before the answer starts.
+			// A stream breaks off after some text; everything else fails before the
+			// answer starts.
 			boolean breakOff = request.stream() && failure.orElse(null) == SimulatedFailure.MID_STREAM_ERROR;
 			if (failure.isPresent() && !breakOff) {
 				return fail(failure.get(), faults, requestId, budget);
@@ -115,7 +116,8 @@ class MessagesHandler {
 
 	private Mono<ServerResponse> rateLimited(Duration retryAfter, String requestId, ModelTraffic.Budget budget) {
 		SimulatedFailure failure = SimulatedFailure.RATE_LIMIT;
-		// The header carries whole seconds; rounding down would invite a retry that fails again.
+		// The header carries whole seconds; rounding down would invite a retry that fails
+		// again.
 		long seconds = retryAfter.plusMillis(999).toSeconds();
 		return error(failure.status(), failure.errorType(), failure.message(), requestId, (headers) -> {
 			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
@@ -135,8 +137,8 @@ class MessagesHandler {
 	private static BodyInserter<Flux<MessageStream.Event>, ReactiveHttpOutputMessage> eventStream(
 			Flux<MessageStream.Event> events) {
 		// Flush every event, so that pacing reaches the client instead of a buffer.
-		return (message, context) -> message.writeAndFlushWith(events.map((event) -> Mono
-			.just(message.bufferFactory().wrap(event.toSse().getBytes(StandardCharsets.UTF_8)))));
+		return (message, context) -> message.writeAndFlushWith(events
+			.map((event) -> Mono.just(message.bufferFactory().wrap(event.toSse().getBytes(StandardCharsets.UTF_8)))));
 	}
 
 	private static void addHeaders(HttpHeaders headers, String requestId, ModelTraffic.Budget budget) {

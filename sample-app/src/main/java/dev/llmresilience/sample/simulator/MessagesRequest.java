@@ -6,8 +6,8 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The parts of a Messages API request body that the simulator uses. Content may be a string or
- * an array of blocks, as the API allows; only text blocks count.
+ * The parts of a Messages API request body that the simulator uses. Content may be a
+ * string or an array of blocks, as the API allows; only text blocks count.
  *
  * @param model the model name
  * @param maxTokens the output token limit

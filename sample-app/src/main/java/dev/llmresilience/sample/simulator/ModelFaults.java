@@ -9,8 +9,8 @@ import org.springframework.util.Assert;
 
 /**
  * How the simulator currently answers for one model name: an immutable snapshot of
- * {@link SimulatorProperties.Model}, so that a request sees one consistent set of values while
- * the fault endpoints change them.
+ * {@link SimulatorProperties.Model}, so that a request sees one consistent set of values
+ * while the fault endpoints change them.
  *
  * @param latency time to wait before answering or failing
  * @param chunkInterval time between two text deltas of a stream
@@ -37,8 +37,8 @@ record ModelFaults(Duration latency, Duration chunkInterval, double failureRate,
 	}
 
 	static ModelFaults of(SimulatorProperties.Model model) {
-		return new ModelFaults(model.getLatency(), model.getChunkInterval(), model.getFailureRate(),
-				model.getFailure(), model.getRetryAfter(), model.getRequestsPerMinute(), model.getTokensPerMinute());
+		return new ModelFaults(model.getLatency(), model.getChunkInterval(), model.getFailureRate(), model.getFailure(),
+				model.getRetryAfter(), model.getRequestsPerMinute(), model.getTokensPerMinute());
 	}
 
 }

@@ -67,7 +67,8 @@ class ModelTraffic {
 				return Optional.of(Duration.between(now, admission.at().plus(WINDOW)));
 			}
 		}
-		// Larger than a whole minute's token budget: it never fits; a minute is the honest answer.
+		// Larger than a whole minute's token budget: it never fits; a minute is the
+		// honest answer.
 		return Optional.of(WINDOW);
 	}
 
@@ -85,9 +86,8 @@ class ModelTraffic {
 		expire(now);
 		// Both budgets are full again once the newest admission leaves the window.
 		Instant reset = this.admissions.isEmpty() ? now : this.admissions.getLast().at().plus(WINDOW);
-		return new Budget(faults.requestsPerMinute(),
-				Math.max(0, faults.requestsPerMinute() - this.admissions.size()), faults.tokensPerMinute(),
-				Math.max(0, faults.tokensPerMinute() - this.admittedTokens), reset);
+		return new Budget(faults.requestsPerMinute(), Math.max(0, faults.requestsPerMinute() - this.admissions.size()),
+				faults.tokensPerMinute(), Math.max(0, faults.tokensPerMinute() - this.admittedTokens), reset);
 	}
 
 	private void expire(Instant now) {
@@ -125,8 +125,7 @@ class ModelTraffic {
 	 * @param tokensRemaining tokens left
 	 * @param reset when both budgets are full again
 	 */
-	record Budget(long requestsLimit, long requestsRemaining, long tokensLimit, long tokensRemaining,
-			Instant reset) {
+	record Budget(long requestsLimit, long requestsRemaining, long tokensLimit, long tokensRemaining, Instant reset) {
 
 	}
 

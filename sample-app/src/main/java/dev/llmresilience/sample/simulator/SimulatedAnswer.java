@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The deterministic answer the simulator gives: a short text that names the model and echoes
- * the start of the last user turn, cut into one chunk per word. Each chunk counts as one output
- * token, so {@code max_tokens} cuts the answer exactly as it cuts a real one.
+ * The deterministic answer the simulator gives: a short text that names the model and
+ * echoes the start of the last user turn, cut into one chunk per word. Each chunk counts
+ * as one output token, so {@code max_tokens} cuts the answer exactly as it cuts a real
+ * one.
  *
  * @param chunks the text in the pieces a stream sends, in order
  * @param stopReason {@code end_turn}, or {@code max_tokens} if the answer was cut

@@ -24,8 +24,8 @@ public enum SimulatedFailure {
 	CONNECTION_RESET(0, null, null),
 
 	/**
-	 * A stream sends part of its text, then an {@code overloaded_error} event; a request that
-	 * is not streamed gets an HTTP 500 {@code api_error}.
+	 * A stream sends part of its text, then an {@code overloaded_error} event; a request
+	 * that is not streamed gets an HTTP 500 {@code api_error}.
 	 */
 	MID_STREAM_ERROR(HttpStatus.INTERNAL_SERVER_ERROR.value(), "api_error", "Internal server error");
 

@@ -27,7 +27,8 @@ class SimulatorConfiguration {
 
 	@Bean
 	FaultInjector simulatorFaultInjector(SimulatorProperties properties) {
-		// java.util.Random, not SplittableRandom: requests draw from it on many threads at once.
+		// java.util.Random, not SplittableRandom: requests draw from it on many threads
+		// at once.
 		Long seed = properties.getSeed();
 		return new FaultInjector((seed != null) ? new Random(seed) : new Random());
 	}
@@ -43,13 +44,14 @@ class SimulatorConfiguration {
 		MessagesHandler messages = new MessagesHandler(faults, injector, traffic);
 		SimulatorControlHandler control = new SimulatorControlHandler(faults, traffic);
 		return RouterFunctions.route()
-			.path("/simulator", (routes) -> routes.POST("/v1/messages", messages::create)
-				.GET("/faults", control::listFaults)
-				.DELETE("/faults", control::resetFaults)
-				.GET("/faults/{model}", control::getFaults)
-				.PUT("/faults/{model}", control::putFaults)
-				.GET("/stats", control::stats)
-				.DELETE("/stats", control::resetStats))
+			.path("/simulator",
+					(routes) -> routes.POST("/v1/messages", messages::create)
+						.GET("/faults", control::listFaults)
+						.DELETE("/faults", control::resetFaults)
+						.GET("/faults/{model}", control::getFaults)
+						.PUT("/faults/{model}", control::putFaults)
+						.GET("/stats", control::stats)
+						.DELETE("/stats", control::resetStats))
 			.build();
 	}
 

@@ -23,8 +23,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebInputException;
 
 /**
- * Serves the simulator's control endpoints: the faults of each model, changed at runtime, and
- * the requests each model received.
+ * Serves the simulator's control endpoints: the faults of each model, changed at runtime,
+ * and the requests each model received.
  */
 class SimulatorControlHandler {
 
@@ -55,8 +55,8 @@ class SimulatorControlHandler {
 
 	/**
 	 * Replace the faults of one model. The body uses the names and value formats of the
-	 * {@code simulator.models.<name>.*} properties, bound by the same rules; fields left out take
-	 * their defaults.
+	 * {@code simulator.models.<name>.*} properties, bound by the same rules; fields left
+	 * out take their defaults.
 	 * @param request the request
 	 * @return the new faults, or a 400 problem
 	 */

@@ -18,14 +18,14 @@ public class SimulatorProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Seed of the random generator that decides which requests fail. Unset for a different
-	 * sequence on every start.
+	 * Seed of the random generator that decides which requests fail. Unset for a
+	 * different sequence on every start.
 	 */
 	private Long seed;
 
 	/**
-	 * Behaviour per model name, the "model" field of a request. A model that is not listed
-	 * behaves as an entry with default values.
+	 * Behaviour per model name, the "model" field of a request. A model that is not
+	 * listed behaves as an entry with default values.
 	 */
 	private final Map<String, Model> models = new LinkedHashMap<>();
 
@@ -75,8 +75,8 @@ public class SimulatorProperties {
 		private SimulatedFailure failure = SimulatedFailure.OVERLOADED;
 
 		/**
-		 * Wait announced in the retry-after header of an injected rate-limit failure, sent in
-		 * whole seconds.
+		 * Wait announced in the retry-after header of an injected rate-limit failure,
+		 * sent in whole seconds.
 		 */
 		private Duration retryAfter = Duration.ofSeconds(1);
 

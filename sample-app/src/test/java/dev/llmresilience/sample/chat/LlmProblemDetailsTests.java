@@ -35,8 +35,8 @@ class LlmProblemDetailsTests {
 
 	@Test
 	void timeoutsAreGatewayTimeouts() {
-		assertThat(LlmProblemDetails.statusOf(new LlmTimeoutException("p", "m", LlmTimeoutException.Phase.FIRST_BYTE,
-				Duration.ofSeconds(1), null)))
+		assertThat(LlmProblemDetails.statusOf(
+				new LlmTimeoutException("p", "m", LlmTimeoutException.Phase.FIRST_BYTE, Duration.ofSeconds(1), null)))
 			.isEqualTo(HttpStatus.GATEWAY_TIMEOUT);
 	}
 

@@ -20,7 +20,8 @@ class BreakerTimelineTests {
 
 	private final CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
 
-	// The clock dates the states found when watching starts; events carry their own time, now.
+	// The clock dates the states found when watching starts; events carry their own time,
+	// now.
 	private final Instant start = Instant.now().minusSeconds(10);
 
 	@Test

@@ -36,8 +36,7 @@ class LlmTrafficObserverTests {
 
 	private final TrafficHistory history = new TrafficHistory(60);
 
-	private final LlmTrafficObserver observer = new LlmTrafficObserver(this.history,
-			Clock.fixed(NOW, ZoneOffset.UTC));
+	private final LlmTrafficObserver observer = new LlmTrafficObserver(this.history, Clock.fixed(NOW, ZoneOffset.UTC));
 
 	@Test
 	void recordsEachCallOfAModelWithRetriesFailuresAndTimeToFirstToken() {

@@ -37,7 +37,8 @@ class TrafficHistoryTests {
 	void forgetsSecondsOlderThanItsLength() {
 		this.history.recordRequest(NOW - 8, RequestOutcome.SUCCESS);
 		this.history.recordRequest(NOW - 2, RequestOutcome.ERROR);
-		// NOW - 8 and NOW - 2 share a slot; the older second is gone, not added to the newer.
+		// NOW - 8 and NOW - 2 share a slot; the older second is gone, not added to the
+		// newer.
 		assertThat(this.history.series(NOW).success()).containsOnly(0);
 		assertThat(this.history.series(NOW).error()).containsExactly(0, 0, 0, 1, 0);
 		this.history.recordRequest(NOW - 8, RequestOutcome.SUCCESS);

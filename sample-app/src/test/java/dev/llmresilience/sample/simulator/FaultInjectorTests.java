@@ -35,8 +35,8 @@ class FaultInjectorTests {
 	}
 
 	private static ModelFaults faults(double failureRate) {
-		return new ModelFaults(Duration.ZERO, Duration.ZERO, failureRate, SimulatedFailure.SERVER_ERROR,
-				Duration.ZERO, 10, 1000);
+		return new ModelFaults(Duration.ZERO, Duration.ZERO, failureRate, SimulatedFailure.SERVER_ERROR, Duration.ZERO,
+				10, 1000);
 	}
 
 }

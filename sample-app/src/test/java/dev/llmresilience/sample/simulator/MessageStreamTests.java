@@ -34,8 +34,9 @@ class MessageStreamTests {
 
 	@Test
 	void breaksOffAfterHalfTheDeltasWithAnErrorEvent() {
-		StepVerifier.create(MessageStream.brokenOff("msg_1", this.request, this.answer, Duration.ZERO)
-			.map(MessageStream.Event::name))
+		StepVerifier
+			.create(MessageStream.brokenOff("msg_1", this.request, this.answer, Duration.ZERO)
+				.map(MessageStream.Event::name))
 			.expectNext("message_start", "content_block_start", "ping")
 			.expectNext("content_block_delta", "content_block_delta", "content_block_delta", "content_block_delta",
 					"content_block_delta")
