@@ -7,8 +7,6 @@ import java.util.List;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.llmresilience.error.LlmAllModelsFailedException;
 import dev.llmresilience.error.LlmAuthenticationException;
-import dev.llmresilience.error.LlmOverloadedException;
-import dev.llmresilience.error.LlmServerException;
 import dev.llmresilience.test.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;

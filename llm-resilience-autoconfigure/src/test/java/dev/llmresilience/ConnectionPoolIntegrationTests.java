@@ -5,7 +5,6 @@ import java.util.List;
 
 import dev.llmresilience.LlmAttempt.Outcome;
 import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
-import dev.llmresilience.error.LlmConnectionPoolExhaustedException;
 import dev.llmresilience.resilience.FallbackChain;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;

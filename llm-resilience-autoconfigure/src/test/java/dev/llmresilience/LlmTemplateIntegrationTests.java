@@ -277,7 +277,7 @@ class LlmTemplateIntegrationTests {
 	 * An {@code extraBody} value that Jackson cannot write, whose error would quote the
 	 * secret it holds.
 	 */
-	static final class ExpiredToken {
+	public static final class ExpiredToken {
 
 		static final String SECRET = "tok-live-Qm7Rz2Lw9Xp4Vt6Ks8Jd3Hf5";
 

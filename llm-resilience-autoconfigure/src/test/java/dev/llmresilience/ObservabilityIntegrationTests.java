@@ -7,7 +7,6 @@ import java.util.stream.Stream;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import dev.llmresilience.error.LlmInvalidRequestException;
-import dev.llmresilience.error.LlmOverloadedException;
 import dev.llmresilience.observation.LlmAttemptContext;
 import dev.llmresilience.observation.LlmRequestContext;
 import io.micrometer.common.KeyValue;

@@ -9,8 +9,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.llmresilience.LlmAttempt.Outcome;
-import dev.llmresilience.error.LlmRateLimitException;
-import dev.llmresilience.error.LlmThrottledException;
 import dev.llmresilience.test.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,6 @@ package dev.llmresilience;
 
 import java.time.Duration;
 
-import dev.llmresilience.error.LlmCircuitOpenException;
-
 /**
  * One try of one model while serving a request.
  *

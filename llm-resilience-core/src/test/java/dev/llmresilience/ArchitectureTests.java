@@ -13,7 +13,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * in the core needs Spring Boot.
  */
 @AnalyzeClasses(packages = "dev.llmresilience", importOptions = ImportOption.DoNotIncludeTests.class)
-class ArchitectureTests {
+final class ArchitectureTests {
 
 	@ArchTest
 	static final ArchRule packagesAreFreeOfCycles = slices().matching("(**)").should().beFreeOfCycles();
@@ -23,5 +23,8 @@ class ArchitectureTests {
 		.dependOnClassesThat()
 		.resideInAPackage("org.springframework.boot..")
 		.because("the core must run without Spring Boot; its wiring belongs in llm-resilience-autoconfigure");
+
+	private ArchitectureTests() {
+	}
 
 }

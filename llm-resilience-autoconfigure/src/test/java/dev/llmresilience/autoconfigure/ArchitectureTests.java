@@ -15,7 +15,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  */
 @AnalyzeClasses(packages = { "dev.llmresilience.autoconfigure", "dev.llmresilience.actuate" },
 		importOptions = ImportOption.DoNotIncludeTests.class)
-class ArchitectureTests {
+final class ArchitectureTests {
 
 	@ArchTest
 	static final ArchRule packagesAreFreeOfCycles = slices().matching("dev.llmresilience.(**)")
@@ -28,5 +28,8 @@ class ArchitectureTests {
 		.should()
 		.dependOnClassesThat()
 		.resideInAPackage("dev.llmresilience.autoconfigure..");
+
+	private ArchitectureTests() {
+	}
 
 }

@@ -172,7 +172,7 @@ class ChaosRunIT {
 		long started = System.nanoTime();
 		try {
 			Flux.range(0, REQUESTS)
-				.flatMap((i) -> streaming[i] ? requests.stream(i, this.template.stream(sent.get(i)))
+				.flatMap((i) -> (streaming[i]) ? requests.stream(i, this.template.stream(sent.get(i)))
 						: requests.call(i, this.template.call(sent.get(i))), CLIENT_CONCURRENCY)
 				.subscribe();
 			if (!requests.awaitAll(Duration.ofSeconds(60))) {
@@ -251,7 +251,7 @@ class ChaosRunIT {
 		for (int number : numbers.subList(0, Math.min(20, numbers.size()))) {
 			description.append("\n  request ")
 				.append(number)
-				.append(streaming[number] ? " (stream) " : " (call) ")
+				.append((streaming[number]) ? " (stream) " : " (call) ")
 				.append(sent.get(number))
 				.append(", upstream: ")
 				.append(PLAN.history("chaos-" + number))

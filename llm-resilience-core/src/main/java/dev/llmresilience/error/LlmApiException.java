@@ -42,7 +42,7 @@ public class LlmApiException extends LlmException {
 	private static String describe(String provider, String model, Details details) {
 		StringBuilder message = new StringBuilder();
 		message.append("Provider '").append(provider).append("' failed for model '").append(model).append("': ");
-		message.append(details.statusCode() > 0 ? "HTTP " + details.statusCode() : "error");
+		message.append((details.statusCode() > 0) ? "HTTP " + details.statusCode() : "error");
 		if (details.type() != null) {
 			message.append(' ').append(details.type());
 		}

@@ -62,8 +62,16 @@ public final class LlmObservationConventions {
 		@Override
 		public KeyValues getLowCardinalityKeyValues(LlmRequestContext context) {
 			LlmResponse response = context.getResponse();
-			String outcome = (context.getError() != null) ? "error"
-					: (response == null) ? "cancelled" : response.fallback() ? "fallback" : "success";
+			String outcome;
+			if (context.getError() != null) {
+				outcome = "error";
+			}
+			else if (response == null) {
+				outcome = "cancelled";
+			}
+			else {
+				outcome = response.fallback() ? "fallback" : "success";
+			}
 			return KeyValues.of(KeyValue.of("llm.target", context.getTarget()),
 					KeyValue.of("llm.priority", context.getRequest().priority().name().toLowerCase(Locale.ROOT)),
 					KeyValue.of("llm.streaming", String.valueOf(context.isStreaming())),

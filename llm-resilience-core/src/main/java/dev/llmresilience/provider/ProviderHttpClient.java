@@ -569,9 +569,9 @@ public final class ProviderHttpClient {
 				case "permission_error" -> new LlmPermissionException(provider, model, details);
 				case "not_found_error" -> new LlmModelNotFoundException(provider, model, details);
 				case "rate_limit_error", "rate_limit_exceeded" -> new LlmRateLimitException(provider, model, details);
-				default -> details.code() != null && details.code().equals("rate_limit_exceeded")
-						? new LlmRateLimitException(provider, model, details)
-						: new LlmServerException(provider, model, details);
+				default ->
+					"rate_limit_exceeded".equals(details.code()) ? new LlmRateLimitException(provider, model, details)
+							: new LlmServerException(provider, model, details);
 			};
 		}
 

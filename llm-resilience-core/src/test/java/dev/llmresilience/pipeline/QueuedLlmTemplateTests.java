@@ -22,7 +22,6 @@ import dev.llmresilience.error.LlmOverloadedException;
 import dev.llmresilience.error.LlmQueueFullException;
 import dev.llmresilience.error.LlmShutdownException;
 import dev.llmresilience.error.LlmTimeoutException;
-import dev.llmresilience.pipeline.ResilientPipeline;
 import dev.llmresilience.queue.RequestQueue;
 import dev.llmresilience.test.VirtualTime;
 import org.junit.jupiter.api.BeforeEach;

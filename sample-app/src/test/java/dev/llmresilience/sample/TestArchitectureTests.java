@@ -11,9 +11,12 @@ import dev.llmresilience.test.ReactiveTestRules;
  */
 @AnalyzeClasses(locations = ReactiveTestRules.ModuleTestClasses.class,
 		importOptions = ImportOption.OnlyIncludeTests.class)
-class TestArchitectureTests {
+final class TestArchitectureTests {
 
 	@ArchTest
 	static final ArchRule stepVerifierWaitsAreBounded = ReactiveTestRules.STEP_VERIFIER_WAITS_ARE_BOUNDED;
+
+	private TestArchitectureTests() {
+	}
 
 }

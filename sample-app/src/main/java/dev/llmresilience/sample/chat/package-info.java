@@ -1,0 +1,4 @@
+/**
+ * The sample's chat API: calls and streams, and the problem details of typed errors.
+ */
+package dev.llmresilience.sample.chat;

@@ -1,0 +1,4 @@
+/**
+ * The sample's live dashboard: traffic, breaker timelines, and a load generator.
+ */
+package dev.llmresilience.sample.dashboard;

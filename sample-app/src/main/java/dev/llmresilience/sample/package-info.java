@@ -1,0 +1,4 @@
+/**
+ * A sample application of llm-resilience: a WebFlux chat API over {@code LlmTemplate}.
+ */
+package dev.llmresilience.sample;
