@@ -48,6 +48,8 @@ public final class ModelScript {
 
 	private volatile FakeReply reply;
 
+	private volatile Split lastSplit;
+
 	ModelScript(ModelScript defaults) {
 		this.defaults = defaults;
 	}
@@ -220,7 +222,15 @@ public final class ModelScript {
 		if (pieces != null) {
 			return pieces.apply(request);
 		}
-		return split((text != null) ? text : DEFAULT_TEXT, chunks());
+		String whole = (text != null) ? text : DEFAULT_TEXT;
+		int chunks = chunks();
+		Split last = this.lastSplit;
+		if (last == null || !last.text().equals(whole) || last.chunks() != chunks) {
+			// split once for the many requests that get the same text
+			last = new Split(whole, chunks, split(whole, chunks));
+			this.lastSplit = last;
+		}
+		return last.pieces();
 	}
 
 	private int chunks() {
@@ -260,6 +270,13 @@ public final class ModelScript {
 			split.add(new String(codePoints, from, to - from));
 		}
 		return List.copyOf(split);
+	}
+
+	/**
+	 * A text split into pieces.
+	 */
+	private record Split(String text, int chunks, List<String> pieces) {
+
 	}
 
 	/**
