@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -177,6 +178,24 @@ class FakeProviderServerTests {
 		long start = System.nanoTime();
 		post("/v1/messages", anthropicBody("claude-fake", false));
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+	}
+
+	@Test
+	void bodyAfterSendsTheHeadersAtOnceAndTheBodyLater() {
+		this.fake.defaults().reply(FakeReply.answer().bodyAfter(Duration.ofSeconds(1)));
+		AtomicLong headersAt = new AtomicLong();
+		long start = System.nanoTime();
+		String body = client().post()
+			.uri("/v1/messages")
+			.send(ByteBufFlux.fromString(Mono.just(anthropicBody("claude-fake", true))))
+			.response((response, content) -> {
+				headersAt.set(System.nanoTime());
+				return content.aggregate().asString();
+			})
+			.blockLast(TIMEOUT);
+		assertThat(Duration.ofNanos(headersAt.get() - start)).isLessThan(Duration.ofSeconds(1));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+		assertThat(eventNames(body)).startsWith("message_start").endsWith("message_stop");
 	}
 
 	@Test

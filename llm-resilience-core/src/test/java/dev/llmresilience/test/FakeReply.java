@@ -56,6 +56,8 @@ public final class FakeReply {
 
 	private Duration delay = Duration.ZERO;
 
+	private Duration bodyDelay = Duration.ZERO;
+
 	private boolean held;
 
 	private FakeReply(Kind kind) {
@@ -77,6 +79,7 @@ public final class FakeReply {
 		copy.headers = this.headers;
 		copy.rateLimits = this.rateLimits;
 		copy.delay = this.delay;
+		copy.bodyDelay = this.bodyDelay;
 		copy.held = this.held;
 		return copy;
 	}
@@ -365,6 +368,18 @@ public final class FakeReply {
 	}
 
 	/**
+	 * Send the status line and the headers at once, and the body, a stream's first event,
+	 * only after a while: a slow first byte that prompt headers do not hide.
+	 * @param delay the wait between the headers and the body
+	 * @return a copy of this reply
+	 */
+	public FakeReply bodyAfter(Duration delay) {
+		FakeReply copy = copy();
+		copy.bodyDelay = delay;
+		return copy;
+	}
+
+	/**
 	 * Hold the reply, after its delay, until {@link FakeProviderServer#releaseHeld()} is called
 	 * after the request came.
 	 * @return a copy of this reply
@@ -399,7 +414,8 @@ public final class FakeReply {
 			.putAll(format.rateLimitHeaders(limit.budget(), limit.limit(), limit.remaining(), limit.reset(), now)));
 		added.putAll(this.headers);
 		plan = plan.withHeaders(added);
-		return (this.cutOffShare >= 0) ? plan.cutOff(this.cutOffShare) : plan;
+		plan = (this.cutOffShare >= 0) ? plan.cutOff(this.cutOffShare) : plan;
+		return plan.withBodyAfter(this.bodyDelay);
 	}
 
 	private ResponsePlan raw(Duration delay, Map<String, String> headers) {
@@ -500,7 +516,8 @@ public final class FakeReply {
 		return "FakeReply{" + this.kind + ((this.kind == Kind.ERROR || this.kind == Kind.RAW) ? " " + this.status : "")
 				+ ((this.streamEnd != StreamEnd.COMPLETE) ? " " + this.streamEnd + " after " + this.deltas : "")
 				+ ((this.cutOffShare >= 0) ? " cut off at " + this.cutOffShare : "")
-				+ (this.delay.isZero() ? "" : " after " + this.delay) + (this.held ? " held" : "") + "}";
+				+ (this.delay.isZero() ? "" : " after " + this.delay)
+				+ (this.bodyDelay.isZero() ? "" : " body after " + this.bodyDelay) + (this.held ? " held" : "") + "}";
 	}
 
 	private enum Kind {

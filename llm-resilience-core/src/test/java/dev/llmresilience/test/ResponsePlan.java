@@ -2,6 +2,7 @@ package dev.llmresilience.test;
 
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +46,19 @@ record ResponsePlan(Duration delay, boolean held, int status, Map<String, String
 		Map<String, String> all = new LinkedHashMap<>(this.headers);
 		all.putAll(more);
 		return new ResponsePlan(this.delay, this.held, this.status, all, this.parts, this.contentLength, this.ending);
+	}
+
+	/**
+	 * Return this plan with a wait between the headers and the first part of the body.
+	 */
+	ResponsePlan withBodyAfter(Duration wait) {
+		if (wait.isZero() || this.parts.isEmpty()) {
+			return this;
+		}
+		List<Part> parts = new ArrayList<>(this.parts);
+		parts.set(0, new Part(parts.get(0).bytes(), parts.get(0).pause().plus(wait)));
+		return new ResponsePlan(this.delay, this.held, this.status, this.headers, parts, this.contentLength,
+				this.ending);
 	}
 
 	/**
