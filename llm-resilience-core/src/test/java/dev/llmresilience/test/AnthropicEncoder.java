@@ -11,10 +11,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The Anthropic Messages API: a {@code message} object, or the events {@code message_start},
- * {@code content_block_start}, {@code ping}, one {@code content_block_delta} per piece,
- * {@code content_block_stop}, {@code message_delta} and {@code message_stop}; errors in the
- * envelope {@code {"type":"error","error":{"type":...,"message":...}}}.
+ * The Anthropic Messages API: a {@code message} object, or the events
+ * {@code message_start}, {@code content_block_start}, {@code ping}, one
+ * {@code content_block_delta} per piece, {@code content_block_stop},
+ * {@code message_delta} and {@code message_stop}; errors in the envelope
+ * {@code {"type":"error","error":{"type":...,"message":...}}}.
  */
 final class AnthropicEncoder implements WireEncoder {
 

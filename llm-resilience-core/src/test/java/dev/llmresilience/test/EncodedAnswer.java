@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The bytes of one answer in one wire format, whole and as a stream: the events before the text,
- * one per text delta, and the events after it. Kept for the answers sent most recently, so that
- * a fake answering the same text many times over (a benchmark's) encodes it once.
+ * The bytes of one answer in one wire format, whole and as a stream: the events before
+ * the text, one per text delta, and the events after it. Kept for the answers sent most
+ * recently, so that a fake answering the same text many times over (a benchmark's)
+ * encodes it once.
  *
  * @param json the body of the whole answer
  * @param streamStart the events before the first delta

@@ -7,8 +7,8 @@ import java.util.function.Function;
  * Reads the script of a {@link FakeProviderServer} run from the command line:
  * {@code --latency-ms=<ms>}, {@code --chunks=<count>}, {@code --chunk-interval-ms=<ms>},
  * {@code --text=<text>} and {@code --input-tokens=<count>} for every model, and
- * {@code --fault=<model>:<share>:<status>} (a share of the model's requests answered with the
- * status and the provider's error body) for one.
+ * {@code --fault=<model>:<share>:<status>} (a share of the model's requests answered with
+ * the status and the provider's error body) for one.
  */
 final class FakeProviderArguments {
 

@@ -22,19 +22,20 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
 
 /**
- * A fake LLM provider: an HTTP server on 127.0.0.1 and a free port that speaks the Anthropic
- * Messages API ({@code POST /v1/messages}) and OpenAI Chat Completions
+ * A fake LLM provider: an HTTP server on 127.0.0.1 and a free port that speaks the
+ * Anthropic Messages API ({@code POST /v1/messages}) and OpenAI Chat Completions
  * ({@code POST /chat/completions}, {@code POST /v1/chat/completions}), whole answers and
- * server-sent events, as a test scripts it: per model or by {@link #defaults() default}, the
- * answer's text, latency and pacing, errors, faults on the wire, a queue of replies; or, for full
- * control, a {@link #respondWith responder} that picks each {@link FakeReply}. Its
- * {@link #requests() request log} counts what it received, on the server side.
+ * server-sent events, as a test scripts it: per model or by {@link #defaults() default},
+ * the answer's text, latency and pacing, errors, faults on the wire, a queue of replies;
+ * or, for full control, a {@link #respondWith responder} that picks each
+ * {@link FakeReply}. Its {@link #requests() request log} counts what it received, on the
+ * server side.
  * <p>
  * It runs on event loops of its own, since an application context under test may dispose
- * Reactor Netty's global ones when it closes, and it logs nothing itself, so the API keys it
- * receives stay out of the logs under test. Its {@code GET /stats} and {@code POST /stats/reset}
- * give and clear the counts for a harness in another process, which starts it with
- * {@link #main(String[])}.
+ * Reactor Netty's global ones when it closes, and it logs nothing itself, so the API keys
+ * it receives stay out of the logs under test. Its {@code GET /stats} and
+ * {@code POST /stats/reset} give and clear the counts for a harness in another process,
+ * which starts it with {@link #main(String[])}.
  */
 public final class FakeProviderServer implements AutoCloseable {
 
@@ -83,11 +84,12 @@ public final class FakeProviderServer implements AutoCloseable {
 	}
 
 	/**
-	 * Run a fake until standard input closes, so that it never outlives the process that started
-	 * it. It prints {@value #PORT_LINE_PREFIX}{@code <port>} once it listens and keeps no request
-	 * whole, only counts.
-	 * @param args the script, such as {@code --latency-ms=0 --chunks=20 --chunk-interval-ms=1000
-	 * --text=... --fault=claude-primary:0.3:529}
+	 * Run a fake until standard input closes, so that it never outlives the process that
+	 * started it. It prints {@value #PORT_LINE_PREFIX}{@code <port>} once it listens and
+	 * keeps no request whole, only counts.
+	 * @param args the script, such as {@code --latency-ms=0}, {@code --chunks=20},
+	 * {@code --chunk-interval-ms=1000}, {@code --text=...},
+	 * {@code --fault=claude-primary:0.3:529}
 	 * @throws IOException if standard input fails
 	 */
 	public static void main(String[] args) throws IOException {
@@ -109,8 +111,8 @@ public final class FakeProviderServer implements AutoCloseable {
 			return response.status(204).send();
 		}
 		return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap((body) -> {
-			// taken before the request shows in the log: a test that sees it there and then
-			// releases the held replies releases this one too
+			// taken before the request shows in the log: a test that sees it
+			// there, then releases the held replies, releases this one too
 			Mono<Void> heldGate = this.held.get().asMono();
 			ReceivedRequest received = this.log.received(request.method().name(), request.uri(),
 					request.requestHeaders(), body);
@@ -149,9 +151,9 @@ public final class FakeProviderServer implements AutoCloseable {
 	}
 
 	/**
-	 * Return the root URL of the fake, such as {@code http://127.0.0.1:41234}, without a trailing
-	 * slash: the base URL of an Anthropic provider, and of an OpenAI-compatible one with or
-	 * without {@code /v1}.
+	 * Return the root URL of the fake, such as {@code http://127.0.0.1:41234}, without a
+	 * trailing slash: the base URL of an Anthropic provider, and of an OpenAI-compatible
+	 * one with or without {@code /v1}.
 	 * @return the URL
 	 */
 	public String baseUrl() {
@@ -180,9 +182,9 @@ public final class FakeProviderServer implements AutoCloseable {
 	}
 
 	/**
-	 * Let a function pick the reply to each request before any script does; where it returns
-	 * {@code null}, the model's script decides. Its text, usage and pacing still come from the
-	 * model's script.
+	 * Let a function pick the reply to each request before any script does; where it
+	 * returns {@code null}, the model's script decides. Its text, usage and pacing still
+	 * come from the model's script.
 	 * @param responder picks replies, or {@code null} to leave them all to the scripts
 	 */
 	public void respondWith(Function<ReceivedRequest, FakeReply> responder) {
@@ -190,15 +192,16 @@ public final class FakeProviderServer implements AutoCloseable {
 	}
 
 	/**
-	 * Send the {@link FakeReply#held() held} replies to the requests received so far; those of
-	 * later requests wait for the next call.
+	 * Send the {@link FakeReply#held() held} replies to the requests received so far;
+	 * those of later requests wait for the next call.
 	 */
 	public void releaseHeld() {
 		this.held.getAndSet(Sinks.empty()).tryEmitEmpty();
 	}
 
 	/**
-	 * Forget every script and the responder, and release the held replies. The request log stays.
+	 * Forget every script and the responder, and release the held replies. The request
+	 * log stays.
 	 */
 	public void reset() {
 		this.responder = null;

@@ -50,8 +50,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link FakeProviderServer}: both wire formats (read back by the library's own
- * providers), streams split and paced, every fault, scripts and the responder, the request log
- * and the redaction of keys in it.
+ * providers), streams split and paced, every fault, scripts and the responder, the
+ * request log and the redaction of keys in it.
  */
 class FakeProviderServerTests {
 
@@ -326,7 +326,8 @@ class FakeProviderServerTests {
 		assertThat(error.get()).isInstanceOf(TimeoutException.class);
 		assertThat(eventNames(String.join("", received))).containsExactly("message_start", "content_block_start",
 				"ping", "content_block_delta", "content_block_delta");
-		// the client gave up and closed its connection, which ends the request on the server
+		// the client gave up and closed its connection, which ends the request
+		// on the server
 		await().atMost(TIMEOUT).until(() -> this.fake.requests().inFlight() == 0);
 	}
 
@@ -357,8 +358,7 @@ class FakeProviderServerTests {
 	void rawBodyIsSentAsItIsInChunks() {
 		String body = "not json at all, é and \uD83D\uDE00";
 		this.fake.defaults()
-			.reply(FakeReply.raw(502, "text/html", body.getBytes(StandardCharsets.UTF_8))
-				.inChunks(List.of(3, 1)));
+			.reply(FakeReply.raw(502, "text/html", body.getBytes(StandardCharsets.UTF_8)).inChunks(List.of(3, 1)));
 		Exchange exchange = post("/v1/messages", anthropicBody("claude-fake", false));
 		assertThat(exchange.status()).isEqualTo(502);
 		assertThat(exchange.headers().get("transfer-encoding")).isEqualTo("chunked");
@@ -536,9 +536,8 @@ class FakeProviderServerTests {
 		assertThat(this.fake.defaults().piecesFor(null)).containsExactly("ab", "cd", "ef");
 		assertThat(statuses("claude-faulty", 2)).containsOnly(529);
 		assertThat(statuses("claude-fine", 1)).containsOnly(200);
-		assertThatExceptionOfType(IllegalArgumentException.class)
-			.isThrownBy(() -> FakeProviderArguments.apply(new String[] { "--colour=blue" }, this.fake.defaults(),
-					this.fake::model));
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> FakeProviderArguments
+			.apply(new String[] { "--colour=blue" }, this.fake.defaults(), this.fake::model));
 	}
 
 	private List<Integer> statuses(String model, int count) {
@@ -558,7 +557,8 @@ class FakeProviderServerTests {
 	}
 
 	/**
-	 * Post a body and take whatever comes back, the body read up to an error if one ends it.
+	 * Post a body and take whatever comes back, the body read up to an error if one ends
+	 * it.
 	 */
 	private Exchange post(String path, String body, Duration responseTimeout) {
 		AtomicReference<Integer> status = new AtomicReference<>(0);

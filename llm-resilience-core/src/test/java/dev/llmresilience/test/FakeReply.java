@@ -15,10 +15,11 @@ import dev.llmresilience.test.ResponsePlan.Part;
 import org.springframework.util.Assert;
 
 /**
- * How the {@link FakeProviderServer} answers one request: properly, with an error, or in one of
- * the ways a response goes wrong on the wire. A reply is written in the {@link WireFormat} of the
- * path the request came to, as JSON or as a stream as the request asks; its text, usage and
- * pacing come from the model's {@link ModelScript}. Immutable: each modifier returns a copy.
+ * How the {@link FakeProviderServer} answers one request: properly, with an error, or in
+ * one of the ways a response goes wrong on the wire. A reply is written in the
+ * {@link WireFormat} of the path the request came to, as JSON or as a stream as the
+ * request asks; its text, usage and pacing come from the model's {@link ModelScript}.
+ * Immutable: each modifier returns a copy.
  */
 public final class FakeReply {
 
@@ -104,9 +105,9 @@ public final class FakeReply {
 	}
 
 	/**
-	 * An error status with the provider's error body, its type the one the provider sends with
-	 * the status ({@code 429}: {@code rate_limit_error} or {@code rate_limit_exceeded},
-	 * {@code 529}: {@code overloaded_error}...).
+	 * An error status with the provider's error body, its type the one the provider sends
+	 * with the status ({@code 429}: {@code rate_limit_error} or
+	 * {@code rate_limit_exceeded}, {@code 529}: {@code overloaded_error}...).
 	 * @param status the HTTP status
 	 * @return the reply
 	 */
@@ -115,7 +116,8 @@ public final class FakeReply {
 	}
 
 	/**
-	 * A status with the provider's error body; with status 200, a success that carries an error.
+	 * A status with the provider's error body; with status 200, a success that carries an
+	 * error.
 	 * @param status the HTTP status
 	 * @param type the error type, or {@code null} for the provider's type for the status
 	 * @param message the message, or {@code null} for a short one naming the status
@@ -182,9 +184,9 @@ public final class FakeReply {
 	}
 
 	/**
-	 * The model's answer, cut off after a share of its bytes, then a closed connection: a JSON
-	 * body under a {@code content-length} that promises all of it, a stream mid-event perhaps.
-	 * At least one byte is sent and at least one is missing.
+	 * The model's answer, cut off after a share of its bytes, then a closed connection: a
+	 * JSON body under a {@code content-length} that promises all of it, a stream
+	 * mid-event perhaps. At least one byte is sent and at least one is missing.
 	 * @param share the share of the bytes sent, from 0 to 1
 	 * @return the reply
 	 */
@@ -193,8 +195,9 @@ public final class FakeReply {
 	}
 
 	/**
-	 * A stream that opens and sends some text deltas, then breaks off with an {@code error}
-	 * event. A request that is not streamed gets the error as an error status instead.
+	 * A stream that opens and sends some text deltas, then breaks off with an
+	 * {@code error} event. A request that is not streamed gets the error as an error
+	 * status instead.
 	 * @param deltas the text deltas before the error, at most all of them
 	 * @param type the error type, such as {@code overloaded_error}
 	 * @param message the message
@@ -208,9 +211,9 @@ public final class FakeReply {
 	}
 
 	/**
-	 * A stream that opens and sends some text deltas, then nothing more, its connection left open,
-	 * until the client's idle timeout ends it. A request that is not streamed gets no answer at
-	 * all, as with {@link #hang()}.
+	 * A stream that opens and sends some text deltas, then nothing more, its connection
+	 * left open, until the client's idle timeout ends it. A request that is not streamed
+	 * gets no answer at all, as with {@link #hang()}.
 	 * @param deltas the text deltas sent, at most all of them
 	 * @return the reply
 	 */
@@ -219,8 +222,9 @@ public final class FakeReply {
 	}
 
 	/**
-	 * A stream that opens and sends some text deltas, then closes the connection without ending
-	 * the chunked body. A request that is not streamed gets half its body, cut off.
+	 * A stream that opens and sends some text deltas, then closes the connection without
+	 * ending the chunked body. A request that is not streamed gets half its body, cut
+	 * off.
 	 * @param deltas the text deltas sent, at most all of them
 	 * @return the reply
 	 */
@@ -229,9 +233,9 @@ public final class FakeReply {
 	}
 
 	/**
-	 * A stream that opens and sends some text deltas, then ends its body properly but without the
-	 * events that end a stream ({@code message_stop}, {@code data: [DONE]}). A request that is
-	 * not streamed gets half its body, cut off.
+	 * A stream that opens and sends some text deltas, then ends its body properly but
+	 * without the events that end a stream ({@code message_stop}, {@code data: [DONE]}).
+	 * A request that is not streamed gets half its body, cut off.
 	 * @param deltas the text deltas sent, at most all of them
 	 * @return the reply
 	 */
@@ -248,8 +252,8 @@ public final class FakeReply {
 	}
 
 	/**
-	 * Send the body in chunks of these sizes, used in turn, with chunked transfer encoding, so
-	 * that a client reads it in pieces that split lines and characters.
+	 * Send the body in chunks of these sizes, used in turn, with chunked transfer
+	 * encoding, so that a client reads it in pieces that split lines and characters.
 	 * @param sizes the sizes of the chunks
 	 * @return a copy of this reply
 	 */
@@ -325,8 +329,8 @@ public final class FakeReply {
 	}
 
 	/**
-	 * Send the provider's rate-limit headers for its request budget ({@code anthropic-ratelimit-
-	 * requests-*}, {@code x-ratelimit-*-requests}).
+	 * Send the provider's rate-limit headers for its request budget
+	 * ({@code anthropic-ratelimit-requests-*}, {@code x-ratelimit-*-requests}).
 	 * @param limit the budget's size
 	 * @param remaining what is left of it
 	 * @param reset the time until it is whole again
@@ -337,8 +341,8 @@ public final class FakeReply {
 	}
 
 	/**
-	 * Send the provider's rate-limit headers for its token budget ({@code anthropic-ratelimit-
-	 * tokens-*}, {@code x-ratelimit-*-tokens}).
+	 * Send the provider's rate-limit headers for its token budget
+	 * ({@code anthropic-ratelimit-tokens-*}, {@code x-ratelimit-*-tokens}).
 	 * @param limit the budget's size
 	 * @param remaining what is left of it
 	 * @param reset the time until it is whole again
@@ -357,7 +361,8 @@ public final class FakeReply {
 	}
 
 	/**
-	 * Send nothing for a while first, not even the status line; the model's latency adds to it.
+	 * Send nothing for a while first, not even the status line; the model's latency adds
+	 * to it.
 	 * @param delay the delay
 	 * @return a copy of this reply
 	 */
@@ -380,8 +385,8 @@ public final class FakeReply {
 	}
 
 	/**
-	 * Hold the reply, after its delay, until {@link FakeProviderServer#releaseHeld()} is called
-	 * after the request came.
+	 * Hold the reply, after its delay, until {@link FakeProviderServer#releaseHeld()} is
+	 * called after the request came.
 	 * @return a copy of this reply
 	 */
 	public FakeReply held() {
@@ -434,16 +439,16 @@ public final class FakeReply {
 		return new ResponsePlan(delay, this.held, this.status, headers, parts, -1, Ending.COMPLETE);
 	}
 
-	private ResponsePlan error(Duration delay, Map<String, String> headers, WireFormat format, int status,
-			String type, String message) {
+	private ResponsePlan error(Duration delay, Map<String, String> headers, WireFormat format, int status, String type,
+			String message) {
 		headers.put("content-type", JSON);
 		String body = format.errorBody((type != null) ? type : format.errorType(status),
 				(message != null) ? message : message(status));
 		return ResponsePlan.whole(delay, this.held, status, headers, bytes(body));
 	}
 
-	private ResponsePlan whole(Duration delay, Map<String, String> headers, WireFormat format,
-			ReceivedRequest request, ModelScript script) {
+	private ResponsePlan whole(Duration delay, Map<String, String> headers, WireFormat format, ReceivedRequest request,
+			ModelScript script) {
 		if (this.streamEnd == StreamEnd.ERROR_EVENT) {
 			return error(delay, headers, format, statusOf(this.errorType), this.errorType, this.errorMessage);
 		}
@@ -452,8 +457,8 @@ public final class FakeReply {
 		return (this.streamEnd == StreamEnd.COMPLETE) ? plan : plan.cutOff(0.5);
 	}
 
-	private ResponsePlan stream(Duration delay, Map<String, String> headers, WireFormat format,
-			ReceivedRequest request, ModelScript script) {
+	private ResponsePlan stream(Duration delay, Map<String, String> headers, WireFormat format, ReceivedRequest request,
+			ModelScript script) {
 		headers.put("content-type", EVENT_STREAM);
 		headers.put("cache-control", "no-cache");
 		EncodedAnswer answer = encoded(format, request, script);

@@ -14,13 +14,13 @@ import org.springframework.util.Assert;
 
 /**
  * How a {@link FakeProviderServer} answers the requests for one model, or for every model
- * ({@link FakeProviderServer#defaults()}): what the answer says and how it is paced, and which
- * {@link FakeReply} each request gets. A model's script falls back to the defaults for whatever
- * it does not set. Safe to change while requests come in.
+ * ({@link FakeProviderServer#defaults()}): what the answer says and how it is paced, and
+ * which {@link FakeReply} each request gets. A model's script falls back to the defaults
+ * for whatever it does not set. Safe to change while requests come in.
  * <p>
  * Each request takes the first reply of its model's queue ({@link #enqueue}), else of the
- * defaults' queue; else a fault, if one of the {@link #fault shares} is drawn; else the standing
- * {@link #reply}, a proper {@link FakeReply#answer() answer} unless set.
+ * defaults' queue; else a fault, if one of the {@link #fault shares} is drawn; else the
+ * standing {@link #reply}, a proper {@link FakeReply#answer() answer} unless set.
  */
 public final class ModelScript {
 
@@ -67,8 +67,8 @@ public final class ModelScript {
 	}
 
 	/**
-	 * Stream the {@link #text(String) text} in this many pieces of about the same length (fewer
-	 * if the text is shorter); a whole answer carries the pieces joined.
+	 * Stream the {@link #text(String) text} in this many pieces of about the same length
+	 * (fewer if the text is shorter); a whole answer carries the pieces joined.
 	 * @param chunks the number of pieces, 1 unless set
 	 * @return this script
 	 */
@@ -79,8 +79,8 @@ public final class ModelScript {
 	}
 
 	/**
-	 * Answer with these pieces: a stream sends one text delta each, a whole answer their text
-	 * joined.
+	 * Answer with these pieces: a stream sends one text delta each, a whole answer their
+	 * text joined.
 	 * @param pieces the pieces
 	 * @return this script
 	 */
@@ -90,8 +90,8 @@ public final class ModelScript {
 	}
 
 	/**
-	 * Answer each request with the pieces a function gives it, such as pieces that name the
-	 * model and the request's {@link ReceivedRequest#tag() tag}.
+	 * Answer each request with the pieces a function gives it, such as pieces that name
+	 * the model and the request's {@link ReceivedRequest#tag() tag}.
 	 * @param pieces gives the pieces of a request
 	 * @return this script
 	 */
@@ -124,8 +124,8 @@ public final class ModelScript {
 	}
 
 	/**
-	 * Pause this long between two text deltas of a stream; the events that open the stream and
-	 * the first delta go at once.
+	 * Pause this long between two text deltas of a stream; the events that open the
+	 * stream and the first delta go at once.
 	 * @param chunkInterval the pause, none unless set
 	 * @return this script
 	 */
@@ -157,7 +157,8 @@ public final class ModelScript {
 	}
 
 	/**
-	 * Answer a share of the requests, drawn at random, with a fault. Several shares add up.
+	 * Answer a share of the requests, drawn at random, with a fault. Several shares add
+	 * up.
 	 * @param share the share, from 0 to 1
 	 * @param fault the reply those requests get, such as {@code FakeReply.error(529)}
 	 * @return this script

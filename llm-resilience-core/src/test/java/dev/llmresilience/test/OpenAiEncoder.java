@@ -10,9 +10,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * OpenAI Chat Completions: a {@code chat.completion} object, or {@code chat.completion.chunk}
- * events (the role, one per piece, the finish reason, the usage) ended by {@code data: [DONE]};
- * errors in the envelope {@code {"error":{"message":...,"type":...,"param":null,"code":null}}}.
+ * OpenAI Chat Completions: a {@code chat.completion} object, or
+ * {@code chat.completion.chunk} events (the role, one per piece, the finish reason, the
+ * usage) ended by {@code data: [DONE]}; errors in the envelope
+ * {@code {"error":{"message":...,"type":...,"param":null,"code":null}}}.
  */
 final class OpenAiEncoder implements WireEncoder {
 

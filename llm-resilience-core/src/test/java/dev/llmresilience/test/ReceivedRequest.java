@@ -21,9 +21,10 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 
 /**
- * A request as the {@link FakeProviderServer} received it. The headers that carry credentials
- * ({@code x-api-key}, {@code api-key}, {@code authorization}, {@code proxy-authorization}) are
- * {@value #REDACTED}; {@link #sentApiKey(String)} still tells which key came, from a digest.
+ * A request as the {@link FakeProviderServer} received it. The headers that carry
+ * credentials ({@code x-api-key}, {@code api-key}, {@code authorization},
+ * {@code proxy-authorization}) are {@value #REDACTED}; {@link #sentApiKey(String)} still
+ * tells which key came, from a digest.
  */
 public final class ReceivedRequest {
 
@@ -226,9 +227,9 @@ public final class ReceivedRequest {
 	}
 
 	/**
-	 * Return the logical request this one belongs to, by the {@code metadata.user_id} of its
-	 * body, which tests set to tell the upstream calls of one logical request (its retries and
-	 * fallbacks) apart from the others.
+	 * Return the logical request this one belongs to, by the {@code metadata.user_id} of
+	 * its body, which tests set to tell the upstream calls of one logical request (its
+	 * retries and fallbacks) apart from the others.
 	 * @return the tag, or {@code null} if there is none
 	 */
 	public String tag() {
@@ -260,8 +261,8 @@ public final class ReceivedRequest {
 	}
 
 	/**
-	 * The fields the server itself needs, read with Jackson's streaming parser so that a busy
-	 * fake (the benchmarks') spends little CPU on them.
+	 * The fields the server itself needs, read with Jackson's streaming parser so that a
+	 * busy fake (the benchmarks') spends little CPU on them.
 	 */
 	private record Summary(String model, boolean stream, String tag) {
 

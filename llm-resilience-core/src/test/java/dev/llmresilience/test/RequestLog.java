@@ -17,15 +17,15 @@ import java.util.concurrent.atomic.LongAdder;
 import io.netty.handler.codec.http.HttpHeaders;
 
 /**
- * What a {@link FakeProviderServer} received, counted on the server side: every request (the
- * last {@link #keepLast(int) few thousand} kept whole, credentials redacted), the requests by
- * model, by status and by tag, the requests in flight and the most there ever were at once, and
- * the open connections.
+ * What a {@link FakeProviderServer} received, counted on the server side: every request
+ * (the last {@link #keepLast(int) few thousand} kept whole, credentials redacted), the
+ * requests by model, by status and by tag, the requests in flight and the most there ever
+ * were at once, and the open connections.
  * <p>
- * A request is in flight from the moment its body is read until the last bytes of its answer are
- * handed to the connection, or its connection closes: counted out <em>before</em> the end of the
- * answer is written, so that a client that sends its next request when one ends never finds the
- * server still counting the old one.
+ * A request is in flight from the moment its body is read until the last bytes of its
+ * answer are handed to the connection, or its connection closes: counted out
+ * <em>before</em> the end of the answer is written, so that a client that sends its next
+ * request when one ends never finds the server still counting the old one.
  */
 public final class RequestLog {
 
@@ -60,8 +60,8 @@ public final class RequestLog {
 	 * Read and log a request that has just arrived, and count it in flight.
 	 */
 	ReceivedRequest received(String method, String uri, HttpHeaders headers, byte[] body) {
-		ReceivedRequest request = ReceivedRequest.read(this.sequence.incrementAndGet(), System.nanoTime(), method,
-				uri, headers, body, this::nextAttempt);
+		ReceivedRequest request = ReceivedRequest.read(this.sequence.incrementAndGet(), System.nanoTime(), method, uri,
+				headers, body, this::nextAttempt);
 		this.byModel.computeIfAbsent(request.model(), (model) -> new AtomicInteger()).incrementAndGet();
 		if (request.tag() != null) {
 			this.byTag.computeIfAbsent(request.tag(), (tag) -> new AtomicInteger()).incrementAndGet();
@@ -106,8 +106,8 @@ public final class RequestLog {
 	}
 
 	/**
-	 * Keep only the last requests whole; they are counted all the same. A fake under load (a
-	 * benchmark's) keeps none.
+	 * Keep only the last requests whole; they are counted all the same. A fake under load
+	 * (a benchmark's) keeps none.
 	 * @param count how many to keep, 10,000 unless changed
 	 */
 	public synchronized void keepLast(int count) {
@@ -167,7 +167,8 @@ public final class RequestLog {
 	}
 
 	/**
-	 * Return the requests received for each model, by the {@code model} field of the body.
+	 * Return the requests received for each model, by the {@code model} field of the
+	 * body.
 	 * @return the counts by model name, sorted
 	 */
 	public Map<String, Integer> countByModel() {
@@ -190,7 +191,8 @@ public final class RequestLog {
 	}
 
 	/**
-	 * Return the requests received for each logical request, by {@link ReceivedRequest#tag()}.
+	 * Return the requests received for each logical request, by
+	 * {@link ReceivedRequest#tag()}.
 	 * @return the counts by tag, sorted
 	 */
 	public Map<String, Integer> countByTag() {
@@ -229,7 +231,8 @@ public final class RequestLog {
 
 	/**
 	 * Wait until the server has received a number of requests.
-	 * @param count the number of requests, counted since the start or the last {@link #clear()}
+	 * @param count the number of requests, counted since the start or the last
+	 * {@link #clear()}
 	 * @param timeout the longest wait
 	 * @return the requests kept by then
 	 * @throws AssertionError if fewer came within the timeout
@@ -240,8 +243,8 @@ public final class RequestLog {
 			while (this.received < count) {
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
-					throw new AssertionError("Expected " + count + " requests within " + timeout + ", received "
-							+ this.received);
+					throw new AssertionError(
+							"Expected " + count + " requests within " + timeout + ", received " + this.received);
 				}
 				TimeUnit.NANOSECONDS.timedWait(this, left);
 			}
@@ -254,8 +257,8 @@ public final class RequestLog {
 	}
 
 	/**
-	 * Return the most requests that arrived within any window of the given length, among those
-	 * kept.
+	 * Return the most requests that arrived within any window of the given length, among
+	 * those kept.
 	 * @param window the length of the window
 	 * @return the count
 	 */
@@ -274,8 +277,8 @@ public final class RequestLog {
 	}
 
 	/**
-	 * Forget the requests received so far and their counts; the most in flight at once starts
-	 * again from those in flight now.
+	 * Forget the requests received so far and their counts; the most in flight at once
+	 * starts again from those in flight now.
 	 */
 	public void clear() {
 		synchronized (this) {

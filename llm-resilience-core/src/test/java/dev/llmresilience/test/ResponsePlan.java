@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the {@link FakeProviderServer} sends for one {@link FakeReply}: after a wait, a status,
- * headers and the parts of a body, each after a pause, then an ending.
+ * What the {@link FakeProviderServer} sends for one {@link FakeReply}: after a wait, a
+ * status, headers and the parts of a body, each after a pause, then an ending.
  *
  * @param delay the time before anything is sent
  * @param held whether the response waits, after that, until the held replies are released
@@ -62,9 +62,9 @@ record ResponsePlan(Duration delay, boolean held, int status, Map<String, String
 	}
 
 	/**
-	 * Return this plan cut off after a share of its body's bytes, at least one byte sent and one
-	 * missing if there are two, then a closed connection; a {@code content-length} still
-	 * promises the whole body.
+	 * Return this plan cut off after a share of its body's bytes, at least one byte sent
+	 * and one missing if there are two, then a closed connection; a
+	 * {@code content-length} still promises the whole body.
 	 */
 	ResponsePlan cutOff(double share) {
 		if (this.ending == Ending.RESET || this.ending == Ending.HANG) {

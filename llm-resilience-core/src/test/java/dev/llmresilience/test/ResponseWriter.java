@@ -14,9 +14,9 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * Sends a {@link ResponsePlan} and counts its request out of flight: just before the last bytes
- * of the response are handed to the connection, before a connection is closed on purpose, or when
- * the client closes it, whichever comes first.
+ * Sends a {@link ResponsePlan} and counts its request out of flight: just before the last
+ * bytes of the response are handed to the connection, before a connection is closed on
+ * purpose, or when the client closes it, whichever comes first.
  */
 final class ResponseWriter {
 
@@ -31,8 +31,7 @@ final class ResponseWriter {
 	 * @param heldGate completes when held replies may go
 	 * @return completes when the response is sent, or never for one that hangs or stalls
 	 */
-	static Mono<Void> write(ResponsePlan plan, HttpServerResponse response, RequestLog log,
-			Mono<Void> heldGate) {
+	static Mono<Void> write(ResponsePlan plan, HttpServerResponse response, RequestLog log, Mono<Void> heldGate) {
 		InFlight inFlight = new InFlight(log);
 		response.withConnection((connection) -> inFlight.endWhenClosed(connection.channel()));
 		Mono<Void> wait = plan.delay().isZero() ? Mono.empty() : Mono.delay(plan.delay()).then();
@@ -81,8 +80,8 @@ final class ResponseWriter {
 	}
 
 	/**
-	 * Close the connection; reset it (SO_LINGER 0, then closed, so the client gets an RST rather
-	 * than a FIN) if asked.
+	 * Close the connection; reset it (SO_LINGER 0, then closed, so the client gets an RST
+	 * rather than a FIN) if asked.
 	 */
 	private static Mono<Void> close(HttpServerResponse response, boolean reset) {
 		return Mono.create((sink) -> response.withConnection((connection) -> {
@@ -119,7 +118,8 @@ final class ResponseWriter {
 				this.log.ended();
 				Channel channel = this.channel;
 				if (channel != null) {
-					// a keep-alive connection serves many requests: leave no listener behind
+					// a keep-alive connection serves many requests: leave no
+					// listener behind
 					channel.closeFuture().removeListener(this);
 				}
 			}

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The two provider wire formats the {@link FakeProviderServer} speaks, with the bodies and
- * server-sent events of each as the providers document them: the Anthropic Messages API
- * ({@code POST /v1/messages}) and OpenAI Chat Completions ({@code POST /chat/completions}, also
- * under {@code /v1}). Tests that write a response by hand (a mutated body, an error that echoes
- * a key) start from these.
+ * The two provider wire formats the {@link FakeProviderServer} speaks, with the bodies
+ * and server-sent events of each as the providers document them: the Anthropic Messages
+ * API ({@code POST /v1/messages}) and OpenAI Chat Completions
+ * ({@code POST /chat/completions}, also under {@code /v1}). Tests that write a response
+ * by hand (a mutated body, an error that echoes a key) start from these.
  */
 public enum WireFormat {
 
@@ -120,7 +120,8 @@ public enum WireFormat {
 	}
 
 	/**
-	 * Return a server-sent event. OpenAI's events carry no name, so the name is left out there.
+	 * Return a server-sent event. OpenAI's events carry no name, so the name is left out
+	 * there.
 	 * @param name the event name
 	 * @param data the data, on one line
 	 * @return the event, with the blank line that ends it
