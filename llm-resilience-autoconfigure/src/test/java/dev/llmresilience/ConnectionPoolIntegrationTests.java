@@ -6,8 +6,11 @@ import java.util.List;
 import dev.llmresilience.LlmAttempt.Outcome;
 import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
 import dev.llmresilience.resilience.FallbackChain;
+import dev.llmresilience.test.FakeProviderServer;
+import dev.llmresilience.test.FakeReply;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
@@ -30,9 +33,9 @@ import static org.awaitility.Awaitility.await;
  */
 class ConnectionPoolIntegrationTests {
 
-	private final MessagesApiServer busy = new MessagesApiServer(Duration.ofMillis(50));
+	private final FakeProviderServer busy = FakeProviderServer.start();
 
-	private final MessagesApiServer spare = new MessagesApiServer(Duration.ZERO);
+	private final FakeProviderServer spare = FakeProviderServer.start();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(
@@ -46,6 +49,12 @@ class ConnectionPoolIntegrationTests {
 				"llm.resilience.providers.spare.api-key=test-key", "llm.resilience.models.sonnet.provider=busy",
 				"llm.resilience.models.haiku.provider=spare", "llm.resilience.chains.default[0]=sonnet",
 				"llm.resilience.chains.default[1]=haiku", "llm.resilience.queue.max-concurrent=8");
+
+	@BeforeEach
+	void answerAfterFiftyMillisecondsHoldingWhenAsked() {
+		this.busy.defaults().latency(Duration.ofMillis(50));
+		this.busy.respondWith((request) -> request.bodyText().contains("hold") ? FakeReply.answer().held() : null);
+	}
 
 	@AfterEach
 	void stopServers() {
@@ -61,7 +70,7 @@ class ConnectionPoolIntegrationTests {
 				.flatMap((i) -> template.call(LlmRequest.ofPrompt("hold " + i)))
 				.cache();
 			held.subscribe();
-			await().atMost(Duration.ofSeconds(5)).until(() -> this.busy.inFlight() == 2);
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.busy.requests().inFlight() == 2);
 			LlmResponse third = template.callBlocking(LlmRequest.ofPrompt("Hello"));
 			assertThat(third.model()).isEqualTo("haiku");
 			assertThat(third.attempts()).extracting(LlmAttempt::model, LlmAttempt::outcome, LlmAttempt::errorType)
@@ -69,7 +78,7 @@ class ConnectionPoolIntegrationTests {
 						tuple("haiku", Outcome.SUCCESS, null));
 			CircuitBreaker breaker = context.getBean(FallbackChain.class).getExecutor("sonnet").getCircuitBreaker();
 			assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
-			assertThat(this.busy.received()).isEqualTo(2);
+			assertThat(this.busy.requests().count()).isEqualTo(2);
 			this.busy.releaseHeld();
 			List<LlmResponse> released = held.collectList().block(Duration.ofSeconds(5));
 			assertThat(released).extracting(LlmResponse::model).containsOnly("sonnet");
@@ -88,7 +97,7 @@ class ConnectionPoolIntegrationTests {
 				.block(Duration.ofSeconds(5));
 			assertThat(answers).extracting(LlmResponse::model).containsOnly("sonnet").hasSize(6);
 			// the queue lets eight through; the pool two at a time
-			assertThat(this.busy.maxInFlight()).isEqualTo(2);
+			assertThat(this.busy.requests().maxInFlight()).isEqualTo(2);
 		});
 	}
 

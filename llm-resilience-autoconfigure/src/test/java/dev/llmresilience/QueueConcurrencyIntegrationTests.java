@@ -6,7 +6,9 @@ import java.util.List;
 import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
 import dev.llmresilience.queue.QueueSnapshot;
 import dev.llmresilience.queue.RequestQueue;
+import dev.llmresilience.test.FakeProviderServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
@@ -25,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class QueueConcurrencyIntegrationTests {
 
-	private final MessagesApiServer server = new MessagesApiServer(Duration.ofMillis(20));
+	private final FakeProviderServer server = FakeProviderServer.start();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(
@@ -36,6 +38,11 @@ class QueueConcurrencyIntegrationTests {
 				"llm.resilience.providers.local.api-key=test-key", "llm.resilience.models.haiku.provider=local",
 				"llm.resilience.chains.default[0]=haiku", "llm.resilience.queue.max-concurrent=8",
 				"llm.resilience.queue.capacity=500");
+
+	@BeforeEach
+	void answerAfterTwentyMilliseconds() {
+		this.server.defaults().latency(Duration.ofMillis(20));
+	}
 
 	@AfterEach
 	void stopServer() {
@@ -51,8 +58,8 @@ class QueueConcurrencyIntegrationTests {
 				.collectList()
 				.block(Duration.ofSeconds(30));
 			assertThat(responses).hasSize(200).allSatisfy((response) -> assertThat(response.text()).isEqualTo("Hello"));
-			assertThat(this.server.received()).isEqualTo(200);
-			assertThat(this.server.maxInFlight()).isEqualTo(8);
+			assertThat(this.server.requests().count()).isEqualTo(200);
+			assertThat(this.server.requests().maxInFlight()).isEqualTo(8);
 			QueueSnapshot snapshot = context.getBean(RequestQueue.class).snapshot();
 			assertThat(snapshot.admitted()).isEqualTo(200);
 			assertThat(snapshot.inFlight()).isZero();

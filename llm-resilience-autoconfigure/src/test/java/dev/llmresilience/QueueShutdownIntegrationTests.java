@@ -7,8 +7,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
 import dev.llmresilience.error.LlmShutdownException;
 import dev.llmresilience.queue.RequestQueue;
+import dev.llmresilience.test.FakeProviderServer;
+import dev.llmresilience.test.FakeReply;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -32,7 +35,7 @@ class QueueShutdownIntegrationTests {
 
 	private static final Duration GRACE = Duration.ofMillis(1500);
 
-	private final MessagesApiServer server = new MessagesApiServer(Duration.ofMillis(10));
+	private final FakeProviderServer server = FakeProviderServer.start();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(
@@ -44,6 +47,13 @@ class QueueShutdownIntegrationTests {
 				"llm.resilience.chains.default[0]=haiku", "llm.resilience.retry.max-attempts=1",
 				"llm.resilience.queue.max-concurrent=2",
 				"llm.resilience.queue.shutdown-grace=" + GRACE.toMillis() + "ms");
+
+	@BeforeEach
+	void answerAfterTenMillisecondsHoldingOrHangingWhenAsked() {
+		this.server.defaults().latency(Duration.ofMillis(10));
+		this.server.respondWith((request) -> request.bodyText().contains("hang") ? FakeReply.hang()
+				: request.bodyText().contains("hold") ? FakeReply.answer().held() : null);
+	}
 
 	@AfterEach
 	void stopServer() {
@@ -57,7 +67,7 @@ class QueueShutdownIntegrationTests {
 			RequestQueue queue = context.getBean(RequestQueue.class);
 			Caller answered = Caller.call(template, "hold: answered within the grace");
 			Caller cutOff = Caller.call(template, "hang until cut off");
-			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> this.server.received() == 2);
+			this.server.requests().awaitCount(2, Duration.ofSeconds(5));
 			List<Caller> waiting = List.of(Caller.call(template, "waiting 1"), Caller.call(template, "waiting 2"),
 					Caller.call(template, "waiting 3"));
 			assertThat(queue.snapshot().waiting()).isEqualTo(3);
@@ -81,7 +91,7 @@ class QueueShutdownIntegrationTests {
 			assertThat(waiting)
 				.allSatisfy((caller) -> assertThat(caller.error).isInstanceOf(LlmShutdownException.class));
 			assertThat(all).allSatisfy((caller) -> assertThat(caller.signals).hasValue(1));
-			assertThat(this.server.received()).as("waiting requests were never sent").isEqualTo(2);
+			assertThat(this.server.requests().count()).as("waiting requests were never sent").isEqualTo(2);
 			Caller late = Caller.call(template, "after the shutdown");
 			Awaitility.await().atMost(Duration.ofSeconds(5)).until(late::ended);
 			assertThat(late.error).isInstanceOf(LlmShutdownException.class);

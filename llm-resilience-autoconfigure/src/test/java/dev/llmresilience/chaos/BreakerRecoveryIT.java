@@ -11,6 +11,8 @@ import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.error.LlmAllModelsFailedException;
 import dev.llmresilience.error.LlmCircuitOpenException;
 import dev.llmresilience.queue.RequestQueue;
+import dev.llmresilience.test.FakeProviderServer;
+import dev.llmresilience.test.FakeReply;
 import dev.llmresilience.test.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -45,9 +47,7 @@ class BreakerRecoveryIT {
 
 	private static final Duration WAIT_IN_OPEN = Duration.ofSeconds(30);
 
-	private static final SwitchableUpstream UPSTREAM = new SwitchableUpstream();
-
-	private static final FaultInjectingServer SERVER = FaultInjectingServer.start(UPSTREAM);
+	private static final FakeProviderServer SERVER = FakeProviderServer.start();
 
 	private static ChaosApplication application;
 
@@ -95,14 +95,15 @@ class BreakerRecoveryIT {
 		this.queue = application.bean(RequestQueue.class);
 		this.circuitBreakers = application.bean(CircuitBreakerRegistry.class);
 		this.clock = application.bean(MutableClock.class);
-		UPSTREAM.reset();
+		SERVER.reset();
+		FaultPlan.scriptAnswers(SERVER);
 		this.circuitBreakers.getAllCircuitBreakers().forEach(CircuitBreaker::reset);
 	}
 
 	@Test
 	void modelThatRecoversIsClosedAndServingWithinWaitInOpenPlusTheProbes() {
 		CircuitBreaker breaker = this.circuitBreakers.circuitBreaker("flaky");
-		UPSTREAM.failing("chaos-flaky");
+		SERVER.model("chaos-flaky").reply(FakeReply.error(529));
 		for (int i = 0; i < MINIMUM_CALLS; i++) {
 			LlmResponse response = call("failing-" + i);
 			assertThat(response.model()).isEqualTo("steady");
@@ -111,7 +112,7 @@ class BreakerRecoveryIT {
 		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
 		int callsWhenOpened = flakyCalls();
 
-		UPSTREAM.healthy("chaos-flaky");
+		SERVER.model("chaos-flaky").reply(FakeReply.answer());
 		this.clock.advance(WAIT_IN_OPEN);
 		LlmResponse whileOpen = call("open");
 		assertThat(whileOpen.model()).as("served during the wait in the open state").isEqualTo("steady");
@@ -139,7 +140,7 @@ class BreakerRecoveryIT {
 	@Test
 	void failingProbeOpensTheBreakerForAnotherWait() {
 		CircuitBreaker breaker = this.circuitBreakers.circuitBreaker("flaky");
-		UPSTREAM.failing("chaos-flaky");
+		SERVER.model("chaos-flaky").reply(FakeReply.error(529));
 		for (int i = 0; i < MINIMUM_CALLS; i++) {
 			call("failing-" + i);
 		}
@@ -150,7 +151,7 @@ class BreakerRecoveryIT {
 		}
 		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
 		int callsWhenReopened = flakyCalls();
-		UPSTREAM.healthy("chaos-flaky");
+		SERVER.model("chaos-flaky").reply(FakeReply.answer());
 		assertThat(call("reopened").model()).isEqualTo("steady");
 		assertThat(flakyCalls()).isEqualTo(callsWhenReopened);
 		this.clock.advance(WAIT_IN_OPEN.plusMillis(1));
@@ -164,10 +165,10 @@ class BreakerRecoveryIT {
 	void backlogThatFailsAtOnceBecauseEveryBreakerIsOpenStillEndsEveryRequest() throws InterruptedException {
 		// the only permit is held by a call in flight, so everything else queues up
 		// behind it
-		UPSTREAM.held("chaos-flaky");
+		SERVER.model("chaos-flaky").reply(FakeReply.answer().held());
 		LogicalRequests held = new LogicalRequests(1);
 		held.call(0, this.template.call(request("held"))).subscribe();
-		Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> SERVER.inFlight() == 1);
+		Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> SERVER.requests().inFlight() == 1);
 		this.circuitBreakers.getAllCircuitBreakers().forEach(CircuitBreaker::transitionToForcedOpenState);
 		int backlog = 3000;
 		LogicalRequests queued = new LogicalRequests(backlog);
@@ -177,7 +178,7 @@ class BreakerRecoveryIT {
 		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> this.queue.snapshot().waiting() == backlog);
 
 		// the held call ends, and with it every queued request, each failing at once
-		UPSTREAM.letGo();
+		SERVER.releaseHeld();
 		assertThat(held.awaitAll(Duration.ofSeconds(10))).isTrue();
 		assertThat(queued.awaitAll(Duration.ofSeconds(20)))
 			.as("queued requests that never ended: %s", queued.neverEnded().size())
@@ -199,7 +200,7 @@ class BreakerRecoveryIT {
 	}
 
 	private static int flakyCalls() {
-		return SERVER.requestsByModel().getOrDefault("chaos-flaky", 0);
+		return SERVER.requests().count("chaos-flaky");
 	}
 
 	@SpringBootConfiguration

@@ -21,6 +21,7 @@ import dev.llmresilience.error.LlmException;
 import dev.llmresilience.error.LlmStreamInterruptedException;
 import dev.llmresilience.queue.QueueSnapshot;
 import dev.llmresilience.queue.RequestQueue;
+import dev.llmresilience.test.FakeProviderServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerEvent;
 import org.awaitility.Awaitility;
@@ -42,7 +43,7 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * The chaos run: well over a thousand logical requests, calls and streams of every
  * priority, more than a hundred at once, through the auto-configured {@link LlmTemplate}
- * over real HTTP to a {@link FaultInjectingServer} whose three models fail at random in
+ * over real HTTP to a {@link FakeProviderServer} whose three models fail at random in
  * every way the {@link Fault}s describe (the first model has an outage for a stretch of
  * the run). Asserts the invariants that no fault may break, never the counts of random
  * outcomes, and prints the figures of the run. Replay a run with
@@ -73,7 +74,7 @@ class ChaosRunIT {
 
 	private static final FaultPlan PLAN = new FaultPlan(SEED, ChaosRunIT::faultRate, Duration.ofSeconds(1));
 
-	private static final FaultInjectingServer SERVER = FaultInjectingServer.start(PLAN);
+	private static final FakeProviderServer SERVER = FakeProviderServer.start();
 
 	private static ChaosApplication application;
 
@@ -89,6 +90,8 @@ class ChaosRunIT {
 
 	@BeforeAll
 	static void startApplication() {
+		FaultPlan.scriptAnswers(SERVER);
+		SERVER.respondWith(PLAN);
 		application = ChaosApplication.start(TestApplication.class, false,
 				"llm.resilience.providers.primary.type=anthropic",
 				"llm.resilience.providers.primary.base-url=" + SERVER.baseUrl(),
@@ -199,12 +202,12 @@ class ChaosRunIT {
 	 * admits, as the server and the client's connections count them.
 	 */
 	private void assertUpstreamCallsWithinBounds() {
-		Map<String, Integer> upstreamByTag = SERVER.requestsByTag();
+		Map<String, Integer> upstreamByTag = SERVER.requests().countByTag();
 		assertThat(upstreamByTag.keySet()).as("upstream requests of unknown logical requests")
 			.allSatisfy((tag) -> assertThat(tag).startsWith("chaos-"));
 		assertThat(upstreamByTag.values()).as("upstream calls per logical request")
 			.allSatisfy((calls) -> assertThat(calls).isLessThanOrEqualTo(MODELS * MAX_ATTEMPTS));
-		assertThat(SERVER.maxInFlight()).as("most upstream requests in flight at once, server side")
+		assertThat(SERVER.requests().maxInFlight()).as("most upstream requests in flight at once, server side")
 			.isLessThanOrEqualTo(MAX_CONCURRENT);
 		assertThat(this.upstreamCalls.maxInFlight()).as("most upstream requests in flight at once, client side")
 			.isLessThanOrEqualTo(MAX_CONCURRENT);
@@ -229,7 +232,7 @@ class ChaosRunIT {
 			.mapToInt(Map.Entry::getValue)
 			.sum();
 		assertThat(answered).as("%s: answered calls its breaker recorded, at most the requests the server saw", model)
-			.isLessThanOrEqualTo(SERVER.requestsByModel().getOrDefault(name, 0));
+			.isLessThanOrEqualTo(SERVER.requests().countByModel().getOrDefault(name, 0));
 		assertThat(failures.getOrDefault("LlmRateLimitException", 0))
 			.as("%s: rate limits recorded %s, injected %s", model, failures, injected)
 			.isLessThanOrEqualTo(injected.getOrDefault(Fault.RATE_LIMITED_WITH_RETRY_AFTER, 0)
@@ -259,7 +262,7 @@ class ChaosRunIT {
 				.append(requests.progress(number));
 		}
 		description.append("\n  queue: ").append(this.queue.snapshot());
-		description.append("\n  upstream requests in flight: ").append(SERVER.inFlight());
+		description.append("\n  upstream requests in flight: ").append(SERVER.requests().inFlight());
 		return description.toString();
 	}
 
@@ -344,8 +347,8 @@ class ChaosRunIT {
 				assertThat(this.pooledConnections.acquired()).as("connections checked out").isZero();
 				assertThat(this.pooledConnections.pending()).as("connections awaited").isZero();
 				assertThat(this.upstreamCalls.inFlight()).as("upstream requests in flight, client side").isZero();
-				assertThat(SERVER.inFlight()).as("upstream requests in flight, server side").isZero();
-				assertThat(SERVER.openConnections()).as("open connections, server side")
+				assertThat(SERVER.requests().inFlight()).as("upstream requests in flight, server side").isZero();
+				assertThat(SERVER.requests().openConnections()).as("open connections, server side")
 					.isEqualTo(this.pooledConnections.allocated());
 			});
 	}
@@ -362,7 +365,7 @@ class ChaosRunIT {
 			.stream()
 			.filter((ending) -> ending.error() != null)
 			.forEach((ending) -> errorDetails.merge(ending.errorDetail(), 1, Integer::sum));
-		int upstream = SERVER.requests();
+		int upstream = SERVER.requests().count();
 		StringBuilder report = new StringBuilder();
 		report.append("\n=== chaos run: seed ").append(SEED).append(" ===\n");
 		report.append("logical requests   ")
@@ -379,9 +382,9 @@ class ChaosRunIT {
 		report.append("upstream calls     ")
 			.append(upstream)
 			.append(" (")
-			.append(SERVER.requestsByModel())
+			.append(SERVER.requests().countByModel())
 			.append("), at most ")
-			.append(SERVER.requestsByTag().values().stream().mapToInt(Integer::intValue).max().orElse(0))
+			.append(SERVER.requests().countByTag().values().stream().mapToInt(Integer::intValue).max().orElse(0))
 			.append(" for one request (bound ")
 			.append(MODELS * MAX_ATTEMPTS)
 			.append(")\n");
@@ -396,7 +399,7 @@ class ChaosRunIT {
 			.count();
 		report.append("typed errors       ").append(typed).append(" of ").append(errors).append('\n');
 		report.append("max concurrency    ")
-			.append(SERVER.maxInFlight())
+			.append(SERVER.requests().maxInFlight())
 			.append(" upstream requests in flight server side, ")
 			.append(this.upstreamCalls.maxInFlight())
 			.append(" client side (limit ")

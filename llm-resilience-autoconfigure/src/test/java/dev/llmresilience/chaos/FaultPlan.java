@@ -1,6 +1,5 @@
 package dev.llmresilience.chaos;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,17 +12,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-import dev.llmresilience.chaos.FaultInjectingServer.WireRequest;
+import dev.llmresilience.test.FakeProviderServer;
+import dev.llmresilience.test.FakeReply;
+import dev.llmresilience.test.ReceivedRequest;
 
 /**
- * Decides, per model, how the {@link FaultInjectingServer} answers each request of the
+ * Decides, per model, how a {@link FakeProviderServer} answers each request of the
  * Messages API: properly, or with one of the {@link Fault}s, at random. The dice of a
  * request are seeded from the run's seed, the logical request's tag, the model and the
  * attempt number, so a run replays the same faults for the same requests however the
- * requests interleave. The answer's text is a function of the model and the tag, so a
- * test can tell exactly what each model sent.
+ * requests interleave. The answer's text is a function of the model and the tag
+ * ({@link #scriptAnswers}), so a test can tell exactly what each model sent.
  */
-final class FaultPlan implements Function<WireRequest, Reply> {
+final class FaultPlan implements Function<ReceivedRequest, FakeReply> {
+
+	/**
+	 * Time between two text deltas of a stream, so that streams overlap like real ones.
+	 */
+	static final Duration EVENT_INTERVAL = Duration.ofMillis(3);
 
 	private static final List<Fault> FAULTS = Arrays.stream(Fault.values())
 		.filter((fault) -> fault != Fault.NONE)
@@ -62,7 +68,7 @@ final class FaultPlan implements Function<WireRequest, Reply> {
 	}
 
 	@Override
-	public Reply apply(WireRequest request) {
+	public FakeReply apply(ReceivedRequest request) {
 		Random random = dice(request);
 		double rate = this.faultRate.rate(request.model(), number(request.tag()));
 		Fault fault = Fault.NONE;
@@ -83,7 +89,7 @@ final class FaultPlan implements Function<WireRequest, Reply> {
 		return reply(fault, request, random);
 	}
 
-	private Random dice(WireRequest request) {
+	private Random dice(ReceivedRequest request) {
 		if (request.tag() == null) {
 			synchronized (this.untagged) {
 				return new Random(this.untagged.nextLong());
@@ -106,53 +112,40 @@ final class FaultPlan implements Function<WireRequest, Reply> {
 		return mixed ^ (mixed >>> 33);
 	}
 
-	private Reply reply(Fault fault, WireRequest request, Random random) {
-		String model = request.model();
-		List<String> pieces = pieces(model, request.tag());
-		Map<String, String> headers = Map.of("request-id", "req_" + Long.toHexString(random.nextLong()));
+	private FakeReply reply(Fault fault, ReceivedRequest request, Random random) {
+		int pieces = pieces(request.model(), request.tag()).size();
 		return switch (fault) {
-			case NONE -> answer(request, pieces, headers);
-			case RATE_LIMITED_WITH_RETRY_AFTER -> Reply.json(429,
-					random.nextBoolean() ? Map.of("retry-after-ms", String.valueOf(5 + random.nextInt(30)))
-							: Map.of("retry-after", "0"),
-					AnthropicWire.error("rate_limit_error", "Number of requests has exceeded your rate limit"));
-			case RATE_LIMITED_WITHOUT_RETRY_AFTER -> Reply.json(429, headers,
-					AnthropicWire.error("rate_limit_error", "Number of requests has exceeded your rate limit"));
-			case SERVER_ERROR -> Reply.json(500, headers, AnthropicWire.error("api_error", "Internal server error"));
-			case OVERLOADED -> Reply.json(529, headers, AnthropicWire.error("overloaded_error", "Overloaded"));
-			case CONNECTION_RESET -> Reply.reset();
-			case SLOW_FIRST_BYTE -> Reply.delayed(
-					Duration.ofMillis((long) (this.firstByteTimeout.toMillis() * (0.2 + 1.3 * random.nextDouble()))),
-					answer(request, pieces, headers));
-			case MID_STREAM_ERROR -> {
-				List<String> events = new ArrayList<>(AnthropicWire.streamStart(model));
-				events.addAll(AnthropicWire.deltas(pieces.subList(0, random.nextInt(pieces.size()))));
-				events.add(AnthropicWire.event("error", AnthropicWire.error("overloaded_error", "Overloaded")));
-				yield Reply.events(events);
+			case NONE -> FakeReply.answer();
+			case RATE_LIMITED_WITH_RETRY_AFTER -> {
+				FakeReply rateLimited = FakeReply.error(429, "rate_limit_error",
+						"Number of requests has exceeded your rate limit");
+				yield random.nextBoolean() ? rateLimited.retryAfterMs(5 + random.nextInt(30))
+						: rateLimited.header("retry-after", "0");
 			}
-			case STALLED_STREAM -> {
-				List<String> events = new ArrayList<>(AnthropicWire.streamStart(model));
-				events.addAll(AnthropicWire.deltas(pieces.subList(0, random.nextInt(pieces.size()))));
-				yield Reply.stalledEvents(events);
-			}
-			case CUT_OFF_BODY -> {
-				if (request.stream()) {
-					List<String> events = new ArrayList<>(AnthropicWire.streamStart(model));
-					events.addAll(AnthropicWire.deltas(pieces.subList(0, random.nextInt(pieces.size()))));
-					yield Reply.cutOffEvents(events);
-				}
-				byte[] body = AnthropicWire.message(model, pieces).getBytes(StandardCharsets.UTF_8);
-				yield Reply.cutOff(200, "application/json", body, 1 + random.nextInt(body.length - 1));
-			}
-			case ERROR_BODY_200 ->
-				Reply.json(200, headers, random.nextBoolean() ? AnthropicWire.error("overloaded_error", "Overloaded")
-						: AnthropicWire.error("api_error", "Internal"));
+			case RATE_LIMITED_WITHOUT_RETRY_AFTER ->
+				FakeReply.error(429, "rate_limit_error", "Number of requests has exceeded your rate limit");
+			case SERVER_ERROR -> FakeReply.error(500, "api_error", "Internal server error");
+			case OVERLOADED -> FakeReply.error(529, "overloaded_error", "Overloaded");
+			case CONNECTION_RESET -> FakeReply.reset();
+			case SLOW_FIRST_BYTE -> FakeReply.answer()
+				.after(Duration
+					.ofMillis((long) (this.firstByteTimeout.toMillis() * (0.2 + 1.3 * random.nextDouble()))));
+			case MID_STREAM_ERROR -> FakeReply.streamError(random.nextInt(pieces), "overloaded_error", "Overloaded");
+			case STALLED_STREAM -> FakeReply.stalledStream(random.nextInt(pieces));
+			case CUT_OFF_BODY -> request.stream() ? FakeReply.cutOffStream(random.nextInt(pieces))
+					: FakeReply.cutOffBody(random.nextDouble());
+			case ERROR_BODY_200 -> random.nextBoolean() ? FakeReply.okWithErrorBody("overloaded_error", "Overloaded")
+					: FakeReply.okWithErrorBody("api_error", "Internal");
 		};
 	}
 
-	private static Reply answer(WireRequest request, List<String> pieces, Map<String, String> headers) {
-		return request.stream() ? Reply.events(AnthropicWire.stream(request.model(), pieces))
-				: Reply.json(200, headers, AnthropicWire.message(request.model(), pieces));
+	/**
+	 * Script a fake to answer with the {@link #pieces pieces} of each model and logical
+	 * request, a stream's deltas {@link #EVENT_INTERVAL} apart.
+	 * @param server the fake
+	 */
+	static void scriptAnswers(FakeProviderServer server) {
+		server.defaults().pieces((request) -> pieces(request.model(), request.tag())).chunkInterval(EVENT_INTERVAL);
 	}
 
 	/**

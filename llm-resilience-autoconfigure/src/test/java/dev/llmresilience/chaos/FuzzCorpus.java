@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.llmresilience.test.WireFormat;
 
 /**
  * A generated corpus of bad responses for the provider parsers: seeded random mutations
@@ -38,7 +39,9 @@ final class FuzzCorpus {
 
 	private static final String DEEP = "__fuzz_deep__";
 
-	private final Wire wire;
+	private static final List<String> PIECES = List.of("Hello, ", "fuzz ", "world");
+
+	private final WireFormat wire;
 
 	private final boolean stream;
 
@@ -46,7 +49,7 @@ final class FuzzCorpus {
 
 	private final Random random;
 
-	private FuzzCorpus(Wire wire, boolean stream, int maxResponseSize, long seed) {
+	private FuzzCorpus(WireFormat wire, boolean stream, int maxResponseSize, long seed) {
 		this.wire = wire;
 		this.stream = stream;
 		this.maxResponseSize = maxResponseSize;
@@ -63,7 +66,7 @@ final class FuzzCorpus {
 	 * @param firstNumber the number of the first case
 	 * @return the cases
 	 */
-	static List<FuzzCase> generate(Wire wire, boolean stream, int count, int maxResponseSize, long seed,
+	static List<FuzzCase> generate(WireFormat wire, boolean stream, int count, int maxResponseSize, long seed,
 			int firstNumber) {
 		FuzzCorpus corpus = new FuzzCorpus(wire, stream, maxResponseSize, seed);
 		List<FuzzCase> cases = new ArrayList<>();
@@ -332,13 +335,11 @@ final class FuzzCorpus {
 	}
 
 	private String base() {
-		return switch (this.wire) {
-			case ANTHROPIC -> AnthropicWire.message("claude-fuzz", List.of("Hello, ", "fuzz ", "world"));
-			case OPENAI -> "{\"id\":\"chatcmpl-fuzz\",\"object\":\"chat.completion\",\"created\":1,"
-					+ "\"model\":\"gpt-fuzz\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-					+ "\"content\":\"Hello, fuzz world\"},\"finish_reason\":\"stop\"}],"
-					+ "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":4,\"total_tokens\":13}}";
-		};
+		return this.wire.message(model(), PIECES, 9);
+	}
+
+	private String model() {
+		return (this.wire == WireFormat.ANTHROPIC) ? "claude-fuzz" : "gpt-fuzz";
 	}
 
 	private String errorBody() {
@@ -354,36 +355,15 @@ final class FuzzCorpus {
 	}
 
 	private List<String> baseEvents() {
-		List<String> pieces = List.of("Hello, ", "fuzz ", "world");
-		if (this.wire == Wire.ANTHROPIC) {
-			return AnthropicWire.stream("claude-fuzz", pieces);
-		}
-		List<String> events = new ArrayList<>();
-		events.add(openAiChunk("{\"role\":\"assistant\",\"content\":\"\"}", "null"));
-		pieces.forEach((piece) -> events.add(delta(piece)));
-		events.add(openAiChunk("{}", "\"stop\""));
-		events.add("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-fuzz\",\"choices\":[],"
-				+ "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12}}\n\n");
-		events.add("data: [DONE]\n\n");
-		return events;
+		return this.wire.stream(model(), PIECES, 9);
 	}
 
 	private String delta(String text) {
-		String escaped = TextNode.valueOf(text).toString();
-		if (this.wire == Wire.ANTHROPIC) {
-			return event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":"
-					+ "\"text_delta\",\"text\":" + escaped + "}}");
-		}
-		return openAiChunk("{\"content\":" + escaped + "}", "null");
-	}
-
-	private static String openAiChunk(String delta, String finishReason) {
-		return "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-fuzz\","
-				+ "\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":" + finishReason + "}]}\n\n";
+		return this.wire.streamDelta(model(), text);
 	}
 
 	private String event(String name, String data) {
-		return (this.wire == Wire.ANTHROPIC) ? AnthropicWire.event(name, data) : "data: " + data + "\n\n";
+		return this.wire.event(name, data);
 	}
 
 	private static JsonNode read(String json) {
@@ -423,15 +403,6 @@ final class FuzzCorpus {
 
 	private static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
-	}
-
-	/**
-	 * The wire format of a corpus.
-	 */
-	enum Wire {
-
-		ANTHROPIC, OPENAI
-
 	}
 
 	/**

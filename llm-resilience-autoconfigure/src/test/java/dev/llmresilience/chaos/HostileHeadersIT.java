@@ -12,8 +12,10 @@ import java.util.stream.Stream;
 
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmTemplate;
-import dev.llmresilience.chaos.FaultInjectingServer.WireRequest;
 import dev.llmresilience.error.LlmException;
+import dev.llmresilience.test.FakeProviderServer;
+import dev.llmresilience.test.FakeReply;
+import dev.llmresilience.test.ReceivedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -37,7 +39,7 @@ class HostileHeadersIT {
 
 	private static final AtomicReference<Map<String, String>> HEADERS = new AtomicReference<>(Map.of());
 
-	private static final FaultInjectingServer SERVER = FaultInjectingServer.start(HostileHeadersIT::reply);
+	private static final FakeProviderServer SERVER = FakeProviderServer.start();
 
 	private static final List<String> CASES = List.of("x-status=429;retry-after=99999999999",
 			"x-status=429;retry-after=1e300", "x-status=429;retry-after-ms=1e30",
@@ -52,6 +54,8 @@ class HostileHeadersIT {
 
 	@BeforeAll
 	static void startApplication() {
+		FaultPlan.scriptAnswers(SERVER);
+		SERVER.respondWith(HostileHeadersIT::reply);
 		// a provider and model per case, since a provider's hold outlives the request
 		List<String> properties = new ArrayList<>(
 				List.of("llm.resilience.timeout=5s", "llm.resilience.retry.initial-backoff=5ms"));
@@ -79,13 +83,13 @@ class HostileHeadersIT {
 		}
 	}
 
-	private static Reply reply(WireRequest request) {
+	private static FakeReply reply(ReceivedRequest request) {
 		Map<String, String> headers = new LinkedHashMap<>(HEADERS.get());
 		String statusHeader = headers.remove("x-status");
 		int status = (statusHeader != null) ? Integer.parseInt(statusHeader) : 200;
-		String body = (status == 200) ? AnthropicWire.message(request.model(), FaultPlan.pieces(request.model(), null))
-				: AnthropicWire.error("rate_limit_error", "Slow down");
-		return Reply.json(status, headers, body);
+		FakeReply reply = (status == 200) ? FakeReply.answer()
+				: FakeReply.error(status, "rate_limit_error", "Slow down");
+		return reply.headers(headers);
 	}
 
 	@ParameterizedTest(name = "{1}")

@@ -15,9 +15,7 @@ import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
-import dev.llmresilience.chaos.FaultInjectingServer.WireRequest;
 import dev.llmresilience.chaos.FuzzCorpus.FuzzCase;
-import dev.llmresilience.chaos.FuzzCorpus.Wire;
 import dev.llmresilience.error.LlmException;
 import dev.llmresilience.error.LlmInvalidResponseException;
 import dev.llmresilience.provider.LlmProvider;
@@ -25,7 +23,12 @@ import dev.llmresilience.provider.ProviderHttpClient;
 import dev.llmresilience.provider.ProviderSettings;
 import dev.llmresilience.provider.anthropic.AnthropicProvider;
 import dev.llmresilience.provider.openai.OpenAiProvider;
+import dev.llmresilience.test.FakeProviderServer;
+import dev.llmresilience.test.FakeReply;
+import dev.llmresilience.test.ReceivedRequest;
+import dev.llmresilience.test.WireFormat;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -38,12 +41,12 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes the parsers of both providers, built directly over the
- * {@link FaultInjectingServer}: a generated corpus of a few hundred bad responses per
- * provider and mode (see {@link FuzzCorpus}) must each end, within a time limit, in a
- * valid answer or a typed {@link LlmException}, never in another exception, and with
- * exactly one HTTP request each. A body, or event, over the provider's
- * {@code max-response-size} is rejected with {@link LlmInvalidResponseException}.
+ * Fuzzes the parsers of both providers, built directly over a {@link FakeProviderServer}:
+ * a generated corpus of a few hundred bad responses per provider and mode (see
+ * {@link FuzzCorpus}) must each end, within a time limit, in a valid answer or a typed
+ * {@link LlmException}, never in another exception, and with exactly one HTTP request
+ * each. A body, or event, over the provider's {@code max-response-size} is rejected with
+ * {@link LlmInvalidResponseException}.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ProviderFuzzIT {
@@ -60,35 +63,40 @@ class ProviderFuzzIT {
 
 	private static final Map<Integer, FuzzCase> CASES_BY_NUMBER = new ConcurrentHashMap<>();
 
-	private static final FaultInjectingServer SERVER = FaultInjectingServer.start(ProviderFuzzIT::reply);
+	private static final FakeProviderServer SERVER = FakeProviderServer.start();
+
+	@BeforeAll
+	static void answerWithTheFuzzCases() {
+		SERVER.respondWith(ProviderFuzzIT::reply);
+	}
 
 	@AfterAll
 	static void stopServer() {
 		SERVER.close();
 	}
 
-	private static Reply reply(WireRequest request) {
+	private static FakeReply reply(ReceivedRequest request) {
 		FuzzCase fuzzCase = CASES_BY_NUMBER.get(request.body().path("fuzz_case").asInt(-1));
 		if (fuzzCase == null) {
-			return Reply.json(400, Map.of(), "{\"error\":{\"message\":\"no such fuzz case\"}}");
+			return FakeReply.json(400, "{\"error\":{\"message\":\"no such fuzz case\"}}");
 		}
-		Map<String, String> headers = (fuzzCase.status() / 100 == 3)
-				? Map.of("location", SERVER.baseUrl() + request.uri()) : Map.of();
-		return fuzzCase.chunkSizes().isEmpty()
-				? Reply.raw(fuzzCase.status(), headers, fuzzCase.contentType(), fuzzCase.body()) : Reply.chunked(
-						fuzzCase.status(), headers, fuzzCase.contentType(), fuzzCase.body(), fuzzCase.chunkSizes());
+		FakeReply reply = FakeReply.raw(fuzzCase.status(), fuzzCase.contentType(), fuzzCase.body());
+		if (fuzzCase.status() / 100 == 3) {
+			reply = reply.header("location", SERVER.baseUrl() + request.uri());
+		}
+		return fuzzCase.chunkSizes().isEmpty() ? reply : reply.inChunks(fuzzCase.chunkSizes());
 	}
 
 	@ParameterizedTest(name = "{0} {1}")
 	@CsvSource({ "ANTHROPIC, call", "ANTHROPIC, stream", "OPENAI, call", "OPENAI, stream" })
-	void badResponsesEndInValidAnswersOrTypedErrors(Wire wire, String mode) {
+	void badResponsesEndInValidAnswersOrTypedErrors(WireFormat wire, String mode) {
 		boolean stream = mode.equals("stream");
 		int firstNumber = wire.ordinal() * 10_000 + (stream ? 5_000 : 0);
 		List<FuzzCase> cases = FuzzCorpus.generate(wire, stream, CASES, MAX_RESPONSE_SIZE, SEED + firstNumber,
 				firstNumber);
 		cases.forEach((fuzzCase) -> CASES_BY_NUMBER.put(fuzzCase.number(), fuzzCase));
 		LlmProvider provider = provider(wire);
-		int requestsBefore = SERVER.requests();
+		int requestsBefore = SERVER.requests().count();
 		Map<Integer, String> outcomes = Flux.fromIterable(cases)
 			.flatMap((fuzzCase) -> outcome(provider, fuzzCase.number(), stream)
 				.map((outcome) -> Map.entry(fuzzCase.number(), outcome)), 16)
@@ -104,22 +112,20 @@ class ProviderFuzzIT {
 					fuzzCase.body().length)
 			.satisfiesAnyOf((outcome) -> assertThat(outcome).isEqualTo("answer"),
 					(outcome) -> assertThat(outcome).startsWith("Llm").doesNotContain("UNEXPECTED")));
-		assertThat(SERVER.requests() - requestsBefore).as("HTTP requests, one per case").isEqualTo(cases.size());
+		assertThat(SERVER.requests().count() - requestsBefore).as("HTTP requests, one per case")
+			.isEqualTo(cases.size());
 	}
 
 	@ParameterizedTest
-	@EnumSource(Wire.class)
-	void bodyOrEventOverTheMaxResponseSizeIsRejected(Wire wire) {
+	@EnumSource(WireFormat.class)
+	void bodyOrEventOverTheMaxResponseSizeIsRejected(WireFormat wire) {
 		LlmProvider provider = provider(wire);
 		String text = "z".repeat(MAX_RESPONSE_SIZE + 1);
-		String body = (wire == Wire.ANTHROPIC) ? AnthropicWire.message("claude-fuzz", List.of(text))
-				: "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + text
-						+ "\"},\"finish_reason\":\"stop\"}]}";
+		String body = wire.message("fuzz-model", List.of(text), 10);
 		int number = 90_000 + wire.ordinal() * 10;
 		CASES_BY_NUMBER.put(number, new FuzzCase(number, "over the limit", 200, "application/json",
 				body.getBytes(StandardCharsets.UTF_8), List.of()));
-		String events = (wire == Wire.ANTHROPIC) ? String.join("", AnthropicWire.stream("claude-fuzz", List.of(text)))
-				: "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + text + "\"}}]}\n\ndata: [DONE]\n\n";
+		String events = String.join("", wire.stream("fuzz-model", List.of(text), 10));
 		CASES_BY_NUMBER.put(number + 1, new FuzzCase(number + 1, "event over the limit", 200, "text/event-stream",
 				events.getBytes(StandardCharsets.UTF_8), List.of()));
 		assertThat(outcome(provider, number, false).block(CASE_TIMEOUT)).isEqualTo("LlmInvalidResponseException");
@@ -159,7 +165,7 @@ class ProviderFuzzIT {
 				: "UNEXPECTED deltas that differ from the completion's text";
 	}
 
-	private static LlmProvider provider(Wire wire) {
+	private static LlmProvider provider(WireFormat wire) {
 		ProviderSettings settings = new ProviderSettings("fuzz", URI.create(SERVER.baseUrl()), "fuzz-key", Map.of(),
 				Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(1));
 		WebClient.Builder builder = WebClient.builder()

@@ -1,25 +1,27 @@
 package dev.llmresilience.chaos;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmTemplate;
-import dev.llmresilience.chaos.FaultInjectingServer.WireRequest;
 import dev.llmresilience.error.LlmAllModelsFailedException;
 import dev.llmresilience.error.LlmException;
 import dev.llmresilience.error.LlmInvalidResponseException;
+import dev.llmresilience.test.FakeProviderServer;
+import dev.llmresilience.test.FakeReply;
+import dev.llmresilience.test.ReceivedRequest;
+import dev.llmresilience.test.WireFormat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,14 +56,9 @@ class SecretsAndBoundariesIT {
 
 	private static final String OPENAI_KEY = "sk-proj-" + secret(64, 2);
 
-	private static final ObjectMapper MAPPER = new ObjectMapper();
+	private static final FakeProviderServer ELSEWHERE = FakeProviderServer.start();
 
-	private static final List<WireRequest> RECEIVED = new CopyOnWriteArrayList<>();
-
-	private static final FaultInjectingServer ELSEWHERE = FaultInjectingServer
-		.start((request) -> Reply.json(200, Map.of(), "{}"));
-
-	private static final FaultInjectingServer UPSTREAM = FaultInjectingServer.start(SecretsAndBoundariesIT::reply);
+	private static final FakeProviderServer UPSTREAM = FakeProviderServer.start();
 
 	private static ChaosApplication application;
 
@@ -69,6 +66,9 @@ class SecretsAndBoundariesIT {
 
 	@BeforeAll
 	static void startApplication() {
+		ELSEWHERE.respondWith((request) -> FakeReply.json(200, "{}"));
+		FaultPlan.scriptAnswers(UPSTREAM);
+		UPSTREAM.respondWith(SecretsAndBoundariesIT::reply);
 		application = ChaosApplication.start(TestApplication.class, true,
 				"llm.resilience.providers.anthropic.type=anthropic",
 				"llm.resilience.providers.anthropic.base-url=" + UPSTREAM.baseUrl(),
@@ -108,62 +108,41 @@ class SecretsAndBoundariesIT {
 	}
 
 	/**
-	 * Answers by the tag each request carries: a proper answer, an error that echoes the
-	 * key, a huge error, a reset, or a redirect elsewhere.
+	 * Answers by the tag each request carries: an error that echoes the key, a huge
+	 * error, a reset, or a redirect elsewhere; otherwise, the script's proper answer.
 	 */
-	private static Reply reply(WireRequest request) {
-		RECEIVED.add(request);
-		boolean openAi = request.uri().endsWith("/chat/completions");
-		String key = openAi ? OPENAI_KEY : ANTHROPIC_KEY;
+	private static FakeReply reply(ReceivedRequest request) {
+		WireFormat wire = request.wireFormat();
+		String key = (wire == WireFormat.OPENAI) ? OPENAI_KEY : ANTHROPIC_KEY;
 		String tag = String.valueOf(request.tag());
 		String mega = "m".repeat(1024 * 1024);
 		if (tag.startsWith("redirect-")) {
 			int status = Integer.parseInt(tag.substring("redirect-".length()));
-			return Reply.json(status, Map.of("location", ELSEWHERE.baseUrl() + request.uri()), "{}");
+			return FakeReply.json(status, "{}").header("location", ELSEWHERE.baseUrl() + request.uri());
 		}
 		return switch (tag) {
-			case "echo-401" -> Reply.json(401, Map.of(), error(openAi, "authentication_error", key + " is not valid"));
-			case "echo-500" -> Reply.json(500, Map.of(), error(openAi, "api_error", key + " broke the server"));
-			case "echo-200" -> Reply.json(200, Map.of(), error(openAi, "api_error", key + " in a 200"));
-			case "echo-event" -> Reply.events(List.of(openAi ? "data: " + error(true, "server_error", key) + "\n\n"
-					: AnthropicWire.event("error", error(false, "api_error", key))));
-			case "huge-message" -> Reply.json(500, Map.of(), error(openAi, "api_error", key + mega + key));
-			case "huge-type" -> Reply.json(500, Map.of(), error(openAi, mega, "Huge type"));
-			case "huge-request-id" -> Reply.json(500, Map.of(),
+			case "echo-401" -> FakeReply.error(401, "authentication_error", key + " is not valid");
+			case "echo-500" -> FakeReply.error(500, "api_error", key + " broke the server");
+			case "echo-200" -> FakeReply.okWithErrorBody("api_error", key + " in a 200");
+			case "echo-event" -> FakeReply.raw(200, "text/event-stream",
+					bytes(wire.errorEvent((wire == WireFormat.OPENAI) ? "server_error" : "api_error", key)));
+			case "huge-message" -> FakeReply.error(500, "api_error", key + mega + key);
+			case "huge-type" -> FakeReply.error(500, mega, "Huge type");
+			case "huge-request-id" -> FakeReply.json(500,
 					"{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"x\"},\"request_id\":\"" + mega
 							+ "\"}");
 			case "long-request-id-header" ->
-				Reply.json(500, Map.of("request-id", "r".repeat(6000)), error(openAi, "api_error", "x"));
-			case "huge-code" -> Reply.json(500, Map.of(),
+				FakeReply.error(500, "api_error", "x").header("request-id", "r".repeat(6000));
+			case "huge-code" -> FakeReply.json(500,
 					"{\"error\":{\"message\":\"x\",\"type\":\"server_error\",\"code\":\"" + mega + "\"}}");
-			case "huge-html" -> Reply.raw(502, Map.of(), "text/html", ("<html>" + key + mega + "</html>").getBytes());
-			case "reset" -> Reply.reset();
-			default -> answer(openAi, request);
+			case "huge-html" -> FakeReply.raw(502, "text/html", bytes("<html>" + key + mega + "</html>"));
+			case "reset" -> FakeReply.reset();
+			default -> null;
 		};
 	}
 
-	private static Reply answer(boolean openAi, WireRequest request) {
-		List<String> pieces = FaultPlan.pieces(request.model(), request.tag());
-		if (openAi) {
-			String text = MAPPER.valueToTree(String.join("", pieces)).toString();
-			return request.stream()
-					? Reply
-						.events(List.of("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":" + text + "}}]}\n\n",
-								"data: [DONE]\n\n"))
-					: Reply.json(200, Map.of(), "{\"model\":\"gpt-secret\",\"choices\":[{\"index\":0,\"message\":"
-							+ "{\"role\":\"assistant\",\"content\":" + text + "},\"finish_reason\":\"stop\"}]}");
-		}
-		return request.stream() ? Reply.events(AnthropicWire.stream(request.model(), pieces))
-				: Reply.json(200, Map.of(), AnthropicWire.message(request.model(), pieces));
-	}
-
-	private static String error(boolean openAi, String type, String message) {
-		if (openAi) {
-			return MAPPER.createObjectNode()
-				.set("error", MAPPER.createObjectNode().put("message", message).put("type", type).putNull("code"))
-				.toString();
-		}
-		return AnthropicWire.error(type, message);
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	@Test
@@ -233,14 +212,14 @@ class SecretsAndBoundariesIT {
 			"claude, 307, stream", "claude, 308, call", "gpt, 302, call", "gpt, 307, call", "gpt, 307, stream",
 			"gpt, 308, stream" })
 	void redirectsAreNotFollowed(String model, int status, String mode) {
-		int elsewhere = ELSEWHERE.requests();
+		int elsewhere = ELSEWHERE.requests().count();
 		Throwable error = error(model, "redirect-" + status, mode.equals("stream"));
 		// the chain has a single model, whose error the request's error wraps
 		assertThat(error).isInstanceOf(LlmAllModelsFailedException.class)
 			.cause()
 			.isInstanceOf(LlmInvalidResponseException.class)
 			.hasMessageContaining("redirect");
-		assertThat(ELSEWHERE.requests()).as("requests the redirect's target received").isEqualTo(elsewhere);
+		assertThat(ELSEWHERE.requests().count()).as("requests the redirect's target received").isEqualTo(elsewhere);
 	}
 
 	@ParameterizedTest
@@ -259,16 +238,22 @@ class SecretsAndBoundariesIT {
 					Map.of("x-api-key", "stolen", "Authorization", "Bearer stolen", "Host", "evil.example"))
 			.extraBody("x-api-key", "stolen")
 			.build();
-		int elsewhere = ELSEWHERE.requests();
+		int elsewhere = ELSEWHERE.requests().count();
 		LlmResponse response = application.bean(LlmTemplate.class).call(request).block(Duration.ofSeconds(10));
 		assertThat(response.model()).isEqualTo(model);
-		assertThat(ELSEWHERE.requests()).isEqualTo(elsewhere);
-		WireRequest received = RECEIVED.stream()
+		assertThat(ELSEWHERE.requests().count()).isEqualTo(elsewhere);
+		ReceivedRequest received = UPSTREAM.requests()
+			.all()
+			.stream()
 			.filter((wire) -> tag.equals(wire.tag()))
 			.reduce((first, second) -> second)
 			.orElseThrow();
 		assertThat(received.uri()).isEqualTo(model.equals("claude") ? "/v1/messages" : "/chat/completions");
-		assertThat(received.headers().getAll(keyHeader)).singleElement().asString().contains(key);
+		// the fake's log redacts keys; a digest tells which key each credential header
+		// carried
+		assertThat(received.headers().getAll(keyHeader)).singleElement().isEqualTo(ReceivedRequest.REDACTED);
+		assertThat(received.sentApiKey(key)).as("the configured key").isTrue();
+		assertThat(received.sentApiKey("stolen")).as("a key from the request's extra body").isFalse();
 		assertThat(received.headers().get("host")).startsWith("127.0.0.1:");
 		assertThat(received.headers().toString()).doesNotContain("stolen", "evil.example");
 		JsonNode body = received.body();

@@ -9,6 +9,7 @@ import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.error.LlmException;
 import dev.llmresilience.error.LlmShutdownException;
 import dev.llmresilience.queue.RequestQueue;
+import dev.llmresilience.test.FakeProviderServer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,9 +35,7 @@ class ShutdownUnderLoadIT {
 
 	private static final int REQUESTS = 200;
 
-	private final SwitchableUpstream upstream = new SwitchableUpstream();
-
-	private final FaultInjectingServer server = FaultInjectingServer.start(this.upstream);
+	private final FakeProviderServer server = FakeProviderServer.start();
 
 	@AfterEach
 	void stopServer() {
@@ -54,8 +53,9 @@ class ShutdownUnderLoadIT {
 				"llm.resilience.chains.default=slow", "llm.resilience.timeout=60s",
 				"llm.resilience.queue.max-concurrent=" + MAX_CONCURRENT, "llm.resilience.queue.shutdown-grace=500ms");
 		// answers that outlast the grace period, and answers that make it within it
-		this.upstream.slow("chaos-slow", Duration.ofSeconds(20));
-		this.upstream.slow("chaos-quick", Duration.ofMillis(100));
+		FaultPlan.scriptAnswers(this.server);
+		this.server.model("chaos-slow").latency(Duration.ofSeconds(20));
+		this.server.model("chaos-quick").latency(Duration.ofMillis(100));
 		LlmTemplate template = application.bean(LlmTemplate.class);
 		RequestQueue queue = application.bean(RequestQueue.class);
 		LogicalRequests requests = new LogicalRequests(REQUESTS);
@@ -71,7 +71,8 @@ class ShutdownUnderLoadIT {
 		}, REQUESTS).subscribe();
 		Awaitility.await("requests queued and in flight")
 			.atMost(Duration.ofSeconds(10))
-			.until(() -> queue.snapshot().waiting() > REQUESTS / 2 && this.server.inFlight() == MAX_CONCURRENT);
+			.until(() -> queue.snapshot().waiting() > REQUESTS / 2
+					&& this.server.requests().inFlight() == MAX_CONCURRENT);
 
 		int waiting = queue.snapshot().waiting();
 		long closing = System.nanoTime();
@@ -102,7 +103,7 @@ class ShutdownUnderLoadIT {
 		Awaitility.await("upstream requests given up")
 			.atMost(Duration.ofSeconds(10))
 			.pollDelay(0, TimeUnit.MILLISECONDS)
-			.until(() -> this.server.inFlight() == 0);
+			.until(() -> this.server.requests().inFlight() == 0);
 	}
 
 	@SpringBootConfiguration

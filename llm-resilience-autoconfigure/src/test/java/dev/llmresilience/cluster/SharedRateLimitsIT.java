@@ -15,6 +15,9 @@ import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.actuate.LlmHealthIndicator;
 import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.error.LlmException;
+import dev.llmresilience.test.FakeProviderServer;
+import dev.llmresilience.test.FakeReply;
+import dev.llmresilience.test.ReceivedRequest;
 import dev.llmresilience.test.RedisServerProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -62,7 +65,7 @@ class SharedRateLimitsIT {
 
 	private static RedisServerProcess redis;
 
-	private final CountingProviderServer provider = new CountingProviderServer();
+	private final FakeProviderServer provider = FakeProviderServer.start();
 
 	private final List<ConfigurableApplicationContext> replicas = new ArrayList<>();
 
@@ -96,8 +99,9 @@ class SharedRateLimitsIT {
 			.collectList()
 			.block(Duration.ofSeconds(30));
 		assertThat(answers).hasSize(3 * BURST);
-		assertThat(this.provider.arrivals()).hasSize(3 * BURST);
-		assertThat(this.provider.mostWithin(Duration.ofSeconds(1))).isLessThanOrEqualTo(MOST_IN_A_SECOND);
+		assertThat(this.provider.requests().count()).isEqualTo(3 * BURST);
+		assertThat(this.provider.requests().mostArrivalsWithin(Duration.ofSeconds(1)))
+			.isLessThanOrEqualTo(MOST_IN_A_SECOND);
 	}
 
 	@Test
@@ -109,7 +113,7 @@ class SharedRateLimitsIT {
 			.flatMap((template) -> Flux.range(0, BURST).flatMap((i) -> template.call(request()), 64))
 			.blockLast(Duration.ofSeconds(30));
 		// the control for the test above: three bursts at once
-		assertThat(this.provider.mostWithin(Duration.ofSeconds(1))).isGreaterThan(MOST_IN_A_SECOND);
+		assertThat(this.provider.requests().mostArrivalsWithin(Duration.ofSeconds(1))).isGreaterThan(MOST_IN_A_SECOND);
 	}
 
 	@Test
@@ -117,19 +121,19 @@ class SharedRateLimitsIT {
 		ConfigurableApplicationContext first = replica(true);
 		ConfigurableApplicationContext second = replica(true);
 		ConfigurableApplicationContext third = replica(true);
-		this.provider.rateLimitNext(Duration.ofSeconds(2));
+		rateLimitNext(Duration.ofSeconds(2));
 		assertThatExceptionOfType(LlmException.class).isThrownBy(() -> template(first).callBlocking(request()));
-		long rateLimitedAt = this.provider.arrivals().get(0);
+		long rateLimitedAt = this.provider.requests().all().get(0).receivedAt();
 		for (ConfigurableApplicationContext other : List.of(second, third)) {
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> pacer(other).holdRemaining("primary").compareTo(Duration.ofSeconds(1)) > 0);
 		}
 		template(second).callBlocking(request());
 		template(third).callBlocking(request());
-		List<Long> arrivals = this.provider.arrivals();
+		List<ReceivedRequest> arrivals = this.provider.requests().all();
 		assertThat(arrivals).hasSize(3);
 		// whole seconds of retry-after, read against a clock of millisecond precision
-		assertThat(arrivals.get(1) - rateLimitedAt).isGreaterThan(Duration.ofMillis(1900).toNanos());
+		assertThat(arrivals.get(1).receivedAt() - rateLimitedAt).isGreaterThan(Duration.ofMillis(1900).toNanos());
 	}
 
 	@Test
@@ -161,11 +165,11 @@ class SharedRateLimitsIT {
 		}
 		calls.run();
 		assertThat(answered).hasValue(80);
-		assertThat(this.provider.arrivals()).hasSize(80);
+		assertThat(this.provider.requests().count()).isEqualTo(80);
 		// once per replica, for the whole outage
 		assertThat(output.getOut().split("Redis is unreachable")).hasSize(3);
 		// holds reach the other replica again
-		this.provider.rateLimitNext(Duration.ofSeconds(30));
+		rateLimitNext(Duration.ofSeconds(30));
 		assertThatExceptionOfType(LlmException.class).isThrownBy(() -> template(first).callBlocking(request()));
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> pacer(second).holdRemaining("primary").compareTo(Duration.ofSeconds(20)) > 0);
@@ -196,7 +200,15 @@ class SharedRateLimitsIT {
 	 */
 	private void warmUp(List<LlmTemplate> templates) {
 		templates.forEach((template) -> template.callBlocking(request()));
-		this.provider.forgetArrivals();
+		this.provider.requests().clear();
+	}
+
+	/**
+	 * Answer the next request with a 429 that asks for a wait.
+	 * @param retryAfter the wait, in whole seconds
+	 */
+	private void rateLimitNext(Duration retryAfter) {
+		this.provider.defaults().enqueue(FakeReply.error(429).retryAfter(retryAfter));
 	}
 
 	private Flux<LlmResponse> callsOf(ConfigurableApplicationContext replica, int count) {

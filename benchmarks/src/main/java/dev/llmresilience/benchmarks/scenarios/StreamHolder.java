@@ -67,7 +67,7 @@ final class StreamHolder {
 		long heapHeld = heapUsedAfterGc();
 		long directHeld = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
 		int threadsHeld = this.threads.getThreadCount();
-		int openAtStub = this.stub.traffic().openStreams();
+		int openAtStub = this.stub.traffic().inFlight();
 		await(run.ended, this.streamLength.plus(Duration.ofSeconds(60)));
 		return new HeldStreams(client.name(), Math.min(started.get(), this.streams), run.firstTexts.get(),
 				run.completed.get(), run.failed.get(), run.timeToFirstText.getIntervalHistogram(), heapBefore, heapHeld,

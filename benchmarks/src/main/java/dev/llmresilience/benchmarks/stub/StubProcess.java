@@ -18,10 +18,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmresilience.test.FakeProviderServer;
 
 /**
- * A {@link StubServer} in a process of its own, started with the harness's java and class path.
- * Closing it ends the process.
+ * The stub: a {@link FakeProviderServer} (the fake provider of the shared test fixtures) in a
+ * process of its own, started with the harness's java and class path and scripted by
+ * {@link StubSettings}. It counts calls by model and status ({@code GET /stats}) and runs until
+ * its standard input closes; closing this ends the process.
  */
 public final class StubProcess implements AutoCloseable {
 
@@ -49,7 +52,7 @@ public final class StubProcess implements AutoCloseable {
 		String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
 		List<String> command = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx1g",
 				// one collector thread: the stub must leave the CPU to the client measured
-				"-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), StubServer.class.getName()));
+				"-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), FakeProviderServer.class.getName()));
 		command.addAll(settings.toArgs());
 		try {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -68,8 +71,8 @@ public final class StubProcess implements AutoCloseable {
 			try {
 				String line;
 				while ((line = output.readLine()) != null) {
-					if (line.startsWith(StubServer.PORT_LINE_PREFIX)) {
-						port.complete(Integer.parseInt(line.substring(StubServer.PORT_LINE_PREFIX.length())));
+					if (line.startsWith(FakeProviderServer.PORT_LINE_PREFIX)) {
+						port.complete(Integer.parseInt(line.substring(FakeProviderServer.PORT_LINE_PREFIX.length())));
 					}
 					else {
 						System.err.println("[stub] " + line);

@@ -6,10 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.llmresilience.test.FakeProviderServer;
+
 /**
  * How the stub answers: the wait before each response, the number of text chunks of an answer,
- * the pause between two chunks of a stream, and the faults injected per model. Travels to the
- * stub process as command-line arguments.
+ * the pause between two chunks of a stream, and the faults injected per model (a share of the
+ * calls answered with a status and the provider's error body). Travels to the stub process as
+ * command-line arguments.
  *
  * @param latency the wait before each response (headers and body, or the first events)
  * @param chunks the text chunks of each answer; a JSON answer carries them joined
@@ -54,45 +57,14 @@ public record StubSettings(Duration latency, int chunks, Duration chunkInterval,
 	}
 
 	/**
-	 * Read settings from command-line arguments such as {@code --latency-ms=0 --chunks=20
-	 * --chunk-interval-ms=1000 --fault=claude-primary:0.3:529}.
-	 * @param args the arguments
-	 * @return the settings
-	 */
-	public static StubSettings parse(String[] args) {
-		Duration latency = Duration.ZERO;
-		int chunks = 20;
-		Duration interval = Duration.ZERO;
-		Map<String, Fault> faults = new LinkedHashMap<>();
-		for (String arg : args) {
-			String value = arg.substring(arg.indexOf('=') + 1);
-			if (arg.startsWith("--latency-ms=")) {
-				latency = Duration.ofMillis(Long.parseLong(value));
-			}
-			else if (arg.startsWith("--chunks=")) {
-				chunks = Integer.parseInt(value);
-			}
-			else if (arg.startsWith("--chunk-interval-ms=")) {
-				interval = Duration.ofMillis(Long.parseLong(value));
-			}
-			else if (arg.startsWith("--fault=")) {
-				String[] parts = value.split(":");
-				faults.put(parts[0], new Fault(Double.parseDouble(parts[1]), Integer.parseInt(parts[2])));
-			}
-			else {
-				throw new IllegalArgumentException("Unknown stub argument: " + arg);
-			}
-		}
-		return new StubSettings(latency, chunks, interval, faults);
-	}
-
-	/**
-	 * Return the command-line arguments that {@link #parse(String[])} reads back.
+	 * Return the command-line arguments of the stub's {@link FakeProviderServer#main(String[])}:
+	 * the {@link CannedText} of the chunks, split in as many pieces, and the rest as they are.
 	 * @return the arguments
 	 */
 	public List<String> toArgs() {
 		List<String> args = new ArrayList<>();
 		args.add("--latency-ms=" + this.latency.toMillis());
+		args.add("--text=" + CannedText.whole(this.chunks));
 		args.add("--chunks=" + this.chunks);
 		args.add("--chunk-interval-ms=" + this.chunkInterval.toMillis());
 		this.faults.forEach((model, fault) -> args.add("--fault=" + model + ":" + fault.rate() + ":" + fault.status()));

@@ -8,13 +8,11 @@ import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.error.LlmInvalidResponseException;
 import dev.llmresilience.error.LlmServerException;
 import dev.llmresilience.error.LlmTimeoutException;
+import dev.llmresilience.test.FakeProviderServer;
+import dev.llmresilience.test.FakeReply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 import reactor.test.StepVerifier;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -25,40 +23,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests of the transport rules every provider shares: how a stream's time limits split
  * between its first and later events, redirects, and error bodies over the buffer limit.
- * The timing tests use a Reactor Netty server, which, unlike WireMock, can send headers
- * long before the first event.
+ * The timing tests use the {@link FakeProviderServer}, which, unlike WireMock, can send
+ * headers long before the first event.
  */
 class AnthropicProviderTransportTests {
 
 	@RegisterExtension
 	static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
-	private static final String DELTA = "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
-			+ "\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n";
-
-	private DisposableServer server;
+	private final FakeProviderServer fake = FakeProviderServer.start();
 
 	@AfterEach
 	void stopServer() {
-		if (this.server != null) {
-			this.server.disposeNow();
-		}
-	}
-
-	private String serveEvents(Flux<String> events) {
-		this.server = HttpServer.create()
-			.host("127.0.0.1")
-			.port(0)
-			.route((routes) -> routes.post("/v1/messages",
-					(request, response) -> response.header("Content-Type", "text/event-stream").sendString(events)))
-			.bindNow();
-		return "http://127.0.0.1:" + this.server.port();
+		this.fake.close();
 	}
 
 	@Test
 	void slowFirstEventAfterPromptHeadersFailsWithFirstByteTimeout() {
-		String baseUrl = serveEvents(Flux.just(DELTA).delaySubscription(Duration.ofSeconds(3)));
-		AnthropicProvider provider = AnthropicProviderFixtures.create(baseUrl, Duration.ofMillis(400),
+		this.fake.defaults().pieces("Hi").reply(FakeReply.answer().bodyAfter(Duration.ofSeconds(3)));
+		AnthropicProvider provider = AnthropicProviderFixtures.create(this.fake.baseUrl(), Duration.ofMillis(400),
 				Duration.ofSeconds(5));
 		StepVerifier.create(provider.stream(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")))
 			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOfSatisfying(LlmTimeoutException.class,
@@ -68,9 +51,8 @@ class AnthropicProviderTransportTests {
 
 	@Test
 	void firstEventMayTakeLongerThanTheIdleLimit() {
-		String baseUrl = serveEvents(Flux.concat(Mono.just(DELTA).delaySubscription(Duration.ofMillis(600)),
-				Flux.just("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n")));
-		AnthropicProvider provider = AnthropicProviderFixtures.create(baseUrl, Duration.ofSeconds(5),
+		this.fake.defaults().pieces("Hi").reply(FakeReply.answer().bodyAfter(Duration.ofMillis(600)));
+		AnthropicProvider provider = AnthropicProviderFixtures.create(this.fake.baseUrl(), Duration.ofSeconds(5),
 				Duration.ofMillis(300));
 		StepVerifier.create(provider.stream(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")))
 			.expectNext(new LlmStreamEvent.TextDelta("Hi"))
@@ -81,9 +63,8 @@ class AnthropicProviderTransportTests {
 
 	@Test
 	void silenceAfterTheFirstEventFailsWithStreamIdleTimeout() {
-		String baseUrl = serveEvents(
-				Flux.concat(Flux.just(DELTA), Mono.just(DELTA).delaySubscription(Duration.ofSeconds(3))));
-		AnthropicProvider provider = AnthropicProviderFixtures.create(baseUrl, Duration.ofSeconds(5),
+		this.fake.defaults().pieces("Hi", "Hi").chunkInterval(Duration.ofSeconds(3));
+		AnthropicProvider provider = AnthropicProviderFixtures.create(this.fake.baseUrl(), Duration.ofSeconds(5),
 				Duration.ofMillis(300));
 		StepVerifier.create(provider.stream(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")))
 			.expectNext(new LlmStreamEvent.TextDelta("Hi"))
