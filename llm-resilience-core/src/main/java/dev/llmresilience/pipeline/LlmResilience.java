@@ -53,6 +53,12 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 public final class LlmResilience implements AutoCloseable {
 
+	/**
+	 * Largest response body, or stream event, read into memory, as the properties'
+	 * default.
+	 */
+	private static final int MAX_RESPONSE_SIZE = 1024 * 1024;
+
 	private final LlmTemplate template;
 
 	private final ResilientPipeline pipeline;
@@ -150,8 +156,6 @@ public final class LlmResilience implements AutoCloseable {
 		private Duration shutdownGrace = Duration.ofSeconds(25);
 
 		private int maxConnections = 500;
-
-		private int maxResponseSize = 1024 * 1024;
 
 		private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
@@ -443,8 +447,7 @@ public final class LlmResilience implements AutoCloseable {
 		public LlmResilience build() {
 			ProviderConnectionPools pools = new ProviderConnectionPools(List.of());
 			try {
-				Resources resources = new Resources(pools, this.maxConnections, this.maxResponseSize, this.objectMapper,
-						this.clock);
+				Resources resources = new Resources(pools, this.maxConnections, this.objectMapper, this.clock);
 				Map<String, LlmProvider> providers = new LinkedHashMap<>();
 				this.providers.forEach((id, provider) -> providers.put(id, provider.apply(resources)));
 				ModelCatalog catalog = new ModelCatalog(providers, this.models, this.chains,
@@ -492,14 +495,14 @@ public final class LlmResilience implements AutoCloseable {
 	/**
 	 * What the providers added by settings are built with: a pool of their own each.
 	 */
-	private record Resources(ProviderConnectionPools pools, int maxConnections, int maxResponseSize,
-			ObjectMapper objectMapper, Clock clock) {
+	private record Resources(ProviderConnectionPools pools, int maxConnections, ObjectMapper objectMapper,
+			Clock clock) {
 
 		WebClient.Builder webClient(ProviderSettings settings) {
 			return WebClient.builder()
 				.clientConnector(
 						ProviderHttpClient.connector(settings, this.pools.create(settings, this.maxConnections), null))
-				.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(this.maxResponseSize));
+				.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_SIZE));
 		}
 
 	}
