@@ -12,7 +12,7 @@ import dev.llmresilience.autoconfigure.LlmResilienceProperties.Provider;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.ProviderType;
 import dev.llmresilience.provider.LlmProvider;
 import dev.llmresilience.provider.ProviderConnectionPools;
-import dev.llmresilience.provider.ProviderHttpClient;
+import dev.llmresilience.provider.ProviderConnectors;
 import dev.llmresilience.provider.ProviderSettings;
 import dev.llmresilience.provider.anthropic.AnthropicProvider;
 import dev.llmresilience.provider.openai.OpenAiProvider;
@@ -70,7 +70,7 @@ class ModelCatalogFactory {
 				properties.getFirstByteTimeout(), properties.getStreamIdleTimeout());
 		int maxResponseSize = (int) properties.getMaxResponseSize().toBytes();
 		WebClient.Builder builder = this.webClientBuilder.clone()
-			.clientConnector(ProviderHttpClient.connector(settings,
+			.clientConnector(ProviderConnectors.connector(settings,
 					this.pools.create(settings, properties.getMaxConnections()), this.resourceFactory))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(maxResponseSize));
 		this.customizers.forEach((customizer) -> customizer.customize(id, builder));

@@ -19,7 +19,7 @@ import dev.llmresilience.chaos.FuzzCorpus.FuzzCase;
 import dev.llmresilience.error.LlmException;
 import dev.llmresilience.error.LlmInvalidResponseException;
 import dev.llmresilience.provider.LlmProvider;
-import dev.llmresilience.provider.ProviderHttpClient;
+import dev.llmresilience.provider.ProviderConnectors;
 import dev.llmresilience.provider.ProviderSettings;
 import dev.llmresilience.provider.anthropic.AnthropicProvider;
 import dev.llmresilience.provider.openai.OpenAiProvider;
@@ -169,7 +169,7 @@ class ProviderFuzzIT {
 		ProviderSettings settings = new ProviderSettings("fuzz", URI.create(SERVER.baseUrl()), "fuzz-key", Map.of(),
 				Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(1));
 		WebClient.Builder builder = WebClient.builder()
-			.clientConnector(ProviderHttpClient.connector(settings, null))
+			.clientConnector(ProviderConnectors.connector(settings, null))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_SIZE));
 		return switch (wire) {
 			case ANTHROPIC -> new AnthropicProvider(settings, "2023-06-01", builder, MAPPER, Clock.systemUTC());

@@ -15,7 +15,7 @@ import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.budget.RateBudget;
 import dev.llmresilience.provider.LlmProvider;
 import dev.llmresilience.provider.ProviderConnectionPools;
-import dev.llmresilience.provider.ProviderHttpClient;
+import dev.llmresilience.provider.ProviderConnectors;
 import dev.llmresilience.provider.ProviderSettings;
 import dev.llmresilience.provider.anthropic.AnthropicProvider;
 import dev.llmresilience.provider.openai.OpenAiProvider;
@@ -501,7 +501,7 @@ public final class LlmResilience implements AutoCloseable {
 		WebClient.Builder webClient(ProviderSettings settings) {
 			return WebClient.builder()
 				.clientConnector(
-						ProviderHttpClient.connector(settings, this.pools.create(settings, this.maxConnections), null))
+						ProviderConnectors.connector(settings, this.pools.create(settings, this.maxConnections), null))
 				.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_SIZE));
 		}
 

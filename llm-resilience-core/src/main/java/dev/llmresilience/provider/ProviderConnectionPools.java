@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
+import dev.llmresilience.error.LlmConnectionPoolExhaustedException;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
@@ -32,11 +33,26 @@ public final class ProviderConnectionPools implements AutoCloseable {
 	 * @return the pool
 	 */
 	public ConnectionProvider create(ProviderSettings settings, int maxConnections) {
-		ConnectionProvider.Builder builder = ProviderHttpClient.pool(settings, maxConnections);
+		ConnectionProvider.Builder builder = builder(settings, maxConnections);
 		this.customizers.forEach((customizer) -> customizer.accept(settings.id(), builder));
 		ConnectionProvider pool = builder.build();
 		this.pools.add(pool);
 		return pool;
+	}
+
+	/**
+	 * Start the connection pool of a provider. Calls wait for a free connection as long
+	 * as a new one may take to connect; one that gets none fails with an
+	 * {@link LlmConnectionPoolExhaustedException}, which is this application's limit, not
+	 * the provider's failure.
+	 */
+	private static ConnectionProvider.Builder builder(ProviderSettings settings, int maxConnections) {
+		return ConnectionProvider.builder("llm-" + settings.id())
+			.maxConnections(maxConnections)
+			// waiting calls are bounded by the time they may wait, not by their number:
+			// the request queue decides how many wait
+			.pendingAcquireMaxCount(-1)
+			.pendingAcquireTimeout(settings.connectTimeout());
 	}
 
 	/**

@@ -8,7 +8,7 @@ import dev.llmresilience.RateLimitStatus;
 import org.springframework.http.HttpHeaders;
 
 /**
- * The conventions of one provider's wire format that {@link ProviderHttpClient} needs to
+ * The conventions of one provider's wire format that {@link ProviderErrorMapper} needs to
  * read any of its responses: where the error object sits, which header carries the
  * request id, and how the rate-limit headers are spelled.
  */

@@ -20,7 +20,7 @@ import dev.llmresilience.budget.LocalRateBudget;
 import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.deadline.Deadline;
 import dev.llmresilience.provider.LlmProvider;
-import dev.llmresilience.provider.ProviderHttpClient;
+import dev.llmresilience.provider.ProviderConnectors;
 import dev.llmresilience.provider.ProviderSettings;
 import dev.llmresilience.provider.anthropic.AnthropicProvider;
 import dev.llmresilience.provider.openai.OpenAiProvider;
@@ -162,7 +162,7 @@ class PromptCacheSettlementTests {
 	}
 
 	private static WebClient.Builder webClient(ProviderSettings settings) {
-		return WebClient.builder().clientConnector(ProviderHttpClient.connector(settings, null));
+		return WebClient.builder().clientConnector(ProviderConnectors.connector(settings, null));
 	}
 
 }

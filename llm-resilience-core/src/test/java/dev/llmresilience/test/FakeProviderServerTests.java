@@ -25,7 +25,7 @@ import dev.llmresilience.LlmUsage;
 import dev.llmresilience.error.LlmOverloadedException;
 import dev.llmresilience.error.LlmRateLimitException;
 import dev.llmresilience.provider.LlmProvider;
-import dev.llmresilience.provider.ProviderHttpClient;
+import dev.llmresilience.provider.ProviderConnectors;
 import dev.llmresilience.provider.ProviderSettings;
 import dev.llmresilience.provider.anthropic.AnthropicProvider;
 import dev.llmresilience.provider.openai.OpenAiProvider;
@@ -609,7 +609,7 @@ class FakeProviderServerTests {
 	}
 
 	private static WebClient.Builder webClient(ProviderSettings settings) {
-		return WebClient.builder().clientConnector(ProviderHttpClient.connector(settings, null));
+		return WebClient.builder().clientConnector(ProviderConnectors.connector(settings, null));
 	}
 
 	private static String anthropicBody(String model, boolean stream) {

@@ -15,7 +15,9 @@ import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmUsage;
 import dev.llmresilience.StopReason;
 import dev.llmresilience.provider.LlmProvider;
+import dev.llmresilience.provider.ProviderErrorMapper;
 import dev.llmresilience.provider.ProviderHttpClient;
+import dev.llmresilience.provider.ProviderJson;
 import dev.llmresilience.provider.ProviderSettings;
 import dev.llmresilience.provider.ResponseMetadata;
 import reactor.core.publisher.Flux;
@@ -37,6 +39,10 @@ public class AnthropicProvider implements LlmProvider {
 	private final ObjectMapper objectMapper;
 
 	private final AnthropicProtocol protocol = new AnthropicProtocol();
+
+	private final ProviderJson json;
+
+	private final ProviderErrorMapper errors;
 
 	private final ProviderHttpClient httpClient;
 
@@ -61,7 +67,9 @@ public class AnthropicProvider implements LlmProvider {
 			headers.set("x-api-key", settings.apiKey());
 			headers.set("anthropic-version", version);
 		}).build();
-		this.httpClient = new ProviderHttpClient(settings, webClient, objectMapper, this.protocol, clock);
+		this.json = new ProviderJson(settings, objectMapper);
+		this.errors = new ProviderErrorMapper(settings, this.protocol, this.json, clock);
+		this.httpClient = new ProviderHttpClient(settings, webClient, this.json, this.errors);
 	}
 
 	@Override
@@ -83,7 +91,7 @@ public class AnthropicProvider implements LlmProvider {
 	@Override
 	public Flux<LlmStreamEvent> stream(LlmModel model, LlmRequest request) {
 		return Flux.defer(() -> this.httpClient.postForEvents(model, PATH, body(model, request, true),
-				(metadata) -> new AnthropicStream(this.httpClient, this.protocol, this.settings.id(), model,
+				(metadata) -> new AnthropicStream(this.json, this.errors, this.protocol, this.settings.id(), model,
 						metadata)));
 	}
 
@@ -113,14 +121,14 @@ public class AnthropicProvider implements LlmProvider {
 		if (stream) {
 			body.put("stream", true);
 		}
-		this.httpClient.mergeExtraBody(model, request, body);
+		this.json.mergeExtraBody(model, request, body);
 		return body;
 	}
 
 	private LlmResponse toResponse(LlmModel model, JsonNode body, ResponseMetadata metadata) {
 		JsonNode content = body.path("content");
 		if (!"message".equals(body.path("type").asText()) || !content.isArray()) {
-			throw this.httpClient.invalidResponse(model, "the body is not a message with a content array", null);
+			throw this.errors.invalidResponse(model, "the body is not a message with a content array", null);
 		}
 		StringBuilder text = new StringBuilder();
 		for (JsonNode block : content) {

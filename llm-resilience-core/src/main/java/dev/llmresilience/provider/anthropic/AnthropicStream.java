@@ -12,7 +12,8 @@ import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.provider.EventStreamReader;
-import dev.llmresilience.provider.ProviderHttpClient;
+import dev.llmresilience.provider.ProviderErrorMapper;
+import dev.llmresilience.provider.ProviderJson;
 import dev.llmresilience.provider.ProviderProtocol;
 import dev.llmresilience.provider.ResponseMetadata;
 import reactor.core.publisher.SynchronousSink;
@@ -32,7 +33,9 @@ import org.springframework.http.codec.ServerSentEvent;
  */
 final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 
-	private final ProviderHttpClient httpClient;
+	private final ProviderJson json;
+
+	private final ProviderErrorMapper errors;
 
 	private final AnthropicProtocol protocol;
 
@@ -67,9 +70,10 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 
 	private boolean stopped;
 
-	AnthropicStream(ProviderHttpClient httpClient, AnthropicProtocol protocol, String provider, LlmModel model,
-			ResponseMetadata metadata) {
-		this.httpClient = httpClient;
+	AnthropicStream(ProviderJson json, ProviderErrorMapper errors, AnthropicProtocol protocol, String provider,
+			LlmModel model, ResponseMetadata metadata) {
+		this.json = json;
+		this.errors = errors;
 		this.protocol = protocol;
 		this.provider = provider;
 		this.model = model;
@@ -83,7 +87,7 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 			// keep-alive comments, and anything after message_stop
 			return;
 		}
-		JsonNode data = this.httpClient.readJson(this.model, event.data());
+		JsonNode data = this.json.readJson(this.model, event.data());
 		String type = data.path("type").asText(String.valueOf(event.event()));
 		switch (type) {
 			case "message_start" -> {
@@ -119,7 +123,7 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 			case "content_block_stop" -> {
 				Block block = this.blocks.get(data.path("index").asInt(-1));
 				if (block != null) {
-					block.finish(this.httpClient, this.model);
+					block.finish(this.json, this.model);
 				}
 			}
 			case "message_delta" -> {
@@ -146,7 +150,7 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 				// A block left open is still part of the answer; its input must be JSON
 				// all the same.
 				for (Block block : this.blocks.values()) {
-					block.finish(this.httpClient, this.model);
+					block.finish(this.json, this.model);
 				}
 				// The answer is whole: stop reading, whatever the connection does next.
 				this.stopped = true;
@@ -154,7 +158,7 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 			}
 			case "error" -> {
 				ProviderProtocol.ApiError error = this.protocol.readError(data);
-				sink.error(this.httpClient.apiException(this.model, this.metadata,
+				sink.error(this.errors.apiException(this.model, this.metadata,
 						(error != null) ? error : new ProviderProtocol.ApiError(null, null, null)));
 			}
 			default -> {
@@ -181,7 +185,7 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 	@Override
 	public LlmStreamEvent complete() {
 		if (!this.stopped) {
-			throw this.httpClient.invalidResponse(this.model, "the stream ended before message_stop", null);
+			throw this.errors.invalidResponse(this.model, "the stream ended before message_stop", null);
 		}
 		LlmResponse response = new LlmResponse(this.text.toString(), this.model.id(), this.modelName, this.provider,
 				AnthropicProvider.stopReason(this.rawStopReason), this.rawStopReason,
@@ -266,7 +270,7 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 		 * @throws dev.llmresilience.error.LlmInvalidResponseException if the joined input
 		 * is not a JSON object
 		 */
-		void finish(ProviderHttpClient httpClient, LlmModel model) {
+		void finish(ProviderJson reader, LlmModel model) {
 			if (this.text != null) {
 				this.node.put("text", this.text.toString());
 				this.text = null;
@@ -283,7 +287,7 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 				String json = this.inputJson.toString();
 				this.inputJson = null;
 				// a tool without parameters streams its input as one empty piece
-				this.node.set("input", json.isBlank() ? JsonNodeFactory.instance.objectNode() : httpClient
+				this.node.set("input", json.isBlank() ? JsonNodeFactory.instance.objectNode() : reader
 					.readJsonObject(model, json, "the streamed input of a content block is not a JSON object"));
 			}
 		}

@@ -15,7 +15,9 @@ import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmUsage;
 import dev.llmresilience.StopReason;
 import dev.llmresilience.provider.LlmProvider;
+import dev.llmresilience.provider.ProviderErrorMapper;
 import dev.llmresilience.provider.ProviderHttpClient;
+import dev.llmresilience.provider.ProviderJson;
 import dev.llmresilience.provider.ProviderSettings;
 import dev.llmresilience.provider.ResponseMetadata;
 import reactor.core.publisher.Flux;
@@ -48,6 +50,10 @@ public class OpenAiProvider implements LlmProvider {
 
 	private final OpenAiProtocol protocol = new OpenAiProtocol();
 
+	private final ProviderJson json;
+
+	private final ProviderErrorMapper errors;
+
 	private final ProviderHttpClient httpClient;
 
 	/**
@@ -73,7 +79,9 @@ public class OpenAiProvider implements LlmProvider {
 				headers.setBearerAuth(settings.apiKey());
 			}
 		}).build();
-		this.httpClient = new ProviderHttpClient(settings, webClient, objectMapper, this.protocol, clock);
+		this.json = new ProviderJson(settings, objectMapper);
+		this.errors = new ProviderErrorMapper(settings, this.protocol, this.json, clock);
+		this.httpClient = new ProviderHttpClient(settings, webClient, this.json, this.errors);
 	}
 
 	@Override
@@ -95,7 +103,8 @@ public class OpenAiProvider implements LlmProvider {
 	@Override
 	public Flux<LlmStreamEvent> stream(LlmModel model, LlmRequest request) {
 		return Flux.defer(() -> this.httpClient.postForEvents(model, PATH, body(model, request, true),
-				(metadata) -> new OpenAiStream(this.httpClient, this.protocol, this.settings.id(), model, metadata)));
+				(metadata) -> new OpenAiStream(this.json, this.errors, this.protocol, this.settings.id(), model,
+						metadata)));
 	}
 
 	/**
@@ -136,7 +145,7 @@ public class OpenAiProvider implements LlmProvider {
 			// without it the usage of a streamed answer is never sent
 			body.putObject("stream_options").put("include_usage", true);
 		}
-		this.httpClient.mergeExtraBody(model, request, body);
+		this.json.mergeExtraBody(model, request, body);
 		return body;
 	}
 
@@ -150,12 +159,12 @@ public class OpenAiProvider implements LlmProvider {
 	private LlmResponse toResponse(LlmModel model, JsonNode body, ResponseMetadata metadata) {
 		JsonNode choices = body.path("choices");
 		if (!choices.isArray() || choices.isEmpty()) {
-			throw this.httpClient.invalidResponse(model, "the body has no choices", null);
+			throw this.errors.invalidResponse(model, "the body has no choices", null);
 		}
 		JsonNode choice = choices.get(0);
 		JsonNode message = choice.path("message");
 		if (!message.isObject()) {
-			throw this.httpClient.invalidResponse(model, "the first choice has no message", null);
+			throw this.errors.invalidResponse(model, "the first choice has no message", null);
 		}
 		JsonNode finishReason = choice.path("finish_reason");
 		String rawStopReason = finishReason.isTextual() ? finishReason.textValue() : null;

@@ -14,7 +14,8 @@ import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmUsage;
 import dev.llmresilience.provider.EventStreamReader;
-import dev.llmresilience.provider.ProviderHttpClient;
+import dev.llmresilience.provider.ProviderErrorMapper;
+import dev.llmresilience.provider.ProviderJson;
 import dev.llmresilience.provider.ProviderProtocol;
 import dev.llmresilience.provider.ResponseMetadata;
 import reactor.core.publisher.SynchronousSink;
@@ -37,7 +38,9 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 
 	private static final String DONE = "[DONE]";
 
-	private final ProviderHttpClient httpClient;
+	private final ProviderJson json;
+
+	private final ProviderErrorMapper errors;
 
 	private final OpenAiProtocol protocol;
 
@@ -66,9 +69,10 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 
 	private boolean done;
 
-	OpenAiStream(ProviderHttpClient httpClient, OpenAiProtocol protocol, String provider, LlmModel model,
-			ResponseMetadata metadata) {
-		this.httpClient = httpClient;
+	OpenAiStream(ProviderJson json, ProviderErrorMapper errors, OpenAiProtocol protocol, String provider,
+			LlmModel model, ResponseMetadata metadata) {
+		this.json = json;
+		this.errors = errors;
 		this.protocol = protocol;
 		this.provider = provider;
 		this.model = model;
@@ -90,10 +94,10 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 			sink.complete();
 			return;
 		}
-		JsonNode chunk = this.httpClient.readJson(this.model, data);
+		JsonNode chunk = this.json.readJson(this.model, data);
 		ProviderProtocol.ApiError error = this.protocol.readError(chunk);
 		if (error != null) {
-			sink.error(this.httpClient.apiException(this.model, this.metadata, error));
+			sink.error(this.errors.apiException(this.model, this.metadata, error));
 			return;
 		}
 		String chunkModel = chunk.path("model").textValue();
@@ -146,7 +150,7 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 	@Override
 	public LlmStreamEvent complete() {
 		if (!this.done) {
-			throw this.httpClient.invalidResponse(this.model, "the stream ended before [DONE]", null);
+			throw this.errors.invalidResponse(this.model, "the stream ended before [DONE]", null);
 		}
 		LlmResponse response = new LlmResponse(this.text.toString(), this.model.id(), this.modelName, this.provider,
 				OpenAiProvider.stopReason(this.rawStopReason), this.rawStopReason, this.usage,

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmModel;
-import dev.llmresilience.provider.ProviderHttpClient;
+import dev.llmresilience.provider.ProviderConnectors;
 import dev.llmresilience.provider.ProviderSettings;
 
 import org.springframework.web.reactive.function.client.WebClient;
@@ -38,7 +38,7 @@ final class AnthropicProviderFixtures {
 	static AnthropicProvider create(String baseUrl, Duration firstByteTimeout, Duration streamIdleTimeout) {
 		ProviderSettings settings = new ProviderSettings("anthropic", URI.create(baseUrl), API_KEY,
 				Map.of("anthropic-beta", "x"), Duration.ofSeconds(2), firstByteTimeout, streamIdleTimeout);
-		WebClient.Builder builder = WebClient.builder().clientConnector(ProviderHttpClient.connector(settings, null));
+		WebClient.Builder builder = WebClient.builder().clientConnector(ProviderConnectors.connector(settings, null));
 		return new AnthropicProvider(settings, VERSION, builder, new ObjectMapper(), CLOCK);
 	}
 

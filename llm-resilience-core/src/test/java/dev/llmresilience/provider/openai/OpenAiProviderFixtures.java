@@ -9,7 +9,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmModel;
-import dev.llmresilience.provider.ProviderHttpClient;
+import dev.llmresilience.provider.ProviderConnectors;
 import dev.llmresilience.provider.ProviderSettings;
 
 import org.springframework.web.reactive.function.client.WebClient;
@@ -43,7 +43,7 @@ final class OpenAiProviderFixtures {
 	}
 
 	static OpenAiProvider create(ProviderSettings settings) {
-		WebClient.Builder builder = WebClient.builder().clientConnector(ProviderHttpClient.connector(settings, null));
+		WebClient.Builder builder = WebClient.builder().clientConnector(ProviderConnectors.connector(settings, null));
 		return new OpenAiProvider(settings, builder, new ObjectMapper(), CLOCK);
 	}
 

@@ -18,10 +18,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link ProviderHttpClient.ApiExceptions}: the choice of exception type from a
- * status and an error type, independent of any provider's wire format.
+ * Tests for {@link ProviderErrorMapper.ApiExceptions}: the choice of exception type from
+ * a status and an error type, independent of any provider's wire format.
  */
-class ProviderHttpClientApiExceptionsTests {
+class ProviderErrorMapperApiExceptionsTests {
 
 	@ParameterizedTest(name = "{0} in a stream -> {1}")
 	@CsvSource({ "invalid_request_error, dev.llmresilience.error.LlmInvalidRequestException",
@@ -102,7 +102,7 @@ class ProviderHttpClientApiExceptionsTests {
 	}
 
 	private static LlmApiException create(int status, String type, String code, String message) {
-		return ProviderHttpClient.ApiExceptions.create("anthropic", "haiku",
+		return ProviderErrorMapper.ApiExceptions.create("anthropic", "haiku",
 				new LlmApiException.Details(status, type, code, message, "req_1", null, null, null));
 	}
 
