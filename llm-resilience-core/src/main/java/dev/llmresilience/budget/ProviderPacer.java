@@ -3,10 +3,7 @@ package dev.llmresilience.budget;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
@@ -15,27 +12,23 @@ import dev.llmresilience.RateLimitStatus;
 import dev.llmresilience.deadline.Deadline;
 import dev.llmresilience.error.LlmApiException;
 import dev.llmresilience.error.LlmCircuitOpenException;
-import dev.llmresilience.error.LlmOverloadedException;
-import dev.llmresilience.error.LlmRateLimitException;
 import dev.llmresilience.error.LlmThrottledException;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.lang.Nullable;
 
 /**
  * Paces the calls to each provider: the configured requests-per-minute and
- * tokens-per-minute budgets of the provider and of the model, and holds learnt from the
- * provider itself. When a response says a budget is used up
- * ({@code anthropic-ratelimit-*-remaining} or {@code x-ratelimit-remaining-*} at zero),
- * or a 429 arrives, calls to that provider wait until the matching reset or retry-after,
- * instead of being sent to be rejected. A call that would have to wait longer than the
- * longest acceptable wait, or past its request's deadline, is not made: it fails with an
- * {@link LlmThrottledException} and the chain moves on.
+ * tokens-per-minute budgets of the provider and of the model, and the
+ * {@link ProviderHolds holds} learnt from the provider itself. When a response says a
+ * budget is used up ({@code anthropic-ratelimit-*-remaining} or
+ * {@code x-ratelimit-remaining-*} at zero), or a 429 arrives, calls to that provider wait
+ * until the matching reset or retry-after, instead of being sent to be rejected. A call
+ * that would have to wait longer than the longest acceptable wait, or past its request's
+ * deadline, is not made: it fails with an {@link LlmThrottledException} and the chain
+ * moves on.
  */
 public final class ProviderPacer {
-
-	private static final Duration MAX_TOLD_HOLD = Duration.ofDays(1);
 
 	private static final Mono<Duration> NO_WAIT = Mono.just(Duration.ZERO);
 
@@ -43,13 +36,9 @@ public final class ProviderPacer {
 
 	private final Map<String, RateBudget> modelBudgets;
 
-	private final Clock clock;
-
 	private final Duration maxWait;
 
-	private final HoldListener holdListener;
-
-	private final Map<String, Long> holds = new ConcurrentHashMap<>();
+	private final ProviderHolds holds;
 
 	/**
 	 * Create a new instance.
@@ -75,12 +64,11 @@ public final class ProviderPacer {
 	 * those passed in by {@link #holdUntil(String, Instant)}
 	 */
 	public ProviderPacer(Map<String, RateBudget> providerBudgets, Map<String, RateBudget> modelBudgets, Clock clock,
-			Duration maxWait, HoldListener holdListener) {
+			Duration maxWait, ProviderHolds.HoldListener holdListener) {
 		this.providerBudgets = Map.copyOf(providerBudgets);
 		this.modelBudgets = Map.copyOf(modelBudgets);
-		this.clock = clock;
 		this.maxWait = maxWait;
-		this.holdListener = holdListener;
+		this.holds = new ProviderHolds(clock, holdListener);
 	}
 
 	/**
@@ -102,7 +90,7 @@ public final class ProviderPacer {
 	 */
 	private Mono<Reservation> admit(LlmModel model, LlmRequest request, Deadline deadline, Duration allowed) {
 		return Mono.defer(() -> {
-			Duration hold = holdRemaining(model.provider());
+			Duration hold = this.holds.remaining(model.provider());
 			if (!hold.isZero()) {
 				if (hold.compareTo(allowed) > 0 || !deadline.allows(hold)) {
 					return Mono.error(new LlmThrottledException(model.provider(), model.id(), hold));
@@ -127,8 +115,8 @@ public final class ProviderPacer {
 		}
 		// a hold learnt while waiting (another call's 429) extends the wait
 		return Mono.delay(wait)
-			.then(Mono.defer(
-					() -> waitFor(model, reservation, holdRemaining(model.provider()), deadline, allowed.minus(wait))))
+			.then(Mono.defer(() -> waitFor(model, reservation, this.holds.remaining(model.provider()), deadline,
+					allowed.minus(wait))))
 			.doOnCancel(reservation::cancel);
 	}
 
@@ -156,7 +144,7 @@ public final class ProviderPacer {
 	 */
 	public void answered(Reservation reservation, long usedTokens, RateLimitStatus rateLimits) {
 		reservation.settle(usedTokens);
-		holdUntilReset(reservation.model.provider(), rateLimits);
+		this.holds.learn(reservation.model.provider(), rateLimits);
 	}
 
 	/**
@@ -176,41 +164,8 @@ public final class ProviderPacer {
 		}
 		reservation.settle(0);
 		if (error instanceof LlmApiException api) {
-			String provider = reservation.model.provider();
-			if ((api instanceof LlmRateLimitException || api instanceof LlmOverloadedException)
-					&& api.getRetryAfter() != null) {
-				learnHold(provider, api.getRetryAfter());
-			}
-			holdUntilReset(provider, api.getRateLimits());
+			this.holds.learn(reservation.model.provider(), api);
 		}
-	}
-
-	private void holdUntilReset(String provider, RateLimitStatus rateLimits) {
-		if (isZero(rateLimits.requestsRemaining()) && rateLimits.requestsReset() != null) {
-			learnHold(provider, untilReset(rateLimits.requestsReset()));
-		}
-		if (isZero(rateLimits.tokensRemaining()) && rateLimits.tokensReset() != null) {
-			learnHold(provider, untilReset(rateLimits.tokensReset()));
-		}
-	}
-
-	private static boolean isZero(@Nullable Long remaining) {
-		return remaining != null && remaining == 0;
-	}
-
-	private Duration untilReset(Instant reset) {
-		Duration wait = Duration.between(this.clock.instant(), reset);
-		return wait.isNegative() ? Duration.ZERO : wait;
-	}
-
-	private void learnHold(String provider, Duration wait) {
-		if (wait.isZero()) {
-			return;
-		}
-		hold(provider, wait);
-		// a hold of more than a day is a broken header: told on as a day
-		Duration told = (wait.compareTo(MAX_TOLD_HOLD) < 0) ? wait : MAX_TOLD_HOLD;
-		this.holdListener.held(provider, this.clock.instant().plus(told));
 	}
 
 	/**
@@ -220,20 +175,7 @@ public final class ProviderPacer {
 	 * @param until the end of the hold
 	 */
 	public void holdUntil(String provider, Instant until) {
-		Duration wait = untilReset(until);
-		if (!wait.isZero()) {
-			hold(provider, wait);
-		}
-	}
-
-	private void hold(String provider, Duration wait) {
-		long now = now();
-		// a wait of centuries (a broken or hostile header) must not overflow: it holds
-		// for as long
-		// as a long can tell
-		long until = (wait.compareTo(Duration.ofNanos(Long.MAX_VALUE - now)) < 0) ? now + wait.toNanos()
-				: Long.MAX_VALUE;
-		this.holds.merge(provider, until, Math::max);
+		this.holds.holdUntil(provider, until);
 	}
 
 	/**
@@ -242,8 +184,7 @@ public final class ProviderPacer {
 	 * @return the remaining hold, zero if none
 	 */
 	public Duration holdRemaining(String provider) {
-		Long until = this.holds.get(provider);
-		return (until != null) ? Duration.ofNanos(Math.max(0, until - now())) : Duration.ZERO;
+		return this.holds.remaining(provider);
 	}
 
 	/**
@@ -251,37 +192,11 @@ public final class ProviderPacer {
 	 * @return the remaining holds by provider id
 	 */
 	public Map<String, Duration> holds() {
-		Map<String, Duration> holds = new LinkedHashMap<>();
-		this.holds.keySet().forEach((provider) -> {
-			Duration remaining = holdRemaining(provider);
-			if (!remaining.isZero()) {
-				holds.put(provider, remaining);
-			}
-		});
-		return holds;
-	}
-
-	private static long now() {
-		return Schedulers.parallel().now(TimeUnit.NANOSECONDS);
+		return this.holds.current();
 	}
 
 	private static Duration max(Duration first, Duration second) {
 		return (first.compareTo(second) >= 0) ? first : second;
-	}
-
-	/**
-	 * Told of the holds that a pacer learns from its providers' answers.
-	 */
-	@FunctionalInterface
-	public interface HoldListener {
-
-		/**
-		 * Calls to a provider are held until the given time.
-		 * @param provider the provider id
-		 * @param until the end of the hold, on the pacer's clock
-		 */
-		void held(String provider, Instant until);
-
 	}
 
 	/**

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import dev.llmresilience.LlmPriority;
+import dev.llmresilience.deadline.CutOffOperator;
 import dev.llmresilience.deadline.Deadline;
 import dev.llmresilience.error.LlmQueueFullException;
 import dev.llmresilience.error.LlmShutdownException;
@@ -114,16 +115,12 @@ public final class RequestQueue {
 	}
 
 	/**
-	 * Cut the work off when the shutdown grace is over. takeUntilOther cancels the work
-	 * only when the other publisher emits, not when it fails: the abort emits, and work
-	 * that had not ended by then becomes the error.
+	 * Cut the work off when the shutdown grace is over: the abort emits, and work that
+	 * had not ended by then ends with an {@link LlmShutdownException}.
 	 */
 	private <T> Flux<T> abortable(Flux<T> work) {
-		AtomicBoolean ended = new AtomicBoolean();
-		return work.doOnTerminate(() -> ended.set(true))
-			.takeUntilOther(this.abort.asMono().thenReturn(Boolean.TRUE))
-			.concatWith(Mono.defer(() -> ended.get() ? Mono.empty()
-					: Mono.error(new LlmShutdownException("The application shut down before the request ended"))));
+		return work.transform(CutOffOperator.of(this.abort.asMono().thenReturn(Boolean.TRUE),
+				() -> new LlmShutdownException("The application shut down before the request ended")));
 	}
 
 	private Mono<Permit> admission(LlmPriority priority, Deadline deadline) {

@@ -2,7 +2,6 @@ package dev.llmresilience.resilience;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 
 import dev.llmresilience.LlmAttempt;
@@ -10,6 +9,7 @@ import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
+import dev.llmresilience.deadline.CutOffOperator;
 import dev.llmresilience.deadline.Deadline;
 import dev.llmresilience.error.LlmAllModelsFailedException;
 import dev.llmresilience.error.LlmRequestTooLargeException;
@@ -91,15 +91,8 @@ public class FallbackChain {
 			ChainContext context = new ChainContext(request, this.catalog.modelsFor(request), deadline);
 			Flux<T> served = tryFrom(0, context, call);
 			if (deadline.isSet()) {
-				// takeUntilOther cancels the call only when the other publisher emits,
-				// not when it
-				// fails: the timer emits, and a call that had not ended by then becomes
-				// the error
-				AtomicBoolean ended = new AtomicBoolean();
-				served = served.doOnTerminate(() -> ended.set(true))
-					.takeUntilOther(Mono.delay(deadline.remaining()))
-					.concatWith(Mono.defer(() -> ended.get() ? Mono.empty()
-							: Mono.error(LlmTimeoutException.deadline(deadline.timeout()))));
+				served = served.transform(CutOffOperator.of(Mono.delay(deadline.remaining()),
+						() -> LlmTimeoutException.deadline(deadline.timeout())));
 			}
 			return served.onErrorMap(
 					(error) -> context.isContentDelivered() && !(error instanceof LlmStreamInterruptedException),

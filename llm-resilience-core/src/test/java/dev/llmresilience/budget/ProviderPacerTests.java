@@ -19,8 +19,6 @@ import dev.llmresilience.error.LlmApiException;
 import dev.llmresilience.error.LlmCircuitOpenException;
 import dev.llmresilience.error.LlmConnectionPoolExhaustedException;
 import dev.llmresilience.error.LlmInvalidRequestException;
-import dev.llmresilience.error.LlmOverloadedException;
-import dev.llmresilience.error.LlmRateLimitException;
 import dev.llmresilience.error.LlmServerException;
 import dev.llmresilience.error.LlmThrottledException;
 import dev.llmresilience.test.VirtualTime;
@@ -34,8 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link ProviderPacer}: the configured request and token budgets of providers
- * and models, and the holds learnt from providers' rate-limit headers and 429s. Waits run
- * on virtual time; reset times are read against a fixed clock.
+ * and models, and how calls wait for the holds learnt from providers' answers (what an
+ * answer holds is tested in {@link ProviderHoldsTests}). Waits run on virtual time; reset
+ * times are read against a fixed clock.
  */
 @ExtendWith(VirtualTime.class)
 class ProviderPacerTests {
@@ -225,7 +224,7 @@ class ProviderPacerTests {
 		ProviderPacer pacer = pacer(Map.of(), Map.of());
 		PacedCall answered = PacedCall.admit(pacer, HAIKU, tokens(100));
 		pacer.answered(answered.reservation(), new LlmUsage(10, 10),
-				status(0L, OffsetDateTime.parse("2025-06-01T12:00:20Z").toInstant(), null, null));
+				ProviderHoldsTests.status(0L, OffsetDateTime.parse("2025-06-01T12:00:20Z").toInstant(), null, null));
 		assertThat(pacer.holds()).containsExactly(Map.entry("anthropic", Duration.ofSeconds(20)));
 		PacedCall held = PacedCall.admit(pacer, OPUS, tokens(100));
 		PacedCall otherProvider = PacedCall.admit(pacer, GPT, tokens(100));
@@ -238,31 +237,13 @@ class ProviderPacerTests {
 	}
 
 	@Test
-	void resetWithAnOffsetIsTheSameInstant() {
-		ProviderPacer pacer = pacer(Map.of(), Map.of());
-		PacedCall answered = PacedCall.admit(pacer, HAIKU, tokens(100));
-		pacer.answered(answered.reservation(), new LlmUsage(10, 10),
-				status(0L, OffsetDateTime.parse("2025-06-01T14:00:07+02:00").toInstant(), null, null));
-		assertThat(pacer.holds()).containsEntry("anthropic", Duration.ofSeconds(7));
-	}
-
-	@Test
-	void tokensRemainingZeroHoldsTheProviderUntilTheTokenReset() {
-		ProviderPacer pacer = pacer(Map.of(), Map.of());
-		PacedCall answered = PacedCall.admit(pacer, HAIKU, tokens(100));
-		pacer.answered(answered.reservation(), new LlmUsage(10, 10),
-				status(5L, NOW.plusSeconds(2), 0L, NOW.plusSeconds(12)));
-		assertThat(pacer.holds()).containsExactly(Map.entry("anthropic", Duration.ofSeconds(12)));
-	}
-
-	@Test
 	void openAiDurationResetHoldsTheProviderForThatDuration() {
 		ProviderPacer pacer = new ProviderPacer(Map.of(), Map.of(), CLOCK, Duration.ofMinutes(10));
 		PacedCall answered = PacedCall.admit(pacer, GPT, tokens(100));
 		// x-ratelimit-remaining-requests: 0, x-ratelimit-reset-requests: 6m0s, read at
 		// the response
-		pacer.answered(answered.reservation(), new LlmUsage(10, 10),
-				status(0L, CLOCK.instant().plus(Duration.ofMinutes(6)), 1000L, CLOCK.instant().plusMillis(12)));
+		pacer.answered(answered.reservation(), new LlmUsage(10, 10), ProviderHoldsTests.status(0L,
+				CLOCK.instant().plus(Duration.ofMinutes(6)), 1000L, CLOCK.instant().plusMillis(12)));
 		PacedCall held = PacedCall.admit(pacer, GPT, tokens(100));
 		this.time.advanceTimeBy(Duration.ofMinutes(6).minusMillis(1));
 		assertThat(held.admittedAt()).isNull();
@@ -271,40 +252,11 @@ class ProviderPacerTests {
 	}
 
 	@Test
-	void remainingBudgetAboveZeroDoesNotHold() {
-		ProviderPacer pacer = pacer(Map.of(), Map.of());
-		PacedCall answered = PacedCall.admit(pacer, HAIKU, tokens(100));
-		pacer.answered(answered.reservation(), new LlmUsage(10, 10),
-				status(1L, NOW.plusSeconds(30), 1L, NOW.plusSeconds(30)));
-		assertThat(pacer.holds()).isEmpty();
-		assertThat(PacedCall.admit(pacer, HAIKU, tokens(100)).admittedAt()).isZero();
-	}
-
-	@Test
-	void remainingSentAsMinusOneIsIgnored() {
-		ProviderPacer pacer = pacer(Map.of(), Map.of());
-		PacedCall answered = PacedCall.admit(pacer, HAIKU, tokens(100));
-		// the protocols read -1 ("no limit") as absent
-		pacer.answered(answered.reservation(), new LlmUsage(10, 10),
-				status(null, NOW.plusSeconds(30), null, NOW.plusSeconds(30)));
-		assertThat(pacer.holds()).isEmpty();
-		assertThat(PacedCall.admit(pacer, HAIKU, tokens(100)).admittedAt()).isZero();
-	}
-
-	@Test
-	void resetAlreadyPastDoesNotHold() {
-		ProviderPacer pacer = pacer(Map.of(), Map.of());
-		PacedCall answered = PacedCall.admit(pacer, HAIKU, tokens(100));
-		pacer.answered(answered.reservation(), new LlmUsage(10, 10), status(0L, NOW.minusSeconds(1), null, null));
-		assertThat(pacer.holds()).isEmpty();
-		assertThat(PacedCall.admit(pacer, HAIKU, tokens(100)).admittedAt()).isZero();
-	}
-
-	@Test
 	void rateLimitErrorWithRetryAfterHoldsTheProviderForThatLong() {
 		ProviderPacer pacer = pacer(Map.of(), Map.of());
 		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
-		pacer.failed(limited.reservation(), rateLimited(Duration.ofSeconds(15), RateLimitStatus.NONE));
+		pacer.failed(limited.reservation(),
+				ProviderHoldsTests.rateLimited(Duration.ofSeconds(15), RateLimitStatus.NONE));
 		PacedCall held = PacedCall.admit(pacer, OPUS, tokens(100));
 		this.time.advanceTimeBy(Duration.ofMillis(14_999));
 		assertThat(held.admittedAt()).isNull();
@@ -313,65 +265,30 @@ class ProviderPacerTests {
 	}
 
 	@Test
-	void rateLimitErrorWithoutRetryAfterHoldsTheProviderUntilItsHeadersReset() {
-		ProviderPacer pacer = pacer(Map.of(), Map.of());
-		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
-		pacer.failed(limited.reservation(), rateLimited(null, status(0L, NOW.plusSeconds(8), null, null)));
-		assertThat(pacer.holds()).containsExactly(Map.entry("anthropic", Duration.ofSeconds(8)));
-	}
-
-	@Test
-	void overloadedErrorWithRetryAfterHoldsTheProviderForThatLong() {
-		ProviderPacer pacer = pacer(Map.of(), Map.of());
-		PacedCall overloaded = PacedCall.admit(pacer, HAIKU, tokens(100));
-		pacer.failed(overloaded.reservation(),
-				new LlmOverloadedException("anthropic", "haiku", new LlmApiException.Details(529, "overloaded_error",
-						null, "Overloaded", null, Duration.ofSeconds(7), null, RateLimitStatus.NONE)));
-		assertThat(pacer.holds()).containsExactly(Map.entry("anthropic", Duration.ofSeconds(7)));
-	}
-
-	@Test
-	void holdsLearntFromProvidersAreToldToTheListenerAndThoseHeardElsewhereAreNot() {
+	void holdsLearntFromAProvidersAnswersAreToldToThePacersListenerAndThoseHeardElsewhereAreNot() {
 		List<String> told = new ArrayList<>();
-		ProviderPacer pacer = new ProviderPacer(Map.of(), Map.of(), CLOCK, Duration.ofSeconds(60),
+		ProviderPacer pacer = new ProviderPacer(Map.of(), Map.of(), CLOCK, MAX_WAIT,
 				(provider, until) -> told.add(provider + " until " + until));
 		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
-		PacedCall answered = PacedCall.admit(pacer, HAIKU, tokens(100));
-		pacer.failed(limited.reservation(), rateLimited(Duration.ofSeconds(15), RateLimitStatus.NONE));
-		pacer.answered(answered.reservation(), new LlmUsage(10, 10), status(0L, NOW.plusSeconds(20), null, null));
-		pacer.holdUntil("openai", NOW.plusSeconds(30));
-		pacer.holdUntil("gemini", NOW.minusSeconds(1));
+		PacedCall answered = PacedCall.admit(pacer, GPT, tokens(100));
+		pacer.failed(limited.reservation(),
+				ProviderHoldsTests.rateLimited(Duration.ofSeconds(15), RateLimitStatus.NONE));
+		pacer.answered(answered.reservation(), new LlmUsage(10, 10),
+				ProviderHoldsTests.status(0L, NOW.plusSeconds(20), null, null));
+		pacer.holdUntil("gemini", NOW.plusSeconds(30));
 		assertThat(told).containsExactly("anthropic until " + NOW.plusSeconds(15),
-				"anthropic until " + NOW.plusSeconds(20));
-		assertThat(pacer.holds()).containsOnly(Map.entry("anthropic", Duration.ofSeconds(20)),
-				Map.entry("openai", Duration.ofSeconds(30)));
-	}
-
-	@Test
-	void aHoldOfCenturiesIsToldAsADay() {
-		List<Instant> told = new ArrayList<>();
-		ProviderPacer pacer = new ProviderPacer(Map.of(), Map.of(), CLOCK, Duration.ofSeconds(60),
-				(provider, until) -> told.add(until));
-		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
-		pacer.failed(limited.reservation(), rateLimited(Duration.ofDays(365 * 300), RateLimitStatus.NONE));
-		assertThat(told).containsExactly(NOW.plus(Duration.ofDays(1)));
-	}
-
-	@Test
-	void longerOfTwoHoldsWins() {
-		ProviderPacer pacer = pacer(Map.of(), Map.of());
-		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(100));
-		PacedCall second = PacedCall.admit(pacer, HAIKU, tokens(100));
-		pacer.failed(first.reservation(), rateLimited(Duration.ofSeconds(20), RateLimitStatus.NONE));
-		pacer.failed(second.reservation(), rateLimited(Duration.ofSeconds(5), RateLimitStatus.NONE));
-		assertThat(pacer.holds()).containsExactly(Map.entry("anthropic", Duration.ofSeconds(20)));
+				"openai until " + NOW.plusSeconds(20));
+		assertThat(pacer.holds()).containsOnly(Map.entry("anthropic", Duration.ofSeconds(15)),
+				Map.entry("openai", Duration.ofSeconds(20)), Map.entry("gemini", Duration.ofSeconds(30)));
+		assertThat(pacer.holdRemaining("gemini")).isEqualTo(Duration.ofSeconds(30));
 	}
 
 	@Test
 	void holdLongerThanTheLongestWaitThrottlesTheCallAtOnce() {
 		ProviderPacer pacer = pacer(Map.of(), Map.of());
 		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
-		pacer.failed(limited.reservation(), rateLimited(Duration.ofSeconds(90), RateLimitStatus.NONE));
+		pacer.failed(limited.reservation(),
+				ProviderHoldsTests.rateLimited(Duration.ofSeconds(90), RateLimitStatus.NONE));
 		PacedCall throttled = PacedCall.admit(pacer, OPUS, tokens(100));
 		assertThat(throttled.error()).isInstanceOfSatisfying(LlmThrottledException.class, (error) -> {
 			assertThat(error.getWait()).isEqualTo(Duration.ofSeconds(90));
@@ -384,7 +301,8 @@ class ProviderPacerTests {
 	void holdEndingAfterTheRequestsDeadlineThrottlesTheCallAtOnce() {
 		ProviderPacer pacer = pacer(Map.of(), Map.of());
 		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
-		pacer.failed(limited.reservation(), rateLimited(Duration.ofSeconds(10), RateLimitStatus.NONE));
+		pacer.failed(limited.reservation(),
+				ProviderHoldsTests.rateLimited(Duration.ofSeconds(10), RateLimitStatus.NONE));
 		PacedCall throttled = PacedCall.admit(pacer, HAIKU, tokens(100), Deadline.after(Duration.ofSeconds(10)));
 		PacedCall waits = PacedCall.admit(pacer, HAIKU, tokens(100), Deadline.after(Duration.ofMillis(10_001)));
 		assertThat(throttled.error()).isInstanceOf(LlmThrottledException.class);
@@ -413,7 +331,8 @@ class ProviderPacerTests {
 	void throttledCallGivesBackItsReservationSoThatTheBudgetIsWhole() {
 		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of());
 		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
-		pacer.failed(limited.reservation(), rateLimited(Duration.ofSeconds(90), RateLimitStatus.NONE));
+		pacer.failed(limited.reservation(),
+				ProviderHoldsTests.rateLimited(Duration.ofSeconds(90), RateLimitStatus.NONE));
 		for (int i = 0; i < 3; i++) {
 			assertThat(PacedCall.admit(pacer, HAIKU, tokens(100)).error()).isInstanceOf(LlmThrottledException.class);
 		}
@@ -427,7 +346,7 @@ class ProviderPacerTests {
 		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(100));
 		PacedCall waiting = PacedCall.admit(pacer, HAIKU, tokens(100));
 		this.time.advanceTimeBy(Duration.ofMillis(500));
-		pacer.failed(first.reservation(), rateLimited(Duration.ofSeconds(3), RateLimitStatus.NONE));
+		pacer.failed(first.reservation(), ProviderHoldsTests.rateLimited(Duration.ofSeconds(3), RateLimitStatus.NONE));
 		this.time.advanceTimeBy(Duration.ofMillis(2999));
 		assertThat(waiting.admittedAt()).isNull();
 		this.time.advanceTimeBy(Duration.ofMillis(1));
@@ -440,7 +359,7 @@ class ProviderPacerTests {
 		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(100));
 		PacedCall waiting = PacedCall.admit(pacer, HAIKU, tokens(100), Deadline.after(Duration.ofSeconds(5)));
 		this.time.advanceTimeBy(Duration.ofMillis(500));
-		pacer.failed(first.reservation(), rateLimited(Duration.ofSeconds(30), RateLimitStatus.NONE));
+		pacer.failed(first.reservation(), ProviderHoldsTests.rateLimited(Duration.ofSeconds(30), RateLimitStatus.NONE));
 		this.time.advanceTimeBy(Duration.ofMillis(500));
 		assertThat(waiting.error()).isInstanceOf(LlmThrottledException.class);
 	}
@@ -449,7 +368,8 @@ class ProviderPacerTests {
 	void callsHeldByTheProviderAreStillPacedByTheBudgetOnceTheHoldEnds() {
 		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of());
 		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
-		pacer.failed(limited.reservation(), rateLimited(Duration.ofSeconds(5), RateLimitStatus.NONE));
+		pacer.failed(limited.reservation(),
+				ProviderHoldsTests.rateLimited(Duration.ofSeconds(5), RateLimitStatus.NONE));
 		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(100));
 		PacedCall second = PacedCall.admit(pacer, HAIKU, tokens(100));
 		PacedCall third = PacedCall.admit(pacer, HAIKU, tokens(100));
@@ -475,16 +395,6 @@ class ProviderPacerTests {
 		LlmRequest request = LlmRequest.builder().user("x".repeat((int) (input - 8) * 4)).maxTokens(output).build();
 		assertThat(request.estimatedInputTokens() + HAIKU.outputTokensFor(request)).isEqualTo(estimate);
 		return request;
-	}
-
-	private static RateLimitStatus status(Long requestsRemaining, Instant requestsReset, Long tokensRemaining,
-			Instant tokensReset) {
-		return new RateLimitStatus(100L, requestsRemaining, requestsReset, 10_000L, tokensRemaining, tokensReset);
-	}
-
-	private static LlmRateLimitException rateLimited(Duration retryAfter, RateLimitStatus rateLimits) {
-		return new LlmRateLimitException("anthropic", "haiku", new LlmApiException.Details(429, "rate_limit_error",
-				null, "Number of requests has exceeded your rate limit", null, retryAfter, null, rateLimits));
 	}
 
 	private static LlmServerException serverError() {
