@@ -1,9 +1,12 @@
 package dev.llmresilience;
 
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
+import org.springframework.lang.Nullable;
 import org.springframework.util.Assert;
 
 /**
@@ -19,9 +22,11 @@ import org.springframework.util.Assert;
  * {@code null} if unknown
  * @param extraBody fields merged into the wire JSON of every request to this model, over
  * the request's own
+ * @param capabilities what it can take beyond text, or {@code null} if that is not known:
+ * then it gets every request and its provider decides
  */
-public record LlmModel(String id, String provider, String name, int maxOutputTokens, Integer contextWindow,
-		Map<String, Object> extraBody) {
+public record LlmModel(String id, String provider, String name, int maxOutputTokens, @Nullable Integer contextWindow,
+		Map<String, Object> extraBody, @Nullable Set<LlmCapability> capabilities) {
 
 	public LlmModel {
 		Assert.hasText(id, "id must not be empty");
@@ -29,6 +34,25 @@ public record LlmModel(String id, String provider, String name, int maxOutputTok
 		Assert.hasText(name, "name must not be empty");
 		Assert.isTrue(maxOutputTokens > 0, "maxOutputTokens must be positive");
 		extraBody = Collections.unmodifiableMap(new LinkedHashMap<>(extraBody));
+		if (capabilities != null) {
+			EnumSet<LlmCapability> copy = EnumSet.noneOf(LlmCapability.class);
+			copy.addAll(capabilities);
+			capabilities = Collections.unmodifiableSet(copy);
+		}
+	}
+
+	/**
+	 * Create a model whose capabilities are not known.
+	 * @param id the model id
+	 * @param provider the provider id
+	 * @param name the provider's name of the model
+	 * @param maxOutputTokens the largest output token limit sent to it
+	 * @param contextWindow its context window in tokens, or {@code null} if unknown
+	 * @param extraBody fields merged into the wire JSON of every request to it
+	 */
+	public LlmModel(String id, String provider, String name, int maxOutputTokens, @Nullable Integer contextWindow,
+			Map<String, Object> extraBody) {
+		this(id, provider, name, maxOutputTokens, contextWindow, extraBody, null);
 	}
 
 	/**
@@ -39,8 +63,28 @@ public record LlmModel(String id, String provider, String name, int maxOutputTok
 	 * @param maxOutputTokens the largest output token limit sent to it
 	 * @param contextWindow its context window in tokens, or {@code null} if unknown
 	 */
-	public LlmModel(String id, String provider, String name, int maxOutputTokens, Integer contextWindow) {
-		this(id, provider, name, maxOutputTokens, contextWindow, Map.of());
+	public LlmModel(String id, String provider, String name, int maxOutputTokens, @Nullable Integer contextWindow) {
+		this(id, provider, name, maxOutputTokens, contextWindow, Map.of(), null);
+	}
+
+	/**
+	 * Return whether this model can take what a capability stands for: it is configured
+	 * with it, or its capabilities are not configured at all.
+	 * @param capability the capability
+	 * @return whether the model may be sent requests that need it
+	 */
+	public boolean supports(LlmCapability capability) {
+		return this.capabilities == null || this.capabilities.contains(capability);
+	}
+
+	/**
+	 * Return whether this model is configured with a capability, as opposed to its
+	 * capabilities not being known.
+	 * @param capability the capability
+	 * @return whether the capability is declared
+	 */
+	public boolean declares(LlmCapability capability) {
+		return this.capabilities != null && this.capabilities.contains(capability);
 	}
 
 	/**

@@ -3,10 +3,12 @@ package dev.llmresilience;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.lang.Nullable;
 import org.springframework.util.Assert;
 
 /**
@@ -14,13 +16,30 @@ import org.springframework.util.Assert;
  * {@link #ofPrompt(String)}.
  * <p>
  * A request names either a chain or a single model. With neither, the default chain
- * serves it. Fields that only one provider understands (tools, thinking, metadata,
- * response formats...) go in {@link #extraBody()}: the map is merged into the wire JSON
- * as it is, after the neutral fields, so that no provider feature is out of reach.
+ * serves it. Content (text, images, documents, tool calls and results), tools, structured
+ * output and reasoning are neutral: every model of a chain gets them in its own wire
+ * format, and a model that cannot take them is skipped. Fields that only one provider
+ * understands go in {@link #extraBody()}: the map is merged into the wire JSON as it is,
+ * after the neutral fields, so that no provider feature is out of reach.
  *
  * @author llm-resilience
  */
 public final class LlmRequest {
+
+	/**
+	 * The tokens an image is estimated at: about what a picture of a megapixel costs at
+	 * Anthropic and OpenAI.
+	 */
+	static final int IMAGE_TOKENS = 1600;
+
+	/**
+	 * Characters of a PDF's Base64 data per estimated token: a page of about 3 KB costs
+	 * 1,500 to 3,000 tokens of text and page image.
+	 */
+	static final int PDF_CHARS_PER_TOKEN = 2;
+
+	/** The tokens a PDF given by URL is estimated at, its size being unknown. */
+	static final int PDF_URL_TOKENS = 10000;
 
 	private final String system;
 
@@ -44,12 +63,33 @@ public final class LlmRequest {
 
 	private final Map<String, Object> extraBody;
 
+	private final List<LlmTool> tools;
+
+	private final LlmToolChoice toolChoice;
+
+	private final Boolean parallelToolCalls;
+
+	private final LlmOutputSchema outputSchema;
+
+	private final LlmReasoning reasoning;
+
 	private LlmRequest(Builder builder) {
 		Assert.notEmpty(builder.messages, "A request needs at least one message");
 		Assert.isTrue(builder.chain == null || builder.model == null, "A request names a chain or a model, not both");
 		Assert.isTrue(builder.maxTokens == null || builder.maxTokens > 0, "maxTokens must be positive");
 		Assert.isTrue(builder.timeout == null || builder.timeout.compareTo(Duration.ZERO) > 0,
 				"timeout must be positive");
+		Assert.isTrue(
+				builder.toolChoice == null || builder.toolChoice.mode() != LlmToolChoice.Mode.TOOL
+						|| builder.tools.stream().anyMatch((tool) -> tool.name().equals(builder.toolChoice.toolName())),
+				() -> "The tool choice names '" + builder.toolChoice.toolName() + "', which is not among the tools");
+		Assert.isTrue(builder.tools.stream().map(LlmTool::name).distinct().count() == builder.tools.size(),
+				"Tool names must be unique");
+		Assert.isTrue(
+				builder.outputSchema == null
+						|| builder.tools.stream().noneMatch((tool) -> tool.name().equals(builder.outputSchema.name())),
+				"The output schema's name must differ from every tool's: a model without native structured output "
+						+ "answers through a tool of that name");
 		this.system = builder.system;
 		this.messages = List.copyOf(builder.messages);
 		this.maxTokens = builder.maxTokens;
@@ -61,6 +101,11 @@ public final class LlmRequest {
 		this.priority = builder.priority;
 		this.timeout = builder.timeout;
 		this.extraBody = Collections.unmodifiableMap(new LinkedHashMap<>(builder.extraBody));
+		this.tools = List.copyOf(builder.tools);
+		this.toolChoice = builder.toolChoice;
+		this.parallelToolCalls = builder.parallelToolCalls;
+		this.outputSchema = builder.outputSchema;
+		this.reasoning = builder.reasoning;
 	}
 
 	/**
@@ -179,24 +224,158 @@ public final class LlmRequest {
 	}
 
 	/**
-	 * Return a cheap estimate of the input tokens: about four characters a token, plus a
-	 * few tokens a turn. Fields in {@link #extraBody()} (tools, say) are not counted.
+	 * Return the tools the model may call.
+	 * @return the tools, empty for none
+	 */
+	public List<LlmTool> tools() {
+		return this.tools;
+	}
+
+	/**
+	 * Return whether and which tool the model must call, or {@code null} for the
+	 * provider's default (the model decides).
+	 * @return the tool choice
+	 */
+	@Nullable
+	public LlmToolChoice toolChoice() {
+		return this.toolChoice;
+	}
+
+	/**
+	 * Return whether the model may call several tools in one answer, or {@code null} for
+	 * the provider's default (it may).
+	 * @return whether parallel tool calls are allowed
+	 */
+	@Nullable
+	public Boolean parallelToolCalls() {
+		return this.parallelToolCalls;
+	}
+
+	/**
+	 * Return the JSON Schema the answer must follow, or {@code null} for free text.
+	 * @return the output schema
+	 */
+	@Nullable
+	public LlmOutputSchema outputSchema() {
+		return this.outputSchema;
+	}
+
+	/**
+	 * Return how much the model should reason, or {@code null} for the model's default.
+	 * @return the reasoning setting
+	 */
+	@Nullable
+	public LlmReasoning reasoning() {
+		return this.reasoning;
+	}
+
+	/**
+	 * Return the capabilities a model needs to take this request as it is: tools for tool
+	 * definitions, calls and results; vision for images; PDF for PDF documents; reasoning
+	 * for reasoning that is not optional. Structured output is not among them: a model
+	 * without the native feature gets it as a forced tool call.
+	 * @return the capabilities, empty for a plain text request
+	 */
+	public EnumSet<LlmCapability> requiredCapabilities() {
+		EnumSet<LlmCapability> required = EnumSet.noneOf(LlmCapability.class);
+		if (!this.tools.isEmpty()) {
+			required.add(LlmCapability.TOOLS);
+		}
+		if (this.reasoning != null && !this.reasoning.optional()) {
+			required.add(LlmCapability.REASONING);
+		}
+		for (LlmMessage message : this.messages) {
+			for (LlmContent block : message.content()) {
+				requiredFor(block, required);
+			}
+		}
+		return required;
+	}
+
+	private static void requiredFor(LlmContent block, EnumSet<LlmCapability> required) {
+		if (block instanceof LlmContent.ToolCall) {
+			required.add(LlmCapability.TOOLS);
+		}
+		else if (block instanceof LlmContent.ToolResult result) {
+			required.add(LlmCapability.TOOLS);
+			result.content().forEach((part) -> requiredFor(part, required));
+		}
+		else if (block instanceof LlmContent.Image) {
+			required.add(LlmCapability.VISION);
+		}
+		else if (block instanceof LlmContent.Document document && document.isPdf()) {
+			required.add(LlmCapability.PDF);
+		}
+	}
+
+	/**
+	 * Return a cheap estimate of the input tokens: about four characters a token for
+	 * text, tool inputs and tool schemas, a few tokens a turn, {@value #IMAGE_TOKENS}
+	 * tokens an image, and for a PDF a token for about every
+	 * {@value #PDF_CHARS_PER_TOKEN} characters of its Base64 data
+	 * ({@value #PDF_URL_TOKENS} for one given by URL). Fields in {@link #extraBody()} are
+	 * not counted.
 	 * @return the estimated number of input tokens
 	 */
 	public long estimatedInputTokens() {
 		long characters = (this.system != null) ? this.system.length() : 0;
-		for (LlmMessage message : this.messages) {
-			characters += message.content().length();
+		for (LlmTool tool : this.tools) {
+			characters += tool.name().length() + tool.inputSchema().toString().length()
+					+ ((tool.description() != null) ? tool.description().length() : 0);
 		}
-		return characters / 4 + 4L * (this.messages.size() + 1);
+		long tokens = 0;
+		for (LlmMessage message : this.messages) {
+			for (LlmContent block : message.content()) {
+				characters += characters(block);
+				tokens += mediaTokens(block);
+			}
+		}
+		return tokens + characters / 4 + 4L * (this.messages.size() + 1);
+	}
+
+	private static long characters(LlmContent block) {
+		if (block instanceof LlmContent.Text text) {
+			return text.text().length();
+		}
+		if (block instanceof LlmContent.ToolCall call) {
+			return call.name().length() + call.rawInput().length();
+		}
+		if (block instanceof LlmContent.ToolResult result) {
+			return result.content().stream().mapToLong(LlmRequest::characters).sum();
+		}
+		if (block instanceof LlmContent.Document document && !document.isPdf()) {
+			return document.data().length();
+		}
+		if (block instanceof LlmContent.Reasoning reasoning) {
+			return reasoning.text().length();
+		}
+		if (block instanceof LlmContent.Refusal refusal) {
+			return refusal.text().length();
+		}
+		return 0;
+	}
+
+	private static long mediaTokens(LlmContent block) {
+		if (block instanceof LlmContent.Image) {
+			return IMAGE_TOKENS;
+		}
+		if (block instanceof LlmContent.Document document && document.isPdf()) {
+			return (document.data() != null) ? document.data().length() / PDF_CHARS_PER_TOKEN : PDF_URL_TOKENS;
+		}
+		if (block instanceof LlmContent.ToolResult result) {
+			return result.content().stream().mapToLong(LlmRequest::mediaTokens).sum();
+		}
+		return 0;
 	}
 
 	@Override
 	public String toString() {
 		// Prompt text stays out: it may be personal data and it is large.
 		return "LlmRequest{messages=" + this.messages.size() + ", maxTokens=" + this.maxTokens + ", chain=" + this.chain
-				+ ", model=" + this.model + ", priority=" + this.priority + ", timeout=" + this.timeout + ", extraBody="
-				+ this.extraBody.keySet() + "}";
+				+ ", model=" + this.model + ", priority=" + this.priority + ", timeout=" + this.timeout + ", tools="
+				+ this.tools.size() + ", outputSchema="
+				+ ((this.outputSchema != null) ? this.outputSchema.name() : null) + ", reasoning="
+				+ (this.reasoning != null) + ", extraBody=" + this.extraBody.keySet() + "}";
 	}
 
 	/**
@@ -226,6 +405,16 @@ public final class LlmRequest {
 
 		private final Map<String, Object> extraBody = new LinkedHashMap<>();
 
+		private final List<LlmTool> tools = new ArrayList<>();
+
+		private LlmToolChoice toolChoice;
+
+		private Boolean parallelToolCalls;
+
+		private LlmOutputSchema outputSchema;
+
+		private LlmReasoning reasoning;
+
 		private Builder() {
 		}
 
@@ -241,6 +430,11 @@ public final class LlmRequest {
 			this.priority = request.priority;
 			this.timeout = request.timeout;
 			this.extraBody.putAll(request.extraBody);
+			this.tools.addAll(request.tools);
+			this.toolChoice = request.toolChoice;
+			this.parallelToolCalls = request.parallelToolCalls;
+			this.outputSchema = request.outputSchema;
+			this.reasoning = request.reasoning;
 		}
 
 		/**
@@ -269,6 +463,16 @@ public final class LlmRequest {
 		 */
 		public Builder assistant(String content) {
 			return message(LlmMessage.assistant(content));
+		}
+
+		/**
+		 * Add a user turn of content blocks, such as an image and a question about it, or
+		 * the results of the previous answer's tool calls.
+		 * @param content the blocks, in order
+		 * @return this builder
+		 */
+		public Builder user(LlmContent... content) {
+			return message(LlmMessage.user(content));
 		}
 
 		/**
@@ -380,6 +584,70 @@ public final class LlmRequest {
 		}
 
 		/**
+		 * Add a tool the model may call.
+		 * @param tool the tool
+		 * @return this builder
+		 */
+		public Builder tool(LlmTool tool) {
+			Assert.notNull(tool, "tool must not be null");
+			this.tools.add(tool);
+			return this;
+		}
+
+		/**
+		 * Replace all tools.
+		 * @param tools the tools
+		 * @return this builder
+		 */
+		public Builder tools(List<LlmTool> tools) {
+			Assert.noNullElements(tools, "tools must not contain null");
+			this.tools.clear();
+			this.tools.addAll(tools);
+			return this;
+		}
+
+		/**
+		 * Set whether and which tool the model must call.
+		 * @param toolChoice the choice, or {@code null} for the provider's default
+		 * @return this builder
+		 */
+		public Builder toolChoice(@Nullable LlmToolChoice toolChoice) {
+			this.toolChoice = toolChoice;
+			return this;
+		}
+
+		/**
+		 * Set whether the model may call several tools in one answer.
+		 * @param parallelToolCalls whether it may, or {@code null} for the provider's
+		 * default
+		 * @return this builder
+		 */
+		public Builder parallelToolCalls(@Nullable Boolean parallelToolCalls) {
+			this.parallelToolCalls = parallelToolCalls;
+			return this;
+		}
+
+		/**
+		 * Set the JSON Schema the answer must follow.
+		 * @param outputSchema the schema, or {@code null} for free text
+		 * @return this builder
+		 */
+		public Builder outputSchema(@Nullable LlmOutputSchema outputSchema) {
+			this.outputSchema = outputSchema;
+			return this;
+		}
+
+		/**
+		 * Set how much the model should reason before it answers.
+		 * @param reasoning the setting, or {@code null} for the model's default
+		 * @return this builder
+		 */
+		public Builder reasoning(@Nullable LlmReasoning reasoning) {
+			this.reasoning = reasoning;
+			return this;
+		}
+
+		/**
 		 * Add a provider-specific field to the wire JSON, for example {@code tools} or
 		 * {@code thinking}. The value is serialized with Jackson.
 		 * @param name the JSON field name
@@ -408,7 +676,9 @@ public final class LlmRequest {
 		 * Build the request.
 		 * @return the request
 		 * @throws IllegalArgumentException if the request has no message, names both a
-		 * chain and a model, or has a non-positive limit
+		 * chain and a model, has a non-positive limit, a tool choice of a tool it does
+		 * not offer, tools of the same name, or an output schema named as one of its
+		 * tools
 		 */
 		public LlmRequest build() {
 			return new LlmRequest(this);

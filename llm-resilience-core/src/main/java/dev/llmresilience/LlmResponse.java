@@ -4,10 +4,16 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.springframework.lang.Nullable;
+
 /**
  * A model's complete answer.
  *
- * @param text the generated text, all text blocks joined
+ * @param content the answer's blocks in the order the model produced them: text (with its
+ * citations), tool calls, reasoning, refusals, and blocks only its provider knows
+ * @param structuredOutput the answer parsed as JSON when the request asked for an
+ * {@link LlmRequest#outputSchema() output schema}; {@code null} otherwise, and when the
+ * answer was cut off or refused
  * @param model the id of the model that answered, as configured under
  * {@code llm.resilience.models}
  * @param modelName the model name the provider reported, such as
@@ -20,17 +26,61 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param rateLimits what the provider's rate-limit headers said
  * @param fallback whether a model other than the first one asked for answered
  * @param attempts every try made for this request, in order, the answering one last
- * @param raw the provider's response body as it came, for fields this API does not map
- * (tool calls, thinking blocks...); for a streamed answer, the body assembled from its
- * events in the shape of the unstreamed one, so that tool calls are read the same way
- * from both
+ * @param raw the provider's response body as it came, for fields this API does not map;
+ * for a streamed answer, the body assembled from its events in the shape of the
+ * unstreamed one
  */
-public record LlmResponse(String text, String model, String modelName, String provider, StopReason stopReason,
-		String rawStopReason, LlmUsage usage, String requestId, RateLimitStatus rateLimits, boolean fallback,
-		List<LlmAttempt> attempts, JsonNode raw) {
+public record LlmResponse(List<LlmContent> content, @Nullable JsonNode structuredOutput, String model, String modelName,
+		String provider, StopReason stopReason, @Nullable String rawStopReason, LlmUsage usage,
+		@Nullable String requestId, RateLimitStatus rateLimits, boolean fallback, List<LlmAttempt> attempts,
+		JsonNode raw) {
 
 	public LlmResponse {
+		content = List.copyOf(content);
 		attempts = List.copyOf(attempts);
+	}
+
+	/**
+	 * Return the text blocks of the answer, joined.
+	 * @return the text, empty if there is none
+	 */
+	public String text() {
+		StringBuilder text = new StringBuilder();
+		for (LlmContent block : this.content) {
+			if (block instanceof LlmContent.Text part) {
+				text.append(part.text());
+			}
+		}
+		return text.toString();
+	}
+
+	/**
+	 * Return the tool calls the model asked for, in order.
+	 * @return the calls, empty for none
+	 */
+	public List<LlmContent.ToolCall> toolCalls() {
+		return blocks(LlmContent.ToolCall.class);
+	}
+
+	/**
+	 * Return the blocks of one type, in order.
+	 * @param <T> the block type
+	 * @param type the block type
+	 * @return the blocks, empty for none
+	 */
+	public <T extends LlmContent> List<T> blocks(Class<T> type) {
+		return this.content.stream().filter(type::isInstance).map(type::cast).toList();
+	}
+
+	/**
+	 * Return this answer as the assistant turn of a conversation, to send back with the
+	 * results of its tool calls. Reasoning and provider-only blocks are kept: a provider
+	 * that needs them back gets them, the others do not.
+	 * @return the message
+	 */
+	public LlmMessage toMessage() {
+		return new LlmMessage(LlmMessage.Role.ASSISTANT,
+				this.content.isEmpty() ? List.of(LlmContent.text("")) : this.content);
 	}
 
 	/**
@@ -40,16 +90,17 @@ public record LlmResponse(String text, String model, String modelName, String pr
 	 * @return the copy
 	 */
 	public LlmResponse withAttempts(boolean fallback, List<LlmAttempt> attempts) {
-		return new LlmResponse(this.text, this.model, this.modelName, this.provider, this.stopReason,
-				this.rawStopReason, this.usage, this.requestId, this.rateLimits, fallback, attempts, this.raw);
+		return new LlmResponse(this.content, this.structuredOutput, this.model, this.modelName, this.provider,
+				this.stopReason, this.rawStopReason, this.usage, this.requestId, this.rateLimits, fallback, attempts,
+				this.raw);
 	}
 
 	@Override
 	public String toString() {
-		// The text and raw body stay out of logs: they may hold personal data.
+		// The content and raw body stay out of logs: they may hold personal data.
 		return "LlmResponse{model=" + this.model + ", modelName=" + this.modelName + ", provider=" + this.provider
-				+ ", stopReason=" + this.stopReason + ", usage=" + this.usage + ", requestId=" + this.requestId
-				+ ", fallback=" + this.fallback + ", attempts=" + this.attempts + "}";
+				+ ", stopReason=" + this.stopReason + ", content=" + this.content + ", usage=" + this.usage
+				+ ", requestId=" + this.requestId + ", fallback=" + this.fallback + ", attempts=" + this.attempts + "}";
 	}
 
 }

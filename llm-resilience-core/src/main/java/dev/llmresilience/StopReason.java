@@ -18,8 +18,20 @@ public enum StopReason {
 	/** The model asked for a tool call ({@code tool_use}, {@code tool_calls}). */
 	TOOL_USE,
 
-	/** The provider withheld content ({@code refusal}, {@code content_filter}). */
+	/**
+	 * The model refused to answer (Anthropic {@code refusal}; an OpenAI-compatible answer
+	 * with a {@code refusal}); its words are a {@link LlmContent.Refusal} block.
+	 */
+	REFUSAL,
+
+	/** The provider's content filter withheld the answer ({@code content_filter}). */
 	CONTENT_FILTER,
+
+	/**
+	 * The provider paused a long turn (Anthropic {@code pause_turn}, while its server
+	 * tools run): send the answer back as it is to let the model continue.
+	 */
+	PAUSE_TURN,
 
 	/** A value this library does not know; see the raw value. */
 	OTHER

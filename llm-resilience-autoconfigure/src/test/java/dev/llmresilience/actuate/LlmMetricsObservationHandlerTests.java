@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import dev.llmresilience.LlmAttempt;
+import dev.llmresilience.LlmContent;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
@@ -79,9 +80,10 @@ class LlmMetricsObservationHandlerTests {
 	@Test
 	void inputTokenUsageIncludesThePromptCacheAndNoTokenTypeOutsideTheConventionIsRecorded() {
 		LlmResponse cached = response("sonnet", false);
-		LlmResponse answer = new LlmResponse(cached.text(), cached.model(), cached.modelName(), cached.provider(),
-				cached.stopReason(), cached.rawStopReason(), new LlmUsage(5120, 30, 100, 5000), cached.requestId(),
-				cached.rateLimits(), false, cached.attempts(), null);
+		LlmResponse answer = new LlmResponse(cached.content(), cached.structuredOutput(), cached.model(),
+				cached.modelName(), cached.provider(), cached.stopReason(), cached.rawStopReason(),
+				new LlmUsage(5120, 30, 100, 5000), cached.requestId(), cached.rateLimits(), false, cached.attempts(),
+				null);
 		attempt(1, false, (context) -> context.setResponse(answer));
 		assertThat(
 				this.meters.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "input").summary().totalAmount())
@@ -204,8 +206,9 @@ class LlmMetricsObservationHandlerTests {
 				? List.of(LlmAttempt.skipped("sonnet", "LlmCircuitOpenException"),
 						LlmAttempt.success(model, Duration.ofMillis(20)))
 				: List.of(LlmAttempt.success(model, Duration.ofMillis(20)));
-		return new LlmResponse("Hello", model, "claude-sonnet-4-5-20250929", "anthropic", StopReason.END_TURN,
-				"end_turn", new LlmUsage(12, 4), "req_1", RateLimitStatus.NONE, fallback, attempts, null);
+		return new LlmResponse(List.of(LlmContent.text("Hello")), null, model, "claude-sonnet-4-5-20250929",
+				"anthropic", StopReason.END_TURN, "end_turn", new LlmUsage(12, 4), "req_1", RateLimitStatus.NONE,
+				fallback, attempts, null);
 	}
 
 }

@@ -21,7 +21,8 @@ public class LlmAllModelsFailedException extends LlmException {
 	 * called
 	 */
 	public LlmAllModelsFailedException(List<LlmAttempt> attempts, Throwable primaryError) {
-		super("Every model failed: " + describe(attempts)
+		super(((primaryError != null) ? "Every model failed: " : "No model could take the request: ")
+				+ describe(attempts)
 				+ ((primaryError != null) ? "; the first one with: " + primaryError.getMessage() : ""), null, null,
 				primaryError);
 		this.attempts = List.copyOf(attempts);

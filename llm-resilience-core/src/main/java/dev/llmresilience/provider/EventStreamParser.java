@@ -15,10 +15,11 @@ import org.springframework.http.codec.ServerSentEvent;
 /**
  * Splits a response body into server-sent events: lines end in LF, CRLF or CR;
  * {@code event:} and {@code data:} fields (several {@code data:} lines joined with LF);
- * comments and other fields skipped; a blank line ends an event. Written here rather than
- * taken from Spring's {@code ServerSentEventHttpMessageReader} because that reader logs
- * every line it decodes at DEBUG (the start of it; all of it at TRACE), and a line may
- * carry an API key a server echoes, or the user's text.
+ * an {@code error:} line, which older llama.cpp servers send, as an {@code error} event
+ * with its value as data; comments and other fields skipped; a blank line ends an event.
+ * Written here rather than taken from Spring's {@code ServerSentEventHttpMessageReader}
+ * because that reader logs every line it decodes at DEBUG (the start of it; all of it at
+ * TRACE), and a line may carry an API key a server echoes, or the user's text.
  * <p>
  * Each buffer is copied out in bulk and scanned for line ends as an array; a line is read
  * where it lies, and only the unfinished line at the end of a buffer is kept for the next
@@ -44,6 +45,8 @@ final class EventStreamParser {
 	private static final byte[] EVENT = { 'e', 'v', 'e', 'n', 't' };
 
 	private static final byte[] DATA = { 'd', 'a', 't', 'a' };
+
+	private static final byte[] ERROR = { 'e', 'r', 'r', 'o', 'r' };
 
 	private final int maxEventSize;
 
@@ -207,6 +210,14 @@ final class EventStreamParser {
 		}
 		else if (isName(bytes, start, nameEnd, EVENT)) {
 			this.event = new String(bytes, valueStart, end - valueStart, StandardCharsets.UTF_8);
+		}
+		else if (isName(bytes, start, nameEnd, ERROR)) {
+			// Not a field of the standard, but how older llama.cpp servers report a
+			// failure
+			// in a stream: it becomes an error event, never a line skipped in silence.
+			this.event = "error";
+			this.data = new String(bytes, valueStart, end - valueStart, StandardCharsets.UTF_8);
+			this.dataLines = null;
 		}
 		// comments (an empty field name), id, retry and unknown fields are of no use here
 	}

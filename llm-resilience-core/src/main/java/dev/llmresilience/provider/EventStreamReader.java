@@ -1,6 +1,6 @@
 package dev.llmresilience.provider;
 
-import reactor.core.publisher.SynchronousSink;
+import java.util.function.Consumer;
 
 import org.springframework.http.codec.ServerSentEvent;
 
@@ -14,12 +14,16 @@ import org.springframework.http.codec.ServerSentEvent;
 public interface EventStreamReader<T> {
 
 	/**
-	 * Read one event: emit any number of elements, complete the sink at the provider's
-	 * terminal event, or fail it on an error event.
+	 * Read one event. An event may make any number of elements: one chunk of a Chat
+	 * Completions stream may hold reasoning, text and the pieces of several tool calls.
 	 * @param event the event; its data is {@code null} for comments
-	 * @param sink where to emit
+	 * @param emit takes the elements the event makes, in order
+	 * @return whether this was the provider's terminal event, after which nothing more is
+	 * read
+	 * @throws dev.llmresilience.error.LlmException for an error event or an event that
+	 * cannot be read
 	 */
-	void accept(ServerSentEvent<String> event, SynchronousSink<T> sink);
+	boolean read(ServerSentEvent<String> event, Consumer<T> emit);
 
 	/**
 	 * Return the final element, after the events are read.

@@ -8,6 +8,8 @@ import dev.llmresilience.LlmUsage;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.lang.Nullable;
+
 /**
  * The wire client of one configured provider: turns a neutral request into the provider's
  * HTTP call and its answer, or its error, back into neutral types. A provider makes
@@ -50,6 +52,19 @@ public interface LlmProvider {
 	 * @return the events
 	 */
 	Flux<LlmStreamEvent> stream(LlmModel model, LlmRequest request);
+
+	/**
+	 * Return why this provider's wire format cannot carry a request, or {@code null} if
+	 * it can. A model whose provider cannot carry a request is skipped with this reason
+	 * rather than sent less than the caller asked.
+	 * @param model the model the request would go to
+	 * @param request the request
+	 * @return the reason, such as {@code PdfUrlNotSupported}, or {@code null}
+	 */
+	@Nullable
+	default String unsupported(LlmModel model, LlmRequest request) {
+		return null;
+	}
 
 	/**
 	 * Return how many of a call's tokens count against this provider's token rate limits,

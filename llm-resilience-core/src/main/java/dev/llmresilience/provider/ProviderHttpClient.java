@@ -2,6 +2,8 @@ package dev.llmresilience.provider;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -120,8 +122,18 @@ public final class ProviderHttpClient {
 			.flatMapMany((entity) -> {
 				EventStreamReader<T> reader = readers
 					.apply(this.errors.metadata(entity.getStatusCode().value(), entity.getHeaders()));
-				return timed(model, entity.getBody()).handle(reader::accept)
-					.concatWith(Mono.fromSupplier(reader::complete));
+				return timed(model, entity.getBody()).<List<T>>handle((event, sink) -> {
+					List<T> elements = new ArrayList<>(2);
+					boolean done = reader.read(event, elements::add);
+					if (!elements.isEmpty()) {
+						sink.next(elements);
+					}
+					if (done) {
+						// stop reading here: a server that holds the connection open must
+						// not hit the idle timeout
+						sink.complete();
+					}
+				}).concatMapIterable(Function.identity()).concatWith(Mono.fromSupplier(reader::complete));
 			});
 	}
 

@@ -2,9 +2,11 @@ package dev.llmresilience.resilience;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 import dev.llmresilience.LlmAttempt;
+import dev.llmresilience.LlmCapability;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
@@ -22,7 +24,8 @@ import org.springframework.util.Assert;
 
 /**
  * Serves a request from the models of its chain, in order: a model whose breaker refuses
- * calls, or whose context window the request cannot fit, is skipped; a model whose
+ * calls, whose context window the request cannot fit, or that cannot take its content (a
+ * capability it lacks, a block its wire format cannot carry) is skipped; a model whose
  * attempts end in an error that another model may not have moves the request on to the
  * next one; an error that no model can fix (a malformed request, a rejected key) ends the
  * request at once.
@@ -30,6 +33,8 @@ import org.springframework.util.Assert;
 public class FallbackChain {
 
 	private static final String CONTEXT_WINDOW_TOO_SMALL = "ContextWindowTooSmall";
+
+	private static final String MISSING_CAPABILITY = "MissingCapability:";
 
 	private final ModelCatalog catalog;
 
@@ -106,11 +111,12 @@ public class FallbackChain {
 			return Flux.error(new LlmAllModelsFailedException(context.attempts(), context.primaryError()));
 		}
 		LlmModel model = context.models.get(index);
-		if (!fits(model, context)) {
-			context.record(LlmAttempt.skipped(model.id(), CONTEXT_WINDOW_TOO_SMALL));
+		ModelExecutor executor = this.executors.get(model.id());
+		String cannotTake = cannotTake(model, executor, context);
+		if (cannotTake != null) {
+			context.record(LlmAttempt.skipped(model.id(), cannotTake));
 			return tryFrom(index + 1, context, call);
 		}
-		ModelExecutor executor = this.executors.get(model.id());
 		context.serving = executor;
 		return call.apply(executor, context).onErrorResume((error) -> {
 			if (!this.classifier.isFallbackAllowed(error)) {
@@ -122,6 +128,30 @@ public class FallbackChain {
 			}
 			return tryFrom(index + 1, context, call);
 		});
+	}
+
+	/**
+	 * Return why a model cannot take the request as it is, or {@code null} if it can: it
+	 * would not fit the model's context window, the model lacks a capability the request
+	 * needs, or the model's wire format cannot carry it. The request is never sent with
+	 * less meaning than it has.
+	 */
+	private static String cannotTake(LlmModel model, ModelExecutor executor, ChainContext context) {
+		if (!fits(model, context)) {
+			return CONTEXT_WINDOW_TOO_SMALL;
+		}
+		LlmRequest request = context.request;
+		for (LlmCapability capability : context.requiredCapabilities) {
+			if (!model.supports(capability)) {
+				return MISSING_CAPABILITY + capability;
+			}
+		}
+		if (request.outputSchema() != null && !model.supports(LlmCapability.STRUCTURED_OUTPUT)
+				&& !model.supports(LlmCapability.TOOLS)) {
+			// neither the native feature nor the forced tool call that stands in for it
+			return MISSING_CAPABILITY + LlmCapability.STRUCTURED_OUTPUT;
+		}
+		return executor.getProvider().unsupported(model, request);
 	}
 
 	private static boolean fits(LlmModel model, ChainContext context) {
@@ -181,6 +211,8 @@ public class FallbackChain {
 
 		private final String firstType;
 
+		private final Set<LlmCapability> requiredCapabilities;
+
 		/** The executor of the model being tried; attempts run one after the other. */
 		private volatile ModelExecutor serving;
 
@@ -189,6 +221,7 @@ public class FallbackChain {
 			this.request = request;
 			this.models = models;
 			this.firstType = FallbackChain.this.executors.get(models.get(0).id()).getProvider().type();
+			this.requiredCapabilities = request.requiredCapabilities();
 		}
 
 		boolean isFallback(ModelExecutor executor) {

@@ -128,12 +128,17 @@ public final class ModelExecutor {
 	}
 
 	Flux<LlmStreamEvent> stream(LlmRequest request, CallContext context) {
+		// Any event but the completion is content: once one reached the caller, the
+		// stream cannot be retried or moved to another model unseen.
 		Flux<LlmStreamEvent> call = Flux.defer(() -> this.provider.stream(this.model, request)).doOnNext((event) -> {
 			if (event instanceof LlmStreamEvent.TextDelta delta) {
 				context.delivered(delta.text());
 			}
+			else if (!(event instanceof LlmStreamEvent.Completion)) {
+				context.delivered("");
+			}
 		});
-		return resilient(() -> call, request, context, true, LlmStreamEvent.TextDelta.class::isInstance,
+		return resilient(() -> call, request, context, true, (event) -> !(event instanceof LlmStreamEvent.Completion),
 				(event) -> (event instanceof LlmStreamEvent.Completion completion) ? completion.response() : null)
 			.onErrorMap((error) -> context.isContentDelivered() && !(error instanceof LlmStreamInterruptedException),
 					(error) -> new LlmStreamInterruptedException(this.provider.id(), this.model.id(),

@@ -11,6 +11,7 @@ import java.util.function.Function;
 
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
+import dev.llmresilience.LlmContent;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmUsage;
@@ -100,8 +101,8 @@ public final class RecordingProvider implements LlmProvider {
 	}
 
 	public static LlmResponse answer(LlmModel model, String provider, LlmUsage usage, RateLimitStatus rateLimits) {
-		return new LlmResponse("Hello from " + model.id(), model.id(), model.name(), provider, StopReason.END_TURN,
-				"end_turn", usage, null, rateLimits, false, List.of(), null);
+		return new LlmResponse(List.of(LlmContent.text("Hello from " + model.id())), null, model.id(), model.name(),
+				provider, StopReason.END_TURN, "end_turn", usage, null, rateLimits, false, List.of(), null);
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.llmresilience.LlmModel;
+import dev.llmresilience.LlmContent;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmUsage;
@@ -165,8 +166,9 @@ interface Reply {
 	}
 
 	static LlmResponse response(LlmModel model, String provider, String text) {
-		return new LlmResponse(text, model.id(), model.name(), provider, StopReason.END_TURN, "end_turn",
-				new LlmUsage(12, 7), null, RateLimitStatus.NONE, false, List.of(), null);
+		return new LlmResponse(List.of(LlmContent.text(text)), null, model.id(), model.name(), provider,
+				StopReason.END_TURN, "end_turn", new LlmUsage(12, 7), null, RateLimitStatus.NONE, false, List.of(),
+				null);
 	}
 
 }

@@ -1,25 +1,20 @@
 package dev.llmresilience.provider.anthropic;
 
 import java.time.Clock;
-import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.llmresilience.LlmMessage;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmUsage;
-import dev.llmresilience.StopReason;
 import dev.llmresilience.provider.LlmProvider;
 import dev.llmresilience.provider.ProviderErrorMapper;
 import dev.llmresilience.provider.ProviderHttpClient;
 import dev.llmresilience.provider.ProviderJson;
 import dev.llmresilience.provider.ProviderSettings;
-import dev.llmresilience.provider.ResponseMetadata;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -85,14 +80,19 @@ public class AnthropicProvider implements LlmProvider {
 	@Override
 	public Mono<LlmResponse> call(LlmModel model, LlmRequest request) {
 		return Mono.defer(() -> this.httpClient.post(model, PATH, body(model, request, false)))
-			.map((response) -> toResponse(model, response.body(), response.metadata()));
+			.map((response) -> answer(model, request).read(response.body(), response.metadata()));
 	}
 
 	@Override
 	public Flux<LlmStreamEvent> stream(LlmModel model, LlmRequest request) {
+		String answerTool = AnthropicRequestBody.answersWithTool(model, request) ? request.outputSchema().name() : null;
 		return Flux.defer(() -> this.httpClient.postForEvents(model, PATH, body(model, request, true),
-				(metadata) -> new AnthropicStream(this.json, this.errors, this.protocol, this.settings.id(), model,
-						metadata)));
+				(metadata) -> new AnthropicStream(this.json, this.errors, this.protocol, answer(model, request), model,
+						metadata, answerTool)));
+	}
+
+	private AnthropicAnswer answer(LlmModel model, LlmRequest request) {
+		return new AnthropicAnswer(this.errors, this.settings.id(), model, request);
 	}
 
 	ObjectNode body(LlmModel model, LlmRequest request, boolean stream) {
@@ -102,12 +102,7 @@ public class AnthropicProvider implements LlmProvider {
 		if (request.system() != null) {
 			body.put("system", request.system());
 		}
-		ArrayNode messages = body.putArray("messages");
-		for (LlmMessage message : request.messages()) {
-			messages.addObject()
-				.put("role", (message.role() == LlmMessage.Role.USER) ? "user" : "assistant")
-				.put("content", message.content());
-		}
+		AnthropicRequestBody.messages(request, body);
 		if (request.temperature() != null) {
 			body.put("temperature", request.temperature());
 		}
@@ -118,50 +113,12 @@ public class AnthropicProvider implements LlmProvider {
 			ArrayNode stops = body.putArray("stop_sequences");
 			request.stopSequences().forEach(stops::add);
 		}
+		AnthropicRequestBody.options(model, request, model.outputTokensFor(request), body);
 		if (stream) {
 			body.put("stream", true);
 		}
 		this.json.mergeExtraBody(model, request, body);
 		return body;
-	}
-
-	private LlmResponse toResponse(LlmModel model, JsonNode body, ResponseMetadata metadata) {
-		JsonNode content = body.path("content");
-		if (!"message".equals(body.path("type").asText()) || !content.isArray()) {
-			throw this.errors.invalidResponse(model, "the body is not a message with a content array", null);
-		}
-		StringBuilder text = new StringBuilder();
-		for (JsonNode block : content) {
-			if ("text".equals(block.path("type").asText())) {
-				text.append(block.path("text").asText(""));
-			}
-		}
-		JsonNode usage = body.path("usage");
-		String rawStopReason = body.path("stop_reason").isTextual() ? body.path("stop_reason").asText() : null;
-		return new LlmResponse(text.toString(), model.id(), body.path("model").asText(model.name()), this.settings.id(),
-				stopReason(rawStopReason), rawStopReason,
-				usage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0),
-						usage.path("cache_creation_input_tokens").asLong(0),
-						usage.path("cache_read_input_tokens").asLong(0)),
-				metadata.requestId(), metadata.rateLimits(), false, List.of(), body);
-	}
-
-	/**
-	 * Create the usage of an answer from the Messages API's counts, whose
-	 * {@code input_tokens} are only the tokens after the last cache breakpoint: the
-	 * tokens written to and read from the cache are added to make the whole prompt.
-	 * @param uncachedInputTokens {@code input_tokens}
-	 * @param outputTokens {@code output_tokens}
-	 * @param cacheCreationInputTokens {@code cache_creation_input_tokens}
-	 * @param cacheReadInputTokens {@code cache_read_input_tokens}
-	 * @return the usage
-	 */
-	static LlmUsage usage(long uncachedInputTokens, long outputTokens, long cacheCreationInputTokens,
-			long cacheReadInputTokens) {
-		return new LlmUsage(
-				LlmUsage.sum(Math.max(0, uncachedInputTokens), Math.max(0, cacheCreationInputTokens),
-						Math.max(0, cacheReadInputTokens)),
-				outputTokens, cacheCreationInputTokens, cacheReadInputTokens);
 	}
 
 	/**
@@ -175,20 +132,6 @@ public class AnthropicProvider implements LlmProvider {
 	@Override
 	public long rateLimitedTokens(LlmUsage usage) {
 		return usage.totalTokens() - usage.cacheReadInputTokens();
-	}
-
-	static StopReason stopReason(String raw) {
-		if (raw == null) {
-			return StopReason.OTHER;
-		}
-		return switch (raw) {
-			case "end_turn" -> StopReason.END_TURN;
-			case "max_tokens", "model_context_window_exceeded" -> StopReason.MAX_TOKENS;
-			case "stop_sequence" -> StopReason.STOP_SEQUENCE;
-			case "tool_use" -> StopReason.TOOL_USE;
-			case "refusal" -> StopReason.CONTENT_FILTER;
-			default -> StopReason.OTHER;
-		};
 	}
 
 	@Override

@@ -1,13 +1,15 @@
 package dev.llmresilience.provider.anthropic;
 
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.llmresilience.LlmContent;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
@@ -16,20 +18,23 @@ import dev.llmresilience.provider.ProviderErrorMapper;
 import dev.llmresilience.provider.ProviderJson;
 import dev.llmresilience.provider.ProviderProtocol;
 import dev.llmresilience.provider.ResponseMetadata;
-import reactor.core.publisher.SynchronousSink;
+import dev.llmresilience.provider.ToolCalls;
 
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.lang.Nullable;
 
 /**
- * The state of one streamed Messages API answer: turns its events into text deltas and,
- * after {@code message_stop}, one completion. Usage comes in {@code message_start} and
- * again, cumulative, in {@code message_delta}, so the last value of each count (input,
- * output, cache creation, cache read) wins. One instance serves one response.
+ * The state of one streamed Messages API answer: turns its events into text, reasoning
+ * and tool-call events and, after {@code message_stop}, one completion. Usage comes in
+ * {@code message_start} and again, cumulative, in {@code message_delta}, so the last
+ * value of each count wins. One instance serves one response.
  * <p>
- * It also assembles the body the same answer would have had unstreamed, for
- * {@link LlmResponse#raw()}: the message of {@code message_start}, its content blocks in
- * index order with their deltas joined, and the stop reason and usage of the last
- * {@code message_delta}. Only the assembled parts are kept, never the events themselves.
+ * It assembles the body the same answer would have had unstreamed: the message of
+ * {@code message_start}, its content blocks in index order with their deltas joined
+ * (text, thinking, signatures, tool input, citations, compaction content), and the stop
+ * reason and usage of the last {@code message_delta}. That body is read into the
+ * completion just as an unstreamed one is, and is its {@link LlmResponse#raw()}. Only the
+ * assembled parts are kept, never the events themselves.
  */
 final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 
@@ -39,13 +44,15 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 
 	private final AnthropicProtocol protocol;
 
-	private final String provider;
+	private final AnthropicAnswer answer;
 
 	private final LlmModel model;
 
 	private final ResponseMetadata metadata;
 
-	private final StringBuilder text = new StringBuilder();
+	/** The tool whose input is the answer, streamed as text; {@code null} for none. */
+	@Nullable
+	private final String answerTool;
 
 	/**
 	 * The content blocks by index; a block's index is its place in the unstreamed body.
@@ -54,38 +61,31 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 
 	private ObjectNode message = JsonNodeFactory.instance.objectNode();
 
-	private ObjectNode rawUsage = JsonNodeFactory.instance.objectNode();
+	private ObjectNode usage = JsonNodeFactory.instance.objectNode();
 
 	private String modelName;
 
 	private String rawStopReason;
 
-	private long inputTokens;
-
-	private long outputTokens;
-
-	private long cacheCreationInputTokens;
-
-	private long cacheReadInputTokens;
-
 	private boolean stopped;
 
-	AnthropicStream(ProviderJson json, ProviderErrorMapper errors, AnthropicProtocol protocol, String provider,
-			LlmModel model, ResponseMetadata metadata) {
+	AnthropicStream(ProviderJson json, ProviderErrorMapper errors, AnthropicProtocol protocol, AnthropicAnswer answer,
+			LlmModel model, ResponseMetadata metadata, @Nullable String answerTool) {
 		this.json = json;
 		this.errors = errors;
 		this.protocol = protocol;
-		this.provider = provider;
+		this.answer = answer;
 		this.model = model;
 		this.metadata = metadata;
+		this.answerTool = answerTool;
 		this.modelName = model.name();
 	}
 
 	@Override
-	public void accept(ServerSentEvent<String> event, SynchronousSink<LlmStreamEvent> sink) {
+	public boolean read(ServerSentEvent<String> event, Consumer<LlmStreamEvent> emit) {
 		if (this.stopped || event.data() == null || event.data().isBlank()) {
 			// keep-alive comments, and anything after message_stop
-			return;
+			return this.stopped;
 		}
 		JsonNode data = this.json.readJson(this.model, event.data());
 		String type = data.path("type").asText(String.valueOf(event.event()));
@@ -93,37 +93,27 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 			case "message_start" -> {
 				JsonNode message = data.path("message");
 				this.modelName = message.path("model").asText(this.modelName);
-				usage(message.path("usage"));
 				if (message instanceof ObjectNode object) {
 					this.message = object;
 				}
 				if (message.path("usage") instanceof ObjectNode object) {
-					this.rawUsage = object;
+					this.usage = object;
 				}
 			}
-			case "content_block_start" -> {
-				JsonNode block = data.path("content_block");
-				ObjectNode node = (block instanceof ObjectNode object) ? object : JsonNodeFactory.instance.objectNode();
-				this.blocks.put(data.path("index").asInt(this.blocks.size()), new Block(node));
-			}
+			case "content_block_start" -> start(data, emit);
 			case "content_block_delta" -> {
-				JsonNode delta = data.path("delta");
-				if ("text_delta".equals(delta.path("type").asText())) {
-					String piece = delta.path("text").asText("");
-					if (!piece.isEmpty()) {
-						this.text.append(piece);
-						sink.next(new LlmStreamEvent.TextDelta(piece));
-					}
-				}
 				Block block = this.blocks.get(data.path("index").asInt(-1));
 				if (block != null) {
-					block.add(delta);
+					LlmStreamEvent delta = block.add(data.path("delta"));
+					if (delta != null) {
+						emit.accept(delta);
+					}
 				}
 			}
 			case "content_block_stop" -> {
 				Block block = this.blocks.get(data.path("index").asInt(-1));
-				if (block != null) {
-					block.finish(this.json, this.model);
+				if (block != null && block.finish() && block.isToolCall()) {
+					emit.accept(new LlmStreamEvent.ToolCallEnd(block.toolCall()));
 				}
 			}
 			case "message_delta" -> {
@@ -131,55 +121,48 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 				if (stopReason.isTextual()) {
 					this.rawStopReason = stopReason.asText();
 				}
-				usage(data.path("usage"));
 				// stop_reason, stop_sequence and whatever else the message gets at its
-				// end
-				data.path("delta").properties().forEach((field) -> {
-					if (!field.getValue().isNull()) {
-						this.message.set(field.getKey(), field.getValue());
-					}
-				});
-				// the counts are cumulative: the last value of each is the message's
-				data.path("usage").properties().forEach((field) -> {
-					if (!field.getValue().isNull()) {
-						this.rawUsage.set(field.getKey(), field.getValue());
-					}
-				});
+				// end; the usage counts are cumulative, so the last value of each wins
+				copyFields(data.path("delta"), this.message);
+				copyFields(data.path("usage"), this.usage);
 			}
 			case "message_stop" -> {
-				// A block left open is still part of the answer; its input must be JSON
-				// all the same.
-				for (Block block : this.blocks.values()) {
-					block.finish(this.json, this.model);
-				}
+				// A block left open is still part of the answer.
+				this.blocks.values().forEach(Block::finish);
 				// The answer is whole: stop reading, whatever the connection does next.
 				this.stopped = true;
-				sink.complete();
 			}
 			case "error" -> {
 				ProviderProtocol.ApiError error = this.protocol.readError(data);
-				sink.error(this.errors.apiException(this.model, this.metadata,
-						(error != null) ? error : new ProviderProtocol.ApiError(null, null, null)));
+				throw this.errors.apiException(this.model, this.metadata,
+						(error != null) ? error : new ProviderProtocol.ApiError(null, null, null));
 			}
 			default -> {
-				// ping and event types added later carry no text
+				// ping and event types added later carry no content
 			}
+		}
+		return this.stopped;
+	}
+
+	private void start(JsonNode data, Consumer<LlmStreamEvent> emit) {
+		JsonNode start = data.path("content_block");
+		ObjectNode node = (start instanceof ObjectNode object) ? object : JsonNodeFactory.instance.objectNode();
+		Block block = new Block(node, this.answerTool);
+		this.blocks.put(data.path("index").asInt(this.blocks.size()), block);
+		if (block.isToolCall()) {
+			if (!node.path("id").isTextual() || !node.path("name").isTextual()) {
+				throw this.errors.invalidResponse(this.model, "a streamed tool_use block has no id or name", null);
+			}
+			emit.accept(new LlmStreamEvent.ToolCallStart(node.path("id").textValue(), node.path("name").textValue()));
 		}
 	}
 
-	private void usage(JsonNode usage) {
-		if (usage.path("input_tokens").isNumber()) {
-			this.inputTokens = usage.path("input_tokens").asLong();
-		}
-		if (usage.path("output_tokens").isNumber()) {
-			this.outputTokens = usage.path("output_tokens").asLong();
-		}
-		if (usage.path("cache_creation_input_tokens").isNumber()) {
-			this.cacheCreationInputTokens = usage.path("cache_creation_input_tokens").asLong();
-		}
-		if (usage.path("cache_read_input_tokens").isNumber()) {
-			this.cacheReadInputTokens = usage.path("cache_read_input_tokens").asLong();
-		}
+	private static void copyFields(JsonNode from, ObjectNode to) {
+		from.properties().forEach((field) -> {
+			if (!field.getValue().isNull()) {
+				to.set(field.getKey(), field.getValue());
+			}
+		});
 	}
 
 	@Override
@@ -187,12 +170,7 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 		if (!this.stopped) {
 			throw this.errors.invalidResponse(this.model, "the stream ended before message_stop", null);
 		}
-		LlmResponse response = new LlmResponse(this.text.toString(), this.model.id(), this.modelName, this.provider,
-				AnthropicProvider.stopReason(this.rawStopReason), this.rawStopReason,
-				AnthropicProvider.usage(this.inputTokens, this.outputTokens, this.cacheCreationInputTokens,
-						this.cacheReadInputTokens),
-				this.metadata.requestId(), this.metadata.rateLimits(), false, List.of(), raw());
-		return new LlmStreamEvent.Completion(response);
+		return new LlmStreamEvent.Completion(this.answer.read(raw(), this.metadata));
 	}
 
 	private ObjectNode raw() {
@@ -213,19 +191,22 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 		if (!raw.has("stop_sequence")) {
 			raw.putNull("stop_sequence");
 		}
-		raw.set("usage", this.rawUsage);
+		raw.set("usage", this.usage);
 		return raw;
 	}
 
 	/**
 	 * A content block as {@code content_block_start} gave it, and the pieces its deltas
-	 * add. The pieces are joined into the block when it stops. Deltas of types not known
-	 * here are left out, so a block of a type added later stays as it started rather than
-	 * getting a guessed shape.
+	 * add, joined into the block when it stops. Deltas of types not known here are left
+	 * out, so a block of a type added later stays as it started rather than getting a
+	 * guessed shape.
 	 */
 	private static final class Block {
 
 		private final ObjectNode node;
+
+		/** Whether this block is the answer tool's call, whose input is the answer. */
+		private final boolean answer;
 
 		private StringBuilder text;
 
@@ -233,63 +214,121 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 
 		private StringBuilder signature;
 
+		private StringBuilder compaction;
+
 		private StringBuilder inputJson;
 
-		Block(ObjectNode node) {
+		private boolean finished;
+
+		Block(ObjectNode node, @Nullable String answerTool) {
 			this.node = node;
+			this.answer = "tool_use".equals(node.path("type").textValue()) && answerTool != null
+					&& answerTool.equals(node.path("name").textValue());
 		}
 
-		void add(JsonNode delta) {
+		boolean isToolCall() {
+			return "tool_use".equals(this.node.path("type").textValue()) && !this.answer;
+		}
+
+		/**
+		 * Add a delta's piece and return the event it makes, if any.
+		 */
+		@Nullable
+		LlmStreamEvent add(JsonNode delta) {
 			switch (delta.path("type").asText()) {
-				case "text_delta" -> this.text = append(this.text, "text", delta.path("text"));
-				case "thinking_delta" -> this.thinking = append(this.thinking, "thinking", delta.path("thinking"));
+				case "text_delta" -> {
+					this.text = append(this.text, "text", delta.path("text"));
+					return textEvent(delta.path("text").asText(""));
+				}
+				case "thinking_delta" -> {
+					this.thinking = append(this.thinking, "thinking", delta.path("thinking"));
+					String piece = delta.path("thinking").asText("");
+					return piece.isEmpty() ? null : new LlmStreamEvent.ReasoningDelta(piece);
+				}
 				case "signature_delta" -> this.signature = append(this.signature, "signature", delta.path("signature"));
+				case "citations_delta" -> {
+					JsonNode citation = delta.path("citation");
+					if (citation.isObject()) {
+						JsonNode citations = this.node.path("citations");
+						(citations.isArray() ? (ArrayNode) citations : this.node.putArray("citations")).add(citation);
+					}
+				}
+				case "compaction_delta" -> {
+					this.compaction = append(this.compaction, "content", delta.path("content"));
+					// encrypted_content and the like come whole, to be sent back as they
+					// are
+					delta.properties().forEach((field) -> {
+						if (!field.getKey().equals("type") && !field.getKey().equals("content")) {
+							this.node.set(field.getKey(), field.getValue());
+						}
+					});
+				}
 				case "input_json_delta" -> {
 					if (this.inputJson == null) {
 						// the input of content_block_start is an empty placeholder, not a
 						// first piece
 						this.inputJson = new StringBuilder();
 					}
-					this.inputJson.append(delta.path("partial_json").asText(""));
+					String piece = delta.path("partial_json").asText("");
+					this.inputJson.append(piece);
+					return this.answer ? textEvent(piece) : piece.isEmpty() ? null
+							: new LlmStreamEvent.ToolInputDelta(this.node.path("id").asText(), piece);
 				}
 				default -> {
-					// citations_delta and types added later: the block stays as it
-					// started
+					// types added later: the block stays as it started
 				}
 			}
+			return null;
 		}
 
-		private StringBuilder append(StringBuilder builder, String field, JsonNode piece) {
+		@Nullable
+		private static LlmStreamEvent textEvent(String piece) {
+			return piece.isEmpty() ? null : new LlmStreamEvent.TextDelta(piece);
+		}
+
+		private StringBuilder append(@Nullable StringBuilder builder, String field, JsonNode piece) {
 			// the block may have started with a first piece of its own
 			StringBuilder joined = (builder != null) ? builder : new StringBuilder(this.node.path(field).asText(""));
 			return joined.append(piece.asText(""));
 		}
 
 		/**
-		 * Join the pieces into the block. Safe to call more than once.
-		 * @throws dev.llmresilience.error.LlmInvalidResponseException if the joined input
-		 * is not a JSON object
+		 * Join the pieces into the block. A tool input that does not parse is kept as its
+		 * text, for the answer to judge: only an answer cut off at its token limit may
+		 * have one.
+		 * @return whether this call finished the block, {@code false} if it was already
 		 */
-		void finish(ProviderJson reader, LlmModel model) {
+		boolean finish() {
+			if (this.finished) {
+				return false;
+			}
+			this.finished = true;
 			if (this.text != null) {
 				this.node.put("text", this.text.toString());
-				this.text = null;
 			}
 			if (this.thinking != null) {
 				this.node.put("thinking", this.thinking.toString());
-				this.thinking = null;
 			}
 			if (this.signature != null) {
 				this.node.put("signature", this.signature.toString());
-				this.signature = null;
+			}
+			if (this.compaction != null) {
+				this.node.put("content", this.compaction.toString());
 			}
 			if (this.inputJson != null) {
-				String json = this.inputJson.toString();
-				this.inputJson = null;
-				// a tool without parameters streams its input as one empty piece
-				this.node.set("input", json.isBlank() ? JsonNodeFactory.instance.objectNode() : reader
-					.readJsonObject(model, json, "the streamed input of a content block is not a JSON object"));
+				String input = this.inputJson.toString();
+				JsonNode parsed = ToolCalls.parseArguments(input);
+				this.node.set("input", (parsed != null) ? parsed : TextNode.valueOf(input));
 			}
+			return true;
+		}
+
+		LlmContent.ToolCall toolCall() {
+			JsonNode input = this.node.path("input");
+			String id = this.node.path("id").asText();
+			String name = this.node.path("name").asText();
+			return input.isObject() ? new LlmContent.ToolCall(id, name, input)
+					: new LlmContent.ToolCall(id, name, null, input.asText(""));
 		}
 
 	}

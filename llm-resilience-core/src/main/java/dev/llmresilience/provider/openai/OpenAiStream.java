@@ -3,6 +3,7 @@ package dev.llmresilience.provider.openai;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,29 +13,41 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
-import dev.llmresilience.LlmUsage;
 import dev.llmresilience.provider.EventStreamReader;
 import dev.llmresilience.provider.ProviderErrorMapper;
 import dev.llmresilience.provider.ProviderJson;
 import dev.llmresilience.provider.ProviderProtocol;
 import dev.llmresilience.provider.ResponseMetadata;
-import reactor.core.publisher.SynchronousSink;
+import dev.llmresilience.provider.ToolCalls;
 
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.lang.Nullable;
 import org.springframework.util.StringUtils;
 
 /**
- * The state of one streamed Chat Completions answer: turns its chunks into text deltas
- * and, after {@code data: [DONE]}, one completion. Usage arrives in a chunk of its own,
- * with no choices, near the end; should a server send it more than once, the last value
- * wins. One instance serves one response.
+ * The state of one streamed Chat Completions answer: turns its chunks into text,
+ * reasoning, refusal and tool-call events and, after {@code data: [DONE]}, one
+ * completion. Usage arrives in a chunk of its own, with no choices, near the end; should
+ * a server send it more than once, the last value wins. One instance serves one response.
  * <p>
- * It also assembles the body the same answer would have had unstreamed, for
- * {@link LlmResponse#raw()}: one choice whose message has the joined text and the tool
- * calls with their argument pieces joined, a string as unstreamed. Only the assembled
- * parts are kept, never the chunks themselves.
+ * A tool call ends when the next one begins or the choice finishes. A stream that reports
+ * an error, in a chunk or in an {@code error:} line as older llama.cpp servers do, fails;
+ * so does one that ends without a finish reason, {@code [DONE]} or not: a truncated
+ * answer is never a success.
+ * <p>
+ * It assembles the body the same answer would have had unstreamed: one choice whose
+ * message has the joined text, reasoning, refusal, annotations, and tool calls with their
+ * argument pieces joined. That body is read into the completion just as an unstreamed one
+ * is, and is its {@link LlmResponse#raw()}. Only the assembled parts are kept, never the
+ * chunks themselves.
  */
 final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
+
+	/**
+	 * The fields compatible servers stream reasoning in: vLLM, DeepSeek and llama.cpp
+	 * {@code reasoning_content}, Ollama and OpenRouter {@code reasoning}.
+	 */
+	static final List<String> REASONING_FIELDS = List.of("reasoning_content", "reasoning");
 
 	private static final String DONE = "[DONE]";
 
@@ -44,94 +57,173 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 
 	private final OpenAiProtocol protocol;
 
-	private final String provider;
+	private final OpenAiAnswer answer;
 
 	private final LlmModel model;
 
 	private final ResponseMetadata metadata;
 
+	/**
+	 * The tool whose arguments are the answer, streamed as text; {@code null} for none.
+	 */
+	@Nullable
+	private final String answerTool;
+
 	private final StringBuilder text = new StringBuilder();
+
+	private final StringBuilder reasoning = new StringBuilder();
+
+	private final StringBuilder refusal = new StringBuilder();
+
+	private final ArrayNode annotations = JsonNodeFactory.instance.arrayNode();
 
 	/** The tool calls by index, which is how their pieces refer to them. */
 	private final Map<Integer, ToolCall> toolCalls = new TreeMap<>();
+
+	private String reasoningField = REASONING_FIELDS.get(0);
 
 	private String modelName;
 
 	private String rawStopReason;
 
-	private LlmUsage usage = LlmUsage.NONE;
-
 	private String id;
 
 	private JsonNode created;
 
-	private JsonNode rawUsage;
+	private JsonNode usage;
 
 	private boolean done;
 
-	OpenAiStream(ProviderJson json, ProviderErrorMapper errors, OpenAiProtocol protocol, String provider,
-			LlmModel model, ResponseMetadata metadata) {
+	OpenAiStream(ProviderJson json, ProviderErrorMapper errors, OpenAiProtocol protocol, OpenAiAnswer answer,
+			LlmModel model, ResponseMetadata metadata, @Nullable String answerTool) {
 		this.json = json;
 		this.errors = errors;
 		this.protocol = protocol;
-		this.provider = provider;
+		this.answer = answer;
 		this.model = model;
 		this.metadata = metadata;
+		this.answerTool = answerTool;
 		this.modelName = model.name();
 	}
 
 	@Override
-	public void accept(ServerSentEvent<String> event, SynchronousSink<LlmStreamEvent> sink) {
+	public boolean read(ServerSentEvent<String> event, Consumer<LlmStreamEvent> emit) {
 		String data = event.data();
 		if (data == null || data.isBlank()) {
 			// comments and keep-alives
-			return;
+			return false;
 		}
 		if (data.trim().equals(DONE)) {
+			if (this.rawStopReason == null) {
+				throw this.errors.invalidResponse(this.model, "the stream ended without a finish reason", null);
+			}
 			this.done = true;
-			// stop reading here: a server that holds the connection open must not hit the
-			// idle timeout
-			sink.complete();
-			return;
+			return true;
 		}
 		JsonNode chunk = this.json.readJson(this.model, data);
 		ProviderProtocol.ApiError error = this.protocol.readError(chunk);
-		if (error != null) {
-			sink.error(this.errors.apiException(this.model, this.metadata, error));
-			return;
+		if (error == null && "error".equals(event.event())) {
+			// an error: line, whose value is the error object itself
+			error = this.protocol.readError(JsonNodeFactory.instance.objectNode().set("error", chunk));
+			if (error == null) {
+				error = new ProviderProtocol.ApiError(null, null, null);
+			}
 		}
+		if (error != null) {
+			throw this.errors.apiException(this.model, this.metadata, error);
+		}
+		header(chunk);
+		JsonNode choice = firstChoice(chunk.path("choices"));
+		JsonNode delta = choice.path("delta");
+		reasoning(delta, emit);
+		String piece = OpenAiAnswer.text(delta.path("content"));
+		if (!piece.isEmpty()) {
+			this.text.append(piece);
+			emit.accept(new LlmStreamEvent.TextDelta(piece));
+		}
+		String refusal = delta.path("refusal").textValue();
+		if (StringUtils.hasLength(refusal)) {
+			this.refusal.append(refusal);
+			emit.accept(new LlmStreamEvent.RefusalDelta(refusal));
+		}
+		if (delta.path("annotations").isArray()) {
+			this.annotations.addAll((ArrayNode) delta.path("annotations"));
+		}
+		toolCalls(delta.path("tool_calls"), emit);
+		if (choice.path("finish_reason").isTextual()) {
+			this.rawStopReason = choice.path("finish_reason").textValue();
+			endToolCalls(Integer.MAX_VALUE, emit);
+		}
+		return false;
+	}
+
+	/**
+	 * Take the answer's id, creation time, model and usage. An empty id or a zero time
+	 * (Azure's prompt-filter chunk comes first with both) is not the answer's.
+	 */
+	private void header(JsonNode chunk) {
 		String chunkModel = chunk.path("model").textValue();
 		if (StringUtils.hasText(chunkModel)) {
 			this.modelName = chunkModel;
 		}
 		if (chunk.path("usage").isObject()) {
-			this.usage = OpenAiProvider.usage(chunk.path("usage"));
-			this.rawUsage = chunk.path("usage");
+			this.usage = chunk.path("usage");
 		}
-		if (this.id == null && chunk.path("id").isTextual()) {
+		if (this.id == null && StringUtils.hasText(chunk.path("id").textValue())) {
 			this.id = chunk.path("id").textValue();
 		}
-		if (this.created == null && chunk.path("created").isNumber()) {
+		if (this.created == null && chunk.path("created").isNumber() && chunk.path("created").asLong() > 0) {
 			this.created = chunk.path("created");
 		}
-		JsonNode choice = firstChoice(chunk.path("choices"));
-		if (choice.path("finish_reason").isTextual()) {
-			this.rawStopReason = choice.path("finish_reason").textValue();
-		}
-		String piece = OpenAiProvider.text(choice.path("delta").path("content"));
-		if (!piece.isEmpty()) {
-			this.text.append(piece);
-			sink.next(new LlmStreamEvent.TextDelta(piece));
-		}
-		JsonNode toolCalls = choice.path("delta").path("tool_calls");
-		if (toolCalls.isArray()) {
-			for (JsonNode toolCall : toolCalls) {
-				// some compatible servers leave the index out when they send each call
-				// whole
-				int index = toolCall.path("index").asInt(this.toolCalls.size());
-				this.toolCalls.computeIfAbsent(index, (key) -> new ToolCall()).add(toolCall);
+	}
+
+	private void reasoning(JsonNode delta, Consumer<LlmStreamEvent> emit) {
+		for (String field : REASONING_FIELDS) {
+			String piece = delta.path(field).textValue();
+			if (StringUtils.hasLength(piece)) {
+				this.reasoningField = field;
+				this.reasoning.append(piece);
+				emit.accept(new LlmStreamEvent.ReasoningDelta(piece));
+				return;
 			}
 		}
+	}
+
+	private void toolCalls(JsonNode pieces, Consumer<LlmStreamEvent> emit) {
+		if (!pieces.isArray()) {
+			return;
+		}
+		for (JsonNode piece : pieces) {
+			// some compatible servers leave the index out when they send each call whole
+			int index = piece.path("index").asInt(this.toolCalls.size());
+			ToolCall call = this.toolCalls.get(index);
+			if (call == null) {
+				// a new call: the ones before it are complete
+				endToolCalls(index, emit);
+				call = new ToolCall(ToolCalls.idOrNew(piece.path("id").textValue()));
+				this.toolCalls.put(index, call);
+			}
+			String arguments = call.add(piece);
+			boolean answer = call.name != null && call.name.equals(this.answerTool);
+			if (call.name != null && !call.started && !answer) {
+				call.started = true;
+				emit.accept(new LlmStreamEvent.ToolCallStart(call.id, call.name));
+			}
+			if (!arguments.isEmpty() && (answer || call.started)) {
+				emit.accept(answer ? new LlmStreamEvent.TextDelta(arguments)
+						: new LlmStreamEvent.ToolInputDelta(call.id, arguments));
+			}
+		}
+	}
+
+	private void endToolCalls(int before, Consumer<LlmStreamEvent> emit) {
+		this.toolCalls.forEach((index, call) -> {
+			if (index < before && call.started && !call.ended) {
+				call.ended = true;
+				emit.accept(
+						new LlmStreamEvent.ToolCallEnd(ToolCalls.read(call.id, call.name, call.arguments.toString())));
+			}
+		});
 	}
 
 	private static JsonNode firstChoice(JsonNode choices) {
@@ -152,10 +244,7 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 		if (!this.done) {
 			throw this.errors.invalidResponse(this.model, "the stream ended before [DONE]", null);
 		}
-		LlmResponse response = new LlmResponse(this.text.toString(), this.model.id(), this.modelName, this.provider,
-				OpenAiProvider.stopReason(this.rawStopReason), this.rawStopReason, this.usage,
-				this.metadata.requestId(), this.metadata.rateLimits(), false, List.of(), raw());
-		return new LlmStreamEvent.Completion(response);
+		return new LlmStreamEvent.Completion(this.answer.read(raw(), this.metadata));
 	}
 
 	private ObjectNode raw() {
@@ -173,13 +262,22 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 		message.put("role", "assistant");
 		// null rather than empty, as unstreamed when the model only calls tools
 		message.put("content", (this.text.length() > 0) ? this.text.toString() : null);
+		if (this.reasoning.length() > 0) {
+			message.put(this.reasoningField, this.reasoning.toString());
+		}
+		if (this.refusal.length() > 0) {
+			message.put("refusal", this.refusal.toString());
+		}
+		if (!this.annotations.isEmpty()) {
+			message.set("annotations", this.annotations);
+		}
 		if (!this.toolCalls.isEmpty()) {
 			ArrayNode toolCalls = message.putArray("tool_calls");
 			this.toolCalls.values().forEach((toolCall) -> toolCalls.add(toolCall.toJson()));
 		}
 		choice.put("finish_reason", this.rawStopReason);
-		if (this.rawUsage != null) {
-			raw.set("usage", this.rawUsage);
+		if (this.usage != null) {
+			raw.set("usage", this.usage);
 		}
 		return raw;
 	}
@@ -190,7 +288,7 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 	 */
 	private static final class ToolCall {
 
-		private String id;
+		private final String id;
 
 		private String type = "function";
 
@@ -198,20 +296,32 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 
 		private final StringBuilder arguments = new StringBuilder();
 
-		void add(JsonNode piece) {
-			if (StringUtils.hasText(piece.path("id").textValue())) {
-				this.id = piece.path("id").textValue();
-			}
+		private boolean started;
+
+		private boolean ended;
+
+		ToolCall(String id) {
+			this.id = id;
+		}
+
+		/**
+		 * Take a piece of the call and return the piece of its arguments it holds.
+		 */
+		String add(JsonNode piece) {
 			if (StringUtils.hasText(piece.path("type").textValue())) {
 				this.type = piece.path("type").textValue();
 			}
 			JsonNode function = piece.path("function");
-			if (StringUtils.hasText(function.path("name").textValue())) {
+			if (this.name == null && StringUtils.hasText(function.path("name").textValue())) {
 				this.name = function.path("name").textValue();
 			}
-			if (function.path("arguments").isTextual()) {
-				this.arguments.append(function.path("arguments").textValue());
-			}
+			JsonNode arguments = function.path("arguments");
+			// a string at OpenAI; some compatible servers send each call whole, as an
+			// object
+			String added = arguments.isTextual() ? arguments.textValue()
+					: arguments.isObject() ? arguments.toString() : "";
+			this.arguments.append(added);
+			return added;
 		}
 
 		ObjectNode toJson() {

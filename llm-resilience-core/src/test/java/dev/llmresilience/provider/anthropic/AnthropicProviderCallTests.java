@@ -109,7 +109,7 @@ class AnthropicProviderCallTests {
 
 	@ParameterizedTest(name = "{0} -> {1}")
 	@CsvSource({ "end_turn, END_TURN", "max_tokens, MAX_TOKENS", "stop_sequence, STOP_SEQUENCE", "tool_use, TOOL_USE",
-			"refusal, CONTENT_FILTER", "model_context_window_exceeded, MAX_TOKENS", "pause_turn, OTHER",
+			"refusal, REFUSAL", "model_context_window_exceeded, MAX_TOKENS", "pause_turn, PAUSE_TURN",
 			"something_new, OTHER" })
 	void stopReasonIsMappedAndKeptRaw(String raw, StopReason expected) {
 		stub(message("[{\"type\":\"text\",\"text\":\"x\"}]", "\"" + raw + "\""));

@@ -12,6 +12,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.llmresilience.LlmRequest;
+import dev.llmresilience.LlmContent;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmStreamEvent.Completion;
@@ -190,7 +191,7 @@ class AnthropicProviderStreamTests {
 	}
 
 	@Test
-	void thinkingAndToolInputDeltasAreNotText() {
+	void thinkingTextAndToolInputComeAsEventsOfTheirOwn() {
 		stub(stream(MESSAGE_START, event("content_block_start",
 				"{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}"),
 				event("content_block_delta",
@@ -209,11 +210,22 @@ class AnthropicProviderStreamTests {
 						"{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"city\\\": \\\"Paris\\\"}\"}}"),
 				event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":2}"),
 				messageDelta("tool_use", 40), MESSAGE_STOP));
-		StepVerifier.create(stream()).expectNext(new TextDelta("Checking.")).assertNext((event) -> {
-			LlmResponse response = completion(event);
-			assertThat(response.text()).isEqualTo("Checking.");
-			assertThat(response.stopReason()).isEqualTo(StopReason.TOOL_USE);
-		}).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(stream())
+			.expectNext(new LlmStreamEvent.ReasoningDelta("Hmm, weather."), new TextDelta("Checking."),
+					new LlmStreamEvent.ToolCallStart("toolu_01", "get_weather"),
+					new LlmStreamEvent.ToolInputDelta("toolu_01", "{\"city\": \"Paris\"}"))
+			.assertNext((event) -> assertThat(((LlmStreamEvent.ToolCallEnd) event).call().input().path("city").asText())
+				.isEqualTo("Paris"))
+			.assertNext((event) -> {
+				LlmResponse response = completion(event);
+				assertThat(response.text()).isEqualTo("Checking.");
+				assertThat(response.content()).hasExactlyElementsOfTypes(LlmContent.Reasoning.class,
+						LlmContent.Text.class, LlmContent.ToolCall.class);
+				assertThat(response.blocks(LlmContent.Reasoning.class).get(0).signature()).isEqualTo("EqQB");
+				assertThat(response.stopReason()).isEqualTo(StopReason.TOOL_USE);
+			})
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@Test

@@ -109,8 +109,9 @@ class OpenAiProviderRequestTests {
 
 	@Test
 	void streamAsksForAStreamWithUsage() {
-		wm.stubFor(post(PATH)
-			.willReturn(aResponse().withHeader("Content-Type", "text/event-stream").withBody("data: [DONE]\n\n")));
+		wm.stubFor(post(PATH).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+			.withBody(
+					"data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")));
 		StepVerifier.create(provider().stream(MODEL, LlmRequest.ofPrompt("Hi")))
 			.expectNextCount(1)
 			.expectComplete()

@@ -11,6 +11,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.llmresilience.LlmRequest;
+import dev.llmresilience.LlmContent;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmStreamEvent.TextDelta;
@@ -121,16 +122,25 @@ class OpenAiProviderStreamTests {
 	}
 
 	@Test
-	void toolCallDeltasGiveNoTextDeltas() {
+	void toolCallDeltasGiveToolCallEventsAndNoText() {
 		String toolCall = chunk(
 				"{\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
 						+ "\"function\":{\"name\":\"weather\",\"arguments\":\"{}\"}}]}",
 				null);
 		answer(events(toolCall, chunk("{}", "tool_calls"), DONE));
-		StepVerifier.create(stream()).assertNext((event) -> {
-			assertThat(completion(event).text()).isEmpty();
-			assertThat(completion(event).stopReason()).isEqualTo(StopReason.TOOL_USE);
-		}).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(stream())
+			.expectNext(new LlmStreamEvent.ToolCallStart("call_1", "weather"),
+					new LlmStreamEvent.ToolInputDelta("call_1", "{}"))
+			.assertNext(
+					(event) -> assertThat(((LlmStreamEvent.ToolCallEnd) event).call().input()).isEqualTo(json("{}")))
+			.assertNext((event) -> {
+				assertThat(completion(event).text()).isEmpty();
+				assertThat(completion(event).toolCalls()).extracting(LlmContent.ToolCall::name)
+					.containsExactly("weather");
+				assertThat(completion(event).stopReason()).isEqualTo(StopReason.TOOL_USE);
+			})
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@Test
@@ -193,8 +203,8 @@ class OpenAiProviderStreamTests {
 
 	@Test
 	void dataSpreadOverSeveralLinesIsJoined() {
-		String body = "data: {\"choices\":[{\"index\":0,\n" + "data: \"delta\":{\"content\":\"Hi\"}}]}\n\n"
-				+ "data: [DONE]\n\n";
+		String body = "data: {\"choices\":[{\"index\":0,\n" + "data: \"delta\":{\"content\":\"Hi\"}}]}\n\n" + "data: "
+				+ FINISH + "\n\ndata: [DONE]\n\n";
 		answer(sse(body));
 		StepVerifier.create(stream())
 			.expectNext(new TextDelta("Hi"))
@@ -205,7 +215,7 @@ class OpenAiProviderStreamTests {
 
 	@Test
 	void crLfLineEndingsAreRead() {
-		answer(sse(("data: " + HEL + "\n\ndata: " + DONE + "\n\n").replace("\n", "\r\n")));
+		answer(sse(("data: " + HEL + "\n\ndata: " + FINISH + "\n\ndata: " + DONE + "\n\n").replace("\n", "\r\n")));
 		StepVerifier.create(stream())
 			.expectNext(new TextDelta("Hel"))
 			.assertNext((event) -> assertThat(completion(event).text()).isEqualTo("Hel"))
@@ -216,7 +226,7 @@ class OpenAiProviderStreamTests {
 	@Test
 	void commentsAndEventsWithoutDataAreIgnored() {
 		String body = ": keep-alive\n\n" + "data: " + HEL + "\n\n" + ": OPENROUTER PROCESSING\n\n" + "event: ping\n\n"
-				+ "data: " + LO + "\n\n" + "data:\n\n" + "data: " + DONE + "\n\n";
+				+ "data: " + LO + "\n\n" + "data:\n\n" + "data: " + FINISH + "\n\n" + "data: " + DONE + "\n\n";
 		answer(sse(body));
 		StepVerifier.create(stream())
 			.expectNext(new TextDelta("Hel"), new TextDelta("lo"))
@@ -227,7 +237,7 @@ class OpenAiProviderStreamTests {
 
 	@Test
 	void nothingAfterDoneIsRead() {
-		answer(sse("data: " + HEL + "\n\ndata: " + DONE + "\n\ndata: not json\n\n"));
+		answer(sse("data: " + HEL + "\n\ndata: " + FINISH + "\n\ndata: " + DONE + "\n\ndata: not json\n\n"));
 		assertThat(completionOf(stream()).text()).isEqualTo("Hel");
 	}
 
@@ -283,7 +293,7 @@ class OpenAiProviderStreamTests {
 	void chunksOfUnexpectedShapesDoNotFailTheStream() {
 		answer(events("42", "[]", "{\"choices\":null}", "{\"choices\":{}}", "{\"choices\":[null]}",
 				"{\"choices\":[{\"delta\":\"x\"}]}", "{\"choices\":[{\"delta\":{\"content\":7}}],\"usage\":\"x\"}", HEL,
-				DONE));
+				FINISH, DONE));
 		StepVerifier.create(stream()).expectNext(new TextDelta("Hel")).assertNext((event) -> {
 			assertThat(completion(event).text()).isEqualTo("Hel");
 			assertThat(completion(event).usage()).isEqualTo(LlmUsage.NONE);

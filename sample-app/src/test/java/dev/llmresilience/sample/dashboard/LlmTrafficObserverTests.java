@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import dev.llmresilience.LlmAttempt;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
+import dev.llmresilience.LlmContent;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmUsage;
 import dev.llmresilience.RateLimitStatus;
@@ -93,8 +94,8 @@ class LlmTrafficObserverTests {
 	}
 
 	private static LlmResponse response(boolean fallback) {
-		return new LlmResponse("Hello", fallback ? "secondary" : "primary", "sim", "simulator", StopReason.END_TURN,
-				"end_turn", new LlmUsage(1, 1), null, RateLimitStatus.NONE, fallback,
+		return new LlmResponse(List.of(LlmContent.text("Hello")), null, fallback ? "secondary" : "primary", "sim",
+				"simulator", StopReason.END_TURN, "end_turn", new LlmUsage(1, 1), null, RateLimitStatus.NONE, fallback,
 				List.of(LlmAttempt.success("primary", Duration.ofMillis(5))), null);
 	}
 

@@ -1,0 +1,111 @@
+package dev.llmresilience.provider;
+
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.llmresilience.LlmContent;
+
+import org.springframework.lang.Nullable;
+import org.springframework.util.StringUtils;
+
+/**
+ * What both wire formats do alike with tool calls: ids that every provider accepts, and
+ * arguments read as JSON where they are JSON.
+ */
+public final class ToolCalls {
+
+	/** Reads arguments only; it has no settings the application could change. */
+	private static final ObjectMapper ARGUMENTS = new ObjectMapper()
+		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+	private ToolCalls() {
+	}
+
+	/**
+	 * Return an id every provider accepts for a call: Anthropic takes letters, digits,
+	 * {@code _} and {@code -} only, some OpenAI-compatible servers write ids with others
+	 * ({@code functions.get_weather:0}). Each other character becomes {@code _}. The same
+	 * id always gives the same result, so a call and its result keep matching.
+	 * @param id the id the call came with
+	 * @return the id to send
+	 */
+	public static String portableId(String id) {
+		StringBuilder portable = null;
+		for (int i = 0; i < id.length(); i++) {
+			char c = id.charAt(i);
+			boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+					|| c == '-';
+			if (!allowed && portable == null) {
+				portable = new StringBuilder(id.substring(0, i));
+			}
+			if (portable != null) {
+				portable.append(allowed ? c : '_');
+			}
+		}
+		return (portable != null) ? portable.toString() : id;
+	}
+
+	/**
+	 * Return an id for a call that came without one, as some OpenAI-compatible servers
+	 * send them: its result needs an id to refer to.
+	 * @return a new id
+	 */
+	public static String newId() {
+		return "call_" + UUID.randomUUID().toString().replace("-", "");
+	}
+
+	/**
+	 * Return the id a call came with, or a new one if it came without.
+	 * @param id the id, possibly empty
+	 * @return the id to use
+	 */
+	public static String idOrNew(@Nullable String id) {
+		return StringUtils.hasText(id) ? id : newId();
+	}
+
+	/**
+	 * Read a call's arguments as a JSON object.
+	 * @param arguments the arguments as the model wrote them
+	 * @return the object, or {@code null} if they are not one (cut off, or not JSON); an
+	 * empty text is an empty object, as a tool without parameters gets it
+	 */
+	@Nullable
+	public static JsonNode parseArguments(String arguments) {
+		if (arguments.isBlank()) {
+			return JsonNodeFactory.instance.objectNode();
+		}
+		try {
+			JsonNode node = ARGUMENTS.readTree(arguments);
+			return (node != null && node.isObject()) ? node : null;
+		}
+		catch (JsonProcessingException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * Create a call from what the model wrote, its arguments parsed where they are JSON.
+	 * @param id the id
+	 * @param name the tool's name
+	 * @param arguments the arguments as written
+	 * @return the call
+	 */
+	public static LlmContent.ToolCall read(String id, String name, String arguments) {
+		return new LlmContent.ToolCall(id, name, parseArguments(arguments), arguments);
+	}
+
+	/**
+	 * Return a call's input as the JSON object a wire format needs: its input, or an
+	 * empty object for a call whose arguments were never complete.
+	 * @param call the call
+	 * @return the object
+	 */
+	public static JsonNode inputObject(LlmContent.ToolCall call) {
+		return (call.input() != null) ? call.input() : JsonNodeFactory.instance.objectNode();
+	}
+
+}
