@@ -98,7 +98,7 @@ final class RedisRateBudget implements RateBudget {
 			this.tokens.giveBack(overestimate);
 		}
 		else if (overestimate < 0) {
-			this.tokens.take(-overestimate).subscribe(null, this.limits::unreachable);
+			this.tokens.takeInBackground(-overestimate);
 		}
 	}
 
@@ -118,6 +118,10 @@ final class RedisRateBudget implements RateBudget {
 
 		Mono<Long> take(long tokens) {
 			return RedisRateBudget.this.limits.consume(this.key, this.configuration, tokens);
+		}
+
+		void takeInBackground(long tokens) {
+			RedisRateBudget.this.limits.consumeInBackground(this.key, this.configuration, tokens);
 		}
 
 		void giveBack(long tokens) {

@@ -204,8 +204,74 @@ class RedisRateLimitSharingIT {
 		}
 	}
 
+	@Test
+	void tokensUsedBeyondTheReservationAreTakenAfterwards() {
+		RedisRateLimitSharing replica = sharedReplica();
+		RateBudget budget = replica.budget("providers.anthropic", 0, 6000);
+		assertThat(budget.reserve(1000).block(TIMEOUT)).isZero();
+		budget.settle(1000, 6000);
+		// taken in the background: the budget is spent once nothing runs there but the
+		// subscription to the holds' channel
+		await().atMost(Duration.ofSeconds(5)).until(() -> replica.operationsInBackground() == 1);
+		assertThat(budget.reserve(1000).block(TIMEOUT)).isGreaterThan(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void operationsNobodyWaitsForAreDroppedOnceTheyEnd() {
+		RedisRateLimitSharing replica = sharedReplica();
+		// the subscription to the holds' channel
+		assertThat(replica.operationsInBackground()).isOne();
+		RateBudget budget = replica.budget("providers.anthropic", 6000, 60000);
+		Instant until = Instant.now().plusSeconds(30);
+		for (int i = 0; i < 50; i++) {
+			budget.reserve(1000).block(TIMEOUT);
+			budget.settle(1000, (i % 2 == 0) ? 500 : 1500);
+			replica.publishHold("anthropic", until.plusMillis(i));
+		}
+		budget.cancel(1000);
+		await().atMost(Duration.ofSeconds(5)).until(() -> replica.operationsInBackground() == 1);
+		assertThat(replica.status().isShared()).isTrue();
+	}
+
+	@Test
+	void stopCancelsAHoldPublishedToARedisThatDoesNotAnswer() {
+		// a timeout far longer than the test, so that only stopping ends the publication
+		RedisRateLimitSharing replica = sharedReplica(Duration.ofMinutes(1));
+		redis.freeze();
+		try {
+			replica.publishHold("anthropic", Instant.now().plusSeconds(30));
+			assertThat(replica.operationsInBackground()).isEqualTo(2);
+			replica.stop();
+			assertThat(replica.operationsInBackground()).isZero();
+			assertThat(replica.status().reason()).isEqualTo("stopped");
+			// nothing starts once stopped
+			replica.publishHold("anthropic", Instant.now().plusSeconds(30));
+			replica.budget("providers.anthropic", 60, 6000).settle(1000, 2000);
+			assertThat(replica.operationsInBackground()).isZero();
+		}
+		finally {
+			redis.thaw();
+		}
+	}
+
+	@Test
+	void aReplicaStartedAgainSharesAgain() {
+		RedisRateLimitSharing replica = sharedReplica();
+		replica.stop();
+		assertThat(replica.isShared()).isFalse();
+		assertThat(replica.operationsInBackground()).isZero();
+		replica.start();
+		await().atMost(Duration.ofSeconds(5)).until(() -> replica.status().isShared());
+		assertThat(replica.operationsInBackground()).isOne();
+		assertThat(replica.budget("providers.anthropic", 60, 0).reserve(0).block(TIMEOUT)).isZero();
+	}
+
 	private RedisRateLimitSharing sharedReplica() {
-		RedisRateLimitSharing replica = replica();
+		return sharedReplica(Duration.ofMillis(200));
+	}
+
+	private RedisRateLimitSharing sharedReplica(Duration timeout) {
+		RedisRateLimitSharing replica = replica(new RedisStandaloneConfiguration("127.0.0.1", redis.port()), timeout);
 		replica.start();
 		await().atMost(Duration.ofSeconds(5)).until(() -> replica.status().isShared());
 		return replica;
@@ -216,15 +282,24 @@ class RedisRateLimitSharingIT {
 	}
 
 	private RedisRateLimitSharing replica(RedisStandaloneConfiguration configuration) {
+		return replica(configuration, Duration.ofMillis(200));
+	}
+
+	/**
+	 * A replica whose operations time out after the given time, and Lettuce's commands
+	 * after 2 seconds or that time if longer.
+	 */
+	private RedisRateLimitSharing replica(RedisStandaloneConfiguration configuration, Duration timeout) {
+		Duration commandTimeout = (timeout.compareTo(Duration.ofSeconds(2)) > 0) ? timeout : Duration.ofSeconds(2);
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(configuration,
 				LettuceClientConfiguration.builder()
 					.clientResources(clientResources)
-					.commandTimeout(Duration.ofSeconds(2))
+					.commandTimeout(commandTimeout)
 					.build());
 		factory.afterPropertiesSet();
 		this.factories.add(factory);
 		RedisRateLimitSharing replica = new RedisRateLimitSharing(factory,
-				new RedisRateLimitSharing.Settings(this.prefix, Duration.ofMillis(200), Duration.ofMillis(100), 0.5),
+				new RedisRateLimitSharing.Settings(this.prefix, timeout, Duration.ofMillis(100), 0.5),
 				Clock.systemUTC());
 		this.replicas.add(replica);
 		return replica;

@@ -122,6 +122,41 @@ public final class RedisServerProcess implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Freeze the server ({@code SIGSTOP}): its connections stay open and it accepts new
+	 * ones, but answers nothing, as a server that hangs. {@link #thaw()} thaws it.
+	 */
+	public void freeze() {
+		signal("STOP");
+	}
+
+	/**
+	 * Thaw the server after {@link #freeze()} ({@code SIGCONT}): it answers what it was
+	 * sent meanwhile.
+	 */
+	public void thaw() {
+		signal("CONT");
+	}
+
+	private void signal(String name) {
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(this.process.pid()))
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start();
+			if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+				throw new IllegalStateException("Could not send SIG" + name + " to " + PROGRAM);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not run kill", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	@Override
 	public void close() {
 		stop();
