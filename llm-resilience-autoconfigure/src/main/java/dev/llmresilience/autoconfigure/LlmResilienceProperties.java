@@ -6,7 +6,9 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import dev.llmresilience.LlmCapability;
 import dev.llmresilience.LlmPriority;
 
 import org.springframework.beans.factory.InitializingBean;
@@ -394,6 +396,14 @@ public class LlmResilienceProperties implements InitializingBean {
 		private Integer contextWindow;
 
 		/**
+		 * What the model takes beyond text: tools, vision, pdf, structured-output,
+		 * reasoning. A request that needs one the model lacks skips it. Unknown when not
+		 * set: the model gets every request and its provider decides. An empty list means
+		 * text only.
+		 */
+		private Set<LlmCapability> capabilities;
+
+		/**
 		 * Fields merged into the wire JSON of every request to this model, over the
 		 * request's own, such as temperature or reasoning_effort. Values keep their YAML
 		 * types.
@@ -454,6 +464,14 @@ public class LlmResilienceProperties implements InitializingBean {
 
 		public void setContextWindow(Integer contextWindow) {
 			this.contextWindow = contextWindow;
+		}
+
+		public Set<LlmCapability> getCapabilities() {
+			return this.capabilities;
+		}
+
+		public void setCapabilities(Set<LlmCapability> capabilities) {
+			this.capabilities = capabilities;
 		}
 
 		public Map<String, Object> getExtraBody() {

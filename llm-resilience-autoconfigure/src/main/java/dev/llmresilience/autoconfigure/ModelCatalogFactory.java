@@ -93,7 +93,7 @@ class ModelCatalogFactory {
 	private static LlmModel model(String id, LlmResilienceProperties.Model properties) {
 		String name = StringUtils.hasText(properties.getName()) ? properties.getName() : id;
 		return new LlmModel(id, properties.getProvider(), name, properties.getMaxOutputTokens(),
-				properties.getContextWindow(), properties.getExtraBody());
+				properties.getContextWindow(), properties.getExtraBody(), properties.getCapabilities());
 	}
 
 }

@@ -167,6 +167,16 @@ class InvalidLlmPropertiesTests {
 				.hasToString("llm.resilience.providers.claude.type"));
 	}
 
+	@Test
+	void unknownCapabilityFailsBindingNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("llm.resilience.providers.claude.type=anthropic",
+					"llm.resilience.providers.claude.api-key=test-key", "llm.resilience.models.haiku.provider=claude",
+					"llm.resilience.models.haiku.capabilities=tools,telepathy")
+			.run((context) -> assertThat(bindFailure(context.getStartupFailure()).getName())
+				.hasToString("llm.resilience.models.haiku.capabilities"));
+	}
+
 	private static BindException bindFailure(Throwable failure) {
 		for (Throwable ex = failure; ex != null; ex = ex.getCause()) {
 			if (ex instanceof BindException bindException) {

@@ -14,6 +14,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.llmresilience.LlmAttempt;
+import dev.llmresilience.LlmCapability;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmPipeline;
 import dev.llmresilience.LlmRequest;
@@ -101,7 +102,22 @@ class LlmResilienceAutoConfigurationTests {
 			assertThat(llama.name()).isEqualTo("llama");
 			assertThat(llama.maxOutputTokens()).isEqualTo(4096);
 			assertThat(llama.contextWindow()).isNull();
+			assertThat(llama.capabilities()).isNull();
 		});
+	}
+
+	@Test
+	void capabilitiesBindInTheirKebabCaseNames() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withPropertyValues("llm.resilience.models.haiku.capabilities=tools, vision, structured-output",
+					"llm.resilience.models.llama.capabilities=")
+			.run((context) -> {
+				Map<String, LlmModel> models = context.getBean(ModelCatalog.class).getModels();
+				assertThat(models.get("haiku").capabilities()).containsExactlyInAnyOrder(LlmCapability.TOOLS,
+						LlmCapability.VISION, LlmCapability.STRUCTURED_OUTPUT);
+				assertThat(models.get("llama").capabilities()).isEmpty();
+				assertThat(models.get("llama").supports(LlmCapability.TOOLS)).isFalse();
+			});
 	}
 
 	@Test
