@@ -102,7 +102,8 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 			}
 			case "content_block_start" -> start(data, emit);
 			case "content_block_delta" -> {
-				Block block = this.blocks.get(data.path("index").asInt(-1));
+				Block block = this.blocks.computeIfAbsent(data.path("index").asInt(-1),
+						(index) -> Block.implied(data.path("delta")));
 				if (block != null) {
 					LlmStreamEvent delta = block.add(data.path("delta"));
 					if (delta != null) {
@@ -224,6 +225,21 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 			this.node = node;
 			this.answer = "tool_use".equals(node.path("type").textValue()) && answerTool != null
 					&& answerTool.equals(node.path("name").textValue());
+		}
+
+		/**
+		 * Return the block a delta implies when no {@code content_block_start} came for
+		 * its index, as some compatible servers stream text; {@code null} for a delta
+		 * whose block cannot be known (a tool input's, without its id and name).
+		 */
+		@Nullable
+		static Block implied(JsonNode delta) {
+			String type = switch (delta.path("type").asText()) {
+				case "text_delta", "citations_delta" -> "text";
+				case "thinking_delta", "signature_delta" -> "thinking";
+				default -> null;
+			};
+			return (type != null) ? new Block(JsonNodeFactory.instance.objectNode().put("type", type), null) : null;
 		}
 
 		boolean isToolCall() {
