@@ -25,8 +25,9 @@ import dev.llmresilience.benchmarks.scenarios.StreamingScaleBenchmark;
 
 /**
  * Runs the benchmarks named on the command line ({@code all}, or any of {@code overhead},
- * {@code breakdown}, {@code scale}, {@code faults}, {@code peers}, {@code queue}, {@code redis}) and writes the
- * results as Markdown to standard output. {@code --quick} shortens every run, to try the harness, not to quote.
+ * {@code breakdown}, {@code scale}, {@code faults}, {@code peers}, {@code queue},
+ * {@code redis}) and writes the results as Markdown to standard output. {@code --quick}
+ * shortens every run, to try the harness, not to quote.
  */
 public final class BenchmarkMain {
 
@@ -55,7 +56,8 @@ public final class BenchmarkMain {
 			}
 		}
 		if (names.isEmpty() || !benchmarks.keySet().containsAll(names)) {
-			System.err.println("Usage: java -jar benchmarks.jar [--quick] all | " + String.join(" ", benchmarks.keySet()));
+			System.err
+				.println("Usage: java -jar benchmarks.jar [--quick] all | " + String.join(" ", benchmarks.keySet()));
 			System.exit(2);
 		}
 		Report report = new Report(reportOutput);
@@ -82,9 +84,12 @@ public final class BenchmarkMain {
 		RoundSchedule schedule = SCHEDULE.shortenedBy(divisor);
 		ClosedLoopLoad load = new ClosedLoopLoad();
 		Map<String, Benchmark> benchmarks = new LinkedHashMap<>();
-		// The peers run late, so that their thread pools and garbage touch no other figure, and the queue
-		// after them: its test of work that ends synchronously overflows the stack, which may deoptimize code.
-		// Redis comes last of all, so that no other figure shares the machine with a Redis server.
+		// The peers run late, so that their thread pools and garbage touch no other
+		// figure, and the queue
+		// after them: its test of work that ends synchronously overflows the stack, which
+		// may deoptimize code.
+		// Redis comes last of all, so that no other figure shares the machine with a
+		// Redis server.
 		for (Benchmark benchmark : List.of(new OverheadBenchmark(schedule, load),
 				new OverheadBreakdownBenchmark(schedule, load), new StreamingScaleBenchmark(quick),
 				new FaultBenchmark(divisor, load), new PeerBenchmark(schedule, load), new QueueBenchmark(quick),

@@ -26,14 +26,14 @@ final class MachineDescription {
 		if (quick) {
 			report.paragraph("**Quick run (--quick): runs are five times shorter; do not quote these figures.**");
 		}
-		report.table(new MarkdownTable("what", "value")
-			.row("date", Instant.now().truncatedTo(ChronoUnit.SECONDS))
+		report.table(new MarkdownTable("what", "value").row("date", Instant.now().truncatedTo(ChronoUnit.SECONDS))
 			.row("cores", Runtime.getRuntime().availableProcessors())
 			.row("memory", Figures.bytes(os.getTotalMemorySize()))
 			.row("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
 			.row("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
-			.row("client JVM", "max heap " + Figures.bytes(Runtime.getRuntime().maxMemory()) + ", "
-					+ ManagementFactory.getRuntimeMXBean().getInputArguments())
+			.row("client JVM",
+					"max heap " + Figures.bytes(Runtime.getRuntime().maxMemory()) + ", "
+							+ ManagementFactory.getRuntimeMXBean().getInputArguments())
 			.row("open files limit", openFilesLimit())
 			.row("llm-resilience", ArtifactVersion.of("dev.llmresilience", "llm-resilience-autoconfigure"))
 			.row("Spring Boot", SpringBootVersion.getVersion())

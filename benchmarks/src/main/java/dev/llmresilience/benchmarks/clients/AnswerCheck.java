@@ -7,8 +7,8 @@ import dev.llmresilience.benchmarks.load.Operation;
 import dev.llmresilience.benchmarks.stub.CannedText;
 
 /**
- * Checks, before a client is measured, that it reads the stub's whole answer, so that no figure
- * comes from a client that fails fast.
+ * Checks, before a client is measured, that it reads the stub's whole answer, so that no
+ * figure comes from a client that fails fast.
  */
 public final class AnswerCheck {
 

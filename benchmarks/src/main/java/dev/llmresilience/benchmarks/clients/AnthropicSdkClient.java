@@ -13,8 +13,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The official Anthropic Java SDK's asynchronous client (OkHttp, its default of two retries),
- * pointed at the stub with {@code baseUrl}.
+ * The official Anthropic Java SDK's asynchronous client (OkHttp, its default of two
+ * retries), pointed at the stub with {@code baseUrl}.
  */
 public final class AnthropicSdkClient implements LlmClientUnderTest, AutoCloseable {
 
@@ -25,10 +25,7 @@ public final class AnthropicSdkClient implements LlmClientUnderTest, AutoCloseab
 	 * @param baseUrl the stub's root URL
 	 */
 	public AnthropicSdkClient(URI baseUrl) {
-		this.client = AnthropicOkHttpClientAsync.builder()
-			.baseUrl(baseUrl.toString())
-			.apiKey(Workload.API_KEY)
-			.build();
+		this.client = AnthropicOkHttpClientAsync.builder().baseUrl(baseUrl.toString()).apiKey(Workload.API_KEY).build();
 	}
 
 	@Override

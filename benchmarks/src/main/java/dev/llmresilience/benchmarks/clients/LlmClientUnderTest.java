@@ -4,8 +4,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * A client whose cost is measured: it sends the benchmark's prompt ({@link Workload}) to the stub
- * and gives the answer's text.
+ * A client whose cost is measured: it sends the benchmark's prompt ({@link Workload}) to
+ * the stub and gives the answer's text.
  */
 public interface LlmClientUnderTest {
 
@@ -28,8 +28,8 @@ public interface LlmClientUnderTest {
 	Flux<String> stream();
 
 	/**
-	 * Return whether {@link #call()} blocks the subscribing thread until the answer is there, so
-	 * that a caller needs a thread of its own per concurrent request.
+	 * Return whether {@link #call()} blocks the subscribing thread until the answer is
+	 * there, so that a caller needs a thread of its own per concurrent request.
 	 * @return {@code true} for a blocking client
 	 */
 	default boolean blocksOnCall() {

@@ -16,9 +16,9 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * The baseline: the least an application must do to call the Messages API with a bare
- * {@link WebClient} — build the same JSON body, POST it, decode the JSON answer (or the events and
- * the JSON of each text delta) and take the text. No retry, breaker, fallback, queue, deadline or
- * typed errors.
+ * {@link WebClient} — build the same JSON body, POST it, decode the JSON answer (or the
+ * events and the JSON of each text delta) and take the text. No retry, breaker, fallback,
+ * queue, deadline or typed errors.
  */
 public final class RawWebClient implements LlmClientUnderTest {
 
@@ -31,7 +31,8 @@ public final class RawWebClient implements LlmClientUnderTest {
 
 	/**
 	 * Create a client.
-	 * @param webClientBuilder the builder to clone, with the application's codecs and connector
+	 * @param webClientBuilder the builder to clone, with the application's codecs and
+	 * connector
 	 * @param baseUrl the stub's root URL
 	 * @param objectMapper builds request bodies and reads events
 	 */

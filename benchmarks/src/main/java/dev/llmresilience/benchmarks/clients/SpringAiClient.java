@@ -13,10 +13,10 @@ import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.retry.RetryUtils;
 
 /**
- * Spring AI's {@link AnthropicChatModel} with its default retry template, pointed at the stub.
- * Its {@code call()} is blocking ({@code RestClient} under a {@code RetryTemplate}), so each
- * concurrent call needs a thread; its {@code stream()} is reactive ({@code WebClient}) and, as
- * Spring AI documents, is not retried.
+ * Spring AI's {@link AnthropicChatModel} with its default retry template, pointed at the
+ * stub. Its {@code call()} is blocking ({@code RestClient} under a
+ * {@code RetryTemplate}), so each concurrent call needs a thread; its {@code stream()} is
+ * reactive ({@code WebClient}) and, as Spring AI documents, is not retried.
  */
 public final class SpringAiClient implements LlmClientUnderTest {
 
@@ -46,7 +46,8 @@ public final class SpringAiClient implements LlmClientUnderTest {
 
 	@Override
 	public Mono<String> call() {
-		return Mono.fromCallable(() -> this.chatModel.call(new Prompt(Workload.PROMPT)).getResult().getOutput().getText());
+		return Mono
+			.fromCallable(() -> this.chatModel.call(new Prompt(Workload.PROMPT)).getResult().getOutput().getText());
 	}
 
 	@Override

@@ -8,8 +8,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * llm-resilience: the auto-configured {@link LlmTemplate}, with its queue, retry, circuit breaker,
- * fallback chain and observation, as an application gets it from the starter.
+ * llm-resilience: the auto-configured {@link LlmTemplate}, with its queue, retry, circuit
+ * breaker, fallback chain and observation, as an application gets it from the starter.
  */
 public final class TemplateClient implements LlmClientUnderTest {
 
@@ -47,7 +47,9 @@ public final class TemplateClient implements LlmClientUnderTest {
 
 	@Override
 	public Flux<String> stream() {
-		return this.template.stream(request()).ofType(LlmStreamEvent.TextDelta.class).map(LlmStreamEvent.TextDelta::text);
+		return this.template.stream(request())
+			.ofType(LlmStreamEvent.TextDelta.class)
+			.map(LlmStreamEvent.TextDelta::text);
 	}
 
 	private static LlmRequest request() {

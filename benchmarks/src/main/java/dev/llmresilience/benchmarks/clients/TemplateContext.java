@@ -15,8 +15,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * A minimal non-web Spring Boot application with the starter on its class path: whatever
- * auto-configuration gives (the template, resilience4j's registries, Actuator's observation and
- * metrics, Boot's {@code WebClient.Builder}) and nothing else.
+ * auto-configuration gives (the template, resilience4j's registries, Actuator's
+ * observation and metrics, Boot's {@code WebClient.Builder}) and nothing else.
  */
 public final class TemplateContext implements AutoCloseable {
 
@@ -28,13 +28,14 @@ public final class TemplateContext implements AutoCloseable {
 
 	/**
 	 * Start an application.
-	 * @param properties its configuration, such as {@link TemplateProperties#toMap()} gives
-	 * @param configurations beans of the application's own, such as a {@code ReactorResourceFactory}
+	 * @param properties its configuration, such as {@link TemplateProperties#toMap()}
+	 * gives
+	 * @param configurations beans of the application's own, such as a
+	 * {@code ReactorResourceFactory}
 	 * @return the running application
 	 */
 	public static TemplateContext start(Map<String, Object> properties, Class<?>... configurations) {
-		return new TemplateContext(new SpringApplicationBuilder(MinimalApplication.class)
-			.sources(configurations)
+		return new TemplateContext(new SpringApplicationBuilder(MinimalApplication.class).sources(configurations)
 			.web(WebApplicationType.NONE)
 			.properties(properties)
 			.run());
@@ -49,8 +50,8 @@ public final class TemplateContext implements AutoCloseable {
 	}
 
 	/**
-	 * Return a new {@code WebClient.Builder} as Spring Boot configures it, with the same codecs,
-	 * connector resources and observation as the template's clients.
+	 * Return a new {@code WebClient.Builder} as Spring Boot configures it, with the same
+	 * codecs, connector resources and observation as the template's clients.
 	 * @return the builder
 	 */
 	public WebClient.Builder webClientBuilder() {

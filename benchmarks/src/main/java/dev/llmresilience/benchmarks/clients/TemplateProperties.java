@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The configuration of a benchmark application, built up in code: providers, models and chains
- * under {@code llm.resilience}, plus quiet logging and a queue that never throttles the load.
+ * The configuration of a benchmark application, built up in code: providers, models and
+ * chains under {@code llm.resilience}, plus quiet logging and a queue that never
+ * throttles the load.
  */
 public final class TemplateProperties {
 
@@ -30,8 +31,9 @@ public final class TemplateProperties {
 	}
 
 	/**
-	 * Configure the usual benchmark set-up: an Anthropic provider {@code stub} at the stub, a model
-	 * {@code primary} named {@link Workload#MODEL} and a chain {@code default} of it alone.
+	 * Configure the usual benchmark set-up: an Anthropic provider {@code stub} at the
+	 * stub, a model {@code primary} named {@link Workload#MODEL} and a chain
+	 * {@code default} of it alone.
 	 * @param stubUrl the stub's root URL
 	 * @return the properties
 	 */

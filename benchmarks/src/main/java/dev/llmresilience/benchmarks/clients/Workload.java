@@ -1,8 +1,8 @@
 package dev.llmresilience.benchmarks.clients;
 
 /**
- * The request every client sends: one user message to one model, with the same output limit, so
- * that the stub receives the same work whoever asks.
+ * The request every client sends: one user message to one model, with the same output
+ * limit, so that the stub receives the same work whoever asks.
  */
 public final class Workload {
 

@@ -16,10 +16,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * A closed-loop load: a fixed number of callers, each starting its next request as soon as its
- * previous one ended, until a time is up. Reactive requests need no thread per caller: the next
- * request starts from the completion of the previous one. Blocking requests get a pooled thread
- * per caller, kept across runs so that their allocation counters survive.
+ * A closed-loop load: a fixed number of callers, each starting its next request as soon
+ * as its previous one ended, until a time is up. Reactive requests need no thread per
+ * caller: the next request starts from the completion of the previous one. Blocking
+ * requests get a pooled thread per caller, kept across runs so that their allocation
+ * counters survive.
  */
 public final class ClosedLoopLoad {
 

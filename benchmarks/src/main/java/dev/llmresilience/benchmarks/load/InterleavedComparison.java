@@ -7,9 +7,10 @@ import java.util.List;
 import dev.llmresilience.benchmarks.clients.LlmClientUnderTest;
 
 /**
- * Compares clients under the same closed-loop load in interleaved rounds (A B, B A, A B...), so
- * that drift on a shared machine (other processes, heap growth, the JIT) touches every client
- * alike. Each run starts after a full GC, so that no client pays for another's garbage.
+ * Compares clients under the same closed-loop load in interleaved rounds (A B, B A, A
+ * B...), so that drift on a shared machine (other processes, heap growth, the JIT)
+ * touches every client alike. Each run starts after a full GC, so that no client pays for
+ * another's garbage.
  */
 public final class InterleavedComparison {
 
@@ -32,9 +33,9 @@ public final class InterleavedComparison {
 	}
 
 	/**
-	 * Run every client once, unmeasured, so that the JIT has compiled its code before the first
-	 * measured concurrency: a JVM that starts with this comparison would otherwise measure its first
-	 * rounds on interpreted code.
+	 * Run every client once, unmeasured, so that the JIT has compiled its code before the
+	 * first measured concurrency: a JVM that starts with this comparison would otherwise
+	 * measure its first rounds on interpreted code.
 	 * @param clients the clients
 	 * @param operation what each request does
 	 * @param concurrency the number of callers
@@ -73,8 +74,7 @@ public final class InterleavedComparison {
 		return measurements;
 	}
 
-	private LoadResult runOnce(LlmClientUnderTest client, Operation operation, int concurrency,
-			Duration duration) {
+	private LoadResult runOnce(LlmClientUnderTest client, Operation operation, int concurrency, Duration duration) {
 		return this.load.run(() -> operation.start(client), operation.blocks(client), concurrency, duration);
 	}
 

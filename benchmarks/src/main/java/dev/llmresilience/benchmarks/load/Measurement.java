@@ -3,8 +3,8 @@ package dev.llmresilience.benchmarks.load;
 import org.HdrHistogram.Histogram;
 
 /**
- * The rounds of one client under one load, added up: requests, time, latency histograms and
- * resources, with the figures the report shows derived from them.
+ * The rounds of one client under one load, added up: requests, time, latency histograms
+ * and resources, with the figures the report shows derived from them.
  */
 public final class Measurement {
 

@@ -7,14 +7,15 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Measures what this JVM spends between two points: process CPU time (every thread: callers,
- * event loops, GC, JIT) and bytes allocated on the Java heap.
+ * Measures what this JVM spends between two points: process CPU time (every thread:
+ * callers, event loops, GC, JIT) and bytes allocated on the Java heap.
  * <p>
- * Allocation is read per thread from {@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes}
- * (a TLAB counter the JVM keeps anyway, so measuring costs nothing and needs no JFR) and summed over
- * the threads alive at the end. A thread that died in between takes its bytes with it; the threads
- * doing the work here (event loops, timers, pooled callers) live for the whole run, and the number
- * of threads lost is reported so that a lossy round shows.
+ * Allocation is read per thread from
+ * {@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes} (a TLAB counter the JVM
+ * keeps anyway, so measuring costs nothing and needs no JFR) and summed over the threads
+ * alive at the end. A thread that died in between takes its bytes with it; the threads
+ * doing the work here (event loops, timers, pooled callers) live for the whole run, and
+ * the number of threads lost is reported so that a lossy round shows.
  */
 public final class ResourceMeter {
 
@@ -28,8 +29,8 @@ public final class ResourceMeter {
 
 	/**
 	 * Create a meter.
-	 * @param otherProcessCpuNanos the CPU time of another process to report alongside (the stub's),
-	 * in nanoseconds
+	 * @param otherProcessCpuNanos the CPU time of another process to report alongside
+	 * (the stub's), in nanoseconds
 	 */
 	public ResourceMeter(LongSupplier otherProcessCpuNanos) {
 		this.otherProcessCpuNanos = otherProcessCpuNanos;

@@ -3,8 +3,8 @@ package dev.llmresilience.benchmarks.load;
 import java.time.Duration;
 
 /**
- * How long clients are compared: an unmeasured warm-up per client, then rounds in which every
- * client runs once, in an order that turns each round.
+ * How long clients are compared: an unmeasured warm-up per client, then rounds in which
+ * every client runs once, in an order that turns each round.
  *
  * @param warmUp the unmeasured run of each client before the rounds
  * @param rounds the number of measured rounds

@@ -5,15 +5,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The commands a Redis server has executed, by name, as {@code INFO commandstats} tells them:
- * how many, and the time the server spent executing them (not reading, parsing nor answering).
+ * The commands a Redis server has executed, by name, as {@code INFO commandstats} tells
+ * them: how many, and the time the server spent executing them (not reading, parsing nor
+ * answering).
  *
  * @param calls the calls by command name, in lower case
  * @param micros the execution time by command name, in microseconds
  */
 public record CommandStats(Map<String, Long> calls, Map<String, Long> micros) {
 
-	/** The commands a shared budget sends: Bucket4j's compare-and-swap reads, then writes by script. */
+	/**
+	 * The commands a shared budget sends: Bucket4j's compare-and-swap reads, then writes
+	 * by script.
+	 */
 	private static final Set<String> BUDGET_COMMANDS = Set.of("get", "eval", "evalsha");
 
 	private static final String PREFIX = "cmdstat_";
@@ -79,7 +83,8 @@ public record CommandStats(Map<String, Long> calls, Map<String, Long> micros) {
 	}
 
 	/**
-	 * Return the calls of every command but {@code INFO}, which is how these statistics are read.
+	 * Return the calls of every command but {@code INFO}, which is how these statistics
+	 * are read.
 	 * @return the calls
 	 */
 	public long callsButInfo() {
@@ -91,7 +96,8 @@ public record CommandStats(Map<String, Long> calls, Map<String, Long> micros) {
 	}
 
 	/**
-	 * Return the calls that shared budgets make: {@code GET}, {@code EVAL} and {@code EVALSHA}.
+	 * Return the calls that shared budgets make: {@code GET}, {@code EVAL} and
+	 * {@code EVALSHA}.
 	 * @return the calls
 	 */
 	public long budgetCalls() {
@@ -99,7 +105,8 @@ public record CommandStats(Map<String, Long> calls, Map<String, Long> micros) {
 	}
 
 	/**
-	 * Return the scripts run, {@code EVAL} and {@code EVALSHA}: one per compare-and-swap attempt.
+	 * Return the scripts run, {@code EVAL} and {@code EVALSHA}: one per compare-and-swap
+	 * attempt.
 	 * @return the calls
 	 */
 	public long scriptCalls() {

@@ -8,9 +8,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import reactor.core.publisher.Mono;
 
 /**
- * The harness's own Lettuce connection to a Redis server, apart from the application's: a bare
- * {@code PING}, to measure one round trip, and the server's version and command statistics, to
- * see what the applications sent.
+ * The harness's own Lettuce connection to a Redis server, apart from the application's: a
+ * bare {@code PING}, to measure one round trip, and the server's version and command
+ * statistics, to see what the applications sent.
  */
 public final class RedisAdminClient implements AutoCloseable {
 

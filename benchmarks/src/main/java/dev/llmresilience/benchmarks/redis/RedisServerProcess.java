@@ -48,8 +48,8 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Find the {@code redis-server} program on the {@code PATH} or where Debian and a source
-	 * build put it.
+	 * Find the {@code redis-server} program on the {@code PATH} or where Debian and a
+	 * source build put it.
 	 * @return the program, or empty if there is none
 	 */
 	public static Optional<Path> find() {
@@ -67,8 +67,9 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Start a server and wait until it answers {@code PING}. A port found free may be taken by
-	 * another process before the server binds it: then it tries again on another port.
+	 * Start a server and wait until it answers {@code PING}. A port found free may be
+	 * taken by another process before the server binds it: then it tries again on another
+	 * port.
 	 * @param program the {@code redis-server} program
 	 * @return the running server
 	 */
@@ -187,8 +188,8 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Stop the server: {@code SIGTERM}, which it answers by exiting (with nothing to save), and
-	 * {@code SIGKILL} if it has not within ten seconds.
+	 * Stop the server: {@code SIGTERM}, which it answers by exiting (with nothing to
+	 * save), and {@code SIGKILL} if it has not within ten seconds.
 	 */
 	@Override
 	public void close() {

@@ -5,10 +5,10 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /**
- * Reads the version of a library on the class path, so that the report names what it measured:
- * from the {@code pom.properties} Maven packs into the jars it builds (the shaded jar keeps them),
- * else from {@code benchmark-versions.properties}, which the build fills in for jars built
- * otherwise.
+ * Reads the version of a library on the class path, so that the report names what it
+ * measured: from the {@code pom.properties} Maven packs into the jars it builds (the
+ * shaded jar keeps them), else from {@code benchmark-versions.properties}, which the
+ * build fills in for jars built otherwise.
  */
 public final class ArtifactVersion {
 
@@ -23,8 +23,7 @@ public final class ArtifactVersion {
 	 */
 	public static String of(String groupId, String artifactId) {
 		String version = read("/META-INF/maven/" + groupId + "/" + artifactId + "/pom.properties", "version");
-		return (version != null) ? version
-				: read("/benchmark-versions.properties", groupId + ":" + artifactId);
+		return (version != null) ? version : read("/benchmark-versions.properties", groupId + ":" + artifactId);
 	}
 
 	private static String read(String path, String key) {

@@ -22,7 +22,8 @@ public final class MeasurementTable {
 		this.table.row(concurrency, measurement.name(), Figures.whole(measurement.throughput()),
 				Figures.micros(measurement.latencyMicros(50)), Figures.micros(measurement.latencyMicros(99)),
 				Figures.micros(measurement.firstElementMicros(50)), Figures.micros(measurement.cpuMicrosPerRequest()),
-				Figures.percent(measurement.cpuShare(this.cores)), Figures.bytes(measurement.allocatedBytesPerRequest()),
+				Figures.percent(measurement.cpuShare(this.cores)),
+				Figures.bytes(measurement.allocatedBytesPerRequest()),
 				Figures.micros(measurement.stubCpuMicrosPerRequest()), measurement.failed());
 		return this;
 	}

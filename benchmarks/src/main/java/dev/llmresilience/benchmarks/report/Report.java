@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.time.LocalTime;
 
 /**
- * Where benchmarks write their results: Markdown on standard output (progress goes to standard
- * error, so that the output can be pasted as it is).
+ * Where benchmarks write their results: Markdown on standard output (progress goes to
+ * standard error, so that the output can be pasted as it is).
  */
 public final class Report {
 

@@ -21,9 +21,10 @@ import dev.llmresilience.benchmarks.stub.StubSettings;
 import dev.llmresilience.benchmarks.stub.StubTraffic;
 
 /**
- * The template under faults: 30% of the calls to the primary model answer 529, the chain falls
- * back to a healthy OpenAI-compatible model. Compares breaker settings by the answers per second
- * and by the amplification, the upstream calls the stub counted per logical request.
+ * The template under faults: 30% of the calls to the primary model answer 529, the chain
+ * falls back to a healthy OpenAI-compatible model. Compares breaker settings by the
+ * answers per second and by the amplification, the upstream calls the stub counted per
+ * logical request.
  */
 public final class FaultBenchmark implements Benchmark {
 
@@ -69,8 +70,8 @@ public final class FaultBenchmark implements Benchmark {
 				+ " warm-up, then " + Figures.seconds(this.measured) + " measured, a fresh application per row. "
 				+ "Amplification = upstream calls counted by the stub / logical requests. Without a breaker the "
 				+ "expectation is 1 + 0.3 + 0.09 = 1.39 primary calls and 0.027 fallback calls per request.");
-		MarkdownTable table = new MarkdownTable("breaker", "answers/s", "errors", "p50", "p99",
-				"amplification", "primary calls (529s)", "fallback calls", "answered by fallback", "client CPU/req");
+		MarkdownTable table = new MarkdownTable("breaker", "answers/s", "errors", "p50", "p99", "amplification",
+				"primary calls (529s)", "fallback calls", "answered by fallback", "client CPU/req");
 		try (StubProcess stub = StubProcess
 			.start(StubSettings.immediate(OverheadBenchmark.CHUNKS).withFault(FAULTY, FAULT_RATE, 529))) {
 			for (Variant variant : variants()) {
@@ -112,8 +113,8 @@ public final class FaultBenchmark implements Benchmark {
 					Figures.percent((double) fallbackAnswers / Math.max(1, result.completed())),
 					Figures.micros(measurement.cpuMicrosPerRequest()));
 			if (result.firstError() != null) {
-				report.paragraph(variant.name() + ": the first of " + result.failed() + " errors was "
-						+ result.firstError());
+				report.paragraph(
+						variant.name() + ": the first of " + result.failed() + " errors was " + result.firstError());
 			}
 		}
 	}

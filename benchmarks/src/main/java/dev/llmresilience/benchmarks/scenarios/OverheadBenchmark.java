@@ -22,10 +22,10 @@ import dev.llmresilience.benchmarks.stub.StubProcess;
 import dev.llmresilience.benchmarks.stub.StubSettings;
 
 /**
- * What {@code LlmTemplate} adds to a bare {@code WebClient} call of the same JSON to the same stub,
- * for {@code call()} and {@code stream()} at several concurrencies, against the targets:
- * throughput at least 0.95x raw at 64, at most 50 µs added to p50 and 200 µs to p99, CPU per
- * request at most 1.15x raw.
+ * What {@code LlmTemplate} adds to a bare {@code WebClient} call of the same JSON to the
+ * same stub, for {@code call()} and {@code stream()} at several concurrencies, against
+ * the targets: throughput at least 0.95x raw at 64, at most 50 µs added to p50 and 200 µs
+ * to p99, CPU per request at most 1.15x raw.
  */
 public final class OverheadBenchmark implements Benchmark {
 
@@ -61,8 +61,9 @@ public final class OverheadBenchmark implements Benchmark {
 				+ "Template: the starter's auto-configuration in a non-web Boot application (queue max-concurrent "
 				+ TemplateProperties.UNTHROTTLED + ", retry, breaker, observation and metrics on, as by default). "
 				+ "Raw: Boot's WebClient.Builder, the same JSON body built per request, the answer decoded to JSON. "
-				+ "Closed loop; per concurrency a " + Figures.seconds(this.schedule.warmUp()) + " warm-up of each, then "
-				+ this.schedule.rounds() + " interleaved rounds of " + Figures.seconds(this.schedule.round())
+				+ "Closed loop; per concurrency a " + Figures.seconds(this.schedule.warmUp())
+				+ " warm-up of each, then " + this.schedule.rounds() + " interleaved rounds of "
+				+ Figures.seconds(this.schedule.round())
 				+ " each. CPU is this JVM's process CPU time (callers, event loops, GC, JIT) per completed request; "
 				+ "allocation is the heap allocated by all threads per completed request.");
 		try (StubProcess stub = StubProcess.start(StubSettings.immediate(CHUNKS));

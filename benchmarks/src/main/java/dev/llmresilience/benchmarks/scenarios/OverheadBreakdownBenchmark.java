@@ -22,9 +22,9 @@ import dev.llmresilience.benchmarks.stub.StubProcess;
 import dev.llmresilience.benchmarks.stub.StubSettings;
 
 /**
- * Where the template's overhead goes: the same comparison at one concurrency with parts switched
- * off by configuration, each in an application of its own: the {@code llm.*} observations (and so
- * the metrics and traces they feed), and the request queue.
+ * Where the template's overhead goes: the same comparison at one concurrency with parts
+ * switched off by configuration, each in an application of its own: the {@code llm.*}
+ * observations (and so the metrics and traces they feed), and the request queue.
  */
 public final class OverheadBreakdownBenchmark implements Benchmark {
 
@@ -67,9 +67,10 @@ public final class OverheadBreakdownBenchmark implements Benchmark {
 							TemplateProperties.singleModel(stub.baseUrl()).boot(OBSERVATIONS, false)),
 					variant(applications, "without queue",
 							TemplateProperties.singleModel(stub.baseUrl()).set("queue.enabled", false)),
-					variant(applications, "without both", TemplateProperties.singleModel(stub.baseUrl())
-						.boot(OBSERVATIONS, false)
-						.set("queue.enabled", false)));
+					variant(applications, "without both",
+							TemplateProperties.singleModel(stub.baseUrl())
+								.boot(OBSERVATIONS, false)
+								.set("queue.enabled", false)));
 			InterleavedComparison comparison = new InterleavedComparison(this.load,
 					new ResourceMeter(() -> stub.cpuTime().toNanos()), this.schedule);
 			for (Operation operation : Operation.values()) {

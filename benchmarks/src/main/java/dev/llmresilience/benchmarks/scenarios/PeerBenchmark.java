@@ -26,9 +26,9 @@ import dev.llmresilience.benchmarks.stub.StubProcess;
 import dev.llmresilience.benchmarks.stub.StubSettings;
 
 /**
- * llm-resilience against Spring AI's {@code AnthropicChatModel} (retry on) and the official
- * Anthropic Java SDK, on the same stub and workload as the overhead benchmark. A peer that cannot
- * read the stub's answer is reported with its error and left out.
+ * llm-resilience against Spring AI's {@code AnthropicChatModel} (retry on) and the
+ * official Anthropic Java SDK, on the same stub and workload as the overhead benchmark. A
+ * peer that cannot read the stub's answer is reported with its error and left out.
  */
 public final class PeerBenchmark implements Benchmark {
 
@@ -70,11 +70,11 @@ public final class PeerBenchmark implements Benchmark {
 				+ "peer / llm-resilience. Spring AI's StreamHelper logs a WARN for every content_block_stop event; that "
 				+ "logger is set to ERROR here so that console output is not part of its figures.");
 		try (StubProcess stub = StubProcess.start(StubSettings.immediate(OverheadBenchmark.CHUNKS));
-				TemplateContext application = TemplateContext
-					.start(TemplateProperties.singleModel(stub.baseUrl())
-						// Spring AI warns of every content_block_stop event: console output is not what is measured
-						.boot("logging.level.org.springframework.ai.anthropic.api.StreamHelper", "ERROR")
-						.toMap());
+				TemplateContext application = TemplateContext.start(TemplateProperties.singleModel(stub.baseUrl())
+					// Spring AI warns of every content_block_stop event: console output
+					// is not what is measured
+					.boot("logging.level.org.springframework.ai.anthropic.api.StreamHelper", "ERROR")
+					.toMap());
 				AnthropicSdkClient sdk = new AnthropicSdkClient(stub.baseUrl())) {
 			List<LlmClientUnderTest> all = List.of(new TemplateClient(application.template()),
 					new SpringAiClient(stub.baseUrl()), sdk);

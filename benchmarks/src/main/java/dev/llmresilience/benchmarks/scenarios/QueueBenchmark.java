@@ -16,8 +16,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The request queue on its own: what enqueueing and dispatching cost per request with 10,000
- * waiting, and whom it serves first under saturation, with strict priority and with aging.
+ * The request queue on its own: what enqueueing and dispatching cost per request with
+ * 10,000 waiting, and whom it serves first under saturation, with strict priority and
+ * with aging.
  */
 public final class QueueBenchmark implements Benchmark {
 
@@ -73,9 +74,10 @@ public final class QueueBenchmark implements Benchmark {
 		double baseline = baselines.get(RUNS / 2);
 		report.table(new MarkdownTable("figure", "value")
 			.row("requests waiting when the gate opened", Figures.whole(median.waiting()))
-			.row("enqueue, mean / p99 / max", micros(median.enqueueNanos().getMean()) + " / "
-					+ micros(median.enqueueNanos().getValueAtPercentile(99)) + " / "
-					+ micros(median.enqueueNanos().getMaxValue()))
+			.row("enqueue, mean / p99 / max",
+					micros(median.enqueueNanos().getMean()) + " / "
+							+ micros(median.enqueueNanos().getValueAtPercentile(99)) + " / "
+							+ micros(median.enqueueNanos().getMaxValue()))
 			.row("dispatch through the queue, per request", micros(median.dispatchNanosPerRequest()))
 			.row("same work chained without a queue, per item", micros(baseline))
 			.row("**added by the queue per request (dispatch)**", micros(median.dispatchNanosPerRequest() - baseline))
@@ -86,8 +88,8 @@ public final class QueueBenchmark implements Benchmark {
 		report.paragraph("Work that ends synchronously (a request failing at once, say every model's breaker open): "
 				+ synchronous.dispatched() + " of " + synchronous.waiting() + " dispatched, "
 				+ (synchronous.allEnded() ? "all ended" : "**not all ended**")
-				+ ((synchronous.error() != null) ? ", first error: `" + synchronous.error() + "`" : ", no error")
-				+ ", " + micros(synchronous.dispatchNanosPerRequest()) + " per dispatch.");
+				+ ((synchronous.error() != null) ? ", first error: `" + synchronous.error() + "`" : ", no error") + ", "
+				+ micros(synchronous.dispatchNanosPerRequest()) + " per dispatch.");
 	}
 
 	private void fairness(Report report) {

@@ -15,10 +15,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Measures the {@link RequestQueue} itself: fills it with requests of mixed priorities behind a
- * single permit held by a gate, times each enqueue, then opens the gate and times the queue's
- * dispatch of every waiting request, one after the other. A baseline runs the same work as the
- * same chain without the queue, so that the difference is what the queue adds.
+ * Measures the {@link RequestQueue} itself: fills it with requests of mixed priorities
+ * behind a single permit held by a gate, times each enqueue, then opens the gate and
+ * times the queue's dispatch of every waiting request, one after the other. A baseline
+ * runs the same work as the same chain without the queue, so that the difference is what
+ * the queue adds.
  */
 final class QueueDispatch {
 
@@ -78,7 +79,8 @@ final class QueueDispatch {
 	}
 
 	/**
-	 * Run the same work as a chain, each item started when the previous one ended, without a queue.
+	 * Run the same work as a chain, each item started when the previous one ended,
+	 * without a queue.
 	 * @param work the work of item {@code i}
 	 * @return nanoseconds per item
 	 */

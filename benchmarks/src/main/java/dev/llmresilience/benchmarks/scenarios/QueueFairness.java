@@ -18,9 +18,9 @@ import org.HdrHistogram.Histogram;
 import reactor.core.publisher.Mono;
 
 /**
- * Saturates a {@link RequestQueue}: requests of every priority arrive at twice the rate the
- * permits can serve, for a while, then the backlog drains. Records, per priority, how many were
- * served while the overload lasted and how long each waited for its permit.
+ * Saturates a {@link RequestQueue}: requests of every priority arrive at twice the rate
+ * the permits can serve, for a while, then the backlog drains. Records, per priority, how
+ * many were served while the overload lasted and how long each waited for its permit.
  */
 final class QueueFairness {
 
@@ -28,7 +28,10 @@ final class QueueFairness {
 
 	private static final Duration SERVICE_TIME = Duration.ofMillis(2);
 
-	/** One request of each priority per tick: 4 per 2 ms, twice what 2 permits of 2 ms serve. */
+	/**
+	 * One request of each priority per tick: 4 per 2 ms, twice what 2 permits of 2 ms
+	 * serve.
+	 */
 	private static final Duration TICK = Duration.ofMillis(2);
 
 	private final Duration overload;

@@ -44,20 +44,24 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * What sharing the rate budgets through Redis adds to a call: the template with a budget of its
- * own JVM against the same template with {@code llm.resilience.cluster.enabled}, whose every call
- * first reserves from buckets kept in a Redis server on loopback, interleaved at several
- * concurrencies; then, for scale, the bare round trip and the budget's reservation alone.
+ * What sharing the rate budgets through Redis adds to a call: the template with a budget
+ * of its own JVM against the same template with {@code llm.resilience.cluster.enabled},
+ * whose every call first reserves from buckets kept in a Redis server on loopback,
+ * interleaved at several concurrencies; then, for scale, the bare round trip and the
+ * budget's reservation alone.
  * <p>
  * A figure of the shared application counts only if it shared its budgets for the whole
- * measurement: its {@link RedisRateLimitSharing} is checked to be shared, without a switch, before
- * and after each one, and the Redis commands it sent are counted.
+ * measurement: its {@link RedisRateLimitSharing} is checked to be shared, without a
+ * switch, before and after each one, and the Redis commands it sent are counted.
  */
 public final class SharedBudgetBenchmark implements Benchmark {
 
 	private static final int[] CONCURRENCY = { 1, 16, 64 };
 
-	/** High enough that no call ever waits for its budget: the figures are the bookkeeping alone. */
+	/**
+	 * High enough that no call ever waits for its budget: the figures are the bookkeeping
+	 * alone.
+	 */
 	private static final long REQUESTS_PER_MINUTE = 100_000_000L;
 
 	private static final long TOKENS_PER_MINUTE = 10_000_000_000L;
@@ -67,8 +71,9 @@ public final class SharedBudgetBenchmark implements Benchmark {
 	private static final Duration JIT_WARM_UP = Duration.ofSeconds(10);
 
 	/**
-	 * How often a concurrency is measured while the shared application falls back to local budgets
-	 * during the measurement; the last attempt is shown whatever its mode, marked if not shared.
+	 * How often a concurrency is measured while the shared application falls back to
+	 * local budgets during the measurement; the last attempt is shown whatever its mode,
+	 * marked if not shared.
 	 */
 	private static final int MAX_ATTEMPTS = 3;
 
@@ -76,10 +81,16 @@ public final class SharedBudgetBenchmark implements Benchmark {
 
 	private static final Duration BARE_RUN = Duration.ofSeconds(5);
 
-	/** Longer than the probe interval (5 s by default), after which a replica returns to shared. */
+	/**
+	 * Longer than the probe interval (5 s by default), after which a replica returns to
+	 * shared.
+	 */
 	private static final Duration SHARED_WAIT = Duration.ofSeconds(15);
 
-	/** Lets the settlements that calls do not wait for reach Redis before its counts are read. */
+	/**
+	 * Lets the settlements that calls do not wait for reach Redis before its counts are
+	 * read.
+	 */
 	private static final Duration SETTLE_PAUSE = Duration.ofMillis(300);
 
 	private static final String LOCAL = "local budget";
@@ -143,8 +154,9 @@ public final class SharedBudgetBenchmark implements Benchmark {
 			}
 			ClusterStatus status = awaitShared(sharing);
 			if (!status.isShared()) {
-				report.paragraph("**Not measured**: the application with `llm.resilience.cluster.enabled` did not share "
-						+ "its budgets within " + SHARED_WAIT.toSeconds() + " s (" + status.reason() + ").");
+				report
+					.paragraph("**Not measured**: the application with `llm.resilience.cluster.enabled` did not share "
+							+ "its budgets within " + SHARED_WAIT.toSeconds() + " s (" + status.reason() + ").");
 				return;
 			}
 			CountedClient localClient = new CountedClient(new TemplateClient(LOCAL, local.template()));
@@ -180,8 +192,8 @@ public final class SharedBudgetBenchmark implements Benchmark {
 				+ "non-streaming call() only. Two applications, alike but for `llm.resilience.cluster.enabled`: "
 				+ "provider `stub` with requests-per-minute " + Figures.whole(REQUESTS_PER_MINUTE)
 				+ " and tokens-per-minute " + Figures.whole(TOKENS_PER_MINUTE)
-				+ ", so that no call ever waits for its budget, and `spring.data.redis.host`/`port` set in both. "
-				+ "*" + LOCAL + "*: Bucket4j buckets in the JVM (LocalRateBudget). *" + SHARED + "*: the same buckets "
+				+ ", so that no call ever waits for its budget, and `spring.data.redis.host`/`port` set in both. " + "*"
+				+ LOCAL + "*: Bucket4j buckets in the JVM (LocalRateBudget). *" + SHARED + "*: the same buckets "
 				+ "kept in Redis (RedisRateBudget, cluster settings at their defaults: timeout 100 ms): before it is "
 				+ "sent, every call reserves from the requests and the tokens bucket at once, each a Bucket4j "
 				+ "compare-and-swap (GET, then EVAL of a Lua script), and after the answer it settles its token "
@@ -221,7 +233,8 @@ public final class SharedBudgetBenchmark implements Benchmark {
 				long calls = sharedClient.started() - callsBefore;
 				String mode = modeWhileMeasured(before, sharing.status());
 				if (mode != null && attempt < MAX_ATTEMPTS) {
-					// a figure of local budgets under the shared name is worthless: measure again
+					// a figure of local budgets under the shared name is worthless:
+					// measure again
 					notes.add("Concurrency " + concurrency + ", attempt " + attempt + ": the shared application " + mode
 							+ ", so the attempt was dropped and measured again.");
 					continue;
@@ -230,7 +243,8 @@ public final class SharedBudgetBenchmark implements Benchmark {
 				Measurement shared = measured.get(1);
 				for (Measurement measurement : measured) {
 					figures.row(concurrency, measurement.name(), Figures.whole(measurement.throughput()),
-							Figures.micros(measurement.latencyMicros(50)), Figures.micros(measurement.latencyMicros(99)),
+							Figures.micros(measurement.latencyMicros(50)),
+							Figures.micros(measurement.latencyMicros(99)),
 							Figures.micros(measurement.latencyMicros(99.9)),
 							Figures.micros(measurement.cpuMicrosPerRequest()),
 							Figures.percent(measurement.cpuShare(cores)),
@@ -268,12 +282,15 @@ public final class SharedBudgetBenchmark implements Benchmark {
 	}
 
 	/**
-	 * The bare round trip, and the shared budget's reservation alone, on the shared application's
-	 * own Redis connection, against the local budget's.
+	 * The bare round trip, and the shared budget's reservation alone, on the shared
+	 * application's own Redis connection, against the local budget's.
 	 */
 	private void measureBare(Report report, ResourceMeter meter, RedisRateLimitSharing sharing,
 			RedisAdminClient admin) {
-		long tokens = LlmRequest.builder().user(Workload.PROMPT).maxTokens(Workload.MAX_TOKENS).build()
+		long tokens = LlmRequest.builder()
+			.user(Workload.PROMPT)
+			.maxTokens(Workload.MAX_TOKENS)
+			.build()
 			.estimatedInputTokens() + Workload.MAX_TOKENS;
 		RateBudget requestsOnly = sharing.budget("benchmark.requests-only", REQUESTS_PER_MINUTE, 0);
 		RateBudget both = sharing.budget("benchmark.both", REQUESTS_PER_MINUTE, TOKENS_PER_MINUTE);
@@ -283,19 +300,20 @@ public final class SharedBudgetBenchmark implements Benchmark {
 				"Redis execution/op", "mode while measured");
 		bare(table, meter, sharing, admin, "PING on the harness's own Lettuce connection (one round trip)", 1, false,
 				admin::ping);
-		bare(table, meter, sharing, admin, "shared budget's reserve(), requests bucket only (GET, then EVAL)", 1,
-				false, () -> requestsOnly.reserve(tokens));
-		bare(table, meter, sharing, admin,
-				"shared budget's reserve(" + tokens + "), requests and tokens buckets as the template's "
-						+ "(two GET-then-EVAL at once)",
-				1, false, () -> both.reserve(tokens));
+		bare(table, meter, sharing, admin, "shared budget's reserve(), requests bucket only (GET, then EVAL)", 1, false,
+				() -> requestsOnly.reserve(tokens));
+		bare(table, meter, sharing, admin, "shared budget's reserve(" + tokens
+				+ "), requests and tokens buckets as the template's " + "(two GET-then-EVAL at once)", 1, false,
+				() -> both.reserve(tokens));
 		bare(table, meter, sharing, admin, "the same, 16 callers on the same two keys", 16, false,
 				() -> both.reserve(tokens));
-		// the local budget answers at once: a caller thread each, so that the loop does not recurse
+		// the local budget answers at once: a caller thread each, so that the loop does
+		// not recurse
 		bare(table, meter, sharing, admin, "local budget's reserve(" + tokens + "), for reference (blockLast())", 1,
 				true, () -> localBudget.reserve(tokens));
-		report.paragraph("**For scale: the bare round trip and the reservation alone** (" + Figures.seconds(bareWarmUp())
-				+ " unmeasured, then " + Figures.seconds(bareRun()) + " measured per row; the shared budgets are made "
+		report.paragraph("**For scale: the bare round trip and the reservation alone** ("
+				+ Figures.seconds(bareWarmUp()) + " unmeasured, then " + Figures.seconds(bareRun())
+				+ " measured per row; the shared budgets are made "
 				+ "by the shared application's RedisRateLimitSharing, so they use its Lettuce connection. Redis "
 				+ "commands are counted by `INFO commandstats`, which counts the commands a script runs as well: "
 				+ "a compare-and-swap is a GET and an EVAL sent, and the script's own GET and PSETEX. \"Redis "
@@ -303,9 +321,8 @@ public final class SharedBudgetBenchmark implements Benchmark {
 		report.table(table);
 	}
 
-	private void bare(MarkdownTable table, ResourceMeter meter, RedisRateLimitSharing sharing,
-			RedisAdminClient admin, String name, int concurrency, boolean blocking,
-			Supplier<? extends Publisher<?>> operation) {
+	private void bare(MarkdownTable table, ResourceMeter meter, RedisRateLimitSharing sharing, RedisAdminClient admin,
+			String name, int concurrency, boolean blocking, Supplier<? extends Publisher<?>> operation) {
 		Report.progress("redis: " + name + " at concurrency " + concurrency);
 		this.load.run(operation, blocking, concurrency, bareWarmUp());
 		ClusterStatus before = awaitShared(sharing);
@@ -331,8 +348,8 @@ public final class SharedBudgetBenchmark implements Benchmark {
 	}
 
 	/**
-	 * Wait until the application shares its budgets, for a measurement to start in shared mode:
-	 * after a fallback, the probe returns it to shared within its interval.
+	 * Wait until the application shares its budgets, for a measurement to start in shared
+	 * mode: after a fallback, the probe returns it to shared within its interval.
 	 */
 	private static ClusterStatus awaitShared(RedisRateLimitSharing sharing) {
 		long deadline = System.nanoTime() + SHARED_WAIT.toNanos();
@@ -345,8 +362,9 @@ public final class SharedBudgetBenchmark implements Benchmark {
 	}
 
 	/**
-	 * Return why a measurement does not count as shared, or {@code null} if it does: shared at
-	 * its start and at its end, and the same since (every switch, to local or back, changes it).
+	 * Return why a measurement does not count as shared, or {@code null} if it does:
+	 * shared at its start and at its end, and the same since (every switch, to local or
+	 * back, changes it).
 	 */
 	private static String modeWhileMeasured(ClusterStatus before, ClusterStatus after) {
 		if (!before.isShared()) {
@@ -392,8 +410,9 @@ public final class SharedBudgetBenchmark implements Benchmark {
 	}
 
 	/**
-	 * A client that counts the calls it starts, so that the Redis commands of a measurement can
-	 * be divided by its calls, warm-up included. Both clients are counted, so that both pay for it.
+	 * A client that counts the calls it starts, so that the Redis commands of a
+	 * measurement can be divided by its calls, warm-up included. Both clients are
+	 * counted, so that both pay for it.
 	 */
 	private static final class CountedClient implements LlmClientUnderTest {
 

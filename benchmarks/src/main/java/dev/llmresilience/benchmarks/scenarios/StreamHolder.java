@@ -19,9 +19,9 @@ import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 
 /**
- * Opens many streams with one client, ramped over a few seconds so that the stub's accept queue
- * keeps up, waits until every stream delivered its first text, measures heap and threads while all
- * are open, and waits for them to end.
+ * Opens many streams with one client, ramped over a few seconds so that the stub's accept
+ * queue keeps up, waits until every stream delivered its first text, measures heap and
+ * threads while all are open, and waits for them to end.
  */
 final class StreamHolder {
 

@@ -18,13 +18,15 @@ import reactor.netty.resources.ConnectionProvider;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 
 /**
- * Holds 10,000 slow streams open at once (20 chunks a second apart), first with a raw WebClient,
- * then with the template and its provider's default pool ({@code max-connections} 500), then with
- * the template and a pool large enough, and reports heap after GC, live threads and time to first
- * text. Targets: heap under 512 MiB, no thread per stream.
+ * Holds 10,000 slow streams open at once (20 chunks a second apart), first with a raw
+ * WebClient, then with the template and its provider's default pool
+ * ({@code max-connections} 500), then with the template and a pool large enough, and
+ * reports heap after GC, live threads and time to first text. Targets: heap under 512
+ * MiB, no thread per stream.
  * <p>
- * Every run starts on cold connections. The raw client's pool is closed after its run, so that no
- * process ever holds much more than 10,000 connections (each may open 20,000 files here).
+ * Every run starts on cold connections. The raw client's pool is closed after its run, so
+ * that no process ever holds much more than 10,000 connections (each may open 20,000
+ * files here).
  */
 public final class StreamingScaleBenchmark implements Benchmark {
 
@@ -63,8 +65,7 @@ public final class StreamingScaleBenchmark implements Benchmark {
 				+ this.ramp.toSeconds() + " s: a raw WebClient on a pool of its own; the template with its provider's "
 				+ "pool at the default max-connections (500: a stream that gets no connection within the connect "
 				+ "timeout, 10 s, fails); the template with max-connections " + Figures.whole(LARGE_POOL)
-				+ ". Heap is measured after two "
-				+ "System.gc() calls while every stream is open; it is the "
+				+ ". Heap is measured after two " + "System.gc() calls while every stream is open; it is the "
 				+ "whole JVM (two Spring contexts, the harness). Threads are the JVM's live threads. Time to first "
 				+ "text runs from subscribing to the first text delta.");
 		Duration streamLength = this.chunkInterval.multipliedBy(this.chunks);
@@ -87,8 +88,8 @@ public final class StreamingScaleBenchmark implements Benchmark {
 	}
 
 	/**
-	 * Hold the streams with a raw client on a pool of its own, closed afterwards, so that the stub
-	 * never holds more than one run's idle connections.
+	 * Hold the streams with a raw client on a pool of its own, closed afterwards, so that
+	 * the stub never holds more than one run's idle connections.
 	 */
 	private HeldStreams holdWithOwnPool(StreamHolder holder, TemplateContext application, StubProcess stub) {
 		ConnectionProvider pool = ConnectionProvider.builder("raw-scale")
@@ -113,8 +114,8 @@ public final class StreamingScaleBenchmark implements Benchmark {
 		for (HeldStreams held : runs) {
 			table.row(held.client(), held.started(), held.firstTexts(), held.completed(), held.failed(),
 					held.openAtStub(), Figures.bytes(held.heapBefore()), Figures.bytes(held.heapHeld()),
-					Figures.bytes(held.directMemoryHeld()), held.threadsBefore(), held.threadsHeld(), held.peakThreads(),
-					Figures.micros(held.timeToFirstText().getValueAtPercentile(50) / 1e3),
+					Figures.bytes(held.directMemoryHeld()), held.threadsBefore(), held.threadsHeld(),
+					held.peakThreads(), Figures.micros(held.timeToFirstText().getValueAtPercentile(50) / 1e3),
 					Figures.micros(held.timeToFirstText().getValueAtPercentile(99) / 1e3),
 					Figures.micros(held.timeToFirstText().getMaxValue() / 1e3));
 			if (held.firstError() != null) {
@@ -133,13 +134,13 @@ public final class StreamingScaleBenchmark implements Benchmark {
 		int addedThreads = template.threadsHeld() - template.threadsBefore();
 		long addedHeap = (template.heapHeld() - template.heapBefore()) - (raw.heapHeld() - raw.heapBefore());
 		report.table(new MarkdownTable("target", "figure", "verdict")
-			.row("heap < 512 MiB with " + Figures.whole(this.streams) + " streams open", Figures.bytes(template.heapHeld())
-					+ " (" + template.firstTexts() + " streams open)",
+			.row("heap < 512 MiB with " + Figures.whole(this.streams) + " streams open",
+					Figures.bytes(template.heapHeld()) + " (" + template.firstTexts() + " streams open)",
 					Figures.verdict(template.heapHeld() < HEAP_TARGET && template.firstTexts() == this.streams))
 			.row("no thread per stream", addedThreads + " threads added while held",
 					Figures.verdict(addedThreads < this.streams / 100))
-			.row("added time to first text vs raw", "p50 " + Figures.addedMicros(addedP50) + ", p99 "
-					+ Figures.addedMicros(addedP99), "(no target)")
+			.row("added time to first text vs raw",
+					"p50 " + Figures.addedMicros(addedP50) + ", p99 " + Figures.addedMicros(addedP99), "(no target)")
 			.row("heap per open stream added vs raw", Figures.bytes((double) addedHeap / this.streams), "(no target)")
 			.row("streams opened with the default max-connections (500)",
 					templateDefaultPool.firstTexts() + " of " + this.streams, "(as configured)"));

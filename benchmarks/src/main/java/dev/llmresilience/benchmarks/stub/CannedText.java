@@ -1,8 +1,8 @@
 package dev.llmresilience.benchmarks.stub;
 
 /**
- * The text of the stub's answers, the same in every wire format, so that a harness can check that
- * a client read the whole answer.
+ * The text of the stub's answers, the same in every wire format, so that a harness can
+ * check that a client read the whole answer.
  */
 public final class CannedText {
 

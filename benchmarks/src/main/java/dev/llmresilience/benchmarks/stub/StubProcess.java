@@ -21,10 +21,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.test.FakeProviderServer;
 
 /**
- * The stub: a {@link FakeProviderServer} (the fake provider of the shared test fixtures) in a
- * process of its own, started with the harness's java and class path and scripted by
- * {@link StubSettings}. It counts calls by model and status ({@code GET /stats}) and runs until
- * its standard input closes; closing this ends the process.
+ * The stub: a {@link FakeProviderServer} (the fake provider of the shared test fixtures)
+ * in a process of its own, started with the harness's java and class path and scripted by
+ * {@link StubSettings}. It counts calls by model and status ({@code GET /stats}) and runs
+ * until its standard input closes; closing this ends the process.
  */
 public final class StubProcess implements AutoCloseable {
 
@@ -51,7 +51,8 @@ public final class StubProcess implements AutoCloseable {
 	public static StubProcess start(StubSettings settings) {
 		String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
 		List<String> command = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx1g",
-				// one collector thread: the stub must leave the CPU to the client measured
+				// one collector thread: the stub must leave the CPU to the client
+				// measured
 				"-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), FakeProviderServer.class.getName()));
 		command.addAll(settings.toArgs());
 		try {

@@ -9,14 +9,15 @@ import java.util.Map;
 import dev.llmresilience.test.FakeProviderServer;
 
 /**
- * How the stub answers: the wait before each response, the number of text chunks of an answer,
- * the pause between two chunks of a stream, and the faults injected per model (a share of the
- * calls answered with a status and the provider's error body). Travels to the stub process as
- * command-line arguments.
+ * How the stub answers: the wait before each response, the number of text chunks of an
+ * answer, the pause between two chunks of a stream, and the faults injected per model (a
+ * share of the calls answered with a status and the provider's error body). Travels to
+ * the stub process as command-line arguments.
  *
  * @param latency the wait before each response (headers and body, or the first events)
  * @param chunks the text chunks of each answer; a JSON answer carries them joined
- * @param chunkInterval the pause between two text chunks of a stream; the first comes at once
+ * @param chunkInterval the pause between two text chunks of a stream; the first comes at
+ * once
  * @param faults the faults by model name
  */
 public record StubSettings(Duration latency, int chunks, Duration chunkInterval, Map<String, Fault> faults) {
@@ -57,8 +58,9 @@ public record StubSettings(Duration latency, int chunks, Duration chunkInterval,
 	}
 
 	/**
-	 * Return the command-line arguments of the stub's {@link FakeProviderServer#main(String[])}:
-	 * the {@link CannedText} of the chunks, split in as many pieces, and the rest as they are.
+	 * Return the command-line arguments of the stub's
+	 * {@link FakeProviderServer#main(String[])}: the {@link CannedText} of the chunks,
+	 * split in as many pieces, and the rest as they are.
 	 * @return the arguments
 	 */
 	public List<String> toArgs() {

@@ -1,0 +1,4 @@
+/**
+ * The Redis server and the client that the shared-budget benchmark starts and reads.
+ */
+package dev.llmresilience.benchmarks.redis;
