@@ -148,8 +148,15 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 	private void start(JsonNode data, Consumer<LlmStreamEvent> emit) {
 		JsonNode start = data.path("content_block");
 		ObjectNode node = (start instanceof ObjectNode object) ? object : JsonNodeFactory.instance.objectNode();
+		int index = data.path("index").asInt(this.blocks.size());
+		if (this.blocks.containsKey(index)) {
+			// started again, or implied by a delta that came first: the pieces read so
+			// far
+			// stay
+			return;
+		}
 		Block block = new Block(node, this.answerTool);
-		this.blocks.put(data.path("index").asInt(this.blocks.size()), block);
+		this.blocks.put(index, block);
 		if (block.isToolCall()) {
 			if (!node.path("id").isTextual() || !node.path("name").isTextual()) {
 				throw this.errors.invalidResponse(this.model, "a streamed tool_use block has no id or name", null);
@@ -309,15 +316,14 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 		}
 
 		/**
-		 * Join the pieces into the block. A tool input that does not parse is kept as its
-		 * text, for the answer to judge: only an answer cut off at its token limit may
-		 * have one.
-		 * @return whether this call finished the block, {@code false} if it was already
+		 * Join the pieces read so far into the block, again each time, so that a piece
+		 * that came after the block's stop is not lost. A tool input that does not parse
+		 * is kept as its text, for the answer to judge: only an answer cut off at its
+		 * token limit may have one.
+		 * @return whether this was the block's first stop
 		 */
 		boolean finish() {
-			if (this.finished) {
-				return false;
-			}
+			boolean first = !this.finished;
 			this.finished = true;
 			if (this.text != null) {
 				this.node.put("text", this.text.toString());
@@ -336,7 +342,7 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 				JsonNode parsed = ToolCalls.parseArguments(input);
 				this.node.set("input", (parsed != null) ? parsed : TextNode.valueOf(input));
 			}
-			return true;
+			return first;
 		}
 
 		LlmContent.ToolCall toolCall() {
