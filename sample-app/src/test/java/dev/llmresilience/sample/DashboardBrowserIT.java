@@ -100,9 +100,11 @@ class DashboardBrowserIT extends AbstractRunningAppTests {
 	void primaryBreakerOpensUnderInjectedFailuresWhileTheChainFallsBackAndClosesAfterRecovery() throws IOException {
 		this.driver.get("http://localhost:" + this.port + "/");
 		this.wait.until(ExpectedConditions.textToBe(state("primary"), "CLOSED"));
-		assertThat(attributes(By.cssSelector("#models [data-model]"), "data-model")).containsExactly("primary",
-				"secondary");
-		assertThat(attributes(By.cssSelector("#chains [data-chain]"), "data-chain")).containsExactly("default");
+		// read in waits, which read again an element redrawn meanwhile
+		this.wait.until((driver) -> attributes(By.cssSelector("#models [data-model]"), "data-model")
+			.equals(List.of("primary", "secondary")));
+		this.wait.until((driver) -> attributes(By.cssSelector("#chains [data-chain]"), "data-chain")
+			.equals(List.of("default")));
 		this.wait.until(ExpectedConditions.textToBe(serving("default"), "primary"));
 
 		WebElement chaos = this.driver.findElement(By.cssSelector("[data-model='primary'] form.chaos"));
