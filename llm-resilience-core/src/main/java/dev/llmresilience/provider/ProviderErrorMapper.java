@@ -300,15 +300,19 @@ public final class ProviderErrorMapper {
 		}
 
 		private static boolean isContextLimit(int status, String type, String code, String message) {
-			if (type.equals("request_too_large") || code.equals("context_length_exceeded")) {
+			// llama.cpp's type comes with status 400, with 500 from older builds, and
+			// inside streams
+			if (type.equals("request_too_large") || type.equals("exceed_context_size_error")
+					|| code.equals("context_length_exceeded")) {
 				return true;
 			}
-			// Compatible servers (vLLM, gateways) name the type as they please; the
-			// message tells.
+			// Compatible servers (vLLM, llama.cpp, LM Studio, gateways) name the type as
+			// they please; the message tells.
 			String text = (message != null) ? message.toLowerCase(Locale.ROOT) : "";
 			boolean clientError = status == 400 || type.equals("invalid_request_error");
 			return clientError && (text.contains("prompt is too long") || text.contains("maximum context length")
-					|| text.contains("context length") || text.contains("context window"));
+					|| text.contains("context length") || text.contains("context window")
+					|| text.contains("context size"));
 		}
 
 	}

@@ -14,6 +14,7 @@ import dev.llmresilience.error.LlmServerException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,6 +77,29 @@ class ProviderErrorMapperApiExceptionsTests {
 		assertThat(create(400, "invalid_request_error", null,
 				"This model's maximum context length is 8192 tokens. However, you requested 9000 tokens"))
 			.isExactlyInstanceOf(LlmRequestTooLargeException.class);
+	}
+
+	@ParameterizedTest(name = "HTTP {0}")
+	@ValueSource(ints = { 200, 400, 500 })
+	void exceedContextSizeTypeOfLlamaCppIsRequestTooLarge(int status) {
+		assertThat(create(status, "exceed_context_size_error", String.valueOf(status),
+				"the request exceeds the available context size, try increasing it"))
+			.isExactlyInstanceOf(LlmRequestTooLargeException.class);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "the request exceeds the available context size, try increasing it",
+			"Context size has been exceeded." })
+	void contextSizeMessageOfAClientErrorIsRequestTooLarge(String message) {
+		assertThat(create(400, null, null, message)).isExactlyInstanceOf(LlmRequestTooLargeException.class);
+		assertThat(create(200, "invalid_request_error", null, message))
+			.isExactlyInstanceOf(LlmRequestTooLargeException.class);
+	}
+
+	@Test
+	void contextSizeMessageOfAServerErrorStaysServerError() {
+		assertThat(create(500, "server_error", null, "failed to allocate the context size"))
+			.isExactlyInstanceOf(LlmServerException.class);
 	}
 
 	@Test

@@ -1,8 +1,9 @@
 package dev.llmresilience.provider.openai;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -77,8 +78,11 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 
 	private final ArrayNode annotations = JsonNodeFactory.instance.arrayNode();
 
-	/** The tool calls by index, which is how their pieces refer to them. */
-	private final Map<Integer, ToolCall> toolCalls = new TreeMap<>();
+	/** The tool calls in the order they began. */
+	private final List<ToolCall> toolCalls = new ArrayList<>();
+
+	/** The call each index last referred to, which is how their pieces refer to them. */
+	private final Map<Integer, ToolCall> callsByIndex = new HashMap<>();
 
 	private String reasoningField = REASONING_FIELDS.get(0);
 
@@ -152,7 +156,7 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 		toolCalls(delta.path("tool_calls"), emit);
 		if (choice.path("finish_reason").isTextual()) {
 			this.rawStopReason = choice.path("finish_reason").textValue();
-			endToolCalls(Integer.MAX_VALUE, emit);
+			endToolCalls(emit);
 		}
 		return false;
 	}
@@ -194,14 +198,16 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 			return;
 		}
 		for (JsonNode piece : pieces) {
-			// some compatible servers leave the index out when they send each call whole
-			int index = piece.path("index").asInt(this.toolCalls.size());
-			ToolCall call = this.toolCalls.get(index);
+			int index = piece.path("index").asInt(-1);
+			ToolCall call = callOf(piece, index);
 			if (call == null) {
 				// a new call: the ones before it are complete
-				endToolCalls(index, emit);
+				endToolCalls(emit);
 				call = new ToolCall(ToolCalls.idOrNew(piece.path("id").textValue()));
-				this.toolCalls.put(index, call);
+				this.toolCalls.add(call);
+			}
+			if (index >= 0) {
+				this.callsByIndex.put(index, call);
 			}
 			String arguments = call.add(piece);
 			boolean answer = call.name != null && call.name.equals(this.answerTool);
@@ -216,14 +222,43 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 		}
 	}
 
-	private void endToolCalls(int before, Consumer<LlmStreamEvent> emit) {
-		this.toolCalls.forEach((index, call) -> {
-			if (index < before && call.started && !call.ended) {
+	/**
+	 * Return the call a piece continues, or {@code null} if it begins a new one. A piece
+	 * refers to its call by index; the first piece of a call brings its id and name.
+	 * Compatible servers bend that: some give every call index 0 (Ollama, gateways that
+	 * translate other APIs), so a piece that names a tool under an id not seen before
+	 * begins a new call whatever its index; some leave the index out, so a piece without
+	 * one begins a new call if it names a tool (Gemini sends each call whole) and
+	 * otherwise continues the last call (proxies that stream the arguments in pieces).
+	 */
+	@Nullable
+	private ToolCall callOf(JsonNode piece, int index) {
+		String id = piece.path("id").textValue();
+		boolean named = StringUtils.hasText(piece.path("function").path("name").textValue());
+		if (StringUtils.hasText(id)) {
+			for (ToolCall call : this.toolCalls) {
+				if (call.id.equals(id)) {
+					return call;
+				}
+			}
+			if (named) {
+				return null;
+			}
+		}
+		if (index >= 0) {
+			return this.callsByIndex.get(index);
+		}
+		return (named || this.toolCalls.isEmpty()) ? null : this.toolCalls.get(this.toolCalls.size() - 1);
+	}
+
+	private void endToolCalls(Consumer<LlmStreamEvent> emit) {
+		for (ToolCall call : this.toolCalls) {
+			if (call.started && !call.ended) {
 				call.ended = true;
 				emit.accept(
 						new LlmStreamEvent.ToolCallEnd(ToolCalls.read(call.id, call.name, call.arguments.toString())));
 			}
-		});
+		}
 	}
 
 	private static JsonNode firstChoice(JsonNode choices) {
@@ -273,7 +308,7 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 		}
 		if (!this.toolCalls.isEmpty()) {
 			ArrayNode toolCalls = message.putArray("tool_calls");
-			this.toolCalls.values().forEach((toolCall) -> toolCalls.add(toolCall.toJson()));
+			this.toolCalls.forEach((toolCall) -> toolCalls.add(toolCall.toJson()));
 		}
 		choice.put("finish_reason", this.rawStopReason);
 		if (this.usage != null) {

@@ -5,9 +5,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmresilience.LlmCapability;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.provider.ProviderConnectors;
 import dev.llmresilience.provider.ProviderSettings;
@@ -50,6 +55,28 @@ final class OpenAiProviderFixtures {
 	static ProviderSettings settings(String baseUrl, String apiKey, Duration streamIdleTimeout) {
 		return new ProviderSettings("openai", URI.create(baseUrl), apiKey, Map.of(), Duration.ofSeconds(5),
 				Duration.ofSeconds(5), streamIdleTimeout);
+	}
+
+	/**
+	 * Return {@link #MODEL} with its capabilities configured.
+	 * @param capabilities the capabilities it is configured with, none for a model
+	 * configured to take text only
+	 * @return the model
+	 */
+	static LlmModel modelWith(LlmCapability... capabilities) {
+		EnumSet<LlmCapability> declared = EnumSet.noneOf(LlmCapability.class);
+		declared.addAll(List.of(capabilities));
+		return new LlmModel(MODEL.id(), MODEL.provider(), MODEL.name(), MODEL.maxOutputTokens(), null, Map.of(),
+				declared);
+	}
+
+	static JsonNode json(String text) {
+		try {
+			return new ObjectMapper().readTree(text);
+		}
+		catch (JsonProcessingException ex) {
+			throw new IllegalArgumentException(ex);
+		}
 	}
 
 }
