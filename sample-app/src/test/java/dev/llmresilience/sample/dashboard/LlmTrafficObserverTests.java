@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import dev.llmresilience.LlmAttempt;
+import dev.llmresilience.LlmContent;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
-import dev.llmresilience.LlmContent;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmUsage;
 import dev.llmresilience.RateLimitStatus;
