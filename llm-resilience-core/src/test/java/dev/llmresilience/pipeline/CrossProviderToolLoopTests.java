@@ -1,6 +1,5 @@
 package dev.llmresilience.pipeline;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,8 +15,6 @@ import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmTool;
 import dev.llmresilience.StopReason;
-import dev.llmresilience.provider.ProviderSettings;
-import dev.llmresilience.resilience.RetrySettings;
 import dev.llmresilience.test.FakeProviderServer;
 import dev.llmresilience.test.FakeReply;
 import dev.llmresilience.test.ReceivedRequest;
@@ -46,14 +43,10 @@ class CrossProviderToolLoopTests {
 
 	private final FakeProviderServer fake = FakeProviderServer.start();
 
-	private final LlmResilience llm = LlmResilience.builder()
-		.anthropic(ProviderSettings.of("anthropic", this.fake.baseUrl(), "sk-ant-test"), "2023-06-01")
-		.openAi("openai", this.fake.baseUrl() + "/v1", "sk-test")
+	private final LlmResilience llm = FakeProviderChains.builder(this.fake)
 		.model("claude", "anthropic", CLAUDE, 1024)
 		.model("gpt", "openai", GPT, 1024)
 		.chain("default", "claude", "gpt")
-		// no backoff to wait for: Claude is tried twice, at once
-		.retry(new RetrySettings(2, Duration.ofMillis(1), 1.0, Duration.ofMillis(1), 0, Duration.ofSeconds(1)))
 		.build();
 
 	private final List<LlmMessage> conversation = new ArrayList<>(
