@@ -34,7 +34,7 @@ public final class ProviderHolds {
 
 	private final HoldListener listener;
 
-	private final Map<String, Long> holds = new ConcurrentHashMap<>();
+	private final Map<String, Hold> holds = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a new instance.
@@ -50,16 +50,16 @@ public final class ProviderHolds {
 	/**
 	 * Learn from a provider's error: hold the scope after a 429 or 529 until its
 	 * retry-after, and until the reset of a budget that its rate-limit headers say is
-	 * used up.
+	 * used up. The error is kept with the hold, to tell the calls it holds back why.
 	 * @param scope the scope held
 	 * @param error the provider's error
 	 */
 	void learn(String scope, LlmApiException error) {
 		if ((error instanceof LlmRateLimitException || error instanceof LlmOverloadedException)
 				&& error.getRetryAfter() != null) {
-			learnHold(scope, error.getRetryAfter());
+			learnHold(scope, error.getRetryAfter(), error);
 		}
-		learn(scope, error.getRateLimits());
+		learn(scope, error.getRateLimits(), error);
 	}
 
 	/**
@@ -69,11 +69,15 @@ public final class ProviderHolds {
 	 * @param rateLimits the provider's rate-limit headers
 	 */
 	void learn(String scope, RateLimitStatus rateLimits) {
+		learn(scope, rateLimits, null);
+	}
+
+	private void learn(String scope, RateLimitStatus rateLimits, @Nullable LlmApiException error) {
 		if (isZero(rateLimits.requestsRemaining()) && rateLimits.requestsReset() != null) {
-			learnHold(scope, untilReset(rateLimits.requestsReset()));
+			learnHold(scope, untilReset(rateLimits.requestsReset()), error);
 		}
 		if (isZero(rateLimits.tokensRemaining()) && rateLimits.tokensReset() != null) {
-			learnHold(scope, untilReset(rateLimits.tokensReset()));
+			learnHold(scope, untilReset(rateLimits.tokensReset()), error);
 		}
 	}
 
@@ -86,11 +90,11 @@ public final class ProviderHolds {
 		return wait.isNegative() ? Duration.ZERO : wait;
 	}
 
-	private void learnHold(String scope, Duration wait) {
+	private void learnHold(String scope, Duration wait, @Nullable LlmApiException error) {
 		if (wait.isZero()) {
 			return;
 		}
-		hold(scope, wait);
+		hold(scope, wait, error);
 		// a hold of more than a day is a broken header: told on as a day
 		Duration told = (wait.compareTo(MAX_TOLD_HOLD) < 0) ? wait : MAX_TOLD_HOLD;
 		this.listener.held(scope, this.clock.instant().plus(told));
@@ -105,18 +109,24 @@ public final class ProviderHolds {
 	void holdUntil(String scope, Instant until) {
 		Duration wait = untilReset(until);
 		if (!wait.isZero()) {
-			hold(scope, wait);
+			hold(scope, wait, null);
 		}
 	}
 
-	private void hold(String scope, Duration wait) {
+	private void hold(String scope, Duration wait, @Nullable LlmApiException error) {
 		long now = now();
 		// a wait of centuries (a broken or hostile header) must not overflow: it holds
 		// for as long as a long can tell
 		long until = (wait.compareTo(Duration.ofNanos(Long.MAX_VALUE - now)) < 0) ? now + wait.toNanos()
 				: Long.MAX_VALUE;
-		// a shorter hold learnt later must not cut a longer one short
-		this.holds.merge(scope, until, Math::max);
+		this.holds.compute(scope, (key, held) -> {
+			if (held == null || held.until() <= now) {
+				return new Hold(until, error);
+			}
+			// a shorter hold learnt later must not cut a longer one short, nor a hold
+			// learnt without an error hide the provider's latest one
+			return new Hold(Math.max(held.until(), until), (error != null) ? error : held.error());
+		});
 	}
 
 	/**
@@ -125,8 +135,21 @@ public final class ProviderHolds {
 	 * @return the remaining hold, zero if none
 	 */
 	Duration remaining(String scope) {
-		Long until = this.holds.get(scope);
-		return (until != null) ? Duration.ofNanos(Math.max(0, until - now())) : Duration.ZERO;
+		Hold hold = this.holds.get(scope);
+		return (hold != null) ? Duration.ofNanos(Math.max(0, hold.until() - now())) : Duration.ZERO;
+	}
+
+	/**
+	 * Return the provider's error behind the hold of a scope: the latest 429 or 529 (or
+	 * error response whose rate-limit headers held it) while the hold lasts.
+	 * @param scope the scope
+	 * @return the error, or {@code null} if the scope is not held, or held only by the
+	 * headers of successful answers or by another replica
+	 */
+	@Nullable
+	LlmApiException heldBy(String scope) {
+		Hold hold = this.holds.get(scope);
+		return (hold != null && hold.until() > now()) ? hold.error() : null;
 	}
 
 	/**
@@ -146,6 +169,13 @@ public final class ProviderHolds {
 
 	private static long now() {
 		return Schedulers.parallel().now(TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * A hold: its end on the scheduler's clock, and the provider's error that set it.
+	 */
+	private record Hold(long until, @Nullable LlmApiException error) {
+
 	}
 
 	/**

@@ -26,7 +26,8 @@ import org.springframework.lang.Nullable;
  * until the matching reset or retry-after, instead of being sent to be rejected. A call
  * that would have to wait longer than the longest acceptable wait, or past its request's
  * deadline, is not made: it fails with an {@link LlmThrottledException} and the chain
- * moves on.
+ * moves on. When a hold of the provider's is what stands in the way, the provider's error
+ * that set it (its 429 with its type, message and request id) is the exception's cause.
  */
 public final class ProviderPacer {
 
@@ -93,31 +94,39 @@ public final class ProviderPacer {
 			Duration hold = this.holds.remaining(model.provider());
 			if (!hold.isZero()) {
 				if (hold.compareTo(allowed) > 0 || !deadline.allows(hold)) {
-					return Mono.error(new LlmThrottledException(model.provider(), model.id(), hold));
+					return Mono.error(throttled(model, hold, this.holds.heldBy(model.provider())));
 				}
 				return Mono.delay(hold).then(admit(model, request, deadline, allowed.minus(hold)));
 			}
 			long tokens = request.estimatedInputTokens() + model.outputTokensFor(request);
 			Reservation reservation = new Reservation(model, this.providerBudgets.get(model.provider()),
 					this.modelBudgets.get(model.id()), tokens);
-			return reservation.take().flatMap((wait) -> waitFor(model, reservation, wait, deadline, allowed));
+			return reservation.take().flatMap((wait) -> waitFor(model, reservation, wait, null, deadline, allowed));
 		});
 	}
 
-	private Mono<Reservation> waitFor(LlmModel model, Reservation reservation, Duration wait, Deadline deadline,
-			Duration allowed) {
+	/**
+	 * Wait for the budgets, then for a hold learnt meanwhile.
+	 * @param heldBy the provider's error behind the wait, {@code null} for a budget's
+	 */
+	private Mono<Reservation> waitFor(LlmModel model, Reservation reservation, Duration wait,
+			@Nullable LlmApiException heldBy, Deadline deadline, Duration allowed) {
 		if (wait.isZero()) {
 			return Mono.just(reservation);
 		}
 		if (wait.compareTo(allowed) > 0 || !deadline.allows(wait)) {
 			reservation.cancel();
-			return Mono.error(new LlmThrottledException(model.provider(), model.id(), wait));
+			return Mono.error(throttled(model, wait, heldBy));
 		}
 		// a hold learnt while waiting (another call's 429) extends the wait
 		return Mono.delay(wait)
-			.then(Mono.defer(() -> waitFor(model, reservation, this.holds.remaining(model.provider()), deadline,
-					allowed.minus(wait))))
+			.then(Mono.defer(() -> waitFor(model, reservation, this.holds.remaining(model.provider()),
+					this.holds.heldBy(model.provider()), deadline, allowed.minus(wait))))
 			.doOnCancel(reservation::cancel);
+	}
+
+	private static LlmThrottledException throttled(LlmModel model, Duration wait, @Nullable LlmApiException heldBy) {
+		return new LlmThrottledException(model.provider(), model.id(), wait, heldBy);
 	}
 
 	/**

@@ -37,8 +37,10 @@
  * <li>{@link dev.llmresilience.error.LlmThrottledException}: <em>this application</em>
  * did not call a model because its rate budget (configured, or learnt from the provider's
  * headers and 429s) would not allow a call within the time the request may still wait.
- * Nothing was sent; the chain moves on to the next model. Raise the budget if the
- * provider allows more, give the request more time, or add a fallback model.</li>
+ * Nothing was sent; the chain moves on to the next model. When the provider's own hold (a
+ * 429 or 529 with {@code retry-after}) stood in the way, the provider's error is its
+ * cause. Raise the budget if the provider allows more, give the request more time, or add
+ * a fallback model.</li>
  * <li>{@link dev.llmresilience.error.LlmConnectionPoolExhaustedException} (a kind of
  * throttling): <em>this application</em> found no free connection to the provider within
  * the connect timeout. Nothing was sent; the chain moves on. Raise

@@ -153,6 +153,43 @@ class ProviderHoldsTests {
 	}
 
 	@Test
+	void providersLatestErrorIsKeptWithTheHoldForAsLongAsItLasts() {
+		LlmRateLimitException first = rateLimited(Duration.ofSeconds(15), RateLimitStatus.NONE);
+		LlmRateLimitException second = rateLimited(Duration.ofSeconds(5), RateLimitStatus.NONE);
+		this.holds.learn("anthropic", first);
+		assertThat(this.holds.heldBy("anthropic")).isSameAs(first);
+		this.holds.learn("anthropic", second);
+		// an answer's headers lengthen the hold, yet the provider's error stays the
+		// reason
+		this.holds.learn("anthropic", status(0L, NOW.plusSeconds(20), null, null));
+		assertThat(this.holds.heldBy("anthropic")).isSameAs(second);
+		assertThat(this.holds.heldBy("openai")).isNull();
+		this.time.advanceTimeBy(Duration.ofSeconds(20));
+		assertThat(this.holds.heldBy("anthropic")).isNull();
+	}
+
+	@Test
+	void holdOfAnErrorsRateLimitHeadersKeepsTheErrorAndHoldsOfAnswersOrOtherReplicasKeepNone() {
+		LlmServerException unavailable = new LlmServerException("anthropic", "haiku", new LlmApiException.Details(503,
+				"api_error", null, "Unavailable", null, null, null, status(0L, NOW.plusSeconds(4), null, null)));
+		this.holds.learn("anthropic", unavailable);
+		this.holds.learn("openai", status(0L, NOW.plusSeconds(4), null, null));
+		this.holds.holdUntil("gemini", NOW.plusSeconds(4));
+		assertThat(this.holds.heldBy("anthropic")).isSameAs(unavailable);
+		assertThat(this.holds.heldBy("openai")).isNull();
+		assertThat(this.holds.heldBy("gemini")).isNull();
+	}
+
+	@Test
+	void holdLearntAfterAnEndedOneKeepsNoneOfItsError() {
+		this.holds.learn("anthropic", rateLimited(Duration.ofSeconds(5), RateLimitStatus.NONE));
+		this.time.advanceTimeBy(Duration.ofSeconds(5));
+		this.holds.learn("anthropic", status(0L, NOW.plusSeconds(10), null, null));
+		assertThat(this.holds.remaining("anthropic")).isEqualTo(Duration.ofSeconds(10));
+		assertThat(this.holds.heldBy("anthropic")).isNull();
+	}
+
+	@Test
 	void aHoldOfCenturiesIsToldAsADayAndHoldsWithoutOverflowing() {
 		this.holds.learn("anthropic", rateLimited(Duration.ofDays(365 * 300), RateLimitStatus.NONE));
 		assertThat(this.told).containsExactly("anthropic " + NOW.plus(Duration.ofDays(1)));

@@ -19,6 +19,7 @@ import dev.llmresilience.error.LlmApiException;
 import dev.llmresilience.error.LlmCircuitOpenException;
 import dev.llmresilience.error.LlmConnectionPoolExhaustedException;
 import dev.llmresilience.error.LlmInvalidRequestException;
+import dev.llmresilience.error.LlmRateLimitException;
 import dev.llmresilience.error.LlmServerException;
 import dev.llmresilience.error.LlmThrottledException;
 import dev.llmresilience.test.VirtualTime;
@@ -287,13 +288,17 @@ class ProviderPacerTests {
 	void holdLongerThanTheLongestWaitThrottlesTheCallAtOnce() {
 		ProviderPacer pacer = pacer(Map.of(), Map.of());
 		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
-		pacer.failed(limited.reservation(),
-				ProviderHoldsTests.rateLimited(Duration.ofSeconds(90), RateLimitStatus.NONE));
+		LlmRateLimitException rateLimited = ProviderHoldsTests.rateLimited(Duration.ofSeconds(90),
+				RateLimitStatus.NONE);
+		pacer.failed(limited.reservation(), rateLimited);
 		PacedCall throttled = PacedCall.admit(pacer, OPUS, tokens(100));
 		assertThat(throttled.error()).isInstanceOfSatisfying(LlmThrottledException.class, (error) -> {
 			assertThat(error.getWait()).isEqualTo(Duration.ofSeconds(90));
 			assertThat(error.getProvider()).isEqualTo("anthropic");
 			assertThat(error.getModel()).isEqualTo("opus");
+			// the provider's own error, its type, message and request id, stays reachable
+			assertThat(error.getCause()).isSameAs(rateLimited);
+			assertThat(error.getMessage()).endsWith("(held after: " + rateLimited.getMessage() + ")");
 		});
 	}
 
@@ -318,8 +323,10 @@ class ProviderPacerTests {
 		PacedCall.admit(pacer, HAIKU, tokens(100));
 		PacedCall.admit(pacer, HAIKU, tokens(100));
 		PacedCall throttled = PacedCall.admit(pacer, HAIKU, tokens(100));
-		assertThat(throttled.error()).isInstanceOfSatisfying(LlmThrottledException.class,
-				(error) -> assertThat(error.getWait()).isEqualTo(Duration.ofSeconds(3)));
+		assertThat(throttled.error()).isInstanceOfSatisfying(LlmThrottledException.class, (error) -> {
+			assertThat(error.getWait()).isEqualTo(Duration.ofSeconds(3));
+			assertThat(error).hasNoCause();
+		});
 		this.time.advanceTimeBy(Duration.ofSeconds(1));
 		// the slot at 3s is free again: two seconds from now, within the longest wait
 		PacedCall next = PacedCall.admit(pacer, HAIKU, tokens(100));
@@ -359,9 +366,11 @@ class ProviderPacerTests {
 		PacedCall first = PacedCall.admit(pacer, HAIKU, tokens(100));
 		PacedCall waiting = PacedCall.admit(pacer, HAIKU, tokens(100), Deadline.after(Duration.ofSeconds(5)));
 		this.time.advanceTimeBy(Duration.ofMillis(500));
-		pacer.failed(first.reservation(), ProviderHoldsTests.rateLimited(Duration.ofSeconds(30), RateLimitStatus.NONE));
+		LlmRateLimitException rateLimited = ProviderHoldsTests.rateLimited(Duration.ofSeconds(30),
+				RateLimitStatus.NONE);
+		pacer.failed(first.reservation(), rateLimited);
 		this.time.advanceTimeBy(Duration.ofMillis(500));
-		assertThat(waiting.error()).isInstanceOf(LlmThrottledException.class);
+		assertThat(waiting.error()).isInstanceOf(LlmThrottledException.class).hasCause(rateLimited);
 	}
 
 	@Test

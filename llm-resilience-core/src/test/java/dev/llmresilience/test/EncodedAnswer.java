@@ -7,13 +7,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The bytes of one answer in one wire format, whole and as a stream: the events before
- * the text, one per text delta, and the events after it. Kept for the answers sent most
- * recently, so that a fake answering the same text many times over (a benchmark's)
- * encodes it once.
+ * the content, one element per delta (of reasoning, text or tool input), and the events
+ * after it. Kept for the answers sent most recently, so that a fake answering the same
+ * text many times over (a benchmark's) encodes it once.
  *
  * @param json the body of the whole answer
  * @param streamStart the events before the first delta
- * @param deltas one event per text delta
+ * @param deltas one element per delta, with the events that open its block
  * @param streamEnd the events after the last delta, the terminal event last
  */
 record EncodedAnswer(byte[] json, byte[] streamStart, List<byte[]> deltas, byte[] streamEnd) {
@@ -22,8 +22,8 @@ record EncodedAnswer(byte[] json, byte[] streamStart, List<byte[]> deltas, byte[
 
 	private static final Map<Key, EncodedAnswer> cache = new ConcurrentHashMap<>();
 
-	static EncodedAnswer of(WireFormat format, String model, List<String> pieces, int inputTokens) {
-		Key key = new Key(format, model, List.copyOf(pieces), inputTokens);
+	static EncodedAnswer of(WireFormat format, String model, AnswerContent content, int inputTokens) {
+		Key key = new Key(format, model, content, inputTokens);
 		EncodedAnswer answer = cache.get(key);
 		if (answer == null) {
 			answer = encode(key);
@@ -36,18 +36,19 @@ record EncodedAnswer(byte[] json, byte[] streamStart, List<byte[]> deltas, byte[
 	}
 
 	private static EncodedAnswer encode(Key key) {
-		WireFormat format = key.format();
-		return new EncodedAnswer(bytes(format.message(key.model(), key.pieces(), key.inputTokens())),
-				bytes(String.join("", format.streamStart(key.model(), key.inputTokens()))),
-				key.pieces().stream().map((piece) -> bytes(format.streamDelta(key.model(), piece))).toList(),
-				bytes(String.join("", format.streamEnd(key.model(), key.inputTokens(), key.pieces().size()))));
+		WireEncoder encoder = key.format().encoder();
+		AnswerContent content = key.content();
+		return new EncodedAnswer(bytes(encoder.message(key.model(), content, key.inputTokens())),
+				bytes(String.join("", encoder.streamStart(key.model(), content, key.inputTokens()))),
+				encoder.streamDeltas(key.model(), content).stream().map(EncodedAnswer::bytes).toList(), bytes(String
+					.join("", encoder.streamEnd(key.model(), content, key.inputTokens(), content.deltaCount()))));
 	}
 
 	private static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
-	private record Key(WireFormat format, String model, List<String> pieces, int inputTokens) {
+	private record Key(WireFormat format, String model, AnswerContent content, int inputTokens) {
 
 	}
 

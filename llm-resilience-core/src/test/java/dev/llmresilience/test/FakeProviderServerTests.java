@@ -16,12 +16,16 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmresilience.LlmContent;
+import dev.llmresilience.LlmMessage;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmStreamEvent.TextDelta;
+import dev.llmresilience.LlmTool;
 import dev.llmresilience.LlmUsage;
+import dev.llmresilience.StopReason;
 import dev.llmresilience.error.LlmOverloadedException;
 import dev.llmresilience.error.LlmRateLimitException;
 import dev.llmresilience.provider.LlmProvider;
@@ -33,6 +37,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -46,6 +51,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -145,6 +151,124 @@ class FakeProviderServerTests {
 		LlmResponse response = ((LlmStreamEvent.Completion) events.get(events.size() - 1)).response();
 		assertThat(response.text()).isEqualTo("Hello GPT");
 		assertThat(response.usage()).isEqualTo(new LlmUsage(10, 2));
+	}
+
+	@ParameterizedTest
+	@EnumSource(WireFormat.class)
+	void toolCallsAfterTextAreReadWithTheToolUseStopReason(WireFormat format) {
+		this.fake.defaults().reply(twoToolCalls());
+		LlmResponse response = provider(format).call(modelOf(format), toolRequest()).block(TIMEOUT);
+		assertThat(response.text()).isEqualTo("Let me look.");
+		assertThat(response.toolCalls()).extracting(LlmContent.ToolCall::id, LlmContent.ToolCall::name)
+			.containsExactly(tuple("call_1", "get_weather"), tuple("call_2", "get_time"));
+		assertThat(response.toolCalls().get(0).input()).isEqualTo(json("{\"city\":\"Paris\"}"));
+		assertThat(response.stopReason()).isEqualTo(StopReason.TOOL_USE);
+		assertThat(response.rawStopReason()).isEqualTo((format == WireFormat.ANTHROPIC) ? "tool_use" : "tool_calls");
+		assertThat(response.usage().outputTokens()).isEqualTo(7);
+	}
+
+	@Test
+	void anthropicStreamSendsAToolCallsInputAsInputJsonDeltas() {
+		this.fake.defaults().reply(FakeReply.toolCall("toolu_1", "get_weather", "{\"city\":\"Paris\"}"));
+		Exchange exchange = post("/v1/messages", anthropicBody("claude-fake", true));
+		assertThat(eventNames(exchange.body())).containsExactly("message_start", "content_block_start", "ping",
+				"content_block_delta", "content_block_delta", "content_block_delta", "content_block_stop",
+				"message_delta", "message_stop");
+		List<JsonNode> events = dataLines(exchange.body()).stream().map(FakeProviderServerTests::json).toList();
+		assertThat(events.get(1).path("content_block").toString())
+			.isEqualTo("{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_weather\",\"input\":{}}");
+		assertThat(events.subList(3, 6)).extracting((event) -> event.at("/delta/type").asText())
+			.containsOnly("input_json_delta");
+		assertThat(events.subList(3, 6).stream().map((event) -> event.at("/delta/partial_json").asText()))
+			.containsExactly("{\"cit", "y\":\"P", "aris\"}");
+		assertThat(events.get(7).at("/delta/stop_reason").asText()).isEqualTo("tool_use");
+	}
+
+	@Test
+	void openAiStreamNamesEachToolCallThenSendsItsArgumentsInPieces() {
+		this.fake.defaults().reply(FakeReply.toolCall("call_1", "get_weather", "{\"city\":\"Paris\"}"));
+		Exchange exchange = post("/v1/chat/completions", openAiBody("gpt-fake", true));
+		List<JsonNode> chunks = dataLines(exchange.body()).stream()
+			.filter((data) -> !data.equals("[DONE]"))
+			.map(FakeProviderServerTests::json)
+			.toList();
+		assertThat(chunks).hasSize(7);
+		JsonNode named = chunks.get(1).at("/choices/0/delta/tool_calls/0");
+		assertThat(named.path("index").asInt()).isZero();
+		assertThat(named.path("id").asText()).isEqualTo("call_1");
+		assertThat(named.at("/function/name").asText()).isEqualTo("get_weather");
+		assertThat(named.at("/function/arguments").asText()).isEmpty();
+		assertThat(chunks.subList(2, 5)
+			.stream()
+			.map((chunk) -> chunk.at("/choices/0/delta/tool_calls/0/function/arguments").asText()))
+			.containsExactly("{\"cit", "y\":\"P", "aris\"}");
+		assertThat(chunks.get(5).at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
+	}
+
+	@ParameterizedTest
+	@EnumSource(WireFormat.class)
+	void streamedToolCallsSurfaceAsStartInputDeltasAndEnd(WireFormat format) {
+		this.fake.defaults().reply(twoToolCalls());
+		List<LlmStreamEvent> events = provider(format).stream(modelOf(format), toolRequest())
+			.collectList()
+			.block(TIMEOUT);
+		assertThat(events).hasSize(12);
+		assertThat(events.get(0)).isEqualTo(new TextDelta("Let me look."));
+		assertThat(events.get(1)).isEqualTo(new LlmStreamEvent.ToolCallStart("call_1", "get_weather"));
+		assertThat(events.subList(2, 5)).extracting((event) -> ((LlmStreamEvent.ToolInputDelta) event).partialJson())
+			.containsExactly("{\"cit", "y\":\"P", "aris\"}");
+		LlmContent.ToolCall first = ((LlmStreamEvent.ToolCallEnd) events.get(5)).call();
+		assertThat(first.input()).isEqualTo(json("{\"city\":\"Paris\"}"));
+		assertThat(events.get(6)).isEqualTo(new LlmStreamEvent.ToolCallStart("call_2", "get_time"));
+		assertThat(events.get(10)).isInstanceOf(LlmStreamEvent.ToolCallEnd.class);
+		LlmResponse response = ((LlmStreamEvent.Completion) events.get(11)).response();
+		assertThat(response.toolCalls()).extracting(LlmContent.ToolCall::id).containsExactly("call_1", "call_2");
+		assertThat(response.stopReason()).isEqualTo(StopReason.TOOL_USE);
+	}
+
+	@ParameterizedTest
+	@EnumSource(WireFormat.class)
+	void thinkingIsSignedInAnthropicsFormatAndUnsignedInOpenAis(WireFormat format) {
+		this.fake.defaults().reply(FakeReply.answer("42").withThinking("Six times seven.", "sig-1"));
+		String signature = (format == WireFormat.ANTHROPIC) ? "sig-1" : null;
+		LlmResponse whole = provider(format).call(modelOf(format), LlmRequest.ofPrompt("Hi")).block(TIMEOUT);
+		assertThat(whole.content()).containsExactly(new LlmContent.Reasoning("Six times seven.", signature),
+				new LlmContent.Text("42", List.of()));
+		List<LlmStreamEvent> events = provider(format).stream(modelOf(format), LlmRequest.ofPrompt("Hi"))
+			.collectList()
+			.block(TIMEOUT);
+		assertThat(events.subList(0, 3)).extracting((event) -> ((LlmStreamEvent.ReasoningDelta) event).text())
+			.containsExactly("Six t", "imes ", "seven.");
+		assertThat(events.get(3)).isEqualTo(new TextDelta("42"));
+		LlmResponse streamed = ((LlmStreamEvent.Completion) events.get(4)).response();
+		assertThat(streamed.content()).isEqualTo(whole.content());
+	}
+
+	@ParameterizedTest
+	@EnumSource(WireFormat.class)
+	void requestLogReadsToolsToolCallsToolResultsAndImagesInEitherFormat(WireFormat format) {
+		LlmRequest request = toolRequest().mutate()
+			.messages(List.of(
+					LlmMessage.user(LlmContent.text("What is in the picture?"),
+							LlmContent.image("image/png", "iVBORw0K")),
+					LlmMessage
+						.assistant(new LlmContent.ToolCall("call_1", "get_weather", json("{\"city\":\"Paris\"}"))),
+					LlmMessage.user(LlmContent.toolResult("call_1", "Sunny"))))
+			.build();
+		provider(format).call(modelOf(format), request).block(TIMEOUT);
+		ReceivedRequest received = this.fake.requests().forModel(modelOf(format).name()).get(0);
+		assertThat(received.toolNames()).containsExactly("get_weather", "get_time");
+		assertThat(received.toolCallIds()).containsExactly("call_1");
+		assertThat(received.toolResultIds()).containsExactly("call_1");
+		JsonNode question = received.messages().get(0).path("content");
+		if (format == WireFormat.ANTHROPIC) {
+			assertThat(received.roles()).containsExactly("user", "assistant", "user");
+			assertThat(question.get(1).at("/source/data").asText()).isEqualTo("iVBORw0K");
+		}
+		else {
+			assertThat(received.roles()).containsExactly("user", "assistant", "tool");
+			assertThat(question.get(1).at("/image_url/url").asText()).isEqualTo("data:image/png;base64,iVBORw0K");
+		}
 	}
 
 	@Test
@@ -538,6 +662,32 @@ class FakeProviderServerTests {
 		assertThat(statuses("claude-fine", 1)).containsOnly(200);
 		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> FakeProviderArguments
 			.apply(new String[] { "--colour=blue" }, this.fake.defaults(), this.fake::model));
+	}
+
+	private LlmProvider provider(WireFormat format) {
+		return (format == WireFormat.ANTHROPIC) ? anthropic() : openAi("");
+	}
+
+	private static LlmModel modelOf(WireFormat format) {
+		return (format == WireFormat.ANTHROPIC) ? CLAUDE : GPT;
+	}
+
+	/**
+	 * Text, then a call of {@code get_weather} and one of {@code get_time}: seven deltas.
+	 */
+	private static FakeReply twoToolCalls() {
+		return FakeReply.answer("Let me look.")
+			.andToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}")
+			.andToolCall("call_2", "get_time", "{\"zone\":\"CET\"}");
+	}
+
+	private static LlmRequest toolRequest() {
+		JsonNode schema = json("{\"type\":\"object\",\"properties\":{}}");
+		return LlmRequest.builder()
+			.user("Weather and time in Paris?")
+			.tool(new LlmTool("get_weather", "The weather in a city", schema))
+			.tool(new LlmTool("get_time", null, schema))
+			.build();
 	}
 
 	private List<Integer> statuses(String model, int count) {

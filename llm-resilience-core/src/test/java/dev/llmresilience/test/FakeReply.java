@@ -18,8 +18,11 @@ import org.springframework.util.Assert;
  * How the {@link FakeProviderServer} answers one request: properly, with an error, or in
  * one of the ways a response goes wrong on the wire. A reply is written in the
  * {@link WireFormat} of the path the request came to, as JSON or as a stream as the
- * request asks; its text, usage and pacing come from the model's {@link ModelScript}.
- * Immutable: each modifier returns a copy.
+ * request asks; its text, usage and pacing come from the model's {@link ModelScript}. A
+ * proper answer may also reason ({@link #withThinking}) and call tools
+ * ({@link #toolCall}), streamed as each provider streams them; the deltas that faults
+ * count are then its pieces of reasoning, text and tool input, in that order. Immutable:
+ * each modifier returns a copy.
  */
 public final class FakeReply {
 
@@ -38,6 +41,10 @@ public final class FakeReply {
 	private String errorMessage;
 
 	private List<String> pieces;
+
+	private AnswerContent.Thinking thinking;
+
+	private List<AnswerContent.ToolCall> toolCalls = List.of();
 
 	private String contentType;
 
@@ -71,6 +78,8 @@ public final class FakeReply {
 		copy.errorType = this.errorType;
 		copy.errorMessage = this.errorMessage;
 		copy.pieces = this.pieces;
+		copy.thinking = this.thinking;
+		copy.toolCalls = this.toolCalls;
 		copy.contentType = this.contentType;
 		copy.body = this.body;
 		copy.chunkSizes = this.chunkSizes;
@@ -102,6 +111,22 @@ public final class FakeReply {
 		FakeReply reply = answer();
 		reply.pieces = List.of(pieces);
 		return reply;
+	}
+
+	/**
+	 * A proper answer that calls a tool, without text: a {@code tool_use} block (streamed
+	 * as {@code input_json_delta} pieces) with the stop reason {@code tool_use}, or a
+	 * {@code tool_calls} entry (streamed as argument pieces) with the finish reason
+	 * {@code tool_calls}. Add more calls with {@link #andToolCall}.
+	 * @param id the call's id
+	 * @param name the tool's name
+	 * @param inputJson the input, a JSON object
+	 * @return the reply
+	 */
+	public static FakeReply toolCall(String id, String name, String inputJson) {
+		FakeReply reply = answer();
+		reply.pieces = List.of();
+		return reply.andToolCall(id, name, inputJson);
 	}
 
 	/**
@@ -249,6 +274,39 @@ public final class FakeReply {
 		reply.streamEnd = end;
 		reply.deltas = deltas;
 		return reply;
+	}
+
+	/**
+	 * Call a tool after what this answer says and calls already; with calls, the answer
+	 * stops for them ({@code tool_use}, {@code tool_calls}). An {@link #answer()} with a
+	 * call says the model's text first.
+	 * @param id the call's id
+	 * @param name the tool's name
+	 * @param inputJson the input, a JSON object; streamed in a few pieces
+	 * @return a copy of this reply
+	 */
+	public FakeReply andToolCall(String id, String name, String inputJson) {
+		Assert.isTrue(this.kind == Kind.ANSWER, "Only an answer calls tools");
+		FakeReply copy = copy();
+		List<AnswerContent.ToolCall> calls = new ArrayList<>(this.toolCalls);
+		calls.add(AnswerContent.ToolCall.of(id, name, inputJson));
+		copy.toolCalls = List.copyOf(calls);
+		return copy;
+	}
+
+	/**
+	 * Reason before answering: an Anthropic {@code thinking} block with its signature
+	 * (streamed as {@code thinking_delta}s and a {@code signature_delta}), or OpenAI's
+	 * {@code reasoning_content}, which has no signature.
+	 * @param text the reasoning
+	 * @param signature the signature of an Anthropic answer
+	 * @return a copy of this reply
+	 */
+	public FakeReply withThinking(String text, String signature) {
+		Assert.isTrue(this.kind == Kind.ANSWER, "Only an answer reasons");
+		FakeReply copy = copy();
+		copy.thinking = AnswerContent.Thinking.of(text, signature);
+		return copy;
 	}
 
 	/**
@@ -486,7 +544,8 @@ public final class FakeReply {
 	private EncodedAnswer encoded(WireFormat format, ReceivedRequest request, ModelScript script) {
 		String model = request.model().isEmpty() ? FAKE_MODEL : request.model();
 		List<String> pieces = (this.pieces != null) ? this.pieces : script.piecesFor(request);
-		return EncodedAnswer.of(format, model, pieces, script.inputTokens());
+		return EncodedAnswer.of(format, model, new AnswerContent(pieces, this.thinking, this.toolCalls),
+				script.inputTokens());
 	}
 
 	private static int statusOf(String errorType) {
@@ -519,6 +578,9 @@ public final class FakeReply {
 	@Override
 	public String toString() {
 		return "FakeReply{" + this.kind + ((this.kind == Kind.ERROR || this.kind == Kind.RAW) ? " " + this.status : "")
+				+ ((this.thinking != null) ? " thinking" : "")
+				+ (this.toolCalls.isEmpty() ? ""
+						: " calling " + this.toolCalls.stream().map(AnswerContent.ToolCall::name).toList())
 				+ ((this.streamEnd != StreamEnd.COMPLETE) ? " " + this.streamEnd + " after " + this.deltas : "")
 				+ ((this.cutOffShare >= 0) ? " cut off at " + this.cutOffShare : "")
 				+ (this.delay.isZero() ? "" : " after " + this.delay)

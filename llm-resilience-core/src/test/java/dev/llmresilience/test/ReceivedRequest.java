@@ -211,6 +211,89 @@ public final class ReceivedRequest {
 	}
 
 	/**
+	 * Return the turns of the body: its {@code messages}, which in OpenAI's format also
+	 * hold the system prompt and the tool results.
+	 * @return the array, a missing node if there is none
+	 */
+	public JsonNode messages() {
+		return body().path("messages");
+	}
+
+	/**
+	 * Return the role of each turn, in order: {@code user} and {@code assistant}, and in
+	 * OpenAI's format {@code system} and {@code tool}.
+	 * @return the roles
+	 */
+	public List<String> roles() {
+		List<String> roles = new ArrayList<>();
+		messages().forEach((message) -> roles.add(message.path("role").asText()));
+		return roles;
+	}
+
+	/**
+	 * Return the names of the tools offered, in either wire format.
+	 * @return the names, in order, empty for none
+	 */
+	public List<String> toolNames() {
+		List<String> names = new ArrayList<>();
+		for (JsonNode tool : body().path("tools")) {
+			JsonNode name = (this.wireFormat == WireFormat.OPENAI) ? tool.path("function").path("name")
+					: tool.path("name");
+			names.add(name.asText());
+		}
+		return names;
+	}
+
+	/**
+	 * Return the ids of the tool calls the assistant turns hold, in either wire format:
+	 * Anthropic's {@code tool_use} blocks, OpenAI's {@code tool_calls}.
+	 * @return the ids, in order, empty for none
+	 */
+	public List<String> toolCallIds() {
+		List<String> ids = new ArrayList<>();
+		for (JsonNode message : messages()) {
+			if (this.wireFormat == WireFormat.OPENAI) {
+				message.path("tool_calls").forEach((call) -> ids.add(call.path("id").asText()));
+			}
+			else {
+				blocks(message, "tool_use").forEach((block) -> ids.add(block.path("id").asText()));
+			}
+		}
+		return ids;
+	}
+
+	/**
+	 * Return the ids of the calls that the tool results sent answer, in either wire
+	 * format: Anthropic's {@code tool_result} blocks, OpenAI's {@code role: tool}
+	 * messages.
+	 * @return the ids, in order, empty for none
+	 */
+	public List<String> toolResultIds() {
+		List<String> ids = new ArrayList<>();
+		for (JsonNode message : messages()) {
+			if (this.wireFormat == WireFormat.OPENAI) {
+				if ("tool".equals(message.path("role").asText())) {
+					ids.add(message.path("tool_call_id").asText());
+				}
+			}
+			else {
+				blocks(message, "tool_result").forEach((block) -> ids.add(block.path("tool_use_id").asText()));
+			}
+		}
+		return ids;
+	}
+
+	private static List<JsonNode> blocks(JsonNode message, String type) {
+		List<JsonNode> blocks = new ArrayList<>();
+		message.path("content").forEach((block) -> {
+			if (type.equals(block.path("type").asText())) {
+				blocks.add(block);
+			}
+		});
+		return blocks;
+	}
+
+	/**
 	 * Return the {@code model} of the body.
 	 * @return the model name, empty if there is none
 	 */

@@ -126,6 +126,15 @@ public final class RequestLog {
 	}
 
 	/**
+	 * Return the requests kept that asked for a model, in the order they arrived.
+	 * @param model the model name of the body
+	 * @return a copy of the list
+	 */
+	public synchronized List<ReceivedRequest> forModel(String model) {
+		return this.kept.stream().filter((request) -> request.model().equals(model)).toList();
+	}
+
+	/**
 	 * Return the last request received.
 	 * @return the request
 	 * @throws IllegalStateException if none was received or kept

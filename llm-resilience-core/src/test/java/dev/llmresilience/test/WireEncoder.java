@@ -10,13 +10,23 @@ import java.util.Map;
  */
 interface WireEncoder {
 
-	String message(String model, List<String> pieces, int inputTokens);
+	String message(String model, AnswerContent answer, int inputTokens);
 
-	List<String> streamStart(String model, int inputTokens);
+	/**
+	 * Return the events before the first delta.
+	 */
+	List<String> streamStart(String model, AnswerContent answer, int inputTokens);
 
-	String streamDelta(String model, String text);
+	/**
+	 * Return one element per delta of the answer (a piece of reasoning, text or tool
+	 * input), with the events that open its block in front of the first one.
+	 */
+	List<String> streamDeltas(String model, AnswerContent answer);
 
-	List<String> streamEnd(String model, int inputTokens, int outputTokens);
+	/**
+	 * Return the events after the last delta, the terminal event last.
+	 */
+	List<String> streamEnd(String model, AnswerContent answer, int inputTokens, int outputTokens);
 
 	String errorBody(String type, String message);
 

@@ -50,7 +50,7 @@ public enum WireFormat {
 	 * @return the JSON body
 	 */
 	public String message(String model, List<String> pieces, int inputTokens) {
-		return this.encoder.message(model, pieces, inputTokens);
+		return this.encoder.message(model, AnswerContent.text(pieces), inputTokens);
 	}
 
 	/**
@@ -74,7 +74,7 @@ public enum WireFormat {
 	 * @return the events
 	 */
 	public List<String> streamStart(String model, int inputTokens) {
-		return this.encoder.streamStart(model, inputTokens);
+		return this.encoder.streamStart(model, AnswerContent.text(List.of()), inputTokens);
 	}
 
 	/**
@@ -84,7 +84,7 @@ public enum WireFormat {
 	 * @return the event
 	 */
 	public String streamDelta(String model, String text) {
-		return this.encoder.streamDelta(model, text);
+		return this.encoder.streamDeltas(model, AnswerContent.text(List.of(text))).get(0);
 	}
 
 	/**
@@ -96,7 +96,14 @@ public enum WireFormat {
 	 * @return the events
 	 */
 	public List<String> streamEnd(String model, int inputTokens, int outputTokens) {
-		return this.encoder.streamEnd(model, inputTokens, outputTokens);
+		return this.encoder.streamEnd(model, AnswerContent.text(List.of()), inputTokens, outputTokens);
+	}
+
+	/**
+	 * Return the encoder of the format, for the answers the fake sends.
+	 */
+	WireEncoder encoder() {
+		return this.encoder;
 	}
 
 	/**
