@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import dev.llmresilience.LlmContent;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
-import dev.llmresilience.LlmContent;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmUsage;

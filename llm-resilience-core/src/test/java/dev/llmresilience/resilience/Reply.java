@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmContent;
+import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmUsage;
