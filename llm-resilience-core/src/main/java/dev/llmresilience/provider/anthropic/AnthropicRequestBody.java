@@ -148,7 +148,12 @@ final class AnthropicRequestBody {
 	 * @param body the wire body
 	 */
 	static void options(LlmModel model, LlmRequest request, int maxTokens, ObjectNode body) {
-		boolean thinking = request.reasoning() != null && model.supports(LlmCapability.REASONING);
+		LlmReasoning reasoning = request.reasoning();
+		// The budget is at least 1024 tokens and below max_tokens: optional reasoning
+		// that cannot fit is left out, required reasoning is sent for the API to reject
+		// rather than answered without.
+		boolean thinking = reasoning != null && model.supports(LlmCapability.REASONING)
+				&& (maxTokens > LlmReasoning.MIN_BUDGET_TOKENS || !reasoning.optional());
 		boolean answerTool = answersWithTool(model, request);
 		if (!request.tools().isEmpty() || answerTool) {
 			ArrayNode tools = body.putArray("tools");
@@ -168,7 +173,7 @@ final class AnthropicRequestBody {
 		}
 		if (thinking) {
 			int budget = Math.max(LlmReasoning.MIN_BUDGET_TOKENS,
-					Math.min(request.reasoning().effectiveBudgetTokens(), maxTokens - 1));
+					Math.min(reasoning.effectiveBudgetTokens(), maxTokens - 1));
 			body.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
 		}
 	}
@@ -185,9 +190,10 @@ final class AnthropicRequestBody {
 		LlmToolChoice choice = request.toolChoice();
 		ObjectNode node = body.objectNode();
 		if (answerTool && !thinking) {
-			// Without tools of its own the answer tool is forced; with them the model
-			// must call one, the answer tool when it is done. Thinking allows neither.
-			if (request.tools().isEmpty()) {
+			// Without tools of its own, or with none it may call, the answer tool is
+			// forced; with them the model must call one, the answer tool when it is
+			// done. Thinking allows neither.
+			if (request.tools().isEmpty() || (choice != null && choice.mode() == LlmToolChoice.Mode.NONE)) {
 				node.put("type", "tool").put("name", request.outputSchema().name());
 			}
 			else {
@@ -202,7 +208,8 @@ final class AnthropicRequestBody {
 				case TOOL -> node.put("type", "tool").put("name", choice.toolName());
 			}
 		}
-		if (Boolean.FALSE.equals(request.parallelToolCalls())) {
+		// tool_choice none has no disable_parallel_tool_use: no call, none in parallel
+		if (Boolean.FALSE.equals(request.parallelToolCalls()) && !"none".equals(node.path("type").asText())) {
 			if (!node.has("type")) {
 				node.put("type", "auto");
 			}

@@ -113,8 +113,8 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 			}
 			case "content_block_stop" -> {
 				Block block = this.blocks.get(data.path("index").asInt(-1));
-				if (block != null && block.finish() && block.isToolCall()) {
-					emit.accept(new LlmStreamEvent.ToolCallEnd(block.toolCall()));
+				if (block != null) {
+					finish(block, emit);
 				}
 			}
 			case "message_delta" -> {
@@ -128,8 +128,9 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 				copyFields(data.path("usage"), this.usage);
 			}
 			case "message_stop" -> {
-				// A block left open is still part of the answer.
-				this.blocks.values().forEach(Block::finish);
+				// A block left open is still part of the answer, and a call left open
+				// still ends.
+				this.blocks.values().forEach((block) -> finish(block, emit));
 				// The answer is whole: stop reading, whatever the connection does next.
 				this.stopped = true;
 			}
@@ -162,6 +163,12 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 				throw this.errors.invalidResponse(this.model, "a streamed tool_use block has no id or name", null);
 			}
 			emit.accept(new LlmStreamEvent.ToolCallStart(node.path("id").textValue(), node.path("name").textValue()));
+		}
+	}
+
+	private static void finish(Block block, Consumer<LlmStreamEvent> emit) {
+		if (block.finish() && block.isToolCall()) {
+			emit.accept(new LlmStreamEvent.ToolCallEnd(block.toolCall()));
 		}
 	}
 
@@ -294,7 +301,12 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 					}
 					String piece = delta.path("partial_json").asText("");
 					this.inputJson.append(piece);
-					return this.answer ? textEvent(piece) : piece.isEmpty() ? null
+					if (this.answer) {
+						return textEvent(piece);
+					}
+					// a server tool's input is joined into its block, but it is no
+					// call of the caller's tools
+					return (piece.isEmpty() || !isToolCall()) ? null
 							: new LlmStreamEvent.ToolInputDelta(this.node.path("id").asText(), piece);
 				}
 				default -> {
@@ -309,7 +321,13 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 			return piece.isEmpty() ? null : new LlmStreamEvent.TextDelta(piece);
 		}
 
+		@Nullable
 		private StringBuilder append(@Nullable StringBuilder builder, String field, JsonNode piece) {
+			if (!piece.isTextual()) {
+				// no piece (a compaction that failed has null content): the field
+				// stays as it started, null included
+				return builder;
+			}
 			// the block may have started with a first piece of its own
 			StringBuilder joined = (builder != null) ? builder : new StringBuilder(this.node.path(field).asText(""));
 			return joined.append(piece.asText(""));

@@ -5,9 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -34,6 +31,15 @@ import reactor.test.StepVerifier;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static dev.llmresilience.provider.anthropic.AnthropicProviderFixtures.MESSAGE_START;
+import static dev.llmresilience.provider.anthropic.AnthropicProviderFixtures.MESSAGE_STOP;
+import static dev.llmresilience.provider.anthropic.AnthropicProviderFixtures.blockDelta;
+import static dev.llmresilience.provider.anthropic.AnthropicProviderFixtures.blockStart;
+import static dev.llmresilience.provider.anthropic.AnthropicProviderFixtures.blockStop;
+import static dev.llmresilience.provider.anthropic.AnthropicProviderFixtures.event;
+import static dev.llmresilience.provider.anthropic.AnthropicProviderFixtures.inputJsonDelta;
+import static dev.llmresilience.provider.anthropic.AnthropicProviderFixtures.json;
+import static dev.llmresilience.provider.anthropic.AnthropicProviderFixtures.messageDelta;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -44,11 +50,6 @@ class AnthropicProviderStreamTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-	private static final String MESSAGE_START = event("message_start", """
-			{"type":"message_start","message":{"id":"msg_01","type":"message","role":"assistant",\
-			"model":"claude-haiku-4-5-20251001","content":[],"stop_reason":null,"stop_sequence":null,\
-			"usage":{"input_tokens":25,"output_tokens":1}}}""");
-
 	private static final String TEXT_BLOCK_START = event("content_block_start",
 			"{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
 
@@ -56,8 +57,6 @@ class AnthropicProviderStreamTests {
 
 	private static final String TEXT_BLOCK_STOP = event("content_block_stop",
 			"{\"type\":\"content_block_stop\",\"index\":0}");
-
-	private static final String MESSAGE_STOP = event("message_stop", "{\"type\":\"message_stop\"}");
 
 	@RegisterExtension
 	static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
@@ -489,49 +488,9 @@ class AnthropicProviderStreamTests {
 		assertThat(events.collectList().block(TIMEOUT)).hasSize(2);
 	}
 
-	private static String event(String type, String data) {
-		return "event: " + type + "\ndata: " + data + "\n\n";
-	}
-
-	private static String blockStart(int index, String block) {
-		return event("content_block_start",
-				"{\"type\":\"content_block_start\",\"index\":" + index + ",\"content_block\":" + block + "}");
-	}
-
-	private static String blockDelta(int index, String delta) {
-		return event("content_block_delta",
-				"{\"type\":\"content_block_delta\",\"index\":" + index + ",\"delta\":" + delta + "}");
-	}
-
-	/**
-	 * A piece of a tool's input, already escaped as the JSON string it travels in.
-	 */
-	private static String inputJsonDelta(int index, String escapedPiece) {
-		return blockDelta(index, "{\"type\":\"input_json_delta\",\"partial_json\":\"" + escapedPiece + "\"}");
-	}
-
-	private static String blockStop(int index) {
-		return event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":" + index + "}");
-	}
-
-	private static JsonNode json(String text) {
-		try {
-			return new ObjectMapper().readTree(text);
-		}
-		catch (JsonProcessingException ex) {
-			throw new IllegalArgumentException(ex);
-		}
-	}
-
 	private static String textDelta(String text) {
 		return event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,"
 				+ "\"delta\":{\"type\":\"text_delta\",\"text\":\"" + text + "\"}}");
-	}
-
-	private static String messageDelta(String stopReason, int outputTokens) {
-		String reason = (stopReason != null) ? "\"" + stopReason + "\"" : "null";
-		return event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":" + reason
-				+ ",\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + outputTokens + "}}");
 	}
 
 	private static String padTo(String events, String other) {
