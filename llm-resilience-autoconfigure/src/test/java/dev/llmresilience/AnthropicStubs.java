@@ -82,6 +82,9 @@ final class AnthropicStubs {
 				event: message_start
 				data: {"type":"message_start","message":{"id":"msg_2","type":"message","role":"assistant","model":"claude-test","content":[],"usage":{"input_tokens":5,"output_tokens":1}}}
 
+				event: content_block_start
+				data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+
 				""";
 	}
 

@@ -146,6 +146,9 @@ class LlmTemplateIntegrationTests {
 				event: message_start
 				data: {"type":"message_start","message":{"id":"msg_2","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"usage":{"input_tokens":7,"output_tokens":1}}}
 
+				event: content_block_start
+				data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+
 				event: content_block_delta
 				data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}
 

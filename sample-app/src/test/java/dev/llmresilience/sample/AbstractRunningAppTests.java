@@ -10,11 +10,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.util.TestSocketUtils;
 import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 
 /**
  * The running sample app, shared by the tests that extend this class (one context and
@@ -61,6 +65,28 @@ abstract class AbstractRunningAppTests {
 	protected static Map<String, Object> messagesBody(String model, String prompt, boolean stream) {
 		return Map.of("model", model, "max_tokens", 1024, "stream", stream, "messages",
 				List.of(Map.of("role", "user", "content", prompt)));
+	}
+
+	/**
+	 * Stream a Messages API request to the simulator and take all its events.
+	 */
+	protected List<ServerSentEvent<String>> streamEvents(Map<String, Object> body) {
+		return events(postMessages(body));
+	}
+
+	/**
+	 * Send a request answered with server-sent events, expect 200, and take all its
+	 * events.
+	 */
+	protected static List<ServerSentEvent<String>> events(WebTestClient.RequestHeadersSpec<?> request) {
+		return request.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() {
+			})
+			.getResponseBody()
+			.collectList()
+			.block(TIMEOUT);
 	}
 
 	protected WebTestClient.RequestHeadersSpec<?> postMessages(Map<String, Object> body) {

@@ -5,12 +5,10 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 
 import static dev.llmresilience.sample.SimulatorMessagesApiTests.json;
-import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -100,17 +98,9 @@ class ChatApiTests extends AbstractRunningAppTests {
 
 	@Test
 	void streamsDeltasThenADoneEventWithTheSummary() {
-		List<ServerSentEvent<String>> events = this.webClient.get()
+		List<ServerSentEvent<String>> events = events(this.webClient.get()
 			.uri("/api/chat/stream?prompt={prompt}", "Tell me about circuit breakers")
-			.accept(MediaType.TEXT_EVENT_STREAM)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() {
-			})
-			.getResponseBody()
-			.collectList()
-			.block(TIMEOUT);
+			.accept(MediaType.TEXT_EVENT_STREAM));
 		assertThat(events).extracting(ServerSentEvent::event)
 			.hasSize(16)
 			.containsOnly("delta", "done")
@@ -131,17 +121,9 @@ class ChatApiTests extends AbstractRunningAppTests {
 	void endsAStreamThatBreaksOffWithAnErrorEvent() {
 		putFaults("sim-large", """
 				{"failure-rate": 1.0, "failure": "mid-stream-error", "chunk-interval": "1ms"}""");
-		List<ServerSentEvent<String>> events = this.webClient.get()
+		List<ServerSentEvent<String>> events = events(this.webClient.get()
 			.uri("/api/chat/stream?prompt=hi&model=primary")
-			.accept(MediaType.TEXT_EVENT_STREAM)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() {
-			})
-			.getResponseBody()
-			.collectList()
-			.block(TIMEOUT);
+			.accept(MediaType.TEXT_EVENT_STREAM));
 		assertThat(events).extracting(ServerSentEvent::event)
 			.containsExactly("delta", "delta", "delta", "delta", "delta", "error");
 		JsonNode error = json(events.get(5).data());

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
@@ -17,7 +16,6 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 
 import static dev.llmresilience.sample.SimulatorMessagesApiTests.assertErrorEnvelope;
 import static dev.llmresilience.sample.SimulatorMessagesApiTests.json;
-import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -86,14 +84,7 @@ class SimulatorFaultsTests extends AbstractRunningAppTests {
 	void breaksOffAStreamWithAnOverloadedErrorEventAfterSomeDeltas() {
 		putFaults("sim-faulty", """
 				{"failure-rate": 1.0, "failure": "mid-stream-error", "chunk-interval": "1ms"}""");
-		List<ServerSentEvent<String>> events = postMessages(messagesBody("sim-faulty", "hi", true)).exchange()
-			.expectStatus()
-			.isOk()
-			.returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() {
-			})
-			.getResponseBody()
-			.collectList()
-			.block(TIMEOUT);
+		List<ServerSentEvent<String>> events = streamEvents(messagesBody("sim-faulty", "hi", true));
 		// The answer to "hi" has 11 words; the first 5 are sent before the error.
 		assertThat(events).extracting(ServerSentEvent::event)
 			.startsWith("message_start", "content_block_start", "ping", "content_block_delta")
@@ -137,7 +128,8 @@ class SimulatorFaultsTests extends AbstractRunningAppTests {
 			.expectBody()
 			.json("""
 					{"latency":"PT0S","chunk-interval":"PT0.02S","failure-rate":0.25,"failure":"overloaded",
-					 "retry-after":"PT1S","requests-per-minute":4000,"tokens-per-minute":400000}
+					 "retry-after":"PT1S","requests-per-minute":4000,"tokens-per-minute":400000,
+					 "context-window":200000}
 					""", true);
 		this.webClient.get()
 			.uri("/simulator/faults/sim-faulty")

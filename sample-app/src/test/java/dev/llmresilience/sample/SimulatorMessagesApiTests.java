@@ -9,12 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
-import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -208,17 +206,6 @@ class SimulatorMessagesApiTests extends AbstractRunningAppTests {
 		assertThat(body).isEqualTo(json("""
 				{"type":"error","error":{"type":"%s","message":"%s"},"request_id":"%s"}
 				""".formatted(type, message, requestId)));
-	}
-
-	private List<ServerSentEvent<String>> streamEvents(Map<String, Object> body) {
-		return postMessages(body).exchange()
-			.expectStatus()
-			.isOk()
-			.returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() {
-			})
-			.getResponseBody()
-			.collectList()
-			.block(TIMEOUT);
 	}
 
 	static JsonNode json(String json) {

@@ -9,7 +9,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The server-sent events of a streamed answer, in the order the Messages API sends them,
- * with the text deltas spaced like a model generating text.
+ * with the deltas (of text, or of a tool call's input) spaced like a model generating
+ * them.
  */
 final class MessageStream {
 
@@ -31,7 +32,7 @@ final class MessageStream {
 	 * @return the events, ending with {@code message_stop}
 	 */
 	static Flux<Event> complete(String id, MessagesRequest request, SimulatedAnswer answer, Duration chunkInterval) {
-		return Flux.concat(head(id, request), deltas(answer.chunks(), chunkInterval),
+		return Flux.concat(head(id, request, answer), deltas(answer, answer.chunks(), chunkInterval),
 				Flux.just(new Event(MessagesWireFormat.contentBlockStop()),
 						new Event(MessagesWireFormat.messageDelta(answer.stopReason(), answer.outputTokens())),
 						new Event(MessagesWireFormat.messageStop())));
@@ -48,19 +49,20 @@ final class MessageStream {
 	 */
 	static Flux<Event> brokenOff(String id, MessagesRequest request, SimulatedAnswer answer, Duration chunkInterval) {
 		List<String> sent = answer.chunks().subList(0, Math.max(1, answer.chunks().size() / 2));
-		return Flux.concat(head(id, request), deltas(sent, chunkInterval), Flux.just(new Event(MessagesWireFormat
-			.error(SimulatedFailure.OVERLOADED.errorType(), SimulatedFailure.OVERLOADED.message()))));
+		return Flux.concat(head(id, request, answer), deltas(answer, sent, chunkInterval),
+				Flux.just(new Event(MessagesWireFormat.error(SimulatedFailure.OVERLOADED.errorType(),
+						SimulatedFailure.OVERLOADED.message()))));
 	}
 
-	private static Flux<Event> head(String id, MessagesRequest request) {
+	private static Flux<Event> head(String id, MessagesRequest request, SimulatedAnswer answer) {
 		return Flux.just(new Event(MessagesWireFormat.messageStart(id, request.model(), request.inputTokens())),
-				new Event(MessagesWireFormat.contentBlockStart()), new Event(MessagesWireFormat.ping()));
+				new Event(MessagesWireFormat.contentBlockStart(answer)), new Event(MessagesWireFormat.ping()));
 	}
 
-	private static Flux<Event> deltas(List<String> chunks, Duration chunkInterval) {
+	private static Flux<Event> deltas(SimulatedAnswer answer, List<String> chunks, Duration chunkInterval) {
 		Mono<Long> pause = chunkInterval.isZero() ? Mono.empty() : Mono.delay(chunkInterval);
 		return Flux.range(0, chunks.size()).concatMap((index) -> {
-			Event delta = new Event(MessagesWireFormat.textDelta(chunks.get(index)));
+			Event delta = new Event(MessagesWireFormat.delta(answer, chunks.get(index)));
 			boolean ping = (index + 1) % DELTAS_PER_PING == 0 && index < chunks.size() - 1;
 			return pause.thenMany(ping ? Flux.just(delta, new Event(MessagesWireFormat.ping())) : Flux.just(delta));
 		});

@@ -25,8 +25,8 @@ import org.springframework.web.server.ResponseStatusException;
 
 /**
  * Serves {@code POST /simulator/v1/messages} as the Anthropic Messages API does: checks
- * the API key, answers or streams a {@link SimulatedAnswer}, and fails as the model's
- * {@link ModelFaults} say.
+ * the API key, refuses a prompt larger than the model's context window, answers or
+ * streams a {@link SimulatedAnswer}, and fails as the model's {@link ModelFaults} say.
  */
 class MessagesHandler {
 
@@ -73,6 +73,12 @@ class MessagesHandler {
 		SimulatedAnswer answer = SimulatedAnswer.of(request);
 		return Mono.delay(faults.latency()).then(Mono.defer(() -> {
 			Optional<SimulatedFailure> failure = this.injector.draw(faults);
+			if (request.inputTokens() > faults.contextWindow()) {
+				traffic.countFailure();
+				return error(HttpStatus.BAD_REQUEST, "invalid_request_error", "prompt is too long: "
+						+ request.inputTokens() + " tokens > " + faults.contextWindow() + " maximum", requestId,
+						NO_HEADERS);
+			}
 			Optional<Duration> wait = traffic.admit(request.inputTokens() + answer.outputTokens(), faults);
 			ModelTraffic.Budget budget = traffic.budget(faults);
 			if (wait.isPresent()) {
@@ -157,7 +163,7 @@ class MessagesHandler {
 		headers.set(RATE_LIMIT_HEADER_PREFIX + "tokens-reset", reset);
 	}
 
-	private static String newId(String prefix) {
+	static String newId(String prefix) {
 		return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
 	}
 

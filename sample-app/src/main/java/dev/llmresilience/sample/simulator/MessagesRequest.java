@@ -4,18 +4,41 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
+import org.springframework.lang.Nullable;
 
 /**
  * The parts of a Messages API request body that the simulator uses. Content may be a
- * string or an array of blocks, as the API allows; only text blocks count.
+ * string or an array of blocks, as the API allows: text, images, documents, tool calls
+ * and tool results.
  *
  * @param model the model name
  * @param maxTokens the output token limit
  * @param stream whether the answer is streamed
- * @param inputTokens an estimate of the prompt's tokens, about four characters each
+ * @param inputTokens an estimate of the prompt's tokens: about four characters each of
+ * text, tool definitions, tool inputs and results, and {@value #IMAGE_TOKENS} an image
  * @param lastUserText the text of the last user turn, empty if there is none
+ * @param lastUserImages the images of the last user turn
+ * @param toolResults the text of each tool result in the last user turn, empty if it
+ * holds none
+ * @param tools the tools offered, empty for none
+ * @param toolChoice {@code auto}, {@code any}, {@code tool} or {@code none}
+ * @param chosenTool the tool that must be called with {@code tool_choice} {@code tool},
+ * or {@code null}
+ * @param outputSchema the schema of {@code output_config.format}, or {@code null}
  */
-record MessagesRequest(String model, int maxTokens, boolean stream, long inputTokens, String lastUserText) {
+record MessagesRequest(String model, int maxTokens, boolean stream, long inputTokens, String lastUserText,
+		int lastUserImages, List<String> toolResults, List<Tool> tools, String toolChoice, @Nullable String chosenTool,
+		@Nullable JsonNode outputSchema) {
+
+	/** The tokens an image is counted as: what a picture of about a megapixel costs. */
+	static final int IMAGE_TOKENS = 1600;
+
+	MessagesRequest {
+		toolResults = List.copyOf(toolResults);
+		tools = List.copyOf(tools);
+	}
 
 	/**
 	 * Read a request body.
@@ -43,34 +66,93 @@ record MessagesRequest(String model, int maxTokens, boolean stream, long inputTo
 		if (!messages.isArray() || messages.isEmpty()) {
 			throw new InvalidRequestException("messages: Field required");
 		}
-		long characters = text(body.path("system")).length();
-		String lastUserText = "";
+		List<Tool> tools = new ArrayList<>();
+		long characters = Turn.of(body.path("system")).characters();
+		for (JsonNode tool : body.path("tools")) {
+			tools.add(new Tool(tool.path("name").asText(), tool.path("input_schema")));
+			characters += tool.toString().length();
+		}
+		long images = 0;
+		Turn lastUser = Turn.of(null);
 		for (JsonNode message : messages) {
 			String role = message.path("role").asText();
 			if (!role.equals("user") && !role.equals("assistant")) {
 				throw new InvalidRequestException("messages: role must be 'user' or 'assistant'");
 			}
-			String text = text(message.path("content"));
-			characters += text.length();
+			Turn turn = Turn.of(message.path("content"));
+			characters += turn.characters();
+			images += turn.images();
 			if (role.equals("user")) {
-				lastUserText = text;
+				lastUser = turn;
 			}
 		}
+		JsonNode toolChoice = body.path("tool_choice");
+		JsonNode outputSchema = body.path("output_config").path("format").path("schema");
 		return new MessagesRequest(model.asText(), maxTokens.asInt(), body.path("stream").asBoolean(false),
-				Math.max(1, (characters + 3) / 4), lastUserText);
+				Math.max(1, (characters + 3) / 4) + images * IMAGE_TOKENS, lastUser.text(), lastUser.images(),
+				lastUser.toolResults(), tools, toolChoice.path("type").asText("auto"),
+				toolChoice.path("name").textValue(), outputSchema.isObject() ? outputSchema : null);
 	}
 
-	private static String text(JsonNode content) {
-		if (content.isTextual()) {
-			return content.asText();
-		}
-		List<String> parts = new ArrayList<>();
-		for (JsonNode block : content) {
-			if ("text".equals(block.path("type").asText())) {
-				parts.add(block.path("text").asText());
+	/**
+	 * Return the input schema of a tool offered.
+	 * @param name the tool's name
+	 * @return the schema, an empty one if no such tool is offered
+	 */
+	JsonNode inputSchemaOf(String name) {
+		return this.tools.stream()
+			.filter((tool) -> tool.name().equals(name))
+			.map(Tool::inputSchema)
+			.findFirst()
+			.orElseGet(MissingNode::getInstance);
+	}
+
+	/**
+	 * A tool offered.
+	 *
+	 * @param name its name
+	 * @param inputSchema the JSON Schema of its input
+	 */
+	record Tool(String name, JsonNode inputSchema) {
+
+	}
+
+	/**
+	 * What the simulator reads from the content of a turn.
+	 */
+	private record Turn(String text, int images, List<String> toolResults, long characters) {
+
+		static Turn of(@Nullable JsonNode content) {
+			if (content == null || content.isMissingNode() || content.isNull()) {
+				return new Turn("", 0, List.of(), 0);
 			}
+			if (content.isTextual()) {
+				return new Turn(content.asText(), 0, List.of(), content.asText().length());
+			}
+			List<String> parts = new ArrayList<>();
+			List<String> toolResults = new ArrayList<>();
+			int images = 0;
+			long characters = 0;
+			for (JsonNode block : content) {
+				switch (block.path("type").asText()) {
+					case "text" -> parts.add(block.path("text").asText());
+					case "image" -> images++;
+					case "tool_use" -> characters += block.path("input").toString().length();
+					case "tool_result" -> {
+						Turn result = Turn.of(block.path("content"));
+						toolResults.add(result.text());
+						characters += result.characters();
+						images += result.images();
+					}
+					default -> {
+						// documents and other blocks: accepted, and not read
+					}
+				}
+			}
+			String text = String.join("\n", parts);
+			return new Turn(text, images, toolResults, characters + text.length());
 		}
-		return String.join("\n", parts);
+
 	}
 
 	/**

@@ -1,5 +1,8 @@
 package dev.llmresilience.sample.simulator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -10,12 +13,20 @@ final class MessagesWireFormat {
 
 	private static final JsonNodeFactory json = JsonNodeFactory.instance;
 
+	private static final ObjectMapper objectMapper = new ObjectMapper();
+
 	private MessagesWireFormat() {
 	}
 
 	static ObjectNode message(String id, String model, SimulatedAnswer answer, long inputTokens) {
 		ObjectNode message = messageHead(id, model);
-		message.putArray("content").addObject().put("type", "text").put("text", answer.text());
+		ObjectNode block = message.putArray("content").addObject();
+		if (answer.toolUse() != null) {
+			toolUse(block, answer.toolUse()).set("input", toolInput(answer.text()));
+		}
+		else {
+			block.put("type", "text").put("text", answer.text());
+		}
 		message.put("stop_reason", answer.stopReason());
 		message.putNull("stop_sequence");
 		message.set("usage", usage(inputTokens, answer.outputTokens()));
@@ -42,19 +53,55 @@ final class MessagesWireFormat {
 		return json.objectNode().put("input_tokens", inputTokens).put("output_tokens", outputTokens);
 	}
 
-	static ObjectNode contentBlockStart() {
+	/**
+	 * Return the start of the answer's one block: a text block, or a {@code tool_use}
+	 * block whose input comes in the deltas.
+	 * @param answer the answer
+	 * @return the event
+	 */
+	static ObjectNode contentBlockStart(SimulatedAnswer answer) {
 		ObjectNode event = event("content_block_start").put("index", 0);
-		event.putObject("content_block").put("type", "text").put("text", "");
+		ObjectNode block = event.putObject("content_block");
+		if (answer.toolUse() != null) {
+			toolUse(block, answer.toolUse()).putObject("input");
+		}
+		else {
+			block.put("type", "text").put("text", "");
+		}
 		return event;
+	}
+
+	private static ObjectNode toolUse(ObjectNode block, SimulatedAnswer.ToolUse toolUse) {
+		return block.put("type", "tool_use").put("id", toolUse.id()).put("name", toolUse.name());
+	}
+
+	private static JsonNode toolInput(String input) {
+		try {
+			return objectMapper.readTree(input);
+		}
+		catch (JsonProcessingException ex) {
+			throw new IllegalStateException("The simulator wrote a tool input that is not JSON", ex);
+		}
 	}
 
 	static ObjectNode ping() {
 		return event("ping");
 	}
 
-	static ObjectNode textDelta(String text) {
+	/**
+	 * Return a piece of the answer: of its text, or of its tool call's input.
+	 * @param answer the answer
+	 * @param chunk the piece
+	 * @return the event
+	 */
+	static ObjectNode delta(SimulatedAnswer answer, String chunk) {
 		ObjectNode event = event("content_block_delta").put("index", 0);
-		event.putObject("delta").put("type", "text_delta").put("text", text);
+		if (answer.toolUse() != null) {
+			event.putObject("delta").put("type", "input_json_delta").put("partial_json", chunk);
+		}
+		else {
+			event.putObject("delta").put("type", "text_delta").put("text", chunk);
+		}
 		return event;
 	}
 

@@ -19,10 +19,11 @@ import org.springframework.util.Assert;
  * @param retryAfter wait announced by an injected rate-limit failure
  * @param requestsPerMinute requests accepted in any 60 seconds
  * @param tokensPerMinute tokens accepted in any 60 seconds
+ * @param contextWindow the most input tokens a request may have
  */
 @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
 record ModelFaults(Duration latency, Duration chunkInterval, double failureRate, SimulatedFailure failure,
-		Duration retryAfter, int requestsPerMinute, long tokensPerMinute) {
+		Duration retryAfter, int requestsPerMinute, long tokensPerMinute, long contextWindow) {
 
 	static final ModelFaults DEFAULTS = of(new SimulatorProperties.Model());
 
@@ -34,11 +35,13 @@ record ModelFaults(Duration latency, Duration chunkInterval, double failureRate,
 		Assert.isTrue(!retryAfter.isNegative(), "retry-after must not be negative");
 		Assert.isTrue(requestsPerMinute > 0, "requests-per-minute must be positive");
 		Assert.isTrue(tokensPerMinute > 0, "tokens-per-minute must be positive");
+		Assert.isTrue(contextWindow > 0, "context-window must be positive");
 	}
 
 	static ModelFaults of(SimulatorProperties.Model model) {
 		return new ModelFaults(model.getLatency(), model.getChunkInterval(), model.getFailureRate(), model.getFailure(),
-				model.getRetryAfter(), model.getRequestsPerMinute(), model.getTokensPerMinute());
+				model.getRetryAfter(), model.getRequestsPerMinute(), model.getTokensPerMinute(),
+				model.getContextWindow());
 	}
 
 }

@@ -90,6 +90,12 @@ public class SimulatorProperties {
 		 */
 		private long tokensPerMinute = 400000;
 
+		/**
+		 * Most input tokens a request may have; a larger one is answered with 400 "prompt
+		 * is too long".
+		 */
+		private long contextWindow = 200000;
+
 		public Duration getLatency() {
 			return this.latency;
 		}
@@ -144,6 +150,14 @@ public class SimulatorProperties {
 
 		public void setTokensPerMinute(long tokensPerMinute) {
 			this.tokensPerMinute = tokensPerMinute;
+		}
+
+		public long getContextWindow() {
+			return this.contextWindow;
+		}
+
+		public void setContextWindow(long contextWindow) {
+			this.contextWindow = contextWindow;
 		}
 
 	}

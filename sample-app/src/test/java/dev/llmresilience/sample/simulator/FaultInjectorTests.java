@@ -36,7 +36,7 @@ class FaultInjectorTests {
 
 	private static ModelFaults faults(double failureRate) {
 		return new ModelFaults(Duration.ZERO, Duration.ZERO, failureRate, SimulatedFailure.SERVER_ERROR, Duration.ZERO,
-				10, 1000);
+				10, 1000, 200_000);
 	}
 
 }

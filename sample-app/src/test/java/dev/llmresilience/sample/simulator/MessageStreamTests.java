@@ -1,6 +1,7 @@
 package dev.llmresilience.sample.simulator;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
@@ -14,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MessageStreamTests {
 
 	// "Hello from m. You said: "hi". This is a simulated answer." is 11 words: 11 deltas.
-	private final MessagesRequest request = new MessagesRequest("m", 100, true, 1, "hi");
+	private final MessagesRequest request = new MessagesRequest("m", 100, true, 1, "hi", 0, List.of(), List.of(),
+			"auto", null, null);
 
 	private final SimulatedAnswer answer = SimulatedAnswer.of(this.request);
 

@@ -65,7 +65,7 @@ class ModelTrafficTests {
 
 	private static ModelFaults limits(int requestsPerMinute, long tokensPerMinute) {
 		return new ModelFaults(Duration.ZERO, Duration.ZERO, 0.0, SimulatedFailure.OVERLOADED, Duration.ZERO,
-				requestsPerMinute, tokensPerMinute);
+				requestsPerMinute, tokensPerMinute, 200_000);
 	}
 
 }
