@@ -151,9 +151,8 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 		ObjectNode node = (start instanceof ObjectNode object) ? object : JsonNodeFactory.instance.objectNode();
 		int index = data.path("index").asInt(this.blocks.size());
 		if (this.blocks.containsKey(index)) {
-			// started again, or implied by a delta that came first: the pieces read so
-			// far
-			// stay
+			// started again, or implied by a delta that came first: the pieces read
+			// so far stay
 			return;
 		}
 		Block block = new Block(node, this.answerTool);
