@@ -2,6 +2,8 @@ package dev.llmresilience;
 
 import java.time.Duration;
 
+import org.springframework.lang.Nullable;
+
 /**
  * One try of one model while serving a request.
  *
@@ -10,8 +12,23 @@ import java.time.Duration;
  * @param errorType the simple name of the exception that ended it, or why the model was
  * skipped; {@code null} on success
  * @param duration how long the try took
+ * @param deployment the name of the deployment called, or {@code null} for a model
+ * configured without deployments or skipped before one was chosen
  */
-public record LlmAttempt(String model, Outcome outcome, String errorType, Duration duration) {
+public record LlmAttempt(String model, Outcome outcome, String errorType, Duration duration,
+		@Nullable String deployment) {
+
+	/**
+	 * Create the record of a try whose deployment is not known.
+	 * @param model the model id
+	 * @param outcome how the try ended
+	 * @param errorType the simple name of the exception that ended it, or why the model
+	 * was skipped; {@code null} on success
+	 * @param duration how long the try took
+	 */
+	public LlmAttempt(String model, Outcome outcome, String errorType, Duration duration) {
+		this(model, outcome, errorType, duration, null);
+	}
 
 	/**
 	 * Create the record of a successful try.
@@ -43,6 +60,15 @@ public record LlmAttempt(String model, Outcome outcome, String errorType, Durati
 	 */
 	public static LlmAttempt skipped(String model, String reason) {
 		return new LlmAttempt(model, Outcome.SKIPPED, reason, Duration.ZERO);
+	}
+
+	/**
+	 * Return this attempt as made on a deployment.
+	 * @param deployment the deployment's name
+	 * @return the attempt, with its deployment
+	 */
+	public LlmAttempt on(String deployment) {
+		return new LlmAttempt(this.model, this.outcome, this.errorType, this.duration, deployment);
 	}
 
 	/**

@@ -42,6 +42,8 @@ public final class LocalRateBudget implements RateBudget {
 
 	private final long tokenCapacity;
 
+	private final long requestCapacity;
+
 	/**
 	 * Create a budget.
 	 * @param requestsPerMinute the request budget, 0 for none
@@ -51,6 +53,7 @@ public final class LocalRateBudget implements RateBudget {
 		this.requests = (requestsPerMinute > 0) ? bucket(requestLimit(requestsPerMinute)) : null;
 		this.tokens = (tokensPerMinute > 0) ? bucket(tokenLimit(tokensPerMinute)) : null;
 		this.tokenCapacity = tokensPerMinute;
+		this.requestCapacity = Math.max(1, requestsPerMinute / 60);
 	}
 
 	private static Bucket bucket(Bandwidth limit) {
@@ -137,6 +140,34 @@ public final class LocalRateBudget implements RateBudget {
 		else {
 			this.tokens.consumeIgnoringRateLimits(Math.min(-overestimate, this.tokenCapacity));
 		}
+	}
+
+	@Override
+	public double remainingShare() {
+		double share = 1;
+		if (this.requests != null) {
+			share = share(this.requests, this.requestCapacity);
+		}
+		if (this.tokens != null) {
+			share = Math.min(share, share(this.tokens, this.tokenCapacity));
+		}
+		return share;
+	}
+
+	@Override
+	public Duration currentWait() {
+		long waitNanos = 0;
+		if (this.requests != null) {
+			waitNanos = this.requests.estimateAbilityToConsume(1).getNanosToWaitForRefill();
+		}
+		if (this.tokens != null) {
+			waitNanos = Math.max(waitNanos, this.tokens.estimateAbilityToConsume(1).getNanosToWaitForRefill());
+		}
+		return Duration.ofNanos(waitNanos);
+	}
+
+	private static double share(Bucket bucket, long capacity) {
+		return Math.max(0, Math.min(1, (double) bucket.getAvailableTokens() / capacity));
 	}
 
 	/**

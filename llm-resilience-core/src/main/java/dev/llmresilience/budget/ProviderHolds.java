@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import dev.llmresilience.RateLimitStatus;
 import dev.llmresilience.error.LlmApiException;
 import dev.llmresilience.error.LlmOverloadedException;
+import dev.llmresilience.error.LlmQuotaExceededException;
 import dev.llmresilience.error.LlmRateLimitException;
 import reactor.core.scheduler.Schedulers;
 
@@ -19,10 +20,10 @@ import org.springframework.lang.Nullable;
 /**
  * The holds that providers impose: after a 429 or 529 with a retry-after, or an answer
  * whose rate-limit headers say a budget is used up until its reset, calls of a scope wait
- * until the hold ends. A scope is a string, today a provider id, so that holds can be
- * kept at another grain without changing this class. Holds run on Reactor's parallel
- * scheduler clock, so that tests on virtual time see them end with their timers; the
- * providers' reset times are read against the given {@link Clock}.
+ * until the hold ends. A scope is a string: {@link ProviderPacer} holds a model on a
+ * provider ({@code provider/model-name}) or a whole provider. Holds run on Reactor's
+ * parallel scheduler clock, so that tests on virtual time see them end with their timers;
+ * the providers' reset times are read against the given {@link Clock}.
  * <p>
  * Public for its {@link HoldListener}; {@link ProviderPacer} is the way in.
  */
@@ -48,15 +49,16 @@ public final class ProviderHolds {
 	}
 
 	/**
-	 * Learn from a provider's error: hold the scope after a 429 or 529 until its
-	 * retry-after, and until the reset of a budget that its rate-limit headers say is
-	 * used up. The error is kept with the hold, to tell the calls it holds back why.
+	 * Learn from a provider's error: hold the scope after a 429 or 529 (a rate limit, an
+	 * overload or a quota used up) until its retry-after, and until the reset of a budget
+	 * that its rate-limit headers say is used up. The error is kept with the hold, to
+	 * tell the calls it holds back why.
 	 * @param scope the scope held
 	 * @param error the provider's error
 	 */
 	void learn(String scope, LlmApiException error) {
-		if ((error instanceof LlmRateLimitException || error instanceof LlmOverloadedException)
-				&& error.getRetryAfter() != null) {
+		if ((error instanceof LlmRateLimitException || error instanceof LlmOverloadedException
+				|| error instanceof LlmQuotaExceededException) && error.getRetryAfter() != null) {
 			learnHold(scope, error.getRetryAfter(), error);
 		}
 		learn(scope, error.getRateLimits(), error);
@@ -187,7 +189,7 @@ public final class ProviderHolds {
 
 		/**
 		 * Calls of a scope are held until the given time.
-		 * @param scope the scope held, today a provider id
+		 * @param scope the scope held: a provider id, or {@code provider/model-name}
 		 * @param until the end of the hold, on the clock of the holds
 		 */
 		void held(String scope, Instant until);

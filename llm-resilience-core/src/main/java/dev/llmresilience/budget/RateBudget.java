@@ -35,4 +35,22 @@ public interface RateBudget {
 	 */
 	void settle(long reservedTokens, long usedTokens);
 
+	/**
+	 * Return the share of this budget left now, for routing to the deployment with the
+	 * most left: the lower of the request and token shares.
+	 * @return a share from 0 to 1; 1 where it is not known
+	 */
+	default double remainingShare() {
+		return 1;
+	}
+
+	/**
+	 * Return how long a request would wait for this budget if it came now, for health to
+	 * tell a deployment that cannot be served within a request's time.
+	 * @return the wait, zero where it is not known
+	 */
+	default Duration currentWait() {
+		return Duration.ZERO;
+	}
+
 }

@@ -2,12 +2,16 @@ package dev.llmresilience.pipeline;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmresilience.LlmDeployment;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.budget.LocalRateBudget;
@@ -27,6 +31,7 @@ import dev.llmresilience.resilience.ModelCatalog;
 import dev.llmresilience.resilience.ModelExecutor;
 import dev.llmresilience.resilience.ModelResilience;
 import dev.llmresilience.resilience.RetrySettings;
+import dev.llmresilience.routing.RoutingStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -136,6 +141,12 @@ public final class LlmResilience implements AutoCloseable {
 		private final Map<String, long[]> providerBudgets = new LinkedHashMap<>();
 
 		private final Map<String, long[]> modelBudgets = new LinkedHashMap<>();
+
+		private final Map<String, List<LlmDeployment>> deployments = new LinkedHashMap<>();
+
+		private final Map<String, RoutingStrategy> routing = new LinkedHashMap<>();
+
+		private final Set<String> providerWideHolds = new LinkedHashSet<>();
 
 		private String defaultChain;
 
@@ -343,6 +354,56 @@ public final class LlmResilience implements AutoCloseable {
 		}
 
 		/**
+		 * Serve a model by a deployment, in addition to those added before: the model is
+		 * then served by its deployments only, not by its own provider.
+		 * @param modelId the model id
+		 * @param deployment the deployment
+		 * @return this builder
+		 */
+		public Builder deployment(String modelId, LlmDeployment deployment) {
+			this.deployments.computeIfAbsent(modelId, (id) -> new ArrayList<>()).add(deployment);
+			return this;
+		}
+
+		/**
+		 * Pace the calls of one deployment of a model, on top of the model's and its
+		 * provider's budgets.
+		 * @param modelId the model id
+		 * @param deployment the deployment's name
+		 * @param requestsPerMinute the requests per minute, 0 for no limit
+		 * @param tokensPerMinute the tokens per minute, 0 for no limit
+		 * @return this builder
+		 */
+		public Builder deploymentRateLimit(String modelId, String deployment, long requestsPerMinute,
+				long tokensPerMinute) {
+			this.modelBudgets.put(modelId + "/" + deployment, new long[] { requestsPerMinute, tokensPerMinute });
+			return this;
+		}
+
+		/**
+		 * Set how the attempts of a model pick among its deployments.
+		 * @param modelId the model id
+		 * @param strategy the strategy; {@link RoutingStrategy#WEIGHTED_RANDOM} by
+		 * default
+		 * @return this builder
+		 */
+		public Builder routing(String modelId, RoutingStrategy strategy) {
+			this.routing.put(modelId, strategy);
+			return this;
+		}
+
+		/**
+		 * Let every hold learnt from a provider hold all its models, for a provider whose
+		 * limits count all of them together.
+		 * @param providerId the provider id
+		 * @return this builder
+		 */
+		public Builder providerWideHolds(String providerId) {
+			this.providerWideHolds.add(providerId);
+			return this;
+		}
+
+		/**
 		 * Set the overall time limit of requests that set none.
 		 * @param timeout the limit, or {@code null} for none
 		 * @return this builder
@@ -451,9 +512,10 @@ public final class LlmResilience implements AutoCloseable {
 				Map<String, LlmProvider> providers = new LinkedHashMap<>();
 				this.providers.forEach((id, provider) -> providers.put(id, provider.apply(resources)));
 				ModelCatalog catalog = new ModelCatalog(providers, this.models, this.chains,
-						ModelCatalog.defaultChain(this.defaultChain, this.chains.keySet()));
+						ModelCatalog.defaultChain(this.defaultChain, this.chains.keySet()), this.deployments);
 				ProviderPacer pacer = new ProviderPacer(budgets(this.providerBudgets), budgets(this.modelBudgets),
-						this.clock, this.retry.maxServerWait());
+						this.clock, this.retry.maxServerWait(), (scope, until) -> {
+						}, this.providerWideHolds);
 				Map<String, ModelExecutor> executors = new LinkedHashMap<>();
 				this.models.forEach((id, model) -> executors.put(id, executor(model, catalog, pacer)));
 				FallbackChain chain = new FallbackChain(catalog, executors,
@@ -470,13 +532,11 @@ public final class LlmResilience implements AutoCloseable {
 		}
 
 		private ModelExecutor executor(LlmModel model, ModelCatalog catalog, ProviderPacer pacer) {
-			CircuitBreakerSettings breaker = this.modelBreakers.getOrDefault(model.id(), this.circuitBreaker);
-			RetrySettings retry = this.modelRetries.getOrDefault(model.id(), this.retry);
-			LlmErrorClassifier classifier = new LlmErrorClassifier(breaker.recordRateLimits());
-			return new ModelExecutor(model, catalog.providerOf(model),
-					ModelResilience.circuitBreaker(this.circuitBreakerRegistry, model.id(), breaker, classifier,
-							this.clock),
-					ModelResilience.retry(this.retryRegistry, model.id(), retry, classifier), pacer,
+			return ModelResilience.executor(model, catalog,
+					this.routing.getOrDefault(model.id(), RoutingStrategy.WEIGHTED_RANDOM),
+					new ModelResilience.Registries(this.circuitBreakerRegistry, this.retryRegistry),
+					this.modelBreakers.getOrDefault(model.id(), this.circuitBreaker),
+					this.modelRetries.getOrDefault(model.id(), this.retry), this.clock, pacer,
 					this.observationRegistry);
 		}
 

@@ -122,4 +122,12 @@ public class ResilientPipeline implements LlmPipeline {
 		return this.chain.getCatalog();
 	}
 
+	/**
+	 * Return the chain that serves the requests, with the executor of every model.
+	 * @return the chain
+	 */
+	public FallbackChain getChain() {
+		return this.chain;
+	}
+
 }

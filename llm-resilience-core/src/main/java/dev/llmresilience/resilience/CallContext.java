@@ -25,12 +25,29 @@ class CallContext {
 
 	private Integer exceededContextWindow;
 
+	private volatile String servingProvider;
+
 	CallContext(Deadline deadline) {
 		this.deadline = deadline;
 	}
 
 	Deadline deadline() {
 		return this.deadline;
+	}
+
+	/**
+	 * Note the provider of the deployment an attempt goes to.
+	 */
+	void serving(String provider) {
+		this.servingProvider = provider;
+	}
+
+	/**
+	 * Return the provider of the deployment of the latest attempt, or {@code null} before
+	 * the first.
+	 */
+	String servingProvider() {
+		return this.servingProvider;
 	}
 
 	synchronized void record(LlmAttempt attempt) {

@@ -179,8 +179,8 @@ public class FallbackChain {
 
 	private static LlmStreamInterruptedException interrupted(ChainContext context, Throwable error) {
 		ModelExecutor serving = context.serving;
-		return new LlmStreamInterruptedException(serving.getProvider().id(), serving.getModel().id(),
-				context.deliveredText(), error);
+		String provider = (context.servingProvider() != null) ? context.servingProvider() : serving.getProvider().id();
+		return new LlmStreamInterruptedException(provider, serving.getModel().id(), context.deliveredText(), error);
 	}
 
 	/**

@@ -3,10 +3,13 @@ package dev.llmresilience.resilience;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import dev.llmresilience.LlmDeployment;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.error.LlmUnknownTargetException;
@@ -29,10 +32,12 @@ public final class ModelCatalog {
 
 	private final String defaultChain;
 
+	private final Map<String, List<LlmDeployment>> deployments;
+
 	/**
-	 * Create a catalog. Every reference must resolve: each model's provider and each
-	 * chain's models must exist, chains must not be empty, and the default chain, if
-	 * given, must exist.
+	 * Create a catalog of models configured without deployments. Every reference must
+	 * resolve: each model's provider and each chain's models must exist, chains must not
+	 * be empty, and the default chain, if given, must exist.
 	 * @param providers the providers by id
 	 * @param models the models by id
 	 * @param chains the chains by name, each a list of model ids in the order they are
@@ -43,11 +48,40 @@ public final class ModelCatalog {
 	 */
 	public ModelCatalog(Map<String, LlmProvider> providers, Map<String, LlmModel> models,
 			Map<String, List<String>> chains, @Nullable String defaultChain) {
+		this(providers, models, chains, defaultChain, Map.of());
+	}
+
+	/**
+	 * Create a catalog. Every reference must resolve: each model's provider, each
+	 * deployment's provider and each chain's models must exist, chains must not be empty,
+	 * and the default chain, if given, must exist. The deployments of a model have
+	 * distinct names and providers of one wire format.
+	 * @param providers the providers by id
+	 * @param models the models by id
+	 * @param chains the chains by name, each a list of model ids in the order they are
+	 * tried
+	 * @param defaultChain the name of the chain for requests that name none, or
+	 * {@code null}
+	 * @param deployments the deployments of the models configured with them, by model id
+	 * @throws IllegalArgumentException if a reference does not resolve
+	 */
+	public ModelCatalog(Map<String, LlmProvider> providers, Map<String, LlmModel> models,
+			Map<String, List<String>> chains, @Nullable String defaultChain,
+			Map<String, List<LlmDeployment>> deployments) {
 		this.providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
 		this.models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
 		this.models.values()
 			.forEach((model) -> Assert.isTrue(this.providers.containsKey(model.provider()),
 					() -> "Model '" + model.id() + "' names unknown provider '" + model.provider() + "'"));
+		Map<String, List<LlmDeployment>> resolvedDeployments = new LinkedHashMap<>();
+		deployments.forEach((id, list) -> {
+			LlmModel model = this.models.get(id);
+			Assert.notNull(model, () -> "Deployments are configured for unknown model '" + id + "'");
+			if (!list.isEmpty()) {
+				resolvedDeployments.put(id, checked(model, list));
+			}
+		});
+		this.deployments = Collections.unmodifiableMap(resolvedDeployments);
 		Map<String, List<LlmModel>> resolved = new LinkedHashMap<>();
 		chains.forEach((name, ids) -> {
 			Assert.notEmpty(ids, () -> "Chain '" + name + "' is empty");
@@ -63,6 +97,23 @@ public final class ModelCatalog {
 		Assert.isTrue(defaultChain == null || this.chains.containsKey(defaultChain),
 				() -> "Default chain '" + defaultChain + "' is not configured");
 		this.defaultChain = defaultChain;
+	}
+
+	private List<LlmDeployment> checked(LlmModel model, List<LlmDeployment> deployments) {
+		String type = null;
+		Set<String> names = new HashSet<>();
+		for (LlmDeployment deployment : deployments) {
+			LlmProvider provider = this.providers.get(deployment.provider());
+			Assert.notNull(provider, () -> "Deployment '" + deployment.name() + "' of model '" + model.id()
+					+ "' names unknown provider '" + deployment.provider() + "'");
+			Assert.isTrue(names.add(deployment.name()),
+					() -> "Model '" + model.id() + "' has two deployments named '" + deployment.name() + "'");
+			String deploymentType = provider.type();
+			Assert.isTrue(type == null || type.equals(deploymentType), () -> "The deployments of model '" + model.id()
+					+ "' must speak one wire format, but '" + deployment.name() + "' is " + deploymentType);
+			type = deploymentType;
+		}
+		return List.copyOf(deployments);
 	}
 
 	/**
@@ -122,6 +173,37 @@ public final class ModelCatalog {
 	public LlmProvider providerOf(LlmModel model) {
 		LlmProvider provider = this.providers.get(model.provider());
 		Assert.state(provider != null, () -> "No provider '" + model.provider() + "'");
+		return provider;
+	}
+
+	/**
+	 * Return the deployments that serve a model: those configured for it, or the one on
+	 * its own provider.
+	 * @param model a model of this catalog
+	 * @return the deployments, in configuration order
+	 */
+	public List<LlmDeployment> deploymentsOf(LlmModel model) {
+		List<LlmDeployment> configured = this.deployments.get(model.id());
+		return (configured != null) ? configured : List.of(LlmDeployment.of(model));
+	}
+
+	/**
+	 * Return whether a model is configured with deployments of its own.
+	 * @param model a model of this catalog
+	 * @return whether it has configured deployments
+	 */
+	public boolean hasDeployments(LlmModel model) {
+		return this.deployments.containsKey(model.id());
+	}
+
+	/**
+	 * Return the provider with the given id.
+	 * @param id the provider id
+	 * @return the provider
+	 */
+	public LlmProvider provider(String id) {
+		LlmProvider provider = this.providers.get(id);
+		Assert.state(provider != null, () -> "No provider '" + id + "'");
 		return provider;
 	}
 

@@ -2,15 +2,17 @@ package dev.llmresilience.resilience;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 import dev.llmresilience.LlmAttempt;
+import dev.llmresilience.LlmDeployment;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
@@ -24,6 +26,9 @@ import dev.llmresilience.observation.LlmAttemptContext;
 import dev.llmresilience.observation.LlmObservationConventions;
 import dev.llmresilience.observation.ReactiveObservation;
 import dev.llmresilience.provider.LlmProvider;
+import dev.llmresilience.routing.Deployment;
+import dev.llmresilience.routing.DeploymentRouter;
+import dev.llmresilience.routing.RoutingStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.observation.ObservationConvention;
@@ -32,21 +37,25 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.lang.Nullable;
+
 /**
  * Calls one model with its resilience:
- * {@code Retry(Pace(CircuitBreaker(provider call)))}, the retry outside so that every
- * attempt is paced and recorded by the breaker and an opening breaker ends the retries,
- * the pace outside the breaker so that waiting for a rate limit is not counted as a slow
- * call. The breaker and retry are resilience4j instances named after the model, shared by
- * every chain that uses it.
+ * {@code Retry(Route(Pace(CircuitBreaker(provider call))))}, the retry outside so that
+ * every attempt is routed, paced and recorded by the breaker and an opening breaker ends
+ * the retries, the pace outside the breaker so that waiting for a rate limit is not
+ * counted as a slow call. Each attempt goes to one deployment of the model, picked by its
+ * {@link DeploymentRouter}: a retry goes to another healthy deployment where there is
+ * one, and every deployment has its own breaker, budget and holds. The retry is a
+ * resilience4j instance named after the model, the breakers named after the deployments
+ * (the model id for a model configured without deployments), shared by every chain that
+ * uses them.
  */
 public final class ModelExecutor {
 
 	private final LlmModel model;
 
-	private final LlmProvider provider;
-
-	private final CircuitBreaker circuitBreaker;
+	private final DeploymentRouter router;
 
 	private final Retry retry;
 
@@ -59,6 +68,23 @@ public final class ModelExecutor {
 	/**
 	 * Create a new instance.
 	 * @param model the model
+	 * @param router picks the deployment of each attempt
+	 * @param retry its retry
+	 * @param pacer paces the calls to the deployments; every attempt waits for it
+	 * @param observationRegistry observes each attempt ({@code llm.attempt})
+	 */
+	public ModelExecutor(LlmModel model, DeploymentRouter router, Retry retry, ProviderPacer pacer,
+			ObservationRegistry observationRegistry) {
+		this.model = model;
+		this.router = router;
+		this.retry = retry;
+		this.pacer = pacer;
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Create a new instance for a model configured without deployments.
+	 * @param model the model
 	 * @param provider the provider that serves it
 	 * @param circuitBreaker its circuit breaker
 	 * @param retry its retry
@@ -67,17 +93,17 @@ public final class ModelExecutor {
 	 */
 	public ModelExecutor(LlmModel model, LlmProvider provider, CircuitBreaker circuitBreaker, Retry retry,
 			ProviderPacer pacer, ObservationRegistry observationRegistry) {
-		this.model = model;
-		this.provider = provider;
-		this.circuitBreaker = circuitBreaker;
-		this.retry = retry;
-		this.pacer = pacer;
-		this.observationRegistry = observationRegistry;
+		this(model,
+				new DeploymentRouter(
+						List.of(new Deployment(LlmDeployment.of(model), model.id(), model, provider, circuitBreaker)),
+						RoutingStrategy.WEIGHTED_RANDOM, pacer),
+				retry, pacer, observationRegistry);
 	}
 
 	/**
-	 * Create a new instance whose calls are not paced, other than by the holds the
-	 * provider's own rate-limit headers ask for, and not observed.
+	 * Create a new instance for a model configured without deployments, whose calls are
+	 * not paced, other than by the holds the provider's own rate-limit headers ask for,
+	 * and not observed.
 	 * @param model the model
 	 * @param provider the provider that serves it
 	 * @param circuitBreaker its circuit breaker
@@ -98,19 +124,37 @@ public final class ModelExecutor {
 	}
 
 	/**
-	 * Return the provider that serves the model.
+	 * Return the provider of the model's first deployment. Every deployment of a model
+	 * speaks the same wire format.
 	 * @return the provider
 	 */
 	public LlmProvider getProvider() {
-		return this.provider;
+		return firstDeployment().provider();
 	}
 
 	/**
-	 * Return the model's circuit breaker.
+	 * Return the circuit breaker of the model's first deployment: the model's own for a
+	 * model configured without deployments.
 	 * @return the breaker
 	 */
 	public CircuitBreaker getCircuitBreaker() {
-		return this.circuitBreaker;
+		return firstDeployment().circuitBreaker();
+	}
+
+	/**
+	 * Return the deployments of the model, in configuration order.
+	 * @return the deployments
+	 */
+	public List<Deployment> getDeployments() {
+		return this.router.deployments();
+	}
+
+	/**
+	 * Return the router that picks the deployment of each attempt.
+	 * @return the router
+	 */
+	public DeploymentRouter getRouter() {
+		return this.router;
 	}
 
 	/**
@@ -121,82 +165,110 @@ public final class ModelExecutor {
 		return this.retry;
 	}
 
+	private Deployment firstDeployment() {
+		return this.router.deployments().get(0);
+	}
+
 	Mono<LlmResponse> call(LlmRequest request, CallContext context) {
-		return resilient(() -> this.provider.call(this.model, request).flux(), request, context, false,
-				(response) -> true, (response) -> response)
+		return resilient((deployment) -> deployment.provider().call(deployment.model(), request).flux(), request,
+				context, false, (response) -> true, (response) -> response)
 			.single();
 	}
 
 	Flux<LlmStreamEvent> stream(LlmRequest request, CallContext context) {
 		// Any event but the completion is content: once one reached the caller, the
 		// stream cannot be retried or moved to another model unseen.
-		Flux<LlmStreamEvent> call = Flux.defer(() -> this.provider.stream(this.model, request)).doOnNext((event) -> {
+		return resilient((deployment) -> deployment.provider().stream(deployment.model(), request).doOnNext((event) -> {
 			if (event instanceof LlmStreamEvent.TextDelta delta) {
 				context.delivered(delta.text());
 			}
 			else if (!(event instanceof LlmStreamEvent.Completion)) {
 				context.delivered("");
 			}
-		});
-		return resilient(() -> call, request, context, true, (event) -> !(event instanceof LlmStreamEvent.Completion),
+		}), request, context, true, (event) -> !(event instanceof LlmStreamEvent.Completion),
 				(event) -> (event instanceof LlmStreamEvent.Completion completion) ? completion.response() : null)
 			.onErrorMap((error) -> context.isContentDelivered() && !(error instanceof LlmStreamInterruptedException),
-					(error) -> new LlmStreamInterruptedException(this.provider.id(), this.model.id(),
+					(error) -> new LlmStreamInterruptedException(context.servingProvider(), this.model.id(),
 							context.deliveredText(), error));
 	}
 
 	/**
-	 * Make the call with its resilience: each attempt waits for the provider's pace,
-	 * passes the breaker, and is recorded; the retry wraps them all.
-	 * @param call creates one call of the provider
+	 * Make the call with its resilience: each attempt goes to a deployment, waits for its
+	 * pace, passes its breaker, and is recorded; the retry wraps them all.
+	 * @param call creates one call of a deployment
 	 * @param isContent which element is content, for the breaker's time to first content
 	 * @param answerOf the whole answer an element carries, or {@code null}
 	 */
-	private <T> Flux<T> resilient(Supplier<Flux<T>> call, LlmRequest request, CallContext context, boolean streaming,
-			Predicate<T> isContent, Function<T, LlmResponse> answerOf) {
+	private <T> Flux<T> resilient(Function<Deployment, Flux<T>> call, LlmRequest request, CallContext context,
+			boolean streaming, Predicate<T> isContent, Function<T, LlmResponse> answerOf) {
 		AtomicInteger tries = new AtomicInteger();
-		Flux<T> attempt = ReactiveObservation.observe(this.observationRegistry, this.observationConvention,
-				() -> new LlmAttemptContext(this.model, this.provider.type(), tries.incrementAndGet(), streaming),
-				(observed) -> {
-					if (context.deadline().hasPassed()) {
-						return Flux.error(LlmTimeoutException.deadline(context.deadline().timeout()));
-					}
-					long start = now();
-					AtomicBoolean contentSeen = new AtomicBoolean();
-					return this.pacer.admit(this.model, request, context.deadline())
-						.flatMapMany((reservation) -> call.get()
-							.transform(ModelCircuitBreakerOperator.of(this.circuitBreaker, this.provider.id(),
-									isContent, (element) -> answerOf.apply(element) != null))
-							.doOnNext((element) -> {
-								if (streaming && isContent.test(element) && contentSeen.compareAndSet(false, true)) {
-									observed.setTimeToFirstContent(elapsedSince(start));
-								}
-								LlmResponse answer = answerOf.apply(element);
-								if (answer != null) {
-									this.pacer.answered(reservation, this.provider.rateLimitedTokens(answer.usage()),
-											answer.rateLimits());
-									observed.setResponse(answer);
-									context.record(LlmAttempt.success(this.model.id(), elapsedSince(start)));
-								}
-							})
-							.doOnError((error) -> this.pacer.failed(reservation, error)))
-						.doOnError((error) -> {
-							observed.setSkipped(isSkip(error));
-							context.record(isSkip(error)
-									? LlmAttempt.skipped(this.model.id(), error.getClass().getSimpleName())
-									: LlmAttempt.failure(this.model.id(), error, elapsedSince(start)));
-						});
-				});
-		return attempt.transform(ModelRetryOperator.of(this.retry, context, this::refusesCalls));
+		// attempts run one after the other: the retry hands the list from one to the next
+		List<Deployment> tried = (this.router.deployments().size() > 1) ? new ArrayList<>(2) : List.of();
+		Flux<T> attempts = Flux.defer(() -> {
+			Deployment deployment = this.router.choose(tried);
+			if (this.router.deployments().size() > 1) {
+				tried.add(deployment);
+			}
+			context.serving(deployment.provider().id());
+			return ReactiveObservation.observe(this.observationRegistry, this.observationConvention,
+					() -> new LlmAttemptContext(deployment.model(), deployment.provider().type(),
+							tries.incrementAndGet(), streaming),
+					(observed) -> attempt(deployment, call, request, context, observed, isContent, answerOf));
+		});
+		return attempts.transform(ModelRetryOperator.of(this.retry, context, () -> !this.router.permitsCalls()));
+	}
+
+	private <T> Flux<T> attempt(Deployment deployment, Function<Deployment, Flux<T>> call, LlmRequest request,
+			CallContext context, LlmAttemptContext observed, Predicate<T> isContent,
+			Function<T, LlmResponse> answerOf) {
+		if (context.deadline().hasPassed()) {
+			return Flux.error(LlmTimeoutException.deadline(context.deadline().timeout()));
+		}
+		long start = now();
+		String deploymentName = deployment.isImplicit() ? null : deployment.name();
+		return this.pacer.admit(deployment.model(), deployment.key(), request, context.deadline())
+			.flatMapMany((reservation) -> {
+				long sent = now();
+				AtomicBoolean contentSeen = new AtomicBoolean();
+				deployment.started();
+				return call.apply(deployment)
+					.transform(ModelCircuitBreakerOperator.of(deployment.circuitBreaker(), deployment.provider().id(),
+							isContent, (element) -> answerOf.apply(element) != null))
+					.doOnNext((element) -> {
+						if (isContent.test(element) && contentSeen.compareAndSet(false, true)) {
+							Duration firstContent = elapsedSince(sent);
+							deployment.measured(firstContent);
+							if (observed.isStreaming()) {
+								observed.setTimeToFirstContent(elapsedSince(start));
+							}
+						}
+						LlmResponse answer = answerOf.apply(element);
+						if (answer != null) {
+							this.pacer.answered(reservation, deployment.provider().rateLimitedTokens(answer.usage()),
+									answer.rateLimits());
+							deployment.answered(answer.rateLimits());
+							observed.setResponse(answer);
+							context.record(
+									attempt(LlmAttempt.success(this.model.id(), elapsedSince(start)), deploymentName));
+						}
+					})
+					.doOnError((error) -> this.pacer.failed(reservation, error))
+					.doFinally((signal) -> deployment.ended());
+			})
+			.doOnError((error) -> {
+				observed.setSkipped(isSkip(error));
+				context.record(
+						attempt(isSkip(error) ? LlmAttempt.skipped(this.model.id(), error.getClass().getSimpleName())
+								: LlmAttempt.failure(this.model.id(), error, elapsedSince(start)), deploymentName));
+			});
+	}
+
+	private static LlmAttempt attempt(LlmAttempt attempt, @Nullable String deployment) {
+		return (deployment != null) ? attempt.on(deployment) : attempt;
 	}
 
 	private static boolean isSkip(Throwable error) {
 		return error instanceof LlmCircuitOpenException || error instanceof LlmThrottledException;
-	}
-
-	private boolean refusesCalls() {
-		CircuitBreaker.State state = this.circuitBreaker.getState();
-		return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
 	}
 
 	private static long now() {
@@ -209,8 +281,7 @@ public final class ModelExecutor {
 
 	@Override
 	public String toString() {
-		return "ModelExecutor{model=" + this.model.id() + ", provider=" + this.provider.id() + ", circuitBreaker="
-				+ this.circuitBreaker.getState() + "}";
+		return "ModelExecutor{model=" + this.model.id() + ", deployments=" + this.router.deployments() + "}";
 	}
 
 }

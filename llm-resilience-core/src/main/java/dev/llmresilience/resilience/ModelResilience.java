@@ -1,8 +1,15 @@
 package dev.llmresilience.resilience;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
+import dev.llmresilience.LlmModel;
+import dev.llmresilience.budget.ProviderPacer;
+import dev.llmresilience.routing.Deployment;
+import dev.llmresilience.routing.DeploymentRouter;
+import dev.llmresilience.routing.RoutingStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -11,6 +18,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.observation.ObservationRegistry;
 
 /**
  * Puts the circuit breaker and the retry of a model into resilience4j's registries, named
@@ -26,9 +34,41 @@ public final class ModelResilience {
 	}
 
 	/**
-	 * Create, or replace, the circuit breaker of a model.
+	 * Create the executor of a model: a circuit breaker for each of its deployments,
+	 * named after the model for a model configured without deployments and
+	 * {@code model/deployment} otherwise, and the model's retry, all with the model's
+	 * settings.
+	 * @param model the model
+	 * @param catalog the catalog it belongs to, for its deployments and their providers
+	 * @param routing how its attempts pick a deployment
+	 * @param registries the registries that keep the breakers and the retry
+	 * @param breakerSettings the breakers' settings
+	 * @param retrySettings the retry's settings
+	 * @param clock the clock of the breakers' waits
+	 * @param pacer paces the calls
+	 * @param observationRegistry observes each attempt
+	 * @return the executor
+	 */
+	public static ModelExecutor executor(LlmModel model, ModelCatalog catalog, RoutingStrategy routing,
+			Registries registries, CircuitBreakerSettings breakerSettings, RetrySettings retrySettings, Clock clock,
+			ProviderPacer pacer, ObservationRegistry observationRegistry) {
+		LlmErrorClassifier classifier = new LlmErrorClassifier(breakerSettings.recordRateLimits());
+		boolean configured = catalog.hasDeployments(model);
+		List<Deployment> deployments = catalog.deploymentsOf(model).stream().map((deployment) -> {
+			String key = configured ? model.id() + "/" + deployment.name() : model.id();
+			return new Deployment(deployment, key, model, catalog.provider(deployment.provider()),
+					circuitBreaker(registries.circuitBreakers(), key, breakerSettings, classifier, clock));
+		}).toList();
+		DeploymentRouter router = new DeploymentRouter(deployments, routing, pacer);
+		return new ModelExecutor(model, router,
+				retry(registries.retries(), model.id(), retrySettings, classifier, router::isReady), pacer,
+				observationRegistry);
+	}
+
+	/**
+	 * Create, or replace, the circuit breaker of a model or deployment.
 	 * @param registry the registry to keep it in
-	 * @param name the model id
+	 * @param name the model id, or {@code model/deployment}
 	 * @param settings the breaker's settings, unless the registry has an instance of that
 	 * name
 	 * @param classifier what counts as a failure of the model
@@ -71,6 +111,22 @@ public final class ModelResilience {
 	 */
 	public static Retry retry(RetryRegistry registry, String name, RetrySettings settings,
 			LlmErrorClassifier classifier) {
+		return retry(registry, name, settings, classifier, () -> false);
+	}
+
+	/**
+	 * Create, or replace, the retry of a model served by several deployments.
+	 * @param registry the registry to keep it in
+	 * @param name the model id
+	 * @param settings the retry's settings, unless the registry has an instance of that
+	 * name; the longest server wait applies in any case
+	 * @param classifier what is retryable
+	 * @param readyElsewhere whether a deployment of the model can be called now, so that
+	 * a retry need not wait for the server's wait of the one that failed
+	 * @return the retry
+	 */
+	public static Retry retry(RetryRegistry registry, String name, RetrySettings settings,
+			LlmErrorClassifier classifier, BooleanSupplier readyElsewhere) {
 		Optional<Retry> existing = registry.find(name);
 		RetryConfig base = existing.map(Retry::getRetryConfig)
 			.orElseGet(() -> RetryConfig.custom()
@@ -81,7 +137,7 @@ public final class ModelResilience {
 		IntervalBiFunction<Object> formula = base.getIntervalBiFunction();
 		RetryConfig config = RetryConfig.from(base)
 			.retryOnException(classifier::isRetryable)
-			.intervalBiFunction(new RetryAfterBackoff(formula, settings.maxServerWait()))
+			.intervalBiFunction(new RetryAfterBackoff(formula, settings.maxServerWait(), readyElsewhere))
 			.failAfterMaxAttempts(false)
 			.build();
 		if (existing.isPresent()) {
@@ -90,6 +146,16 @@ public final class ModelResilience {
 			return replacement;
 		}
 		return registry.retry(name, config);
+	}
+
+	/**
+	 * The resilience4j registries that keep the breakers and retries.
+	 *
+	 * @param circuitBreakers the breakers' registry
+	 * @param retries the retries' registry
+	 */
+	public record Registries(CircuitBreakerRegistry circuitBreakers, RetryRegistry retries) {
+
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.llmresilience.resilience;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 import dev.llmresilience.error.LlmApiException;
 import io.github.resilience4j.core.IntervalBiFunction;
@@ -18,6 +19,8 @@ public final class RetryAfterBackoff implements IntervalBiFunction<Object> {
 
 	private final Duration maxServerWait;
 
+	private final BooleanSupplier readyElsewhere;
+
 	/**
 	 * Create a new instance.
 	 * @param formula the wait when the server names none, such as resilience4j's
@@ -25,13 +28,29 @@ public final class RetryAfterBackoff implements IntervalBiFunction<Object> {
 	 * @param maxServerWait the longest server-requested wait to honour
 	 */
 	public RetryAfterBackoff(IntervalBiFunction<Object> formula, Duration maxServerWait) {
+		this(formula, maxServerWait, () -> false);
+	}
+
+	/**
+	 * Create a new instance for a model served by several deployments: the server's wait
+	 * is that of the deployment that asked for it, which its provider's hold keeps out of
+	 * the next attempt. While another deployment is ready, the retry goes there after the
+	 * formula's backoff instead.
+	 * @param formula the backoff for errors without a server wait
+	 * @param maxServerWait the longest server wait to retry after
+	 * @param readyElsewhere whether a deployment of the model can be called now
+	 */
+	public RetryAfterBackoff(IntervalBiFunction<Object> formula, Duration maxServerWait,
+			BooleanSupplier readyElsewhere) {
 		this.formula = formula;
 		this.maxServerWait = maxServerWait;
+		this.readyElsewhere = readyElsewhere;
 	}
 
 	@Override
 	public Long apply(Integer attempt, Either<Throwable, Object> outcome) {
-		if (outcome.isLeft() && outcome.getLeft() instanceof LlmApiException error && error.getRetryAfter() != null) {
+		if (outcome.isLeft() && outcome.getLeft() instanceof LlmApiException error && error.getRetryAfter() != null
+				&& !this.readyElsewhere.getAsBoolean()) {
 			Duration serverWait = error.getRetryAfter();
 			// resilience4j reads a negative interval as "do not retry"
 			return (serverWait.compareTo(this.maxServerWait) > 0) ? -1L : serverWait.toMillis();

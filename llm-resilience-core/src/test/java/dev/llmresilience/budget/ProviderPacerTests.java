@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import dev.llmresilience.LlmModel;
@@ -19,6 +20,7 @@ import dev.llmresilience.error.LlmApiException;
 import dev.llmresilience.error.LlmCircuitOpenException;
 import dev.llmresilience.error.LlmConnectionPoolExhaustedException;
 import dev.llmresilience.error.LlmInvalidRequestException;
+import dev.llmresilience.error.LlmQuotaExceededException;
 import dev.llmresilience.error.LlmRateLimitException;
 import dev.llmresilience.error.LlmServerException;
 import dev.llmresilience.error.LlmThrottledException;
@@ -221,14 +223,17 @@ class ProviderPacerTests {
 	}
 
 	@Test
-	void anthropicRequestsRemainingZeroHoldsTheProviderUntilItsRfc3339Reset() {
+	void anthropicRequestsRemainingZeroHoldsTheModelOnItsProviderUntilItsRfc3339Reset() {
 		ProviderPacer pacer = pacer(Map.of(), Map.of());
 		PacedCall answered = PacedCall.admit(pacer, HAIKU, tokens(100));
 		pacer.answered(answered.reservation(), new LlmUsage(10, 10),
 				ProviderHoldsTests.status(0L, OffsetDateTime.parse("2025-06-01T12:00:20Z").toInstant(), null, null));
-		assertThat(pacer.holds()).containsExactly(Map.entry("anthropic", Duration.ofSeconds(20)));
-		PacedCall held = PacedCall.admit(pacer, OPUS, tokens(100));
+		assertThat(pacer.holds()).containsExactly(Map.entry("anthropic/claude-haiku", Duration.ofSeconds(20)));
+		PacedCall held = PacedCall.admit(pacer, HAIKU, tokens(100));
+		// Anthropic counts its limits per model: another model of the same key goes on
+		PacedCall otherModel = PacedCall.admit(pacer, OPUS, tokens(100));
 		PacedCall otherProvider = PacedCall.admit(pacer, GPT, tokens(100));
+		assertThat(otherModel.admittedAt()).isZero();
 		assertThat(otherProvider.admittedAt()).isZero();
 		this.time.advanceTimeBy(Duration.ofMillis(19_999));
 		assertThat(held.admittedAt()).isNull();
@@ -253,16 +258,72 @@ class ProviderPacerTests {
 	}
 
 	@Test
-	void rateLimitErrorWithRetryAfterHoldsTheProviderForThatLong() {
+	void rateLimitErrorWithRetryAfterHoldsThatModelOfTheProviderForThatLong() {
 		ProviderPacer pacer = pacer(Map.of(), Map.of());
 		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
 		pacer.failed(limited.reservation(),
 				ProviderHoldsTests.rateLimited(Duration.ofSeconds(15), RateLimitStatus.NONE));
-		PacedCall held = PacedCall.admit(pacer, OPUS, tokens(100));
+		PacedCall held = PacedCall.admit(pacer, HAIKU, tokens(100));
+		assertThat(PacedCall.admit(pacer, OPUS, tokens(100)).admittedAt()).isZero();
 		this.time.advanceTimeBy(Duration.ofMillis(14_999));
 		assertThat(held.admittedAt()).isNull();
 		this.time.advanceTimeBy(Duration.ofMillis(1));
 		assertThat(held.admittedAt()).isEqualTo(15_000);
+	}
+
+	@Test
+	void providerConfiguredToBeHeldAsAWholeHoldsAllItsModelsAfterALimitOfOne() {
+		List<String> told = new ArrayList<>();
+		ProviderPacer pacer = new ProviderPacer(Map.of(), Map.of(), CLOCK, MAX_WAIT, (scope, until) -> told.add(scope),
+				Set.of("anthropic"));
+		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.failed(limited.reservation(),
+				ProviderHoldsTests.rateLimited(Duration.ofSeconds(15), RateLimitStatus.NONE));
+		PacedCall otherModel = PacedCall.admit(pacer, OPUS, tokens(100));
+		assertThat(PacedCall.admit(pacer, GPT, tokens(100)).admittedAt()).isZero();
+		assertThat(told).containsExactly("anthropic");
+		this.time.advanceTimeBy(Duration.ofSeconds(15));
+		assertThat(otherModel.admittedAt()).isEqualTo(15_000);
+	}
+
+	@Test
+	void quotaUsedUpWithARetryAfterHoldsTheWholeProvider() {
+		ProviderPacer pacer = pacer(Map.of(), Map.of());
+		PacedCall limited = PacedCall.admit(pacer, HAIKU, tokens(100));
+		pacer.failed(limited.reservation(),
+				new LlmQuotaExceededException("anthropic", "haiku", new LlmApiException.Details(429, "billing_error",
+						null, "Spend limit reached", null, Duration.ofSeconds(30), null, null)));
+		assertThat(pacer.holds()).containsOnlyKeys("anthropic");
+		assertThat(pacer.holdRemaining(OPUS)).isEqualTo(Duration.ofSeconds(30));
+		assertThat(pacer.holdRemaining(GPT)).isZero();
+	}
+
+	@Test
+	void holdOfAWholeProviderHeardFromAnotherReplicaHoldsEveryModelOfIt() {
+		ProviderPacer pacer = pacer(Map.of(), Map.of());
+		pacer.holdUntil("anthropic", NOW.plusSeconds(10));
+		pacer.holdUntil("anthropic/claude-opus", NOW.plusSeconds(20));
+		assertThat(pacer.holdRemaining(HAIKU)).isEqualTo(Duration.ofSeconds(10));
+		assertThat(pacer.holdRemaining(OPUS)).isEqualTo(Duration.ofSeconds(20));
+		assertThat(pacer.holdRemaining(GPT)).isZero();
+	}
+
+	@Test
+	void deploymentBudgetPacesOnlyItsDeploymentOnTopOfTheModelsBudget() {
+		ProviderPacer pacer = pacer(Map.of(),
+				Map.of("haiku", new LocalRateBudget(120, 0), "haiku/key-a", new LocalRateBudget(60, 0)));
+		PacedCall a1 = PacedCall.admit(pacer, HAIKU, "haiku/key-a", tokens(100));
+		PacedCall a2 = PacedCall.admit(pacer, HAIKU, "haiku/key-a", tokens(100));
+		PacedCall b = PacedCall.admit(pacer, HAIKU, "haiku/key-b", tokens(100));
+		// the model's budget is spent, and key-a's is in debt
+		assertThat(pacer.remainingShare(HAIKU, "haiku/key-b")).isZero();
+		assertThat(pacer.currentWait(HAIKU, "haiku/key-a")).isEqualTo(Duration.ofSeconds(2));
+		this.time.advanceTimeBy(Duration.ofSeconds(5));
+		// key-a allows one a second; key-b only waits for the model's budget
+		assertThat(a1.admittedAt()).isZero();
+		assertThat(a2.admittedAt()).isEqualTo(1000);
+		assertThat(b.admittedAt()).isEqualTo(500);
+		assertThat(pacer.remainingShare(HAIKU, "haiku/key-b")).isOne();
 	}
 
 	@Test
@@ -277,10 +338,10 @@ class ProviderPacerTests {
 		pacer.answered(answered.reservation(), new LlmUsage(10, 10),
 				ProviderHoldsTests.status(0L, NOW.plusSeconds(20), null, null));
 		pacer.holdUntil("gemini", NOW.plusSeconds(30));
-		assertThat(told).containsExactly("anthropic until " + NOW.plusSeconds(15),
-				"openai until " + NOW.plusSeconds(20));
-		assertThat(pacer.holds()).containsOnly(Map.entry("anthropic", Duration.ofSeconds(15)),
-				Map.entry("openai", Duration.ofSeconds(20)), Map.entry("gemini", Duration.ofSeconds(30)));
+		assertThat(told).containsExactly("anthropic/claude-haiku until " + NOW.plusSeconds(15),
+				"openai/gpt-4o until " + NOW.plusSeconds(20));
+		assertThat(pacer.holds()).containsOnly(Map.entry("anthropic/claude-haiku", Duration.ofSeconds(15)),
+				Map.entry("openai/gpt-4o", Duration.ofSeconds(20)), Map.entry("gemini", Duration.ofSeconds(30)));
 		assertThat(pacer.holdRemaining("gemini")).isEqualTo(Duration.ofSeconds(30));
 	}
 
@@ -291,11 +352,11 @@ class ProviderPacerTests {
 		LlmRateLimitException rateLimited = ProviderHoldsTests.rateLimited(Duration.ofSeconds(90),
 				RateLimitStatus.NONE);
 		pacer.failed(limited.reservation(), rateLimited);
-		PacedCall throttled = PacedCall.admit(pacer, OPUS, tokens(100));
+		PacedCall throttled = PacedCall.admit(pacer, HAIKU, tokens(100));
 		assertThat(throttled.error()).isInstanceOfSatisfying(LlmThrottledException.class, (error) -> {
 			assertThat(error.getWait()).isEqualTo(Duration.ofSeconds(90));
 			assertThat(error.getProvider()).isEqualTo("anthropic");
-			assertThat(error.getModel()).isEqualTo("opus");
+			assertThat(error.getModel()).isEqualTo("haiku");
 			// the provider's own error, its type, message and request id, stays reachable
 			assertThat(error.getCause()).isSameAs(rateLimited);
 			assertThat(error.getMessage()).endsWith("(held after: " + rateLimited.getMessage() + ")");
@@ -433,9 +494,18 @@ class ProviderPacerTests {
 			return admit(pacer, model, request, Deadline.none());
 		}
 
+		static PacedCall admit(ProviderPacer pacer, LlmModel model, String deployment, LlmRequest request) {
+			return admit(pacer, model, deployment, request, Deadline.none());
+		}
+
 		static PacedCall admit(ProviderPacer pacer, LlmModel model, LlmRequest request, Deadline deadline) {
+			return admit(pacer, model, model.id(), request, deadline);
+		}
+
+		static PacedCall admit(ProviderPacer pacer, LlmModel model, String deployment, LlmRequest request,
+				Deadline deadline) {
 			PacedCall call = new PacedCall();
-			call.subscription = pacer.admit(model, request, deadline).subscribe((reservation) -> {
+			call.subscription = pacer.admit(model, deployment, request, deadline).subscribe((reservation) -> {
 				call.reservation = reservation;
 				call.admittedAt = now();
 			}, (error) -> call.error = error);

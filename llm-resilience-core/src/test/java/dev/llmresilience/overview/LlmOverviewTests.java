@@ -3,6 +3,7 @@ package dev.llmresilience.overview;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,25 @@ class LlmOverviewTests {
 	}
 
 	@Test
+	void chainIsServedByTheNextModelWhileTheFirstIsHeldLongerThanARequestMayWait() {
+		ProviderPacer pacer = new ProviderPacer(Map.of(), Map.of(), Clock.fixed(ModelsFixture.NOW, ZoneOffset.UTC),
+				Duration.ofSeconds(60));
+		LlmOverview overview = new LlmOverview(this.models.chain(), null, pacer, null, Duration.ofSeconds(30));
+		pacer.holdUntil("anthropic/claude-sonnet-4-5", ModelsFixture.NOW.plusSeconds(10));
+		assertThat(overview.chains().get("default").serving()).as("a wait a request takes").isEqualTo("sonnet");
+		pacer.holdUntil("anthropic/claude-sonnet-4-5", ModelsFixture.NOW.plusSeconds(45));
+		// longer than the request timeout, though shorter than the longest wait
+		assertThat(overview.chains().get("default"))
+			.isEqualTo(new ChainState(List.of("sonnet", "haiku"), "haiku", true));
+		assertThat(overview.model("sonnet").available()).isFalse();
+		assertThat(overview.model("sonnet").deployments().get("anthropic").hold()).isBetween(Duration.ofSeconds(44),
+				Duration.ofSeconds(45));
+		// a hold of the whole provider holds haiku as well
+		pacer.holdUntil("anthropic", ModelsFixture.NOW.plusSeconds(90));
+		assertThat(overview.chains().get("default").serving()).isNull();
+	}
+
+	@Test
 	void forcedOpenBreakerMakesTheChainFallBackToo() {
 		this.models.breaker("sonnet").transitionToForcedOpenState();
 		assertThat(this.overview.chains().get("default").serving()).isEqualTo("haiku");
@@ -82,8 +102,15 @@ class LlmOverviewTests {
 
 	@Test
 	void modelStateOfAnUnusedModelHasNoFailureRateYet() {
-		assertThat(this.overview.model("llama"))
-			.isEqualTo(new ModelState("local", "llama3.2", "CLOSED", -1.0f, -1.0f, 0, 0, 0, 0, null));
+		ModelState llama = this.overview.model("llama");
+		assertThat(llama)
+			.extracting(ModelState::provider, ModelState::name, ModelState::state, ModelState::failureRate,
+					ModelState::slowCallRate, ModelState::bufferedCalls, ModelState::failedCalls, ModelState::slowCalls,
+					ModelState::notPermittedCalls, ModelState::lastError, ModelState::available, ModelState::routing)
+			.containsExactly("local", "llama3.2", "CLOSED", -1.0f, -1.0f, 0, 0, 0, 0L, null, true, "WEIGHTED_RANDOM");
+		// a model configured without deployments has one, named after its provider
+		assertThat(llama.deployments()).containsOnlyKeys("local");
+		assertThat(llama.deployments().get("local").hold()).isZero();
 	}
 
 	@Test
@@ -159,7 +186,7 @@ class LlmOverviewTests {
 	}
 
 	@Test
-	void rateLimitHoldsGiveTheProvidersHeldAndForHowLong() {
+	void rateLimitHoldsGiveTheScopesHeldAndForHowLong() {
 		ProviderPacer pacer = new ProviderPacer(Map.of(), Map.of(), Clock.systemUTC(), Duration.ofSeconds(60));
 		LlmOverview overview = new LlmOverview(this.models.chain(), null, pacer);
 		LlmModel sonnet = this.models.chain().getCatalog().getModels().get("sonnet");
@@ -167,8 +194,9 @@ class LlmOverviewTests {
 			.block(Duration.ofSeconds(1));
 		pacer.failed(reservation, new LlmRateLimitException("anthropic", "sonnet", new LlmApiException.Details(429,
 				"rate_limit_error", null, "Too many requests", null, Duration.ofSeconds(30), null, null)));
-		assertThat(overview.rateLimitHolds()).containsOnlyKeys("anthropic");
-		assertThat(overview.rateLimitHolds().get("anthropic").toMillis()).isCloseTo(30_000L, within(1_000L));
+		String scope = "anthropic/" + sonnet.name();
+		assertThat(overview.rateLimitHolds()).containsOnlyKeys(scope);
+		assertThat(overview.rateLimitHolds().get(scope).toMillis()).isCloseTo(30_000L, within(1_000L));
 	}
 
 }

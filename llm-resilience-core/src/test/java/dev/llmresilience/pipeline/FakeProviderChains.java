@@ -14,7 +14,7 @@ import dev.llmresilience.test.FakeProviderServer;
  */
 public final class FakeProviderChains {
 
-	private static final RetrySettings TWO_QUICK_ATTEMPTS = new RetrySettings(2, Duration.ofMillis(1), 1.0,
+	static final RetrySettings TWO_QUICK_ATTEMPTS = new RetrySettings(2, Duration.ofMillis(1), 1.0,
 			Duration.ofMillis(1), 0, Duration.ofSeconds(1));
 
 	private FakeProviderChains() {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.llmresilience.LlmAttempt;
 import dev.llmresilience.LlmAttempt.Outcome;
 import dev.llmresilience.LlmRequest;
+import dev.llmresilience.LlmResponse;
 import dev.llmresilience.error.LlmAllModelsFailedException;
 import dev.llmresilience.error.LlmRateLimitException;
 import dev.llmresilience.error.LlmThrottledException;
@@ -87,6 +88,25 @@ class RateLimitHoldTests {
 			assertThat(rateLimit.getProviderMessage()).isEqualTo(GPT_MESSAGE);
 			assertThat(rateLimit.getRequestId()).isEqualTo("req_fake_1");
 		});
+	}
+
+	@Test
+	void rateLimitOfOneModelDoesNotHoldAnotherModelOfTheSameProvider() {
+		this.fake.model("claude-fake")
+			.reply(FakeReply.error(429, "rate_limit_error", CLAUDE_MESSAGE).retryAfter(Duration.ofSeconds(120)));
+		try (LlmResilience sameKey = FakeProviderChains.builder(this.fake)
+			.model("sonnet", "anthropic", "claude-fake", 1024)
+			.model("haiku", "anthropic", "claude-small-fake", 1024)
+			.chain("default", "sonnet", "haiku")
+			.build()) {
+			for (int i = 0; i < 3; i++) {
+				LlmResponse answer = sameKey.template().callBlocking(LlmRequest.ofPrompt("Hi"));
+				assertThat(answer.model()).isEqualTo("haiku");
+			}
+			// sonnet was called once, then held; haiku, on the same key, never was
+			assertThat(this.fake.requests().count("claude-fake")).isOne();
+			assertThat(this.fake.requests().count("claude-small-fake")).isEqualTo(3);
+		}
 	}
 
 	private LlmAllModelsFailedException failure(LlmRequest request) {
