@@ -63,6 +63,17 @@ public record LlmAttempt(String model, Outcome outcome, String errorType, Durati
 	}
 
 	/**
+	 * Create the record of a try cancelled before it ended.
+	 * @param model the model id
+	 * @param reason why, such as {@code HedgeLost}
+	 * @param duration how long it ran
+	 * @return the attempt
+	 */
+	public static LlmAttempt cancelled(String model, String reason, Duration duration) {
+		return new LlmAttempt(model, Outcome.CANCELLED, reason, duration);
+	}
+
+	/**
 	 * Return this attempt as made on a deployment.
 	 * @param deployment the deployment's name
 	 * @return the attempt, with its deployment
@@ -86,7 +97,13 @@ public record LlmAttempt(String model, Outcome outcome, String errorType, Durati
 		 * The model was not called: its circuit breaker was open, or the request would
 		 * not fit its context window.
 		 */
-		SKIPPED
+		SKIPPED,
+
+		/**
+		 * The call was cancelled before it ended: it lost to a hedge, or the request was
+		 * cancelled or ran out of time.
+		 */
+		CANCELLED
 
 	}
 

@@ -244,6 +244,15 @@ public final class ProviderPacer {
 	}
 
 	/**
+	 * Give back what a call took from its budgets: for a call cancelled because another
+	 * call of the same request answered first.
+	 * @param reservation the call's reservation
+	 */
+	public void cancelled(Reservation reservation) {
+		reservation.cancel();
+	}
+
+	/**
 	 * Learn from a failed call: give back its unused tokens, and hold the provider after
 	 * a 429 or 529 until its retry-after, or its rate-limit reset.
 	 * @param reservation the call's reservation

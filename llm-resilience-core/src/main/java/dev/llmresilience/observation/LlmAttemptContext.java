@@ -28,6 +28,10 @@ public class LlmAttemptContext extends Observation.Context {
 
 	private boolean skipped;
 
+	private boolean hedge;
+
+	private volatile boolean hedgeLost;
+
 	/**
 	 * Create a new instance.
 	 * @param model the model called
@@ -122,6 +126,40 @@ public class LlmAttemptContext extends Observation.Context {
 	 */
 	public void setSkipped(boolean skipped) {
 		this.skipped = skipped;
+	}
+
+	/**
+	 * Return whether this attempt is a hedge: sent while an earlier one of the same
+	 * request had brought no content yet.
+	 * @return {@code true} for a hedge
+	 */
+	public boolean isHedge() {
+		return this.hedge;
+	}
+
+	/**
+	 * Mark the attempt as a hedge.
+	 * @param hedge whether it is one
+	 */
+	public void setHedge(boolean hedge) {
+		this.hedge = hedge;
+	}
+
+	/**
+	 * Return whether this attempt was cancelled because another attempt of the same
+	 * request, its hedge or the attempt it hedged, brought content first.
+	 * @return {@code true} if it lost the race
+	 */
+	public boolean isHedgeLost() {
+		return this.hedgeLost;
+	}
+
+	/**
+	 * Mark the attempt as having lost to a hedge or to the attempt it hedged.
+	 * @param hedgeLost whether it lost
+	 */
+	public void setHedgeLost(boolean hedgeLost) {
+		this.hedgeLost = hedgeLost;
 	}
 
 }

@@ -31,6 +31,7 @@ import dev.llmresilience.resilience.ModelCatalog;
 import dev.llmresilience.resilience.ModelExecutor;
 import dev.llmresilience.resilience.ModelResilience;
 import dev.llmresilience.resilience.RetrySettings;
+import dev.llmresilience.routing.HedgingSettings;
 import dev.llmresilience.routing.RoutingStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
@@ -147,6 +148,8 @@ public final class LlmResilience implements AutoCloseable {
 		private final Map<String, RoutingStrategy> routing = new LinkedHashMap<>();
 
 		private final Set<String> providerWideHolds = new LinkedHashSet<>();
+
+		private final Map<String, HedgingSettings> hedging = new LinkedHashMap<>();
 
 		private String defaultChain;
 
@@ -393,6 +396,17 @@ public final class LlmResilience implements AutoCloseable {
 		}
 
 		/**
+		 * Hedge the attempts of a model served by several deployments.
+		 * @param modelId the model id
+		 * @param settings when and how much to hedge
+		 * @return this builder
+		 */
+		public Builder hedging(String modelId, HedgingSettings settings) {
+			this.hedging.put(modelId, settings);
+			return this;
+		}
+
+		/**
 		 * Let every hold learnt from a provider hold all its models, for a provider whose
 		 * limits count all of them together.
 		 * @param providerId the provider id
@@ -534,6 +548,7 @@ public final class LlmResilience implements AutoCloseable {
 		private ModelExecutor executor(LlmModel model, ModelCatalog catalog, ProviderPacer pacer) {
 			return ModelResilience.executor(model, catalog,
 					this.routing.getOrDefault(model.id(), RoutingStrategy.WEIGHTED_RANDOM),
+					this.hedging.get(model.id()),
 					new ModelResilience.Registries(this.circuitBreakerRegistry, this.retryRegistry),
 					this.modelBreakers.getOrDefault(model.id(), this.circuitBreaker),
 					this.modelRetries.getOrDefault(model.id(), this.retry), this.clock, pacer,

@@ -3,11 +3,14 @@ package dev.llmresilience.resilience;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -28,6 +31,8 @@ import dev.llmresilience.observation.ReactiveObservation;
 import dev.llmresilience.provider.LlmProvider;
 import dev.llmresilience.routing.Deployment;
 import dev.llmresilience.routing.DeploymentRouter;
+import dev.llmresilience.routing.Hedging;
+import dev.llmresilience.routing.HedgingSettings;
 import dev.llmresilience.routing.RoutingStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
@@ -35,6 +40,7 @@ import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.ObservationRegistry;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.lang.Nullable;
@@ -53,6 +59,11 @@ import org.springframework.lang.Nullable;
  */
 public final class ModelExecutor {
 
+	private static final String HEDGE_LOST = "HedgeLost";
+
+	/** The race flag of an attempt that is in no race. */
+	private static final AtomicBoolean NEVER_LOST = new AtomicBoolean();
+
 	private final LlmModel model;
 
 	private final DeploymentRouter router;
@@ -65,8 +76,11 @@ public final class ModelExecutor {
 
 	private final ObservationConvention<LlmAttemptContext> observationConvention = LlmObservationConventions.attempt();
 
+	@Nullable
+	private final Hedging hedging;
+
 	/**
-	 * Create a new instance.
+	 * Create a new instance that does not hedge.
 	 * @param model the model
 	 * @param router picks the deployment of each attempt
 	 * @param retry its retry
@@ -75,11 +89,27 @@ public final class ModelExecutor {
 	 */
 	public ModelExecutor(LlmModel model, DeploymentRouter router, Retry retry, ProviderPacer pacer,
 			ObservationRegistry observationRegistry) {
+		this(model, router, retry, pacer, observationRegistry, null);
+	}
+
+	/**
+	 * Create a new instance.
+	 * @param model the model
+	 * @param router picks the deployment of each attempt
+	 * @param retry its retry
+	 * @param pacer paces the calls to the deployments; every attempt waits for it
+	 * @param observationRegistry observes each attempt ({@code llm.attempt})
+	 * @param hedging how its attempts are hedged on another deployment, or {@code null}
+	 * not to hedge
+	 */
+	public ModelExecutor(LlmModel model, DeploymentRouter router, Retry retry, ProviderPacer pacer,
+			ObservationRegistry observationRegistry, @Nullable HedgingSettings hedging) {
 		this.model = model;
 		this.router = router;
 		this.retry = retry;
 		this.pacer = pacer;
 		this.observationRegistry = observationRegistry;
+		this.hedging = (hedging != null && router.deployments().size() > 1) ? new Hedging(hedging) : null;
 	}
 
 	/**
@@ -194,55 +224,110 @@ public final class ModelExecutor {
 
 	/**
 	 * Make the call with its resilience: each attempt goes to a deployment, waits for its
-	 * pace, passes its breaker, and is recorded; the retry wraps them all.
+	 * pace, passes its breaker, and is recorded, hedged where the model hedges; the retry
+	 * wraps them all.
 	 * @param call creates one call of a deployment
 	 * @param isContent which element is content, for the breaker's time to first content
 	 * @param answerOf the whole answer an element carries, or {@code null}
 	 */
 	private <T> Flux<T> resilient(Function<Deployment, Flux<T>> call, LlmRequest request, CallContext context,
 			boolean streaming, Predicate<T> isContent, Function<T, LlmResponse> answerOf) {
-		AtomicInteger tries = new AtomicInteger();
-		// attempts run one after the other: the retry hands the list from one to the next
-		List<Deployment> tried = (this.router.deployments().size() > 1) ? new ArrayList<>(2) : List.of();
-		Flux<T> attempts = Flux.defer(() -> {
-			Deployment deployment = this.router.choose(tried);
-			if (this.router.deployments().size() > 1) {
-				tried.add(deployment);
-			}
-			context.serving(deployment.provider().id());
-			return ReactiveObservation.observe(this.observationRegistry, this.observationConvention,
-					() -> new LlmAttemptContext(deployment.model(), deployment.provider().type(),
-							tries.incrementAndGet(), streaming),
-					(observed) -> attempt(deployment, call, request, context, observed, isContent, answerOf));
-		});
-		return attempts.transform(ModelRetryOperator.of(this.retry, context, () -> !this.router.permitsCalls()));
+		Attempts<T> attempts = new Attempts<>(call, request, context, streaming, isContent, answerOf);
+		Flux<T> attempt = (this.hedging != null) ? hedged(attempts)
+				: Flux.defer(() -> attempts.on(attempts.tried(this.router.choose(attempts.tried)), false, NEVER_LOST));
+		return attempt.transform(ModelRetryOperator.of(this.retry, context, () -> !this.router.permitsCalls()));
 	}
 
-	private <T> Flux<T> attempt(Deployment deployment, Function<Deployment, Flux<T>> call, LlmRequest request,
-			CallContext context, LlmAttemptContext observed, Predicate<T> isContent,
-			Function<T, LlmResponse> answerOf) {
+	/**
+	 * Race an attempt against a hedge on another healthy deployment, sent if the attempt
+	 * brought no content within the hedging delay: the first to bring content wins and
+	 * the other is cancelled at once. No hedge is sent once content reached the caller,
+	 * after the attempt failed, past the request's hedges, or beyond the model's share.
+	 */
+	private <T> Flux<T> hedged(Attempts<T> attempts) {
+		Hedging hedging = this.hedging;
+		return Flux.defer(() -> {
+			hedging.attempted();
+			AtomicReference<Boolean> winner = new AtomicReference<>();
+			AtomicReference<Throwable> lastError = new AtomicReference<>();
+			Sinks.Empty<Void> firstEnded = Sinks.empty();
+			AtomicBoolean firstLost = new AtomicBoolean();
+			AtomicBoolean hedgeLost = new AtomicBoolean();
+			Flux<T> first = race(attempts.on(attempts.tried(this.router.choose(attempts.tried)), false, firstLost),
+					hedgeLost, winner, lastError)
+				.doOnTerminate(firstEnded::tryEmitEmpty);
+			Flux<T> hedge = Mono.delay(hedging.delay())
+				.takeUntilOther(firstEnded.asMono())
+				.flatMap((tick) -> Mono.justOrEmpty(hedgeTarget(attempts, winner)))
+				.flatMapMany(
+						(deployment) -> race(attempts.on(deployment, true, hedgeLost), firstLost, winner, lastError));
+			// both failing before content: the last failure is the attempt's
+			return Flux.firstWithValue(first, hedge)
+				.onErrorMap((error) -> error instanceof NoSuchElementException && lastError.get() != null,
+						(error) -> lastError.get());
+		});
+	}
+
+	/**
+	 * Enter an attempt in a race: the first to bring content marks the other as lost
+	 * (through {@code other}, the other's flag) before the race cancels it, and a failure
+	 * before content drops out, leaving the race to the other.
+	 */
+	private <T> Flux<T> race(Flux<T> attempt, AtomicBoolean other, AtomicReference<Boolean> winner,
+			AtomicReference<Throwable> lastError) {
+		AtomicBoolean content = new AtomicBoolean();
+		return attempt.doOnNext((element) -> {
+			if (content.compareAndSet(false, true) && winner.compareAndSet(null, Boolean.TRUE)) {
+				other.set(true);
+			}
+		}).onErrorResume((error) -> !content.get(), (error) -> {
+			lastError.set(error);
+			return Flux.empty();
+		});
+	}
+
+	@Nullable
+	private Deployment hedgeTarget(Attempts<?> attempts, AtomicReference<Boolean> winner) {
+		if (winner.get() != null || attempts.context.isContentDelivered()
+				|| attempts.hedges.get() >= this.hedging.settings().maxHedges()) {
+			return null;
+		}
+		Deployment target = this.router.chooseHedge(attempts.tried);
+		if (target == null || !this.hedging.tryHedge()) {
+			return null;
+		}
+		attempts.hedges.incrementAndGet();
+		return attempts.tried(target);
+	}
+
+	private <T> Flux<T> attempt(Deployment deployment, Attempts<T> attempts, LlmAttemptContext observed,
+			AtomicBoolean lost) {
+		CallContext context = attempts.context;
 		if (context.deadline().hasPassed()) {
 			return Flux.error(LlmTimeoutException.deadline(context.deadline().timeout()));
 		}
 		long start = now();
 		String deploymentName = deployment.isImplicit() ? null : deployment.name();
-		return this.pacer.admit(deployment.model(), deployment.key(), request, context.deadline())
+		return this.pacer.admit(deployment.model(), deployment.key(), attempts.request, context.deadline())
 			.flatMapMany((reservation) -> {
 				long sent = now();
 				AtomicBoolean contentSeen = new AtomicBoolean();
 				deployment.started();
-				return call.apply(deployment)
+				return attempts.call.apply(deployment)
 					.transform(ModelCircuitBreakerOperator.of(deployment.circuitBreaker(), deployment.provider().id(),
-							isContent, (element) -> answerOf.apply(element) != null))
+							attempts.isContent, (element) -> attempts.answerOf.apply(element) != null))
 					.doOnNext((element) -> {
-						if (isContent.test(element) && contentSeen.compareAndSet(false, true)) {
+						if (attempts.isContent.test(element) && contentSeen.compareAndSet(false, true)) {
 							Duration firstContent = elapsedSince(sent);
 							deployment.measured(firstContent);
+							if (this.hedging != null) {
+								this.hedging.measured(firstContent);
+							}
 							if (observed.isStreaming()) {
 								observed.setTimeToFirstContent(elapsedSince(start));
 							}
 						}
-						LlmResponse answer = answerOf.apply(element);
+						LlmResponse answer = attempts.answerOf.apply(element);
 						if (answer != null) {
 							this.pacer.answered(reservation, deployment.provider().rateLimitedTokens(answer.usage()),
 									answer.rateLimits());
@@ -253,6 +338,16 @@ public final class ModelExecutor {
 						}
 					})
 					.doOnError((error) -> this.pacer.failed(reservation, error))
+					.doOnCancel(() -> {
+						if (lost.get()) {
+							// lost the race: what it took goes back, and it is on record
+							this.pacer.cancelled(reservation);
+							observed.setHedgeLost(true);
+							context
+								.record(attempt(LlmAttempt.cancelled(this.model.id(), HEDGE_LOST, elapsedSince(start)),
+										deploymentName));
+						}
+					})
 					.doFinally((signal) -> deployment.ended());
 			})
 			.doOnError((error) -> {
@@ -282,6 +377,63 @@ public final class ModelExecutor {
 	@Override
 	public String toString() {
 		return "ModelExecutor{model=" + this.model.id() + ", deployments=" + this.router.deployments() + "}";
+	}
+
+	/**
+	 * The attempts of one request on a model: the deployments tried, the hedges sent, and
+	 * how to make one attempt.
+	 */
+	private final class Attempts<T> {
+
+		private final Function<Deployment, Flux<T>> call;
+
+		private final LlmRequest request;
+
+		private final CallContext context;
+
+		private final boolean streaming;
+
+		private final Predicate<T> isContent;
+
+		private final Function<T, LlmResponse> answerOf;
+
+		private final AtomicInteger tries = new AtomicInteger();
+
+		private final AtomicInteger hedges = new AtomicInteger();
+
+		/** The deployments tried; a hedge adds to it from another thread. */
+		private final List<Deployment> tried;
+
+		Attempts(Function<Deployment, Flux<T>> call, LlmRequest request, CallContext context, boolean streaming,
+				Predicate<T> isContent, Function<T, LlmResponse> answerOf) {
+			this.call = call;
+			this.request = request;
+			this.context = context;
+			this.streaming = streaming;
+			this.isContent = isContent;
+			this.answerOf = answerOf;
+			this.tried = (ModelExecutor.this.router.deployments().size() > 1)
+					? Collections.synchronizedList(new ArrayList<>(2)) : List.of();
+		}
+
+		Deployment tried(Deployment deployment) {
+			if (ModelExecutor.this.router.deployments().size() > 1) {
+				this.tried.add(deployment);
+			}
+			return deployment;
+		}
+
+		Flux<T> on(Deployment deployment, boolean hedge, AtomicBoolean lost) {
+			this.context.serving(deployment.provider().id());
+			return ReactiveObservation.observe(ModelExecutor.this.observationRegistry,
+					ModelExecutor.this.observationConvention, () -> {
+						LlmAttemptContext observed = new LlmAttemptContext(deployment.model(),
+								deployment.provider().type(), this.tries.incrementAndGet(), this.streaming);
+						observed.setHedge(hedge);
+						return observed;
+					}, (observed) -> attempt(deployment, this, observed, lost));
+		}
+
 	}
 
 }

@@ -9,6 +9,7 @@ import dev.llmresilience.LlmModel;
 import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.routing.Deployment;
 import dev.llmresilience.routing.DeploymentRouter;
+import dev.llmresilience.routing.HedgingSettings;
 import dev.llmresilience.routing.RoutingStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -19,6 +20,8 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.lang.Nullable;
 
 /**
  * Puts the circuit breaker and the retry of a model into resilience4j's registries, named
@@ -52,6 +55,30 @@ public final class ModelResilience {
 	public static ModelExecutor executor(LlmModel model, ModelCatalog catalog, RoutingStrategy routing,
 			Registries registries, CircuitBreakerSettings breakerSettings, RetrySettings retrySettings, Clock clock,
 			ProviderPacer pacer, ObservationRegistry observationRegistry) {
+		return executor(model, catalog, routing, null, registries, breakerSettings, retrySettings, clock, pacer,
+				observationRegistry);
+	}
+
+	/**
+	 * Create the executor of a model that may hedge its attempts, as
+	 * {@link #executor(LlmModel, ModelCatalog, RoutingStrategy, Registries, CircuitBreakerSettings, RetrySettings, Clock, ProviderPacer, ObservationRegistry)}
+	 * does.
+	 * @param model the model
+	 * @param catalog the catalog it belongs to, for its deployments and their providers
+	 * @param routing how its attempts pick a deployment
+	 * @param hedging how its attempts are hedged, or {@code null} not to hedge; a model
+	 * with one deployment does not hedge
+	 * @param registries the registries that keep the breakers and the retry
+	 * @param breakerSettings the breakers' settings
+	 * @param retrySettings the retry's settings
+	 * @param clock the clock of the breakers' waits
+	 * @param pacer paces the calls
+	 * @param observationRegistry observes each attempt
+	 * @return the executor
+	 */
+	public static ModelExecutor executor(LlmModel model, ModelCatalog catalog, RoutingStrategy routing,
+			@Nullable HedgingSettings hedging, Registries registries, CircuitBreakerSettings breakerSettings,
+			RetrySettings retrySettings, Clock clock, ProviderPacer pacer, ObservationRegistry observationRegistry) {
 		LlmErrorClassifier classifier = new LlmErrorClassifier(breakerSettings.recordRateLimits());
 		boolean configured = catalog.hasDeployments(model);
 		List<Deployment> deployments = catalog.deploymentsOf(model).stream().map((deployment) -> {
@@ -62,7 +89,7 @@ public final class ModelResilience {
 		DeploymentRouter router = new DeploymentRouter(deployments, routing, pacer);
 		return new ModelExecutor(model, router,
 				retry(registries.retries(), model.id(), retrySettings, classifier, router::isReady), pacer,
-				observationRegistry);
+				observationRegistry, hedging);
 	}
 
 	/**

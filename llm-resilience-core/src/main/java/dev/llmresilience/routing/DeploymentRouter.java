@@ -10,6 +10,7 @@ import java.util.function.ToDoubleFunction;
 
 import dev.llmresilience.budget.ProviderPacer;
 
+import org.springframework.lang.Nullable;
 import org.springframework.util.Assert;
 
 /**
@@ -108,6 +109,23 @@ public final class DeploymentRouter {
 			return pick(healthy);
 		}
 		return (leastHeld != null) ? leastHeld : this.deployments.get(0);
+	}
+
+	/**
+	 * Pick the deployment for a hedge: a healthy one the request has not tried.
+	 * @param tried the deployments the request has tried, or is trying, already
+	 * @return the deployment, or {@code null} if there is none
+	 */
+	@Nullable
+	public Deployment chooseHedge(Collection<Deployment> tried) {
+		List<Deployment> untried = new ArrayList<>(this.deployments.size());
+		for (Deployment deployment : this.deployments) {
+			if (!tried.contains(deployment) && deployment.permitsCalls()
+					&& this.pacer.holdRemaining(deployment.model()).isZero()) {
+				untried.add(deployment);
+			}
+		}
+		return untried.isEmpty() ? null : pick(untried);
 	}
 
 	/**
