@@ -50,7 +50,8 @@ public class LlmMetricsObservationHandler implements ObservationHandler<Observat
 	}
 
 	private void attemptStopped(LlmAttemptContext context) {
-		if (context.getAttempt() > 1) {
+		hedges(context);
+		if (context.getAttempt() > 1 && !context.isHedge()) {
 			Counter.builder("llm.retries")
 				.description("Calls of a model after its first within a request")
 				.tag("llm.model", context.getModel().id())
@@ -87,6 +88,32 @@ public class LlmMetricsObservationHandler implements ObservationHandler<Observat
 				.register(this.registry)
 				.record(context.getTimeToFirstContent());
 		}
+	}
+
+	/**
+	 * Count the hedges sent, those that won, and the attempts a race cancelled, whichever
+	 * side lost.
+	 */
+	private void hedges(LlmAttemptContext context) {
+		if (context.isHedge()) {
+			hedgeCounter("llm.hedges.sent", "Attempts sent again to another deployment, as hedges", context);
+			if (!context.isHedgeLost() && context.getError() == null
+					&& (context.getResponse() != null || context.getTimeToFirstContent() != null)) {
+				hedgeCounter("llm.hedges.won", "Hedges that brought content before the attempt they hedged", context);
+			}
+		}
+		if (context.isHedgeLost()) {
+			hedgeCounter("llm.hedges.cancelled", "Attempts cancelled because the other side of their hedge won",
+					context);
+		}
+	}
+
+	private void hedgeCounter(String name, String description, LlmAttemptContext context) {
+		Counter.builder(name)
+			.description(description)
+			.tag("llm.model", context.getModel().id())
+			.register(this.registry)
+			.increment();
 	}
 
 	private void tokens(Tags tags, long count) {

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import dev.llmresilience.LlmAttempt;
 import dev.llmresilience.LlmContent;
+import dev.llmresilience.LlmDeployment;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
@@ -19,6 +20,11 @@ import dev.llmresilience.error.LlmCircuitOpenException;
 import dev.llmresilience.observation.LlmAttemptContext;
 import dev.llmresilience.observation.LlmObservationConventions;
 import dev.llmresilience.observation.LlmRequestContext;
+import dev.llmresilience.pipeline.LlmResilience;
+import dev.llmresilience.provider.ProviderSettings;
+import dev.llmresilience.routing.HedgingSettings;
+import dev.llmresilience.test.FakeProviderServer;
+import dev.llmresilience.test.FakeReply;
 import dev.llmresilience.test.ModelsFixture;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
@@ -65,6 +71,31 @@ class LlmMetricsObservationHandlerTests {
 		assertThat(input.getId().getBaseUnit()).isEqualTo("{token}");
 		assertThat(input.getId().getTags()).contains(Tag.of("gen_ai.request.model", "claude-sonnet-4-5"),
 				Tag.of("gen_ai.response.model", "claude-sonnet-4-5-20250929"));
+	}
+
+	@Test
+	void hedgesAreCountedAsSentWonAndCancelledOverRealHttp() {
+		try (FakeProviderServer slow = FakeProviderServer.start();
+				FakeProviderServer fast = FakeProviderServer.start()) {
+			slow.model("claude-fake").reply(FakeReply.answer("slow").after(Duration.ofSeconds(20)));
+			try (LlmResilience llm = LlmResilience.builder()
+				.anthropic(ProviderSettings.of("slow", slow.baseUrl(), "sk-ant-slow"), "2023-06-01")
+				.anthropic(ProviderSettings.of("fast", fast.baseUrl(), "sk-ant-fast"), "2023-06-01")
+				.model("claude", "slow", "claude-fake", 1024)
+				.deployment("claude", new LlmDeployment("slow", "slow", "claude-fake", 1))
+				.deployment("claude", new LlmDeployment("fast", "fast", "claude-fake", 0))
+				.hedging("claude", new HedgingSettings(Duration.ofMillis(50), 0, 1, 1.0))
+				.chain("default", "claude")
+				.observationRegistry(this.observations)
+				.build()) {
+				llm.template().callBlocking(LlmRequest.ofPrompt("Hi"));
+			}
+		}
+		assertThat(this.meters.get("llm.hedges.sent").tag("llm.model", "claude").counter().count()).isEqualTo(1);
+		assertThat(this.meters.get("llm.hedges.won").counter().count()).isEqualTo(1);
+		// the slow first attempt lost
+		assertThat(this.meters.get("llm.hedges.cancelled").counter().count()).isEqualTo(1);
+		assertThat(this.meters.find("llm.retries").counters()).as("a hedge is no retry").isEmpty();
 	}
 
 	@Test

@@ -61,8 +61,8 @@ public final class ModelExecutor {
 
 	private static final String HEDGE_LOST = "HedgeLost";
 
-	/** The race flag of an attempt that is in no race. */
-	private static final AtomicBoolean NEVER_LOST = new AtomicBoolean();
+	/** The entrant of an attempt that is in no race. */
+	private static final Entrant NOT_RACING = new Entrant();
 
 	private final LlmModel model;
 
@@ -234,7 +234,7 @@ public final class ModelExecutor {
 			boolean streaming, Predicate<T> isContent, Function<T, LlmResponse> answerOf) {
 		Attempts<T> attempts = new Attempts<>(call, request, context, streaming, isContent, answerOf);
 		Flux<T> attempt = (this.hedging != null) ? hedged(attempts)
-				: Flux.defer(() -> attempts.on(attempts.tried(this.router.choose(attempts.tried)), false, NEVER_LOST));
+				: Flux.defer(() -> attempts.on(attempts.tried(this.router.choose(attempts.tried)), false, NOT_RACING));
 		return attempt.transform(ModelRetryOperator.of(this.retry, context, () -> !this.router.permitsCalls()));
 	}
 
@@ -251,16 +251,16 @@ public final class ModelExecutor {
 			AtomicReference<Boolean> winner = new AtomicReference<>();
 			AtomicReference<Throwable> lastError = new AtomicReference<>();
 			Sinks.Empty<Void> firstEnded = Sinks.empty();
-			AtomicBoolean firstLost = new AtomicBoolean();
-			AtomicBoolean hedgeLost = new AtomicBoolean();
-			Flux<T> first = race(attempts.on(attempts.tried(this.router.choose(attempts.tried)), false, firstLost),
-					hedgeLost, winner, lastError)
+			Entrant firstEntrant = new Entrant();
+			Entrant hedgeEntrant = new Entrant();
+			Flux<T> first = race(attempts.on(attempts.tried(this.router.choose(attempts.tried)), false, firstEntrant),
+					hedgeEntrant, winner, lastError)
 				.doOnTerminate(firstEnded::tryEmitEmpty);
 			Flux<T> hedge = Mono.delay(hedging.delay())
 				.takeUntilOther(firstEnded.asMono())
 				.flatMap((tick) -> Mono.justOrEmpty(hedgeTarget(attempts, winner)))
-				.flatMapMany(
-						(deployment) -> race(attempts.on(deployment, true, hedgeLost), firstLost, winner, lastError));
+				.flatMapMany((deployment) -> race(attempts.on(deployment, true, hedgeEntrant), firstEntrant, winner,
+						lastError));
 			// both failing before content: the last failure is the attempt's
 			return Flux.firstWithValue(first, hedge)
 				.onErrorMap((error) -> error instanceof NoSuchElementException && lastError.get() != null,
@@ -273,12 +273,12 @@ public final class ModelExecutor {
 	 * (through {@code other}, the other's flag) before the race cancels it, and a failure
 	 * before content drops out, leaving the race to the other.
 	 */
-	private <T> Flux<T> race(Flux<T> attempt, AtomicBoolean other, AtomicReference<Boolean> winner,
+	private <T> Flux<T> race(Flux<T> attempt, Entrant other, AtomicReference<Boolean> winner,
 			AtomicReference<Throwable> lastError) {
 		AtomicBoolean content = new AtomicBoolean();
 		return attempt.doOnNext((element) -> {
 			if (content.compareAndSet(false, true) && winner.compareAndSet(null, Boolean.TRUE)) {
-				other.set(true);
+				other.lose();
 			}
 		}).onErrorResume((error) -> !content.get(), (error) -> {
 			lastError.set(error);
@@ -301,7 +301,7 @@ public final class ModelExecutor {
 	}
 
 	private <T> Flux<T> attempt(Deployment deployment, Attempts<T> attempts, LlmAttemptContext observed,
-			AtomicBoolean lost) {
+			Entrant entrant) {
 		CallContext context = attempts.context;
 		if (context.deadline().hasPassed()) {
 			return Flux.error(LlmTimeoutException.deadline(context.deadline().timeout()));
@@ -339,10 +339,9 @@ public final class ModelExecutor {
 					})
 					.doOnError((error) -> this.pacer.failed(reservation, error))
 					.doOnCancel(() -> {
-						if (lost.get()) {
+						if (entrant.lost) {
 							// lost the race: what it took goes back, and it is on record
 							this.pacer.cancelled(reservation);
-							observed.setHedgeLost(true);
 							context
 								.record(attempt(LlmAttempt.cancelled(this.model.id(), HEDGE_LOST, elapsedSince(start)),
 										deploymentName));
@@ -423,15 +422,39 @@ public final class ModelExecutor {
 			return deployment;
 		}
 
-		Flux<T> on(Deployment deployment, boolean hedge, AtomicBoolean lost) {
+		Flux<T> on(Deployment deployment, boolean hedge, Entrant entrant) {
 			this.context.serving(deployment.provider().id());
 			return ReactiveObservation.observe(ModelExecutor.this.observationRegistry,
 					ModelExecutor.this.observationConvention, () -> {
 						LlmAttemptContext observed = new LlmAttemptContext(deployment.model(),
 								deployment.provider().type(), this.tries.incrementAndGet(), this.streaming);
 						observed.setHedge(hedge);
+						if (entrant != NOT_RACING) {
+							entrant.observed = observed;
+						}
 						return observed;
-					}, (observed) -> attempt(deployment, this, observed, lost));
+					}, (observed) -> attempt(deployment, this, observed, entrant));
+		}
+
+	}
+
+	/**
+	 * An attempt in a hedging race: whether it lost, told before the race cancels it, and
+	 * its observation, told at once, so that it stops knowing it lost.
+	 */
+	private static final class Entrant {
+
+		private volatile boolean lost;
+
+		@Nullable
+		private volatile LlmAttemptContext observed;
+
+		void lose() {
+			this.lost = true;
+			LlmAttemptContext context = this.observed;
+			if (context != null) {
+				context.setHedgeLost(true);
+			}
 		}
 
 	}
