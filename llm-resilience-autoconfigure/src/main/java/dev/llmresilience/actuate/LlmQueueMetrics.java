@@ -1,7 +1,9 @@
 package dev.llmresilience.actuate;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.llmresilience.LlmPriority;
@@ -19,7 +21,8 @@ import org.springframework.lang.Nullable;
  * Meters of the request queue and of the providers' rate-limit holds:
  * {@code llm.queue.depth} per priority, {@code llm.queue.in_flight},
  * {@code llm.queue.wait} (time admitted requests waited), {@code llm.queue.refused}, and
- * {@code llm.provider.hold} (seconds a provider's calls are still held).
+ * {@code llm.provider.hold} (seconds the longest hold of a provider still lasts, of one
+ * of its models or of the whole provider).
  */
 public class LlmQueueMetrics implements MeterBinder {
 
@@ -63,12 +66,22 @@ public class LlmQueueMetrics implements MeterBinder {
 				.register(registry);
 		}
 		for (String provider : this.providers) {
-			Gauge.builder("llm.provider.hold", this.pacer, (pacer) -> pacer.holdRemaining(provider).toMillis() / 1000.0)
-				.description("Seconds the calls to a provider are still held for its rate limit")
+			Gauge.builder("llm.provider.hold", this.pacer, (pacer) -> longestHold(pacer, provider))
+				.description("Seconds the longest rate-limit hold of a provider, or of one of its models, still lasts")
 				.baseUnit("seconds")
 				.tag("llm.provider", provider)
 				.register(registry);
 		}
+	}
+
+	private static double longestHold(ProviderPacer pacer, String provider) {
+		long longest = 0;
+		for (Map.Entry<String, Duration> hold : pacer.holds().entrySet()) {
+			if (ProviderPacer.providerOf(hold.getKey()).equals(provider)) {
+				longest = Math.max(longest, hold.getValue().toMillis());
+			}
+		}
+		return longest / 1000.0;
 	}
 
 }
