@@ -254,13 +254,13 @@ public final class ModelExecutor {
 			Entrant firstEntrant = new Entrant();
 			Entrant hedgeEntrant = new Entrant();
 			Flux<T> first = race(attempts.on(attempts.tried(this.router.choose(attempts.tried)), false, firstEntrant),
-					hedgeEntrant, winner, lastError)
+					firstEntrant, hedgeEntrant, winner, lastError, attempts.context)
 				.doOnTerminate(firstEnded::tryEmitEmpty);
 			Flux<T> hedge = Mono.delay(hedging.delay())
 				.takeUntilOther(firstEnded.asMono())
 				.flatMap((tick) -> Mono.justOrEmpty(hedgeTarget(attempts, winner)))
-				.flatMapMany((deployment) -> race(attempts.on(deployment, true, hedgeEntrant), firstEntrant, winner,
-						lastError));
+				.flatMapMany((deployment) -> race(attempts.on(deployment, true, hedgeEntrant), hedgeEntrant,
+						firstEntrant, winner, lastError, attempts.context));
 			// both failing before content: the last failure is the attempt's
 			return Flux.firstWithValue(first, hedge)
 				.onErrorMap((error) -> error instanceof NoSuchElementException && lastError.get() != null,
@@ -273,12 +273,14 @@ public final class ModelExecutor {
 	 * (through {@code other}, the other's flag) before the race cancels it, and a failure
 	 * before content drops out, leaving the race to the other.
 	 */
-	private <T> Flux<T> race(Flux<T> attempt, Entrant other, AtomicReference<Boolean> winner,
-			AtomicReference<Throwable> lastError) {
+	private <T> Flux<T> race(Flux<T> attempt, Entrant entrant, Entrant other, AtomicReference<Boolean> winner,
+			AtomicReference<Throwable> lastError, CallContext context) {
 		AtomicBoolean content = new AtomicBoolean();
 		return attempt.doOnNext((element) -> {
 			if (content.compareAndSet(false, true) && winner.compareAndSet(null, Boolean.TRUE)) {
 				other.lose();
+				// what fails from now on fails on the winner's provider
+				context.serving(entrant.provider);
 			}
 		}).onErrorResume((error) -> !content.get(), (error) -> {
 			lastError.set(error);
@@ -423,7 +425,12 @@ public final class ModelExecutor {
 		}
 
 		Flux<T> on(Deployment deployment, boolean hedge, Entrant entrant) {
-			this.context.serving(deployment.provider().id());
+			if (entrant == NOT_RACING) {
+				this.context.serving(deployment.provider().id());
+			}
+			else {
+				entrant.provider = deployment.provider().id();
+			}
 			return ReactiveObservation.observe(ModelExecutor.this.observationRegistry,
 					ModelExecutor.this.observationConvention, () -> {
 						LlmAttemptContext observed = new LlmAttemptContext(deployment.model(),
@@ -445,6 +452,9 @@ public final class ModelExecutor {
 	private static final class Entrant {
 
 		private volatile boolean lost;
+
+		@Nullable
+		private volatile String provider;
 
 		@Nullable
 		private volatile LlmAttemptContext observed;

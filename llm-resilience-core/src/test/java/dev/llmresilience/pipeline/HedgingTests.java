@@ -10,6 +10,7 @@ import dev.llmresilience.LlmDeployment;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
+import dev.llmresilience.error.LlmStreamInterruptedException;
 import dev.llmresilience.provider.ProviderSettings;
 import dev.llmresilience.routing.HedgingSettings;
 import dev.llmresilience.test.FakeProviderServer;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -72,6 +74,23 @@ class HedgingTests {
 		LlmResponse completion = ((LlmStreamEvent.Completion) events.get(events.size() - 1)).response();
 		assertThat(completion.attempts()).extracting(LlmAttempt::deployment, LlmAttempt::outcome)
 			.containsExactlyInAnyOrder(tuple("slow", Outcome.CANCELLED), tuple("fast", Outcome.SUCCESS));
+	}
+
+	@Test
+	void winnerThatBreaksOffAfterItsContentIsReportedOnItsOwnProvider() {
+		// the first attempt is hedged, then wins after all, then breaks off
+		this.slow.model("claude-fake")
+			.pieces("slow ", "answer", " cut")
+			.reply(FakeReply.cutOffStream(2).after(Duration.ofMillis(400)));
+		this.fast.model("claude-fake").reply(FakeReply.answer("fast").after(Duration.ofSeconds(20)));
+		LlmResilience llm = build(AFTER_100_MS);
+		assertThatExceptionOfType(LlmStreamInterruptedException.class)
+			.isThrownBy(() -> llm.template().stream(LlmRequest.ofPrompt("Hi")).blockLast(Duration.ofSeconds(10)))
+			.satisfies((interrupted) -> {
+				assertThat(interrupted.getProvider()).isEqualTo("slow");
+				assertThat(interrupted.getPartialText()).isEqualTo("slow answer");
+			});
+		assertThat(this.fast.requests().count()).as("hedged").isOne();
 	}
 
 	@Test
