@@ -46,9 +46,9 @@ final class ProviderPacerFactory {
 		ProviderPacer pacer = new ProviderPacer(providers, models, clock, maxWait, sharing::publishHold);
 		// replicas sharing a key prefix may configure other providers: their holds are
 		// not ours
-		sharing.receiveHolds((provider, until) -> {
-			if (properties.getProviders().containsKey(provider)) {
-				pacer.holdUntil(provider, until);
+		sharing.receiveHolds((scope, until) -> {
+			if (properties.getProviders().containsKey(ProviderPacer.providerOf(scope))) {
+				pacer.holdUntil(scope, until);
 			}
 		});
 		return pacer;

@@ -126,7 +126,7 @@ class SharedRateLimitsIT {
 		long rateLimitedAt = this.provider.requests().all().get(0).receivedAt();
 		for (ConfigurableApplicationContext other : List.of(second, third)) {
 			await().atMost(Duration.ofSeconds(5))
-				.until(() -> pacer(other).holdRemaining("primary").compareTo(Duration.ofSeconds(1)) > 0);
+				.until(() -> pacer(other).holdRemaining("primary/claude-sonnet").compareTo(Duration.ofSeconds(1)) > 0);
 		}
 		template(second).callBlocking(request());
 		template(third).callBlocking(request());
@@ -172,7 +172,7 @@ class SharedRateLimitsIT {
 		rateLimitNext(Duration.ofSeconds(30));
 		assertThatExceptionOfType(LlmException.class).isThrownBy(() -> template(first).callBlocking(request()));
 		await().atMost(Duration.ofSeconds(5))
-			.until(() -> pacer(second).holdRemaining("primary").compareTo(Duration.ofSeconds(20)) > 0);
+			.until(() -> pacer(second).holdRemaining("primary/claude-sonnet").compareTo(Duration.ofSeconds(20)) > 0);
 	}
 
 	@Test
