@@ -1,13 +1,16 @@
 package dev.llmresilience.actuate;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import dev.llmresilience.cluster.ClusterStatus;
 import dev.llmresilience.overview.LlmOverview;
 import dev.llmresilience.queue.QueueSnapshot;
 import dev.llmresilience.resilience.ModelExecutor;
+import dev.llmresilience.routing.Deployment;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -20,8 +23,9 @@ import org.springframework.lang.Nullable;
 
 /**
  * {@code /actuator/llm}: chains, models with their breakers, the queue and rate-limit
- * holds; and, for operators, forcing a model's breaker open or closed. The write
- * operation is off unless {@code management.endpoint.llm.access} is {@code unrestricted}.
+ * holds; and, for operators, forcing the breakers of a model, or of one of its
+ * deployments, open or closed. The write operation is off unless
+ * {@code management.endpoint.llm.access} is {@code unrestricted}.
  */
 @Endpoint(id = "llm", defaultAccess = Access.READ_ONLY)
 public class LlmEndpoint {
@@ -58,30 +62,41 @@ public class LlmEndpoint {
 	}
 
 	/**
-	 * Force a model's breaker: {@code open} keeps it open until told otherwise,
-	 * {@code closed} closes it, {@code reset} closes it and clears its window.
+	 * Force the breakers of a model's deployments, or of one of them: {@code open} keeps
+	 * them open until told otherwise, {@code closed} closes them, {@code reset} closes
+	 * them and clears their windows. A model without deployments has one breaker.
 	 * @param model the model id
 	 * @param state {@code open}, {@code closed} or {@code reset}
+	 * @param deployment the name of the one deployment to force, or {@code null} for all
 	 * @return the model's new state
-	 * @throws InvalidEndpointRequestException (400) if no such model is configured or the
-	 * state is unknown; a write operation that answers {@code null} gets a 204, as if it
-	 * had worked
+	 * @throws InvalidEndpointRequestException (400) if no such model or deployment is
+	 * configured or the state is unknown; a write operation that answers {@code null}
+	 * gets a 204, as if it had worked
 	 */
 	@WriteOperation
-	public LlmOverview.ModelState breaker(@Selector String model, String state) {
+	public LlmOverview.ModelState breaker(@Selector String model, String state, @Nullable String deployment) {
 		ModelExecutor executor = this.overview.executor(model);
 		if (executor == null) {
 			throw new InvalidEndpointRequestException(
 					"No model '" + model + "'; the models are " + this.overview.models().keySet(), "Unknown model");
 		}
-		CircuitBreaker breaker = executor.getCircuitBreaker();
-		switch (state.toLowerCase(Locale.ROOT)) {
-			case "open" -> breaker.transitionToForcedOpenState();
-			case "closed" -> breaker.transitionToClosedState();
-			case "reset" -> breaker.reset();
+		List<Deployment> deployments = executor.getDeployments()
+			.stream()
+			.filter((candidate) -> deployment == null || candidate.name().equals(deployment))
+			.toList();
+		if (deployments.isEmpty()) {
+			throw new InvalidEndpointRequestException("No deployment '" + deployment + "' of model '" + model
+					+ "'; its deployments are " + executor.getDeployments().stream().map(Deployment::name).toList(),
+					"Unknown deployment");
+		}
+		Consumer<CircuitBreaker> transition = switch (state.toLowerCase(Locale.ROOT)) {
+			case "open" -> CircuitBreaker::transitionToForcedOpenState;
+			case "closed" -> CircuitBreaker::transitionToClosedState;
+			case "reset" -> CircuitBreaker::reset;
 			default -> throw new InvalidEndpointRequestException(
 					"Unknown breaker state '" + state + "'; use 'open', 'closed' or 'reset'", "Unknown breaker state");
-		}
+		};
+		deployments.forEach((target) -> transition.accept(target.circuitBreaker()));
 		return this.overview.model(model);
 	}
 

@@ -4,8 +4,8 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.llmresilience.LlmModel;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.CircuitBreaker;
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.Hedging;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Model;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Retry;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.SlidingWindowType;
@@ -17,17 +17,22 @@ import dev.llmresilience.resilience.ModelCatalog;
 import dev.llmresilience.resilience.ModelExecutor;
 import dev.llmresilience.resilience.ModelResilience;
 import dev.llmresilience.resilience.RetrySettings;
+import dev.llmresilience.routing.HedgingSettings;
+import dev.llmresilience.routing.RoutingStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
+import org.springframework.lang.Nullable;
+
 /**
- * Builds a {@link ModelExecutor} for every model, with a circuit breaker and a retry in
- * the given resilience4j registries ({@link ModelResilience}), and the
- * {@link FallbackChain} over them. A model's settings are its own {@code retry} and
- * {@code circuit-breaker} under {@code llm.resilience.models.<id>}, which hold the global
- * value of every key the model does not set.
+ * Builds a {@link ModelExecutor} for every model, with a circuit breaker for each of its
+ * deployments and a retry in the given resilience4j registries ({@link ModelResilience}),
+ * its routing and its hedging, and the {@link FallbackChain} over them. A model's
+ * settings are its own {@code retry} and {@code circuit-breaker} under
+ * {@code llm.resilience.models.<id>}, which hold the global value of every key the model
+ * does not set.
  */
 class FallbackChainFactory {
 
@@ -52,26 +57,27 @@ class FallbackChainFactory {
 
 	FallbackChain create(ModelCatalog catalog, LlmResilienceProperties properties) {
 		Map<String, ModelExecutor> executors = new LinkedHashMap<>();
+		ModelResilience.Registries registries = new ModelResilience.Registries(this.circuitBreakerRegistry,
+				this.retryRegistry);
 		catalog.getModels().forEach((id, model) -> {
 			// a model of an application's own catalog, not configured here, takes the
-			// global settings
+			// global settings and is served by its provider alone
 			Model configured = properties.getModels().get(id);
-			executors.put(id,
-					executor(model, catalog, (configured != null) ? configured.getRetry() : properties.getRetry(),
-							(configured != null) ? configured.getCircuitBreaker() : properties.getCircuitBreaker()));
+			RoutingStrategy routing = (configured != null) ? configured.getRouting() : RoutingStrategy.WEIGHTED_RANDOM;
+			HedgingSettings hedging = (configured != null) ? hedging(configured.getHedging()) : null;
+			executors.put(id, ModelResilience.executor(model, catalog, routing, hedging, registries,
+					settings((configured != null) ? configured.getCircuitBreaker() : properties.getCircuitBreaker()),
+					settings((configured != null) ? configured.getRetry() : properties.getRetry()), this.clock,
+					this.pacer, this.observationRegistry));
 		});
 		return new FallbackChain(catalog, executors,
 				new LlmErrorClassifier(properties.getCircuitBreaker().getRecordRateLimits()));
 	}
 
-	private ModelExecutor executor(LlmModel model, ModelCatalog catalog, Retry retry, CircuitBreaker circuitBreaker) {
-		CircuitBreakerSettings breakerSettings = settings(circuitBreaker);
-		LlmErrorClassifier classifier = new LlmErrorClassifier(breakerSettings.recordRateLimits());
-		return new ModelExecutor(model, catalog.providerOf(model),
-				ModelResilience.circuitBreaker(this.circuitBreakerRegistry, model.id(), breakerSettings, classifier,
-						this.clock),
-				ModelResilience.retry(this.retryRegistry, model.id(), settings(retry), classifier), this.pacer,
-				this.observationRegistry);
+	@Nullable
+	private static HedgingSettings hedging(Hedging hedging) {
+		return hedging.isEnabled() ? new HedgingSettings(hedging.getDelay(), hedging.getPercentile(),
+				hedging.getMaxHedges(), hedging.getMaxShare()) : null;
 	}
 
 	static RetrySettings settings(Retry retry) {

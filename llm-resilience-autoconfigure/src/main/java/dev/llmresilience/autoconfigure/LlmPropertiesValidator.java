@@ -10,6 +10,8 @@ import java.util.Map;
 
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.CircuitBreaker;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Cluster;
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.Deployment;
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.Hedging;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Model;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Provider;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.ProviderType;
@@ -96,6 +98,10 @@ class LlmPropertiesValidator {
 		atLeast(prefix + "max-connections", provider.getMaxConnections(), 1);
 		atLeast(prefix + "requests-per-minute", provider.getRequestsPerMinute(), 0);
 		atLeast(prefix + "tokens-per-minute", provider.getTokensPerMinute(), 0);
+		if (provider.getHoldScope() == null) {
+			throw new InvalidLlmPropertyException(prefix + "hold-scope", "no scope is set",
+					"Remove it to hold the model a limit was seen for, or set 'provider' to hold all its models.");
+		}
 	}
 
 	private static boolean isLoopback(String host) {
@@ -117,12 +123,9 @@ class LlmPropertiesValidator {
 
 	private void model(String id, Model model, Map<String, Provider> providers) {
 		String prefix = modelPrefix(id);
-		if (!providers.containsKey(model.getProvider())) {
-			throw new InvalidLlmPropertyException(prefix + "provider",
-					(model.getProvider() != null) ? "no provider '" + model.getProvider() + "' is configured"
-							: "no provider is set",
-					"Set it to one of " + providers.keySet() + ", or configure the provider under " + PREFIX
-							+ "providers.");
+		// with deployments, they serve the model and its own provider may be left out
+		if (model.getDeployments().isEmpty() || model.getProvider() != null) {
+			provider(prefix + "provider", model.getProvider(), providers);
 		}
 		if (model.getMaxOutputTokens() <= 0) {
 			throw new InvalidLlmPropertyException(prefix + "max-output-tokens", "the limit must be positive",
@@ -134,6 +137,77 @@ class LlmPropertiesValidator {
 		}
 		atLeast(prefix + "requests-per-minute", model.getRequestsPerMinute(), 0);
 		atLeast(prefix + "tokens-per-minute", model.getTokensPerMinute(), 0);
+		deployments(prefix, model.getDeployments(), providers);
+		if (model.getRouting() == null) {
+			throw new InvalidLlmPropertyException(prefix + "routing", "no routing strategy is set",
+					"Remove it for weighted-random, or set least-in-flight, lowest-latency or"
+							+ " most-remaining-budget.");
+		}
+		if (model.getHedging().isEnabled()) {
+			hedging(prefix + "hedging.", model.getHedging(), model.getDeployments().size());
+		}
+	}
+
+	private void provider(String property, @Nullable String provider, Map<String, Provider> providers) {
+		if (!providers.containsKey(provider)) {
+			throw new InvalidLlmPropertyException(property,
+					(provider != null) ? "no provider '" + provider + "' is configured" : "no provider is set",
+					"Set it to one of " + providers.keySet() + ", or configure the provider under " + PREFIX
+							+ "providers.");
+		}
+	}
+
+	private void deployments(String modelPrefix, Map<String, Deployment> deployments, Map<String, Provider> providers) {
+		ProviderType type = null;
+		String first = null;
+		for (Map.Entry<String, Deployment> entry : deployments.entrySet()) {
+			String prefix = modelPrefix + "deployments." + entry.getKey() + ".";
+			Deployment deployment = entry.getValue();
+			provider(prefix + "provider", deployment.getProvider(), providers);
+			ProviderType deploymentType = providers.get(deployment.getProvider()).getType();
+			if (type != null && deploymentType != type) {
+				throw new InvalidLlmPropertyException(prefix + "provider",
+						"provider '" + deployment.getProvider() + "' speaks " + name(deploymentType)
+								+ " while deployment '" + first + "' speaks " + name(type),
+						"Serve one model by providers of one type; make a model of each type and chain them.");
+			}
+			type = deploymentType;
+			first = (first != null) ? first : entry.getKey();
+			if (deployment.getName() != null && deployment.getName().isBlank()) {
+				throw new InvalidLlmPropertyException(prefix + "name", "the name is empty",
+						"Remove it to use the model's name, or set the name this deployment knows the model by.");
+			}
+			atLeast(prefix + "weight", deployment.getWeight(), 0);
+			atLeast(prefix + "requests-per-minute", deployment.getRequestsPerMinute(), 0);
+			atLeast(prefix + "tokens-per-minute", deployment.getTokensPerMinute(), 0);
+		}
+	}
+
+	private static String name(ProviderType type) {
+		return type.name().toLowerCase(Locale.ROOT);
+	}
+
+	private void hedging(String prefix, Hedging hedging, int deployments) {
+		if (deployments < 2) {
+			throw new InvalidLlmPropertyException(prefix + "enabled",
+					"hedging needs two deployments or more, and the model has " + deployments,
+					"Configure a second deployment under the model's deployments, or remove the setting.");
+		}
+		if (hedging.getDelay() == null) {
+			throw new InvalidLlmPropertyException(prefix + "delay", "no delay is set", "Set a duration such as 2s.");
+		}
+		positive(prefix + "delay", hedging.getDelay());
+		if (!(hedging.getPercentile() >= 0 && hedging.getPercentile() < 100)) {
+			throw new InvalidLlmPropertyException(prefix + "percentile",
+					"the value " + hedging.getPercentile() + " is not from 0 up to (not including) 100",
+					"Set a percentile such as 95, or 0 for the fixed delay.");
+		}
+		atLeast(prefix + "max-hedges", hedging.getMaxHedges(), 1);
+		if (!(hedging.getMaxShare() > 0 && hedging.getMaxShare() <= 1)) {
+			throw new InvalidLlmPropertyException(prefix + "max-share",
+					"the value " + hedging.getMaxShare() + " is not greater than 0 and at most 1",
+					"Set a share such as 0.1, at most a tenth of the attempts hedged.");
+		}
 	}
 
 	private static String modelPrefix(String id) {

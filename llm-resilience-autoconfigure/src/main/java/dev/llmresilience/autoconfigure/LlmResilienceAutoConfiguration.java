@@ -115,9 +115,10 @@ public class LlmResilienceAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LlmOverview llmOverview(FallbackChain llmFallbackChain, ObjectProvider<RequestQueue> llmRequestQueue,
-			ObjectProvider<ProviderPacer> llmProviderPacer, ObjectProvider<RateLimitSharing> llmRateLimitSharing) {
+			ObjectProvider<ProviderPacer> llmProviderPacer, ObjectProvider<RateLimitSharing> llmRateLimitSharing,
+			LlmResilienceProperties properties) {
 		return new LlmOverview(llmFallbackChain, llmRequestQueue.getIfAvailable(), llmProviderPacer.getIfAvailable(),
-				llmRateLimitSharing.getIfAvailable());
+				llmRateLimitSharing.getIfAvailable(), properties.getTimeout());
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import dev.llmresilience.LlmCapability;
 import dev.llmresilience.LlmPriority;
+import dev.llmresilience.routing.RoutingStrategy;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -261,6 +262,14 @@ public class LlmResilienceProperties implements InitializingBean {
 		 */
 		private long tokensPerMinute = 0;
 
+		/**
+		 * What a rate limit learnt from this provider holds back: 'model', the model (or
+		 * deployment) it was seen for, as Anthropic and OpenAI count their limits; or
+		 * 'provider', every model of this provider, for a server whose limits count all
+		 * its models together. A quota error holds the whole provider in either case.
+		 */
+		private HoldScope holdScope = HoldScope.MODEL;
+
 		public ProviderType getType() {
 			return this.type;
 		}
@@ -365,6 +374,31 @@ public class LlmResilienceProperties implements InitializingBean {
 			this.tokensPerMinute = tokensPerMinute;
 		}
 
+		public HoldScope getHoldScope() {
+			return this.holdScope;
+		}
+
+		public void setHoldScope(HoldScope holdScope) {
+			this.holdScope = holdScope;
+		}
+
+	}
+
+	/**
+	 * What a rate limit learnt from a provider holds back.
+	 */
+	public enum HoldScope {
+
+		/**
+		 * The model, or the deployment of a model, that the limit was seen for.
+		 */
+		MODEL,
+
+		/**
+		 * Every model of the provider.
+		 */
+		PROVIDER
+
 	}
 
 	/**
@@ -373,7 +407,8 @@ public class LlmResilienceProperties implements InitializingBean {
 	public static class Model {
 
 		/**
-		 * Id of the provider that serves the model.
+		 * Id of the provider that serves the model. With deployments, defaults to the
+		 * first deployment's provider, and only the deployments serve the model.
 		 */
 		private String provider;
 
@@ -433,6 +468,24 @@ public class LlmResilienceProperties implements InitializingBean {
 		 * here for this model only; keys not set take the global value.
 		 */
 		private final CircuitBreaker circuitBreaker = CircuitBreaker.unset();
+
+		/**
+		 * Endpoints that serve this model, by name: other API keys or organisations,
+		 * regions, replicas. Each has its own provider, circuit breaker, rate budgets and
+		 * holds. None when not set: the model's provider serves it.
+		 */
+		private Map<String, Deployment> deployments = new LinkedHashMap<>();
+
+		/**
+		 * How an attempt picks among the model's healthy deployments: weighted-random,
+		 * least-in-flight, lowest-latency or most-remaining-budget.
+		 */
+		private RoutingStrategy routing = RoutingStrategy.WEIGHTED_RANDOM;
+
+		/**
+		 * Hedged attempts across the model's deployments.
+		 */
+		private final Hedging hedging = new Hedging();
 
 		public String getProvider() {
 			return this.provider;
@@ -504,6 +557,179 @@ public class LlmResilienceProperties implements InitializingBean {
 
 		public CircuitBreaker getCircuitBreaker() {
 			return this.circuitBreaker;
+		}
+
+		public Map<String, Deployment> getDeployments() {
+			return this.deployments;
+		}
+
+		public void setDeployments(Map<String, Deployment> deployments) {
+			this.deployments = deployments;
+		}
+
+		public RoutingStrategy getRouting() {
+			return this.routing;
+		}
+
+		public void setRouting(RoutingStrategy routing) {
+			this.routing = routing;
+		}
+
+		public Hedging getHedging() {
+			return this.hedging;
+		}
+
+	}
+
+	/**
+	 * One endpoint that serves a model.
+	 */
+	public static class Deployment {
+
+		/**
+		 * Id of the provider that serves this deployment: its base URL, key, headers and
+		 * connection pool. All deployments of a model speak one wire format.
+		 */
+		private String provider;
+
+		/**
+		 * Name this deployment knows the model by, such as an Azure deployment name.
+		 * Defaults to the model's name.
+		 */
+		private String name;
+
+		/**
+		 * Share of the traffic under weighted-random routing, relative to the model's
+		 * other deployments. 0 serves only when no other deployment can.
+		 */
+		private int weight = 1;
+
+		/**
+		 * Requests per minute sent to this deployment, on top of its model's and its
+		 * provider's limits. 0 for no limit of its own.
+		 */
+		private long requestsPerMinute = 0;
+
+		/**
+		 * Tokens per minute sent to this deployment, on top of its model's and its
+		 * provider's limits. 0 for no limit of its own.
+		 */
+		private long tokensPerMinute = 0;
+
+		public String getProvider() {
+			return this.provider;
+		}
+
+		public void setProvider(String provider) {
+			this.provider = provider;
+		}
+
+		public String getName() {
+			return this.name;
+		}
+
+		public void setName(String name) {
+			this.name = name;
+		}
+
+		public int getWeight() {
+			return this.weight;
+		}
+
+		public void setWeight(int weight) {
+			this.weight = weight;
+		}
+
+		public long getRequestsPerMinute() {
+			return this.requestsPerMinute;
+		}
+
+		public void setRequestsPerMinute(long requestsPerMinute) {
+			this.requestsPerMinute = requestsPerMinute;
+		}
+
+		public long getTokensPerMinute() {
+			return this.tokensPerMinute;
+		}
+
+		public void setTokensPerMinute(long tokensPerMinute) {
+			this.tokensPerMinute = tokensPerMinute;
+		}
+
+	}
+
+	/**
+	 * Hedged attempts of one model: an attempt that brought no content after a delay is
+	 * sent once more, to another deployment, and the first to bring content wins.
+	 */
+	public static class Hedging {
+
+		/**
+		 * Whether to hedge the model's attempts. Needs two deployments or more.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Wait for the first content before a hedge is sent; with a percentile, the wait
+		 * until enough latencies were seen for it.
+		 */
+		private Duration delay = Duration.ofSeconds(2);
+
+		/**
+		 * Percentile of the model's observed times to first content to wait instead of
+		 * the fixed delay, such as 95. 0 for the fixed delay.
+		 */
+		private double percentile = 0;
+
+		/**
+		 * Most hedges sent for one request.
+		 */
+		private int maxHedges = 1;
+
+		/**
+		 * Largest share of the model's attempts that may be hedged, so that an incident
+		 * cannot double the load.
+		 */
+		private double maxShare = 0.1;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getDelay() {
+			return this.delay;
+		}
+
+		public void setDelay(Duration delay) {
+			this.delay = delay;
+		}
+
+		public double getPercentile() {
+			return this.percentile;
+		}
+
+		public void setPercentile(double percentile) {
+			this.percentile = percentile;
+		}
+
+		public int getMaxHedges() {
+			return this.maxHedges;
+		}
+
+		public void setMaxHedges(int maxHedges) {
+			this.maxHedges = maxHedges;
+		}
+
+		public double getMaxShare() {
+			return this.maxShare;
+		}
+
+		public void setMaxShare(double maxShare) {
+			this.maxShare = maxShare;
 		}
 
 	}

@@ -2,12 +2,15 @@ package dev.llmresilience.autoconfigure;
 
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmresilience.LlmDeployment;
 import dev.llmresilience.LlmModel;
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.Deployment;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Provider;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.ProviderType;
 import dev.llmresilience.provider.LlmProvider;
@@ -57,9 +60,16 @@ class ModelCatalogFactory {
 		Map<String, LlmProvider> providers = new LinkedHashMap<>();
 		properties.getProviders().forEach((id, provider) -> providers.put(id, provider(id, provider)));
 		Map<String, LlmModel> models = new LinkedHashMap<>();
-		properties.getModels().forEach((id, model) -> models.put(id, model(id, model)));
+		Map<String, List<LlmDeployment>> deployments = new LinkedHashMap<>();
+		properties.getModels().forEach((id, configured) -> {
+			LlmModel model = model(id, configured);
+			models.put(id, model);
+			if (!configured.getDeployments().isEmpty()) {
+				deployments.put(id, deployments(model, configured.getDeployments()));
+			}
+		});
 		return new ModelCatalog(providers, models, properties.getChains(),
-				ModelCatalog.defaultChain(properties.getDefaultChain(), properties.getChains().keySet()));
+				ModelCatalog.defaultChain(properties.getDefaultChain(), properties.getChains().keySet()), deployments);
 	}
 
 	private LlmProvider provider(String id, Provider properties) {
@@ -92,8 +102,17 @@ class ModelCatalogFactory {
 
 	private static LlmModel model(String id, LlmResilienceProperties.Model properties) {
 		String name = StringUtils.hasText(properties.getName()) ? properties.getName() : id;
-		return new LlmModel(id, properties.getProvider(), name, properties.getMaxOutputTokens(),
-				properties.getContextWindow(), properties.getExtraBody(), properties.getCapabilities());
+		String provider = (properties.getProvider() != null) ? properties.getProvider()
+				: properties.getDeployments().values().iterator().next().getProvider();
+		return new LlmModel(id, provider, name, properties.getMaxOutputTokens(), properties.getContextWindow(),
+				properties.getExtraBody(), properties.getCapabilities());
+	}
+
+	private static List<LlmDeployment> deployments(LlmModel model, Map<String, Deployment> properties) {
+		List<LlmDeployment> deployments = new ArrayList<>();
+		properties.forEach((name, deployment) -> deployments.add(new LlmDeployment(name, deployment.getProvider(),
+				(deployment.getName() != null) ? deployment.getName() : model.name(), deployment.getWeight())));
+		return deployments;
 	}
 
 }

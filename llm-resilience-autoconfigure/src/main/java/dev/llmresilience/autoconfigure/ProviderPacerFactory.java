@@ -3,8 +3,11 @@ package dev.llmresilience.autoconfigure;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.HoldScope;
 import dev.llmresilience.budget.LocalRateBudget;
 import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.budget.RateBudget;
@@ -13,8 +16,9 @@ import dev.llmresilience.cluster.RateLimitSharing;
 import org.springframework.lang.Nullable;
 
 /**
- * Builds the {@link ProviderPacer} from the rate limits configured per provider and per
- * model, local or shared with the other replicas.
+ * Builds the {@link ProviderPacer} from the rate limits configured per provider, per
+ * model and per deployment, local or shared with the other replicas, and the scope of
+ * each provider's holds.
  */
 final class ProviderPacerFactory {
 
@@ -35,15 +39,28 @@ final class ProviderPacerFactory {
 			.forEach((id, provider) -> budget("providers." + id, provider.getRequestsPerMinute(),
 					provider.getTokensPerMinute(), providers, id, sharing));
 		Map<String, RateBudget> models = new LinkedHashMap<>();
-		properties.getModels()
-			.forEach((id, model) -> budget("models." + id, model.getRequestsPerMinute(), model.getTokensPerMinute(),
-					models, id, sharing));
+		properties.getModels().forEach((id, model) -> {
+			budget("models." + id, model.getRequestsPerMinute(), model.getTokensPerMinute(), models, id, sharing);
+			// a deployment's budget is kept under its breaker's name, model/deployment
+			model.getDeployments()
+				.forEach((name, deployment) -> budget("models." + id + ".deployments." + name,
+						deployment.getRequestsPerMinute(), deployment.getTokensPerMinute(), models, id + "/" + name,
+						sharing));
+		});
+		Set<String> providerWideHolds = new LinkedHashSet<>();
+		properties.getProviders().forEach((id, provider) -> {
+			if (provider.getHoldScope() == HoldScope.PROVIDER) {
+				providerWideHolds.add(id);
+			}
+		});
 		// waiting for a provider's limit is bounded like waiting for its retry-after
 		Duration maxWait = properties.getRetry().getMaxServerWait();
 		if (sharing == null) {
-			return new ProviderPacer(providers, models, clock, maxWait);
+			return new ProviderPacer(providers, models, clock, maxWait, (scope, until) -> {
+			}, providerWideHolds);
 		}
-		ProviderPacer pacer = new ProviderPacer(providers, models, clock, maxWait, sharing::publishHold);
+		ProviderPacer pacer = new ProviderPacer(providers, models, clock, maxWait, sharing::publishHold,
+				providerWideHolds);
 		// replicas sharing a key prefix may configure other providers: their holds are
 		// not ours
 		sharing.receiveHolds((scope, until) -> {

@@ -48,13 +48,13 @@ class LlmEndpointTests {
 	@Test
 	void unknownModelsBreakerCannotBeForced() {
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
-			.isThrownBy(() -> this.endpoint.breaker("gpt-5", "open"))
+			.isThrownBy(() -> this.endpoint.breaker("gpt-5", "open", null))
 			.withMessageContaining("'gpt-5'");
 	}
 
 	@Test
 	void openForcesTheBreakerOpenUntilToldOtherwise() {
-		assertThat(this.endpoint.breaker("sonnet", "open").state()).isEqualTo("FORCED_OPEN");
+		assertThat(this.endpoint.breaker("sonnet", "open", null).state()).isEqualTo("FORCED_OPEN");
 		CircuitBreaker breaker = this.models.breaker("sonnet");
 		assertThat(breaker.tryAcquirePermission()).isFalse();
 		assertThat(this.overview.chains().get("default").serving()).isEqualTo("haiku");
@@ -63,14 +63,14 @@ class LlmEndpointTests {
 	@Test
 	void closedClosesAnOpenBreaker() {
 		this.models.open("sonnet");
-		assertThat(this.endpoint.breaker("sonnet", "closed").state()).isEqualTo("CLOSED");
+		assertThat(this.endpoint.breaker("sonnet", "closed", null).state()).isEqualTo("CLOSED");
 		assertThat(this.models.breaker("sonnet").tryAcquirePermission()).isTrue();
 	}
 
 	@Test
 	void resetClosesTheBreakerAndClearsItsWindow() {
 		this.models.breaker("haiku").onError(10, TimeUnit.MILLISECONDS, ModelsFixture.overloaded("haiku"));
-		LlmOverview.ModelState state = this.endpoint.breaker("haiku", "reset");
+		LlmOverview.ModelState state = this.endpoint.breaker("haiku", "reset", null);
 		assertThat(state.state()).isEqualTo("CLOSED");
 		assertThat(state.bufferedCalls()).isZero();
 		assertThat(state.failedCalls()).isZero();
@@ -78,13 +78,13 @@ class LlmEndpointTests {
 
 	@Test
 	void stateIsReadWhateverItsCase() {
-		assertThat(this.endpoint.breaker("llama", "OPEN").state()).isEqualTo("FORCED_OPEN");
+		assertThat(this.endpoint.breaker("llama", "OPEN", null).state()).isEqualTo("FORCED_OPEN");
 	}
 
 	@Test
 	void unknownStateIsABadRequestThatLeavesTheBreakerAlone() {
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
-			.isThrownBy(() -> this.endpoint.breaker("sonnet", "sideways"))
+			.isThrownBy(() -> this.endpoint.breaker("sonnet", "sideways", null))
 			.withMessageContaining("'sideways'")
 			.withMessageContaining("'open', 'closed' or 'reset'");
 		assertThat(this.models.breaker("sonnet").getState()).isEqualTo(CircuitBreaker.State.CLOSED);

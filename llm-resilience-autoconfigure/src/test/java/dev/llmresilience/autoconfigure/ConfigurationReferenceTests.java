@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.BeanUtils;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,9 +82,11 @@ class ConfigurationReferenceTests {
 		assertThat(properties())
 			.contains("llm.resilience.providers.<*>.base-url", "llm.resilience.providers.<*>.headers.<*>",
 					"llm.resilience.models.<*>.extra-body.<*>", "llm.resilience.models.<*>.retry.max-attempts",
-					"llm.resilience.models.<*>.circuit-breaker.record-rate-limits", "llm.resilience.chains.<*>",
+					"llm.resilience.models.<*>.circuit-breaker.record-rate-limits",
+					"llm.resilience.models.<*>.deployments.<*>.provider", "llm.resilience.chains.<*>",
 					"llm.resilience.retry.max-attempts", "management.health.llm.enabled")
-			.doesNotContain("llm.resilience.providers", "llm.resilience.models", "llm.resilience.models.<*>.retry");
+			.doesNotContain("llm.resilience.providers", "llm.resilience.models", "llm.resilience.models.<*>.retry",
+					"llm.resilience.models.<*>.deployments.<*>");
 	}
 
 	/**
@@ -135,7 +138,8 @@ class ConfigurationReferenceTests {
 
 	/**
 	 * Add the properties a class binds under a prefix: Java-bean properties with a getter
-	 * and a setter, and those of nested classes, which bind through their getter alone.
+	 * and a setter, those of nested classes, which bind through their getter alone, and
+	 * the keys of maps whose values are nested classes (a model's deployments).
 	 */
 	private static void addProperties(Set<String> properties, String prefix, Class<?> type) {
 		for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(type)) {
@@ -147,8 +151,19 @@ class ConfigurationReferenceTests {
 			if (isPropertiesClass(propertyType)) {
 				addProperties(properties, name, propertyType);
 			}
+			else if (descriptor.getWriteMethod() != null && Map.class.isAssignableFrom(propertyType)) {
+				Class<?> valueType = ResolvableType.forMethodReturnType(descriptor.getReadMethod())
+					.asMap()
+					.resolveGeneric(1);
+				if (valueType != null && isPropertiesClass(valueType)) {
+					addProperties(properties, name + "." + KEY, valueType);
+				}
+				else {
+					properties.add(name + "." + KEY);
+				}
+			}
 			else if (descriptor.getWriteMethod() != null) {
-				properties.add(Map.class.isAssignableFrom(propertyType) ? name + "." + KEY : name);
+				properties.add(name);
 			}
 		}
 	}

@@ -142,7 +142,68 @@ class InvalidLlmPropertiesTests {
 				Arguments.of("no connections for a provider",
 						new String[] { "llm.resilience.providers.claude.max-connections=0" },
 						"llm.resilience.providers.claude.max-connections", "the value 0 is below 1",
-						"Set a whole number of 1 or more"));
+						"Set a whole number of 1 or more"),
+				Arguments.of("deployment naming an unknown provider",
+						new String[] { "llm.resilience.models.haiku.deployments.eu.provider=claude-eu" },
+						"llm.resilience.models.haiku.deployments.eu.provider", "no provider 'claude-eu'",
+						"Set it to one of [claude]"),
+				Arguments.of("deployment without a provider",
+						new String[] { "llm.resilience.models.haiku.deployments.eu.weight=2" },
+						"llm.resilience.models.haiku.deployments.eu.provider", "no provider is set",
+						"Set it to one of [claude]"),
+				Arguments.of("deployments of two wire formats",
+						new String[] { "llm.resilience.providers.local.type=openai",
+								"llm.resilience.models.haiku.deployments.us.provider=claude",
+								"llm.resilience.models.haiku.deployments.local.provider=local" },
+						"llm.resilience.models.haiku.deployments.local.provider",
+						"provider 'local' speaks openai while deployment 'us' speaks anthropic",
+						"make a model of each type and chain them"),
+				Arguments.of("negative weight of a deployment",
+						new String[] { "llm.resilience.models.haiku.deployments.us.provider=claude",
+								"llm.resilience.models.haiku.deployments.us.weight=-1" },
+						"llm.resilience.models.haiku.deployments.us.weight", "the value -1 is below 0",
+						"Set a whole number of 0 or more"),
+				Arguments.of("empty model name of a deployment",
+						new String[] { "llm.resilience.models.haiku.deployments.us.provider=claude",
+								"llm.resilience.models.haiku.deployments.us.name= " },
+						"llm.resilience.models.haiku.deployments.us.name", "the name is empty",
+						"Remove it to use the model's name"),
+				Arguments.of("negative requests per minute of a deployment",
+						new String[] { "llm.resilience.models.haiku.deployments.us.provider=claude",
+								"llm.resilience.models.haiku.deployments.us.requests-per-minute=-2" },
+						"llm.resilience.models.haiku.deployments.us.requests-per-minute", "the value -2 is below 0",
+						"Set a whole number of 0 or more"),
+				Arguments.of("hedging with one deployment",
+						new String[] { "llm.resilience.models.haiku.hedging.enabled=true" },
+						"llm.resilience.models.haiku.hedging.enabled", "needs two deployments or more",
+						"Configure a second deployment"),
+				Arguments.of("hedging after no delay",
+						new String[] { "llm.resilience.models.haiku.deployments.a.provider=claude",
+								"llm.resilience.models.haiku.deployments.b.provider=claude",
+								"llm.resilience.models.haiku.hedging.enabled=true",
+								"llm.resilience.models.haiku.hedging.delay=0s" },
+						"llm.resilience.models.haiku.hedging.delay", "the duration must be positive",
+						"Set a positive duration"),
+				Arguments.of("hedging at the hundredth percentile",
+						new String[] { "llm.resilience.models.haiku.deployments.a.provider=claude",
+								"llm.resilience.models.haiku.deployments.b.provider=claude",
+								"llm.resilience.models.haiku.hedging.enabled=true",
+								"llm.resilience.models.haiku.hedging.percentile=100" },
+						"llm.resilience.models.haiku.hedging.percentile", "is not from 0 up to", "such as 95"),
+				Arguments.of("hedging without hedges",
+						new String[] { "llm.resilience.models.haiku.deployments.a.provider=claude",
+								"llm.resilience.models.haiku.deployments.b.provider=claude",
+								"llm.resilience.models.haiku.hedging.enabled=true",
+								"llm.resilience.models.haiku.hedging.max-hedges=0" },
+						"llm.resilience.models.haiku.hedging.max-hedges", "the value 0 is below 1",
+						"Set a whole number of 1 or more"),
+				Arguments.of("hedging any share of the traffic",
+						new String[] { "llm.resilience.models.haiku.deployments.a.provider=claude",
+								"llm.resilience.models.haiku.deployments.b.provider=claude",
+								"llm.resilience.models.haiku.hedging.enabled=true",
+								"llm.resilience.models.haiku.hedging.max-share=1.5" },
+						"llm.resilience.models.haiku.hedging.max-share", "not greater than 0 and at most 1",
+						"such as 0.1"));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -175,6 +236,20 @@ class InvalidLlmPropertiesTests {
 					"llm.resilience.models.haiku.capabilities=tools,telepathy")
 			.run((context) -> assertThat(bindFailure(context.getStartupFailure()).getName())
 				.hasToString("llm.resilience.models.haiku.capabilities"));
+	}
+
+	@Test
+	void unknownRoutingStrategyFailsBindingNamingTheProperty() {
+		this.contextRunner.withPropertyValues("llm.resilience.models.haiku.routing=round-robin")
+			.run((context) -> assertThat(bindFailure(context.getStartupFailure()).getName())
+				.hasToString("llm.resilience.models.haiku.routing"));
+	}
+
+	@Test
+	void unknownHoldScopeFailsBindingNamingTheProperty() {
+		this.contextRunner.withPropertyValues("llm.resilience.providers.claude.hold-scope=region")
+			.run((context) -> assertThat(bindFailure(context.getStartupFailure()).getName())
+				.hasToString("llm.resilience.providers.claude.hold-scope"));
 	}
 
 	private static BindException bindFailure(Throwable failure) {

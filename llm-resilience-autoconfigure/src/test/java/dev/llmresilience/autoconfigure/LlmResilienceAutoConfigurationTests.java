@@ -15,17 +15,21 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.llmresilience.LlmAttempt;
 import dev.llmresilience.LlmCapability;
+import dev.llmresilience.LlmDeployment;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmPipeline;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmTemplate;
+import dev.llmresilience.RateLimitStatus;
 import dev.llmresilience.budget.ProviderPacer;
+import dev.llmresilience.deadline.Deadline;
 import dev.llmresilience.error.LlmAllModelsFailedException;
 import dev.llmresilience.error.LlmApiException;
 import dev.llmresilience.error.LlmInvalidRequestException;
 import dev.llmresilience.error.LlmOverloadedException;
+import dev.llmresilience.error.LlmRateLimitException;
 import dev.llmresilience.error.LlmShutdownException;
 import dev.llmresilience.pipeline.ResilientPipeline;
 import dev.llmresilience.provider.anthropic.AnthropicProvider;
@@ -36,6 +40,9 @@ import dev.llmresilience.resilience.FallbackChain;
 import dev.llmresilience.resilience.LlmErrorClassifier;
 import dev.llmresilience.resilience.ModelCatalog;
 import dev.llmresilience.resilience.ModelExecutor;
+import dev.llmresilience.routing.Deployment;
+import dev.llmresilience.routing.HedgingSettings;
+import dev.llmresilience.routing.RoutingStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -66,6 +73,7 @@ import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Tests for {@link LlmResilienceAutoConfiguration}.
@@ -118,6 +126,91 @@ class LlmResilienceAutoConfigurationTests {
 				assertThat(models.get("llama").capabilities()).isEmpty();
 				assertThat(models.get("llama").supports(LlmCapability.TOOLS)).isFalse();
 			});
+	}
+
+	@Test
+	void deploymentsServeTheModelEachWithItsProviderNameWeightAndBreaker() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withPropertyValues("llm.resilience.providers.anthropic-eu.type=anthropic",
+					"llm.resilience.providers.anthropic-eu.api-key=eu-key",
+					"llm.resilience.models.sonnet.name=claude-sonnet",
+					"llm.resilience.models.sonnet.deployments.us.provider=anthropic",
+					"llm.resilience.models.sonnet.deployments.us.weight=3",
+					"llm.resilience.models.sonnet.deployments.eu.provider=anthropic-eu",
+					"llm.resilience.models.sonnet.deployments.eu.name=claude-sonnet-eu",
+					"llm.resilience.models.sonnet.routing=least-in-flight",
+					"llm.resilience.models.sonnet.hedging.enabled=true",
+					"llm.resilience.models.sonnet.hedging.delay=1s",
+					"llm.resilience.models.sonnet.hedging.percentile=95",
+					"llm.resilience.models.sonnet.hedging.max-hedges=2",
+					"llm.resilience.models.sonnet.hedging.max-share=0.2")
+			.run((context) -> {
+				ModelCatalog catalog = context.getBean(ModelCatalog.class);
+				LlmModel sonnet = catalog.getModels().get("sonnet");
+				assertThat(sonnet.provider()).isEqualTo("anthropic");
+				assertThat(catalog.deploymentsOf(sonnet)).containsExactly(
+						new LlmDeployment("us", "anthropic", "claude-sonnet", 3),
+						new LlmDeployment("eu", "anthropic-eu", "claude-sonnet-eu", 1));
+				ModelExecutor executor = context.getBean(FallbackChain.class).getExecutor("sonnet");
+				assertThat(executor.getDeployments()).extracting(Deployment::key, Deployment::weight)
+					.containsExactly(tuple("sonnet/us", 3), tuple("sonnet/eu", 1));
+				assertThat(executor.getDeployments().get(1).provider()).isSameAs(catalog.provider("anthropic-eu"));
+				assertThat(executor.getRouter().strategy()).isEqualTo(RoutingStrategy.LEAST_IN_FLIGHT);
+				assertThat(executor.getHedging()).isEqualTo(new HedgingSettings(Duration.ofSeconds(1), 95, 2, 0.2));
+				assertThat(executor.getDeployments().get(0).circuitBreaker().getName()).isEqualTo("sonnet/us");
+				// a model without deployments keeps its one breaker, named after it
+				ModelExecutor haiku = context.getBean(FallbackChain.class).getExecutor("haiku");
+				assertThat(haiku.getDeployments()).singleElement().satisfies((deployment) -> {
+					assertThat(deployment.key()).isEqualTo("haiku");
+					assertThat(deployment.isImplicit()).isTrue();
+				});
+				assertThat(haiku.getRouter().strategy()).isEqualTo(RoutingStrategy.WEIGHTED_RANDOM);
+				assertThat(haiku.getHedging()).isNull();
+			});
+	}
+
+	@Test
+	void deploymentBudgetsPaceTheirDeploymentAlone() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withPropertyValues("llm.resilience.models.haiku.deployments.a.provider=anthropic",
+					"llm.resilience.models.haiku.deployments.a.requests-per-minute=1",
+					"llm.resilience.models.haiku.deployments.b.provider=anthropic",
+					"llm.resilience.models.haiku.deployments.b.name=claude-haiku-b")
+			.run((context) -> {
+				ProviderPacer pacer = context.getBean(ProviderPacer.class);
+				LlmModel haiku = context.getBean(ModelCatalog.class).getModels().get("haiku");
+				ProviderPacer.Reservation reservation = pacer
+					.admit(haiku, "haiku/a", LlmRequest.ofPrompt("Hi"), Deadline.none())
+					.block(Duration.ofSeconds(1));
+				pacer.answered(reservation, 10, RateLimitStatus.NONE);
+				assertThat(pacer.currentWait(haiku, "haiku/a")).isGreaterThan(Duration.ofSeconds(30));
+				assertThat(pacer.currentWait(haiku, "haiku/b")).isZero();
+			});
+	}
+
+	@Test
+	void holdsOfAProviderWithProviderScopeHoldAllItsModels() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withPropertyValues("llm.resilience.providers.local.hold-scope=provider",
+					"llm.resilience.models.mistral.provider=local", "llm.resilience.models.sonnet.provider=anthropic")
+			.run((context) -> {
+				ProviderPacer pacer = context.getBean(ProviderPacer.class);
+				Map<String, LlmModel> models = context.getBean(ModelCatalog.class).getModels();
+				pacer.failed(admitted(pacer, models.get("llama")), rateLimited());
+				pacer.failed(admitted(pacer, models.get("haiku")), rateLimited());
+				assertThat(pacer.holdRemaining(models.get("mistral"))).isPositive();
+				assertThat(pacer.holdRemaining(models.get("sonnet"))).isZero();
+				assertThat(pacer.holds()).containsOnlyKeys("local", "anthropic/claude-haiku-4-5");
+			});
+	}
+
+	private static ProviderPacer.Reservation admitted(ProviderPacer pacer, LlmModel model) {
+		return pacer.admit(model, LlmRequest.ofPrompt("Hi"), Deadline.none()).block(Duration.ofSeconds(1));
+	}
+
+	private static LlmRateLimitException rateLimited() {
+		return new LlmRateLimitException("local", "llama", new LlmApiException.Details(429, "rate_limit_error", null,
+				"Rate limited", null, Duration.ofSeconds(30), null, null));
 	}
 
 	@Test

@@ -188,6 +188,15 @@ public final class ModelExecutor {
 	}
 
 	/**
+	 * Return how the model's attempts are hedged.
+	 * @return the settings, or {@code null} if they are not hedged
+	 */
+	@Nullable
+	public HedgingSettings getHedging() {
+		return (this.hedging != null) ? this.hedging.settings() : null;
+	}
+
+	/**
 	 * Return the model's retry.
 	 * @return the retry
 	 */
