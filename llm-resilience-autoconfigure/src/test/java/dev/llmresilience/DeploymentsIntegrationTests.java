@@ -6,6 +6,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import dev.llmresilience.LlmAttempt.Outcome;
+import dev.llmresilience.actuate.LlmEndpoint;
 import dev.llmresilience.actuate.LlmHealthIndicator;
 import dev.llmresilience.overview.LlmOverview;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +17,7 @@ import org.wiremock.spring.InjectWireMock;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -31,6 +33,7 @@ import static dev.llmresilience.AnthropicStubs.MESSAGES;
 import static dev.llmresilience.AnthropicStubs.error;
 import static dev.llmresilience.AnthropicStubs.message;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
@@ -201,6 +204,33 @@ class DeploymentsIntegrationTests {
 		this.gateway.verify(exactly(0), postRequestedFor(urlEqualTo(CHAT_COMPLETIONS))
 			.withRequestBody(matchingJsonPath("$.model", equalTo("gpt-b"))));
 		assertThat(this.overview.rateLimitHolds()).containsKey("gateway");
+	}
+
+	@Test
+	void operatorForcesTheBreakerOfOneDeploymentOrOfAll() {
+		LlmEndpoint endpoint = new LlmEndpoint(this.overview);
+		try {
+			LlmOverview.ModelState sonnet = endpoint.breaker("sonnet", "open", "west");
+			assertThat(sonnet.deployments().get("west").state()).isEqualTo("FORCED_OPEN");
+			assertThat(sonnet.deployments().get("east").state()).isEqualTo("CLOSED");
+			assertThat(sonnet.state()).isEqualTo("CLOSED");
+			for (int i = 0; i < 10; i++) {
+				assertThat(this.template.callBlocking("Hi")).isEqualTo("from east");
+			}
+			this.west.verify(exactly(0), postRequestedFor(urlEqualTo(MESSAGES)));
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.breaker("sonnet", "open", "north"))
+				.withMessageContaining("No deployment 'north' of model 'sonnet'")
+				.withMessageContaining("[east, west]");
+			assertThat(endpoint.breaker("sonnet", "open", null).deployments().values())
+				.extracting(LlmOverview.DeploymentState::state)
+				.containsOnly("FORCED_OPEN");
+		}
+		finally {
+			endpoint.breaker("sonnet", "reset", null);
+		}
+		assertThat(this.overview.model("sonnet").deployments().values()).extracting(LlmOverview.DeploymentState::state)
+			.containsOnly("CLOSED");
 	}
 
 	private Health health() {

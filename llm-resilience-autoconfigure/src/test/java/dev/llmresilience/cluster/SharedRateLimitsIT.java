@@ -137,6 +137,21 @@ class SharedRateLimitsIT {
 	}
 
 	@Test
+	void aModelsHoldHeardFromAnotherReplicaHoldsThatModelAloneThere() {
+		ConfigurableApplicationContext first = replica(true);
+		ConfigurableApplicationContext second = replica(true);
+		rateLimitNext(Duration.ofSeconds(30));
+		assertThatExceptionOfType(LlmException.class).isThrownBy(() -> template(first).callBlocking(request()));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> pacer(second).holdRemaining("primary/claude-sonnet").compareTo(Duration.ofSeconds(20)) > 0);
+		assertThat(pacer(second).holdRemaining("primary")).isZero();
+		LlmResponse haiku = template(second)
+			.callBlocking(LlmRequest.builder().model("haiku").user("Hello").maxTokens(16).build());
+		assertThat(haiku.model()).isEqualTo("haiku");
+		assertThat(this.provider.requests().count()).isEqualTo(2);
+	}
+
+	@Test
 	void callsGoOnUnderLocalLimitsWhileRedisIsDownAndShareAgainWhenItIsBack(CapturedOutput output) {
 		ConfigurableApplicationContext first = replica(true);
 		ConfigurableApplicationContext second = replica(true);
@@ -232,6 +247,8 @@ class SharedRateLimitsIT {
 					Map.entry("llm.resilience.providers.primary.requests-per-minute", String.valueOf(BURST * 60)),
 					Map.entry("llm.resilience.models.sonnet.provider", "primary"),
 					Map.entry("llm.resilience.models.sonnet.name", "claude-sonnet"),
+					Map.entry("llm.resilience.models.haiku.provider", "primary"),
+					Map.entry("llm.resilience.models.haiku.name", "claude-haiku"),
 					Map.entry("llm.resilience.chains.default[0]", "sonnet"),
 					Map.entry("llm.resilience.retry.max-attempts", "1"),
 					Map.entry("llm.resilience.queue.max-concurrent", "64"),
