@@ -20,14 +20,15 @@ import dev.llmresilience.benchmarks.scenarios.OverheadBenchmark;
 import dev.llmresilience.benchmarks.scenarios.OverheadBreakdownBenchmark;
 import dev.llmresilience.benchmarks.scenarios.PeerBenchmark;
 import dev.llmresilience.benchmarks.scenarios.QueueBenchmark;
+import dev.llmresilience.benchmarks.scenarios.RoutingBenchmark;
 import dev.llmresilience.benchmarks.scenarios.SharedBudgetBenchmark;
 import dev.llmresilience.benchmarks.scenarios.StreamingScaleBenchmark;
 
 /**
  * Runs the benchmarks named on the command line ({@code all}, or any of {@code overhead},
- * {@code breakdown}, {@code scale}, {@code faults}, {@code peers}, {@code queue},
- * {@code redis}) and writes the results as Markdown to standard output. {@code --quick}
- * shortens every run, to try the harness, not to quote.
+ * {@code breakdown}, {@code scale}, {@code faults}, {@code routing}, {@code peers},
+ * {@code queue}, {@code redis}) and writes the results as Markdown to standard output.
+ * {@code --quick} shortens every run, to try the harness, not to quote.
  */
 public final class BenchmarkMain {
 
@@ -92,7 +93,8 @@ public final class BenchmarkMain {
 		// Redis server.
 		for (Benchmark benchmark : List.of(new OverheadBenchmark(schedule, load),
 				new OverheadBreakdownBenchmark(schedule, load), new StreamingScaleBenchmark(quick),
-				new FaultBenchmark(divisor, load), new PeerBenchmark(schedule, load), new QueueBenchmark(quick),
+				new FaultBenchmark(divisor, load), new RoutingBenchmark(schedule, load, divisor),
+				new PeerBenchmark(schedule, load), new QueueBenchmark(quick),
 				new SharedBudgetBenchmark(schedule, load, divisor))) {
 			benchmarks.put(benchmark.name(), benchmark);
 		}

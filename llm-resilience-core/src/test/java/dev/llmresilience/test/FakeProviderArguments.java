@@ -8,7 +8,8 @@ import java.util.function.Function;
  * {@code --latency-ms=<ms>}, {@code --chunks=<count>}, {@code --chunk-interval-ms=<ms>},
  * {@code --text=<text>} and {@code --input-tokens=<count>} for every model, and
  * {@code --fault=<model>:<share>:<status>} (a share of the model's requests answered with
- * the status and the provider's error body) for one.
+ * the status and the provider's error body) and {@code --slow=<model>:<share>:<ms>} (a
+ * share answered properly, that much later) for one.
  */
 final class FakeProviderArguments {
 
@@ -37,6 +38,12 @@ final class FakeProviderArguments {
 					String[] parts = value.split(":");
 					models.apply(parts[0])
 						.fault(Double.parseDouble(parts[1]), FakeReply.error(Integer.parseInt(parts[2])));
+				}
+				case "--slow" -> {
+					String[] parts = value.split(":");
+					models.apply(parts[0])
+						.fault(Double.parseDouble(parts[1]),
+								FakeReply.answer().after(Duration.ofMillis(Long.parseLong(parts[2]))));
 				}
 				default -> throw new IllegalArgumentException("Unknown argument of the fake provider: " + arg);
 			}
