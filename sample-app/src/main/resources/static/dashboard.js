@@ -211,6 +211,27 @@
 			lastError.textContent = `last error: ${breaker.lastError.type}, ${ago} s ago`;
 			lastError.classList.toggle('recent', ago * 1000 < RECENT_ERROR_MILLIS);
 		}
+		renderDeployments(field(card, 'deployments'), breaker.deployments || {});
+	}
+
+	/** A model served by several deployments lists each: its breaker, its load, its hold and its budget. */
+	function renderDeployments(table, deployments) {
+		const names = Object.keys(deployments);
+		table.hidden = names.length < 2;
+		if (table.hidden) {
+			return;
+		}
+		table.tBodies[0].replaceChildren(...names.map((name) => {
+			const deployment = deployments[name];
+			const hold = isoMillis(deployment.hold);
+			return element('tr', { 'data-deployment': name },
+				element('td', { title: `${deployment.provider} · ${deployment.name}` }, name),
+				element('td', {}, element('span', { class: 'state', 'data-state': deployment.state }, deployment.state)),
+				element('td', {}, String(deployment.inFlight)),
+				element('td', {}, deployment.latency ? millis(isoMillis(deployment.latency)) : '–'),
+				element('td', {}, (hold > 0) ? millis(hold) : '–'),
+				element('td', {}, `${Math.round(deployment.budgetLeft * 100)}%`));
+		}));
 	}
 
 	// ---- chaos controls (the simulator's fault endpoints) ----
