@@ -83,7 +83,8 @@ public class LlmResilienceProperties implements InitializingBean {
 
 	/**
 	 * Check the bound values, then give each model's retry and circuit breaker the global
-	 * value of every key the model does not set, so that they show the values in effect.
+	 * value of every key the model does not set, and the queue its concurrency if none is
+	 * set, so that they show the values in effect.
 	 * @throws InvalidLlmPropertyException if a value is invalid
 	 */
 	@Override
@@ -93,6 +94,14 @@ public class LlmResilienceProperties implements InitializingBean {
 			model.getRetry().inheritUnset(this.retry);
 			model.getCircuitBreaker().inheritUnset(this.circuitBreaker);
 		});
+		if (this.queue.getMaxConcurrent() == null) {
+			// as many as the smallest pool serves without a wait for a connection
+			this.queue.setMaxConcurrent(this.providers.values()
+				.stream()
+				.mapToInt(Provider::getMaxConnections)
+				.min()
+				.orElse(Provider.DEFAULT_MAX_CONNECTIONS));
+		}
 	}
 
 	public boolean isEnabled() {
@@ -186,6 +195,8 @@ public class LlmResilienceProperties implements InitializingBean {
 	 */
 	public static class Provider {
 
+		static final int DEFAULT_MAX_CONNECTIONS = 500;
+
 		/**
 		 * Wire format of the provider: 'anthropic' or 'openai'.
 		 */
@@ -248,7 +259,7 @@ public class LlmResilienceProperties implements InitializingBean {
 		 * that finds none free within the connect timeout is not made, and the chain
 		 * moves on.
 		 */
-		private int maxConnections = 500;
+		private int maxConnections = DEFAULT_MAX_CONNECTIONS;
 
 		/**
 		 * Requests per minute sent to this provider, paced smoothly. 0 for no limit of
@@ -1061,9 +1072,11 @@ public class LlmResilienceProperties implements InitializingBean {
 
 		/**
 		 * Requests served at once. A request holds its place through its retries,
-		 * backoffs and fallbacks.
+		 * backoffs and fallbacks. Defaults to the smallest max-connections of the
+		 * providers (500 unless set), so that no call waits for a connection and the rate
+		 * budgets, not the queue, limit the traffic.
 		 */
-		private int maxConcurrent = 16;
+		private Integer maxConcurrent;
 
 		/**
 		 * Aging interval: a waiting request goes before requests of a priority one level
@@ -1103,11 +1116,11 @@ public class LlmResilienceProperties implements InitializingBean {
 			this.priorityCapacity = priorityCapacity;
 		}
 
-		public int getMaxConcurrent() {
+		public Integer getMaxConcurrent() {
 			return this.maxConcurrent;
 		}
 
-		public void setMaxConcurrent(int maxConcurrent) {
+		public void setMaxConcurrent(Integer maxConcurrent) {
 			this.maxConcurrent = maxConcurrent;
 		}
 

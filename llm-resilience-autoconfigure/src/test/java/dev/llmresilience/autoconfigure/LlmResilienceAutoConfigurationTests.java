@@ -518,9 +518,19 @@ class LlmResilienceAutoConfigurationTests {
 			RequestQueue queue = context.getBean(RequestQueue.class);
 			assertThat(context.getBean(ResilientPipeline.class).getQueue()).isSameAs(queue);
 			assertThat(queue.snapshot().capacity()).isEqualTo(1000);
-			assertThat(queue.snapshot().maxConcurrent()).isEqualTo(16);
+			assertThat(queue.snapshot().maxConcurrent()).isEqualTo(500);
 			assertThat(context.getBean(RequestQueueLifecycle.class).isRunning()).isTrue();
 		});
+	}
+
+	@Test
+	void requestQueueServesAsManyAsTheSmallestPoolByDefaultAndShowsIt() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withPropertyValues("llm.resilience.providers.local.max-connections=64")
+			.run((context) -> {
+				assertThat(context.getBean(RequestQueue.class).snapshot().maxConcurrent()).isEqualTo(64);
+				assertThat(context.getBean(LlmResilienceProperties.class).getQueue().getMaxConcurrent()).isEqualTo(64);
+			});
 	}
 
 	@Test

@@ -163,7 +163,8 @@ public final class LlmResilience implements AutoCloseable {
 
 		private int queueCapacity = 1000;
 
-		private int maxConcurrent = 16;
+		@Nullable
+		private Integer maxConcurrent;
 
 		private Duration aging = Duration.ofSeconds(10);
 
@@ -430,7 +431,8 @@ public final class LlmResilience implements AutoCloseable {
 		/**
 		 * Set the request queue's limits.
 		 * @param capacity requests that may wait
-		 * @param maxConcurrent requests served at once
+		 * @param maxConcurrent requests served at once; without this call, as many as a
+		 * provider's pool holds ({@link #maxConnections(int)}, 500 by default)
 		 * @return this builder
 		 */
 		public Builder queue(int capacity, int maxConcurrent) {
@@ -535,7 +537,9 @@ public final class LlmResilience implements AutoCloseable {
 				FallbackChain chain = new FallbackChain(catalog, executors,
 						new LlmErrorClassifier(this.circuitBreaker.recordRateLimits()));
 				RequestQueue queue = this.queueEnabled
-						? new RequestQueue(this.queueCapacity, Map.of(), this.maxConcurrent, this.aging) : null;
+						? new RequestQueue(this.queueCapacity, Map.of(),
+								(this.maxConcurrent != null) ? this.maxConcurrent : this.maxConnections, this.aging)
+						: null;
 				return new LlmResilience(new ResilientPipeline(chain, queue, this.timeout, this.observationRegistry),
 						pools, this.shutdownGrace);
 			}
