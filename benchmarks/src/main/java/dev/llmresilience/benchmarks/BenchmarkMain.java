@@ -23,12 +23,13 @@ import dev.llmresilience.benchmarks.scenarios.QueueBenchmark;
 import dev.llmresilience.benchmarks.scenarios.RoutingBenchmark;
 import dev.llmresilience.benchmarks.scenarios.SharedBudgetBenchmark;
 import dev.llmresilience.benchmarks.scenarios.StreamingScaleBenchmark;
+import dev.llmresilience.benchmarks.startup.StartupBenchmark;
 
 /**
  * Runs the benchmarks named on the command line ({@code all}, or any of {@code overhead},
  * {@code breakdown}, {@code scale}, {@code faults}, {@code routing}, {@code peers},
- * {@code queue}, {@code redis}) and writes the results as Markdown to standard output.
- * {@code --quick} shortens every run, to try the harness, not to quote.
+ * {@code queue}, {@code redis}, {@code startup}) and writes the results as Markdown to
+ * standard output. {@code --quick} shortens every run, to try the harness, not to quote.
  */
 public final class BenchmarkMain {
 
@@ -95,7 +96,7 @@ public final class BenchmarkMain {
 				new OverheadBreakdownBenchmark(schedule, load), new StreamingScaleBenchmark(quick),
 				new FaultBenchmark(divisor, load), new RoutingBenchmark(schedule, load, divisor),
 				new PeerBenchmark(schedule, load), new QueueBenchmark(quick),
-				new SharedBudgetBenchmark(schedule, load, divisor))) {
+				new SharedBudgetBenchmark(schedule, load, divisor), new StartupBenchmark(quick))) {
 			benchmarks.put(benchmark.name(), benchmark);
 		}
 		return benchmarks;
