@@ -215,8 +215,8 @@ class CrossProviderToolLoopTests {
 		assertThat(toClaude.uri()).isEqualTo("/v1/messages");
 		assertThat(toClaude.toolNames()).containsExactly("get_weather", "get_time");
 		assertThat(toClaude.roles()).containsExactly("user", "assistant", "user", "assistant", "user");
-		assertThat(toClaude.toolCallIds()).containsExactly("toolu_01", "functions_get_time_1");
-		assertThat(toClaude.toolResultIds()).containsExactly("toolu_01", "functions_get_time_1");
+		assertThat(toClaude.toolCallIds()).containsExactly("toolu_01", "functions_get_time_1_vlv4kzfN");
+		assertThat(toClaude.toolResultIds()).containsExactly("toolu_01", "functions_get_time_1_vlv4kzfN");
 		JsonNode gptsCall = toClaude.messages().get(3).path("content").get(0);
 		assertThat(gptsCall.path("name").asText()).isEqualTo("get_time");
 		assertThat(gptsCall.path("input")).isEqualTo(json("{\"zone\":\"Europe/Paris\"}"));

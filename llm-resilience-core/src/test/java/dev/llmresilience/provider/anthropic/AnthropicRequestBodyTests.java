@@ -138,10 +138,27 @@ class AnthropicRequestBodyTests {
 					LlmContent.toolResult("call ümlaut/1", "noon"))
 			.build();
 		JsonNode messages = messages(request);
-		assertThat(messages.at("/1/content/0/id").asText()).isEqualTo("functions_get_weather_0");
-		assertThat(messages.at("/2/content/0/tool_use_id").asText()).isEqualTo("functions_get_weather_0");
-		assertThat(messages.at("/1/content/1/id").asText()).isEqualTo("call__mlaut_1");
-		assertThat(messages.at("/2/content/1/tool_use_id").asText()).isEqualTo("call__mlaut_1");
+		assertThat(messages.at("/1/content/0/id").asText()).isEqualTo("functions_get_weather_0_aD73et-M");
+		assertThat(messages.at("/2/content/0/tool_use_id").asText()).isEqualTo("functions_get_weather_0_aD73et-M");
+		assertThat(messages.at("/1/content/1/id").asText()).isEqualTo("call__mlaut_1_PMRzFiba");
+		assertThat(messages.at("/2/content/1/tool_use_id").asText()).isEqualTo("call__mlaut_1_PMRzFiba");
+	}
+
+	@Test
+	void toolCallIdsThatWouldBeAlikeOnceReplacedStayApartSoEachResultAnswersItsOwnCall() {
+		LlmRequest request = LlmRequest.builder()
+			.user("Weather?")
+			.message(LlmMessage.assistant(new LlmContent.ToolCall("a.b", "get_weather", json("{\"city\":\"Paris\"}")),
+					new LlmContent.ToolCall("a:b", "get_weather", json("{\"city\":\"Rome\"}")),
+					new LlmContent.ToolCall("a_b", "get_weather", json("{\"city\":\"Oslo\"}"))))
+			.user(LlmContent.toolResult("a_b", "2 °C"), LlmContent.toolResult("a:b", "25 °C"),
+					LlmContent.toolResult("a.b", "18 °C"))
+			.build();
+		JsonNode messages = messages(request);
+		List<String> callIds = messages.at("/1/content").findValuesAsText("id");
+		assertThat(callIds).doesNotHaveDuplicates().contains("a_b");
+		assertThat(messages.at("/2/content").findValuesAsText("tool_use_id")).containsExactly(callIds.get(2),
+				callIds.get(1), callIds.get(0));
 	}
 
 	@Test

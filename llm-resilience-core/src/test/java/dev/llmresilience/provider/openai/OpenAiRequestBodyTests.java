@@ -116,7 +116,7 @@ class OpenAiRequestBodyTests {
 			.build());
 		assertThat(messages).isEqualTo(json("""
 				[{"role":"tool","tool_call_id":"call_1","content":"18°C"},
-				 {"role":"tool","tool_call_id":"functions_get_time_1","content":"12:00"},
+				 {"role":"tool","tool_call_id":"functions_get_time_1_vlv4kzfN","content":"12:00"},
 				 {"role":"user","content":[{"type":"text","text":"And tomorrow?"}]}]"""));
 	}
 
@@ -154,7 +154,7 @@ class OpenAiRequestBodyTests {
 				json("""
 						{"role":"assistant","content":"Let me check.","tool_calls":[
 						 {"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\": \\"Paris\\"}"}},
-						 {"id":"functions_get_time_1","type":"function","function":{"name":"get_time","arguments":"{}"}}]}"""));
+						 {"id":"functions_get_time_1_vlv4kzfN","type":"function","function":{"name":"get_time","arguments":"{}"}}]}"""));
 	}
 
 	@Test
