@@ -119,8 +119,9 @@ public final class ToolCalls {
 	}
 
 	/**
-	 * Return a call's input as the JSON object a wire format needs: its input, or an
-	 * empty object for a call whose arguments were never complete.
+	 * Return a call's input as the JSON object a wire format needs, such as Anthropic's
+	 * {@code tool_use.input}: its input, or an empty object for a call whose arguments
+	 * are not a JSON object (cut off, or not JSON), which such a format cannot carry.
 	 * @param call the call
 	 * @return the object
 	 */

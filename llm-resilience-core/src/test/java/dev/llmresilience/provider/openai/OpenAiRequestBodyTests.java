@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.test.StepVerifier;
 
 import static dev.llmresilience.provider.openai.OpenAiProviderFixtures.MODEL;
@@ -164,11 +165,11 @@ class OpenAiRequestBodyTests {
 		assertThat(messages.get(1).get("content").isNull()).isTrue();
 	}
 
-	@Test
-	void toolCallWhoseArgumentsAreNotJsonIsSentBackWithAnEmptyObject() {
-		JsonNode messages = messages(
-				assistantTurn(new LlmContent.ToolCall("call_1", "get_weather", null, "{\"city\": \"Par")));
-		assertThat(messages.at("/1/tool_calls/0/function/arguments").textValue()).isEqualTo("{}");
+	@ParameterizedTest
+	@ValueSource(strings = { "{\"city\": \"Par", "{\"city\": Paris}", "Paris", "" })
+	void toolCallWhoseArgumentsAreNotAJsonObjectIsSentBackWithTheArgumentsAsWritten(String arguments) {
+		JsonNode messages = messages(assistantTurn(new LlmContent.ToolCall("call_1", "get_weather", null, arguments)));
+		assertThat(messages.at("/1/tool_calls/0/function/arguments").textValue()).isEqualTo(arguments);
 	}
 
 	@Test
