@@ -29,6 +29,12 @@ public final class ToolCalls {
 	/** The bytes of the hash a replaced id ends with: 8 characters in Base64. */
 	private static final int HASH_BYTES = 6;
 
+	/**
+	 * The longest id written with a hash: OpenAI rejects a {@code tool_calls} id of more
+	 * than 40 characters.
+	 */
+	private static final int MAX_REPLACED_LENGTH = 40;
+
 	private ToolCalls() {
 	}
 
@@ -39,8 +45,9 @@ public final class ToolCalls {
 	 * In any other id each other character becomes {@code _}, and a hash of the whole id
 	 * follows, so that ids that differ only in the characters replaced ({@code a.b} and
 	 * {@code a:b}), or an id replaced and one that needed nothing ({@code a.b} and
-	 * {@code a_b}), stay apart. The same id always gives the same result, so a call and
-	 * its result, mapped apart, keep matching.
+	 * {@code a_b}), stay apart; what comes before the hash is cut so that the id has at
+	 * most 40 characters, as OpenAI takes them. The same id always gives the same result,
+	 * so a call and its result, mapped apart, keep matching.
 	 * @param id the id the call came with
 	 * @return the id to send
 	 */
@@ -57,7 +64,12 @@ public final class ToolCalls {
 				portable.append(allowed ? c : '_');
 			}
 		}
-		return (portable != null) ? portable.append('_').append(hash(id)).toString() : id;
+		if (portable == null) {
+			return id;
+		}
+		String hash = hash(id);
+		portable.setLength(Math.min(portable.length(), MAX_REPLACED_LENGTH - hash.length() - 1));
+		return portable.append('_').append(hash).toString();
 	}
 
 	/**

@@ -42,6 +42,16 @@ class ToolCallsTests {
 	}
 
 	@Test
+	void replacedIdIsCutBeforeItsHashToFortyCharacters() {
+		String prefix = "functions.get_weather_of_a_city_and_its_surroundings:";
+		String portable = ToolCalls.portableId(prefix + "0");
+		assertThat(portable).hasSize(40).matches(PORTABLE).startsWith("functions_get_weather_of_a_city_");
+		assertThat(ToolCalls.portableId(prefix + "1")).hasSize(40).isNotEqualTo(portable);
+		String longPortable = "toolu_" + "a".repeat(60);
+		assertThat(ToolCalls.portableId(longPortable)).isSameAs(longPortable);
+	}
+
+	@Test
 	void portableIdOfAPortableIdIsItself() {
 		String portable = ToolCalls.portableId("functions.get_weather:0");
 		assertThat(ToolCalls.portableId(portable)).isEqualTo(portable);
