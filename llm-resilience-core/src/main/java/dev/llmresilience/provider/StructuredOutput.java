@@ -41,18 +41,38 @@ public final class StructuredOutput {
 	@Nullable
 	public static JsonNode parse(List<LlmContent> content, StopReason stopReason, LlmRequest request,
 			ProviderErrorMapper errors, LlmModel model) {
-		if (request.outputSchema() == null
-				|| (stopReason != StopReason.END_TURN && stopReason != StopReason.STOP_SEQUENCE)) {
-			return null;
-		}
 		StringBuilder text = new StringBuilder();
 		for (LlmContent block : content) {
 			if (block instanceof LlmContent.Text part) {
 				text.append(part.text());
 			}
 		}
+		return parse(text.toString(), stopReason, request, errors, model);
+	}
+
+	/**
+	 * Parse an answer given apart from its text blocks, such as the input of the
+	 * {@link AnswerTool answer tool}, when its request asked for an output schema and the
+	 * model finished it.
+	 * @param answer the answer
+	 * @param stopReason why the model stopped
+	 * @param request the request
+	 * @param errors creates the error for an answer that is not JSON
+	 * @param model the model that answered
+	 * @return the parsed answer; {@code null} without an output schema, and for an answer
+	 * that was cut off, refused or filtered, whose text cannot be whole
+	 * @throws dev.llmresilience.error.LlmInvalidResponseException if a finished answer is
+	 * not JSON
+	 */
+	@Nullable
+	public static JsonNode parse(String answer, StopReason stopReason, LlmRequest request, ProviderErrorMapper errors,
+			LlmModel model) {
+		if (request.outputSchema() == null
+				|| (stopReason != StopReason.END_TURN && stopReason != StopReason.STOP_SEQUENCE)) {
+			return null;
+		}
 		try {
-			JsonNode parsed = ANSWERS.readTree(text.toString());
+			JsonNode parsed = ANSWERS.readTree(answer);
 			if (parsed == null || parsed.isMissingNode()) {
 				throw errors.invalidResponse(model, "the answer is empty, not the JSON its output schema asks for",
 						null);

@@ -1,5 +1,8 @@
 package dev.llmresilience.provider;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -10,6 +13,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.llmresilience.LlmContent;
 
 import org.springframework.lang.Nullable;
+import org.springframework.util.DigestUtils;
 import org.springframework.util.StringUtils;
 
 /**
@@ -22,14 +26,28 @@ public final class ToolCalls {
 	private static final ObjectMapper ARGUMENTS = new ObjectMapper()
 		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+	/** The bytes of the hash a replaced id ends with: 8 characters in Base64. */
+	private static final int HASH_BYTES = 6;
+
+	/**
+	 * The longest id written with a hash: OpenAI rejects a {@code tool_calls} id of more
+	 * than 40 characters.
+	 */
+	private static final int MAX_REPLACED_LENGTH = 40;
+
 	private ToolCalls() {
 	}
 
 	/**
 	 * Return an id every provider accepts for a call: Anthropic takes letters, digits,
 	 * {@code _} and {@code -} only, some OpenAI-compatible servers write ids with others
-	 * ({@code functions.get_weather:0}). Each other character becomes {@code _}. The same
-	 * id always gives the same result, so a call and its result keep matching.
+	 * ({@code functions.get_weather:0}). An id of those characters only is kept as it is.
+	 * In any other id each other character becomes {@code _}, and a hash of the whole id
+	 * follows, so that ids that differ only in the characters replaced ({@code a.b} and
+	 * {@code a:b}), or an id replaced and one that needed nothing ({@code a.b} and
+	 * {@code a_b}), stay apart; what comes before the hash is cut so that the id has at
+	 * most 40 characters, as OpenAI takes them. The same id always gives the same result,
+	 * so a call and its result, mapped apart, keep matching.
 	 * @param id the id the call came with
 	 * @return the id to send
 	 */
@@ -46,7 +64,21 @@ public final class ToolCalls {
 				portable.append(allowed ? c : '_');
 			}
 		}
-		return (portable != null) ? portable.toString() : id;
+		if (portable == null) {
+			return id;
+		}
+		String hash = hash(id);
+		portable.setLength(Math.min(portable.length(), MAX_REPLACED_LENGTH - hash.length() - 1));
+		return portable.append('_').append(hash).toString();
+	}
+
+	/**
+	 * Return 48 bits of the id's MD5 digest in URL-safe Base64, whose characters every
+	 * provider accepts in an id. It tells ids apart, it protects nothing.
+	 */
+	private static String hash(String id) {
+		byte[] digest = DigestUtils.md5Digest(id.getBytes(StandardCharsets.UTF_8));
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, HASH_BYTES));
 	}
 
 	/**
@@ -99,8 +131,9 @@ public final class ToolCalls {
 	}
 
 	/**
-	 * Return a call's input as the JSON object a wire format needs: its input, or an
-	 * empty object for a call whose arguments were never complete.
+	 * Return a call's input as the JSON object a wire format needs, such as Anthropic's
+	 * {@code tool_use.input}: its input, or an empty object for a call whose arguments
+	 * are not a JSON object (cut off, or not JSON), which such a format cannot carry.
 	 * @param call the call
 	 * @return the object
 	 */

@@ -144,6 +144,32 @@ class CrossProviderToolLoopTests {
 		assertThat(claudesTurn.get(1).path("type").asText()).isEqualTo("tool_use");
 	}
 
+	@Test
+	void gptsCallWhoseArgumentsAreNotJsonGoesBackToGptAsWrittenAndToClaudeWithAnEmptyInput() {
+		String arguments = "{\"zone\": Europe/Paris}";
+		this.fake.model(GPT).enqueue(FakeReply.toolCall(GPT_CALL_ID, "get_time", arguments));
+		LlmResponse first = call("gpt");
+		LlmContent.ToolCall broken = first.toolCalls().get(0);
+		assertThat(broken.input()).isNull();
+		assertThat(broken.rawInput()).isEqualTo(arguments);
+		this.conversation.add(first.toMessage());
+		this.conversation.add(LlmMessage.user(LlmContent.toolError(GPT_CALL_ID, "The arguments were not JSON.")));
+
+		call("gpt");
+		JsonNode toGpt = last(GPT).messages().get(1).path("tool_calls").get(0);
+		assertThat(toGpt.at("/function/arguments").textValue()).isEqualTo(arguments);
+
+		call("claude");
+		JsonNode toClaude = last(CLAUDE).messages().get(1).path("content").get(0);
+		assertThat(toClaude.path("type").asText()).isEqualTo("tool_use");
+		assertThat(toClaude.path("name").asText()).isEqualTo("get_time");
+		assertThat(toClaude.path("input")).isEqualTo(json("{}"));
+	}
+
+	private LlmResponse call(String model) {
+		return this.llm.template().call(request().mutate().model(model).build()).block(TIMEOUT);
+	}
+
 	private LlmResponse call() {
 		return this.llm.template().call(request()).block(TIMEOUT);
 	}
@@ -215,8 +241,8 @@ class CrossProviderToolLoopTests {
 		assertThat(toClaude.uri()).isEqualTo("/v1/messages");
 		assertThat(toClaude.toolNames()).containsExactly("get_weather", "get_time");
 		assertThat(toClaude.roles()).containsExactly("user", "assistant", "user", "assistant", "user");
-		assertThat(toClaude.toolCallIds()).containsExactly("toolu_01", "functions_get_time_1");
-		assertThat(toClaude.toolResultIds()).containsExactly("toolu_01", "functions_get_time_1");
+		assertThat(toClaude.toolCallIds()).containsExactly("toolu_01", "functions_get_time_1_vlv4kzfN");
+		assertThat(toClaude.toolResultIds()).containsExactly("toolu_01", "functions_get_time_1_vlv4kzfN");
 		JsonNode gptsCall = toClaude.messages().get(3).path("content").get(0);
 		assertThat(gptsCall.path("name").asText()).isEqualTo("get_time");
 		assertThat(gptsCall.path("input")).isEqualTo(json("{\"zone\":\"Europe/Paris\"}"));

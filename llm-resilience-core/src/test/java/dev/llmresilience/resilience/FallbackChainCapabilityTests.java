@@ -20,6 +20,7 @@ import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmTool;
+import dev.llmresilience.LlmToolChoice;
 import dev.llmresilience.StopReason;
 import dev.llmresilience.error.LlmAllModelsFailedException;
 import dev.llmresilience.pipeline.FakeProviderChains;
@@ -186,15 +187,68 @@ class FallbackChainCapabilityTests {
 			.user(LlmContent.text("Read both."), LlmContent.image("image/png", PNG), LlmContent.pdf("JVBERi0=", null))
 			.tool(weatherTool())
 			.reasoning(LlmReasoning.of(LlmReasoning.Effort.LOW))
-			.outputSchema(WEATHER_REPORT)
 			.build();
-		this.fake.defaults().reply(FakeReply.toolCall("toolu_1", "weather_report", "{\"city\":\"Paris\"}"));
+		this.fake.defaults().reply(FakeReply.toolCall("toolu_1", "get_weather", "{\"city\":\"Paris\"}"));
 		LlmResponse response = call(chain(anthropic("claude"), openAi("gpt")), request);
 		assertThat(response.model()).isEqualTo("claude");
 		assertThat(response.attempts()).extracting(LlmAttempt::outcome).containsExactly(Outcome.SUCCESS);
 		JsonNode sent = this.fake.requests().last().body();
 		assertThat(sent.at("/messages/0/content").findValuesAsText("type")).contains("image", "document");
+		assertThat(sent.at("/tools/0/name").asText()).isEqualTo("get_weather");
 		assertThat(sent.has("thinking")).isTrue();
+	}
+
+	@Test
+	void requiredThinkingWithAForcedAnswerToolSkipsAnAnthropicModelForOneThatTakesBoth() {
+		this.fake.defaults().reply(FakeReply.answer("{\"city\":\"Paris\",\"temperature\":24}"));
+		LlmRequest request = LlmRequest.builder()
+			.user("Weather in Paris?")
+			.reasoning(LlmReasoning.of(LlmReasoning.Effort.LOW))
+			.outputSchema(WEATHER_REPORT)
+			.build();
+		LlmResponse response = call(chain(anthropic("claude"), openAi("gpt")), request);
+		assertThat(response.attempts()).extracting(LlmAttempt::model, LlmAttempt::outcome, LlmAttempt::errorType)
+			.containsExactly(tuple("claude", Outcome.SKIPPED, "ThinkingWithForcedTool"),
+					tuple("gpt", Outcome.SUCCESS, null));
+		assertThat(this.fake.requests().count("claude-model")).isZero();
+		JsonNode sent = this.fake.requests().last().body();
+		assertThat(sent.path("reasoning_effort").asText()).isEqualTo("low");
+		assertThat(sent.at("/response_format/json_schema/name").asText()).isEqualTo("weather_report");
+		assertThat(response.structuredOutput()).isEqualTo(json("{\"city\":\"Paris\",\"temperature\":24}"));
+	}
+
+	@Test
+	void requiredThinkingWithAForcedToolChoiceSkipsAnAnthropicModel() {
+		LlmRequest request = LlmRequest.builder()
+			.user("Weather in Paris?")
+			.tool(weatherTool())
+			.toolChoice(LlmToolChoice.REQUIRED)
+			.reasoning(LlmReasoning.of(LlmReasoning.Effort.LOW))
+			.build();
+		LlmResponse response = call(chain(anthropic("claude"), openAi("gpt")), request);
+		assertThat(response.attempts()).extracting(LlmAttempt::model, LlmAttempt::outcome, LlmAttempt::errorType)
+			.containsExactly(tuple("claude", Outcome.SKIPPED, "ThinkingWithForcedTool"),
+					tuple("gpt", Outcome.SUCCESS, null));
+		JsonNode sent = this.fake.requests().last().body();
+		assertThat(sent.path("tool_choice").asText()).isEqualTo("required");
+		assertThat(sent.path("reasoning_effort").asText()).isEqualTo("low");
+	}
+
+	@Test
+	void optionalThinkingGivesWayToTheForcedAnswerToolOfAnAnthropicModel() {
+		this.fake.defaults()
+			.reply(FakeReply.toolCall("toolu_1", "weather_report", "{\"city\":\"Paris\",\"temperature\":24}"));
+		LlmRequest request = LlmRequest.builder()
+			.user("Weather in Paris?")
+			.reasoning(LlmReasoning.of(LlmReasoning.Effort.LOW).asOptional())
+			.outputSchema(WEATHER_REPORT)
+			.build();
+		LlmResponse response = call(chain(anthropic("claude"), openAi("gpt")), request);
+		assertThat(response.model()).isEqualTo("claude");
+		assertThat(response.structuredOutput()).isEqualTo(json("{\"city\":\"Paris\",\"temperature\":24}"));
+		JsonNode sent = this.fake.requests().last().body();
+		assertThat(sent.path("tool_choice")).isEqualTo(json("{\"type\":\"tool\",\"name\":\"weather_report\"}"));
+		assertThat(sent.has("thinking")).isFalse();
 	}
 
 	@Test

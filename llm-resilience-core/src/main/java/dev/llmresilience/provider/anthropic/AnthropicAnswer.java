@@ -10,6 +10,7 @@ import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmUsage;
 import dev.llmresilience.StopReason;
+import dev.llmresilience.provider.AnswerTool;
 import dev.llmresilience.provider.ProviderErrorMapper;
 import dev.llmresilience.provider.ResponseMetadata;
 import dev.llmresilience.provider.StructuredOutput;
@@ -19,7 +20,8 @@ import org.springframework.util.StringUtils;
 /**
  * Reads a Messages API answer, unstreamed or assembled from its stream, into an
  * {@link LlmResponse}: its content blocks in order, the stop reason, usage, and the
- * structured output.
+ * structured output, which the {@link AnswerTool answer tool}'s input alone gives when
+ * the model called it.
  */
 final class AnthropicAnswer {
 
@@ -54,28 +56,25 @@ final class AnthropicAnswer {
 		}
 		String rawStopReason = body.path("stop_reason").isTextual() ? body.path("stop_reason").asText() : null;
 		StopReason stopReason = stopReason(rawStopReason);
-		boolean answerTool = AnthropicRequestBody.answersWithTool(this.model, this.request);
 		List<LlmContent> content = new ArrayList<>();
-		boolean answered = false;
 		for (JsonNode block : blocks) {
-			LlmContent read = block(block, stopReason);
-			if (answerTool && read instanceof LlmContent.ToolCall call
-					&& call.name().equals(this.request.outputSchema().name())) {
-				// the answer tool's input is the answer: it is text, as a native answer's
-				content.add(LlmContent.text(call.rawInput()));
-				answered = true;
-			}
-			else {
-				content.add(read);
-			}
+			content.add(block(block, stopReason));
 		}
-		if (answered && stopReason == StopReason.TOOL_USE) {
+		String answer = null;
+		if (AnthropicRequestBody.answersWithTool(this.model, this.request)) {
+			AnswerTool.Answer read = AnswerTool.read(content, this.request.outputSchema().name());
+			content = read.content();
+			answer = read.answer();
+		}
+		if (answer != null && stopReason == StopReason.TOOL_USE) {
 			stopReason = StopReason.END_TURN;
 		}
+		JsonNode structuredOutput = (answer != null)
+				? StructuredOutput.parse(answer, stopReason, this.request, this.errors, this.model)
+				: StructuredOutput.parse(content, stopReason, this.request, this.errors, this.model);
 		JsonNode usage = body.path("usage");
-		return new LlmResponse(content,
-				StructuredOutput.parse(content, stopReason, this.request, this.errors, this.model), this.model.id(),
-				body.path("model").asText(this.model.name()), this.provider, stopReason, rawStopReason,
+		return new LlmResponse(content, structuredOutput, this.model.id(), body.path("model").asText(this.model.name()),
+				this.provider, stopReason, rawStopReason,
 				usage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0),
 						usage.path("cache_creation_input_tokens").asLong(0),
 						usage.path("cache_read_input_tokens").asLong(0)),

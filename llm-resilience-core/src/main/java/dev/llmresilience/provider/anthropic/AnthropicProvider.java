@@ -18,6 +18,7 @@ import dev.llmresilience.provider.ProviderSettings;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.lang.Nullable;
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -93,6 +94,22 @@ public class AnthropicProvider implements LlmProvider {
 
 	private AnthropicAnswer answer(LlmModel model, LlmRequest request) {
 		return new AnthropicAnswer(this.errors, this.settings.id(), model, request);
+	}
+
+	/**
+	 * Return why the Messages API cannot carry a request: thinking the request requires
+	 * together with a tool choice that forces a tool call (its own {@code REQUIRED} or
+	 * {@code TOOL} choice, or the answer tool of structured output on a model without
+	 * native structured output), which the API rejects: {@code ThinkingWithForcedTool}.
+	 * Optional thinking is left out of such a request instead.
+	 * @param model the model the request would go to
+	 * @param request the request
+	 * @return the reason, or {@code null}
+	 */
+	@Override
+	@Nullable
+	public String unsupported(LlmModel model, LlmRequest request) {
+		return AnthropicRequestBody.unsupported(model, request);
 	}
 
 	ObjectNode body(LlmModel model, LlmRequest request, boolean stream) {

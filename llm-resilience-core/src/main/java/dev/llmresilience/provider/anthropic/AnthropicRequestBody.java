@@ -16,6 +16,8 @@ import dev.llmresilience.LlmTool;
 import dev.llmresilience.LlmToolChoice;
 import dev.llmresilience.provider.ToolCalls;
 
+import org.springframework.lang.Nullable;
+
 /**
  * Writes the neutral parts of a request in the Messages API's format: the turns with
  * their content blocks, the tools and tool choice, the output schema, and thinking.
@@ -24,11 +26,21 @@ import dev.llmresilience.provider.ToolCalls;
  * reasoning (from OpenAI-compatible servers, Anthropic needs its own signature), and
  * blocks only another wire format knows. A turn left empty by that is left out, and
  * Anthropic joins the turns of one role that then follow each other.
+ * <p>
+ * Thinking allows only the tool choices {@code auto} and {@code none}, never a forced
+ * call ({@code any}, {@code tool}). A request whose tool choice forces a call (its own
+ * {@link LlmToolChoice#REQUIRED} or {@link LlmToolChoice#tool tool} choice, or the answer
+ * tool that stands in for structured output) gets the forced call without thinking when
+ * its reasoning is {@link LlmReasoning#optional() optional}; when its reasoning is
+ * required, the format cannot carry it ({@link #unsupported}).
  */
 final class AnthropicRequestBody {
 
 	/** The format of {@link LlmContent.ProviderBlock}s this API takes back. */
 	static final String FORMAT = "anthropic";
+
+	/** Why a request of required thinking and a forced tool call cannot be sent. */
+	static final String THINKING_WITH_FORCED_TOOL = "ThinkingWithForcedTool";
 
 	private AnthropicRequestBody() {
 	}
@@ -44,6 +56,38 @@ final class AnthropicRequestBody {
 	 */
 	static boolean answersWithTool(LlmModel model, LlmRequest request) {
 		return request.outputSchema() != null && !model.declares(LlmCapability.STRUCTURED_OUTPUT);
+	}
+
+	/**
+	 * Return why this format cannot carry a request, or {@code null} if it can: thinking
+	 * that the request requires, with a tool choice that forces a tool call, which the
+	 * API rejects. Optional thinking is left out instead.
+	 * @param model the model
+	 * @param request the request
+	 * @return the reason, or {@code null}
+	 */
+	@Nullable
+	static String unsupported(LlmModel model, LlmRequest request) {
+		LlmReasoning reasoning = request.reasoning();
+		if (reasoning != null && !reasoning.optional() && model.supports(LlmCapability.REASONING)
+				&& forcesToolCall(model, request)) {
+			return THINKING_WITH_FORCED_TOOL;
+		}
+		return null;
+	}
+
+	/**
+	 * Return whether the tool choice sent forces a tool call: the answer tool's always
+	 * does, the request's own choice when it is {@code REQUIRED} or {@code TOOL} and
+	 * there are tools to call.
+	 */
+	private static boolean forcesToolCall(LlmModel model, LlmRequest request) {
+		if (answersWithTool(model, request)) {
+			return true;
+		}
+		LlmToolChoice choice = request.toolChoice();
+		return !request.tools().isEmpty() && choice != null
+				&& (choice.mode() == LlmToolChoice.Mode.REQUIRED || choice.mode() == LlmToolChoice.Mode.TOOL);
 	}
 
 	/**
@@ -149,11 +193,12 @@ final class AnthropicRequestBody {
 	 */
 	static void options(LlmModel model, LlmRequest request, int maxTokens, ObjectNode body) {
 		LlmReasoning reasoning = request.reasoning();
-		// The budget is at least 1024 tokens and below max_tokens: optional reasoning
-		// that cannot fit is left out, required reasoning is sent for the API to reject
-		// rather than answered without.
-		boolean thinking = reasoning != null && model.supports(LlmCapability.REASONING)
-				&& (maxTokens > LlmReasoning.MIN_BUDGET_TOKENS || !reasoning.optional());
+		// The budget is at least 1024 tokens and below max_tokens, and thinking allows no
+		// forced tool call: optional reasoning that cannot fit, or would meet a forced
+		// call, is left out; required reasoning is sent for the API to reject rather
+		// than answered without (a chain skips the model before: see unsupported).
+		boolean thinking = reasoning != null && model.supports(LlmCapability.REASONING) && (!reasoning.optional()
+				|| (maxTokens > LlmReasoning.MIN_BUDGET_TOKENS && !forcesToolCall(model, request)));
 		boolean answerTool = answersWithTool(model, request);
 		if (!request.tools().isEmpty() || answerTool) {
 			ArrayNode tools = body.putArray("tools");
@@ -163,7 +208,7 @@ final class AnthropicRequestBody {
 				tool(new LlmTool(schema.name(), "Give the whole answer as this tool's input, following its schema.",
 						schema.schema()), tools);
 			}
-			toolChoice(request, answerTool, thinking, body);
+			toolChoice(request, answerTool, body);
 		}
 		if (request.outputSchema() != null && !answerTool) {
 			body.putObject("output_config")
@@ -186,13 +231,13 @@ final class AnthropicRequestBody {
 		node.set("input_schema", tool.inputSchema());
 	}
 
-	private static void toolChoice(LlmRequest request, boolean answerTool, boolean thinking, ObjectNode body) {
+	private static void toolChoice(LlmRequest request, boolean answerTool, ObjectNode body) {
 		LlmToolChoice choice = request.toolChoice();
 		ObjectNode node = body.objectNode();
-		if (answerTool && !thinking) {
+		if (answerTool) {
 			// Without tools of its own, or with none it may call, the answer tool is
 			// forced; with them the model must call one, the answer tool when it is
-			// done. Thinking allows neither.
+			// done.
 			if (request.tools().isEmpty() || (choice != null && choice.mode() == LlmToolChoice.Mode.NONE)) {
 				node.put("type", "tool").put("name", request.outputSchema().name());
 			}

@@ -13,6 +13,7 @@ import dev.llmresilience.LlmContent;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
+import dev.llmresilience.provider.AnswerTool;
 import dev.llmresilience.provider.EventStreamReader;
 import dev.llmresilience.provider.ProviderErrorMapper;
 import dev.llmresilience.provider.ProviderJson;
@@ -35,6 +36,10 @@ import org.springframework.lang.Nullable;
  * reason and usage of the last {@code message_delta}. That body is read into the
  * completion just as an unstreamed one is, and is its {@link LlmResponse#raw()}. Only the
  * assembled parts are kept, never the events themselves.
+ * <p>
+ * With the {@link AnswerTool answer tool}, its input streams as the answer's text, and
+ * the text of other blocks is held back until it is known not to be the answer tool's
+ * preamble, which the completion leaves out too.
  */
 final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 
@@ -53,6 +58,10 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 	/** The tool whose input is the answer, streamed as text; {@code null} for none. */
 	@Nullable
 	private final String answerTool;
+
+	/** The text outside the answer tool, with one; {@code null} without. */
+	@Nullable
+	private final AnswerTool.StreamedText text;
 
 	/**
 	 * The content blocks by index; a block's index is its place in the unstreamed body.
@@ -78,6 +87,7 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 		this.model = model;
 		this.metadata = metadata;
 		this.answerTool = answerTool;
+		this.text = (answerTool != null) ? new AnswerTool.StreamedText() : null;
 		this.modelName = model.name();
 	}
 
@@ -106,7 +116,10 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 						(index) -> Block.implied(data.path("delta")));
 				if (block != null) {
 					LlmStreamEvent delta = block.add(data.path("delta"));
-					if (delta != null) {
+					if (this.text != null && !block.answer && delta instanceof LlmStreamEvent.TextDelta piece) {
+						this.text.hold(piece);
+					}
+					else if (delta != null) {
 						emit.accept(delta);
 					}
 				}
@@ -128,6 +141,9 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 				copyFields(data.path("usage"), this.usage);
 			}
 			case "message_stop" -> {
+				if (this.text != null) {
+					this.text.end(emit);
+				}
 				// A block left open is still part of the answer, and a call left open
 				// still ends.
 				this.blocks.values().forEach((block) -> finish(block, emit));
@@ -157,6 +173,9 @@ final class AnthropicStream implements EventStreamReader<LlmStreamEvent> {
 		}
 		Block block = new Block(node, this.answerTool);
 		this.blocks.put(index, block);
+		if (this.text != null && (block.answer || block.isToolCall())) {
+			this.text.toolCall(block.answer, emit);
+		}
 		if (block.isToolCall()) {
 			if (!node.path("id").isTextual() || !node.path("name").isTextual()) {
 				throw this.errors.invalidResponse(this.model, "a streamed tool_use block has no id or name", null);

@@ -10,6 +10,7 @@ import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmUsage;
 import dev.llmresilience.StopReason;
+import dev.llmresilience.provider.AnswerTool;
 import dev.llmresilience.provider.ProviderErrorMapper;
 import dev.llmresilience.provider.ResponseMetadata;
 import dev.llmresilience.provider.StructuredOutput;
@@ -23,7 +24,8 @@ import org.springframework.util.StringUtils;
  * {@link LlmResponse}. The first choice's message gives, in this order: its reasoning
  * ({@code reasoning_content}, or {@code reasoning} as some compatible servers name it),
  * its text with the URL citations of its {@code annotations}, its {@code refusal}, and
- * its tool calls.
+ * its tool calls. With the {@link AnswerTool answer tool}, the structured output is its
+ * arguments alone.
  */
 final class OpenAiAnswer {
 
@@ -77,27 +79,32 @@ final class OpenAiAnswer {
 			content.add(new LlmContent.Refusal(refusal));
 			stopReason = StopReason.REFUSAL;
 		}
-		if (toolCalls(message.path("tool_calls"), content) && stopReason != StopReason.MAX_TOKENS) {
+		toolCalls(message.path("tool_calls"), content);
+		String answer = null;
+		if (OpenAiRequestBody.answersWithTool(this.model, this.request)) {
+			AnswerTool.Answer read = AnswerTool.read(content, this.request.outputSchema().name());
+			content = read.content();
+			answer = read.answer();
+		}
+		if (answer != null && stopReason != StopReason.MAX_TOKENS) {
 			// a forced tool call finishes with stop, an unforced one with tool_calls
 			stopReason = StopReason.END_TURN;
 		}
-		return new LlmResponse(content,
-				StructuredOutput.parse(content, stopReason, this.request, this.errors, this.model), this.model.id(),
-				modelName(body), this.provider, stopReason, rawStopReason, usage(body.path("usage")),
-				metadata.requestId(), metadata.rateLimits(), false, List.of(), body);
+		JsonNode structuredOutput = (answer != null)
+				? StructuredOutput.parse(answer, stopReason, this.request, this.errors, this.model)
+				: StructuredOutput.parse(content, stopReason, this.request, this.errors, this.model);
+		return new LlmResponse(content, structuredOutput, this.model.id(), modelName(body), this.provider, stopReason,
+				rawStopReason, usage(body.path("usage")), metadata.requestId(), metadata.rateLimits(), false, List.of(),
+				body);
 	}
 
 	/**
 	 * Read the tool calls into content blocks.
-	 * @return whether one of them was the answer tool's, whose arguments are the answer
 	 */
-	private boolean toolCalls(JsonNode toolCalls, List<LlmContent> content) {
-		boolean answered = false;
+	private void toolCalls(JsonNode toolCalls, List<LlmContent> content) {
 		if (!toolCalls.isArray()) {
-			return false;
+			return;
 		}
-		String answerTool = OpenAiRequestBody.answersWithTool(this.model, this.request)
-				? this.request.outputSchema().name() : null;
 		for (JsonNode toolCall : toolCalls) {
 			JsonNode function = toolCall.path("function");
 			String name = function.path("name").textValue();
@@ -108,15 +115,8 @@ final class OpenAiAnswer {
 			JsonNode arguments = function.path("arguments");
 			String raw = arguments.isTextual() ? arguments.textValue()
 					: arguments.isObject() ? arguments.toString() : "";
-			if (name.equals(answerTool)) {
-				content.add(LlmContent.text(raw));
-				answered = true;
-			}
-			else {
-				content.add(ToolCalls.read(ToolCalls.idOrNew(toolCall.path("id").textValue()), name, raw));
-			}
+			content.add(ToolCalls.read(ToolCalls.idOrNew(toolCall.path("id").textValue()), name, raw));
 		}
-		return answered;
 	}
 
 	@Nullable

@@ -29,6 +29,10 @@ import org.springframework.util.StringUtils;
  * returned follow in a user message; a plain-text document is a text part after its
  * title; a refusal sent back is the assistant's text. Reasoning is left out: Chat
  * Completions takes none back. Blocks only another wire format knows are left out too.
+ * <p>
+ * A tool call's {@code arguments} are its {@link LlmContent.ToolCall#rawInput() raw
+ * input}, unchanged, also when they are not JSON (a model's invalid arguments, or a call
+ * cut off at the token limit): the string the format takes is what the model wrote.
  */
 final class OpenAiRequestBody {
 
@@ -177,7 +181,9 @@ final class OpenAiRequestBody {
 				ObjectNode node = toolCalls.addObject()
 					.put("id", ToolCalls.portableId(call.id()))
 					.put("type", "function");
-				node.putObject("function").put("name", call.name()).put("arguments", arguments(call));
+				// the arguments as the model wrote them, JSON or not: Chat Completions
+				// takes a string, and the model sees what it wrote
+				node.putObject("function").put("name", call.name()).put("arguments", call.rawInput());
 			}
 		}
 		if (text.isEmpty() && toolCalls.isEmpty()) {
@@ -190,12 +196,6 @@ final class OpenAiRequestBody {
 		if (!toolCalls.isEmpty()) {
 			message.set("tool_calls", toolCalls);
 		}
-	}
-
-	private static String arguments(LlmContent.ToolCall call) {
-		// a call cut off in its arguments is sent back as an empty object, as its input
-		// would be at Anthropic
-		return (call.input() != null) ? call.rawInput() : "{}";
 	}
 
 	/**

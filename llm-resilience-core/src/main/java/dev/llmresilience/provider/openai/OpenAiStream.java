@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
+import dev.llmresilience.provider.AnswerTool;
 import dev.llmresilience.provider.EventStreamReader;
 import dev.llmresilience.provider.ProviderErrorMapper;
 import dev.llmresilience.provider.ProviderJson;
@@ -41,6 +42,10 @@ import org.springframework.util.StringUtils;
  * argument pieces joined. That body is read into the completion just as an unstreamed one
  * is, and is its {@link LlmResponse#raw()}. Only the assembled parts are kept, never the
  * chunks themselves.
+ * <p>
+ * With the {@link AnswerTool answer tool}, its arguments stream as the answer's text, and
+ * the message's own text is held back until it is known not to be the answer tool's
+ * preamble, which the completion leaves out too.
  */
 final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 
@@ -69,6 +74,10 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 	 */
 	@Nullable
 	private final String answerTool;
+
+	/** The text outside the answer tool, with one; {@code null} without. */
+	@Nullable
+	private final AnswerTool.StreamedText heldText;
 
 	private final StringBuilder text = new StringBuilder();
 
@@ -107,6 +116,7 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 		this.model = model;
 		this.metadata = metadata;
 		this.answerTool = answerTool;
+		this.heldText = (answerTool != null) ? new AnswerTool.StreamedText() : null;
 		this.modelName = model.name();
 	}
 
@@ -143,7 +153,12 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 		String piece = OpenAiAnswer.text(delta.path("content"));
 		if (!piece.isEmpty()) {
 			this.text.append(piece);
-			emit.accept(new LlmStreamEvent.TextDelta(piece));
+			if (this.heldText != null) {
+				this.heldText.hold(new LlmStreamEvent.TextDelta(piece));
+			}
+			else {
+				emit.accept(new LlmStreamEvent.TextDelta(piece));
+			}
 		}
 		String refusal = delta.path("refusal").textValue();
 		if (StringUtils.hasLength(refusal)) {
@@ -156,6 +171,9 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 		toolCalls(delta.path("tool_calls"), emit);
 		if (choice.path("finish_reason").isTextual()) {
 			this.rawStopReason = choice.path("finish_reason").textValue();
+			if (this.heldText != null) {
+				this.heldText.end(emit);
+			}
 			endToolCalls(emit);
 		}
 		return false;
@@ -211,7 +229,14 @@ final class OpenAiStream implements EventStreamReader<LlmStreamEvent> {
 			}
 			String arguments = call.add(piece);
 			boolean answer = call.name != null && call.name.equals(this.answerTool);
+			if (answer) {
+				// held text before it is the answer's preamble
+				this.heldText.toolCall(true, emit);
+			}
 			if (call.name != null && !call.started && !answer) {
+				if (this.heldText != null) {
+					this.heldText.toolCall(false, emit);
+				}
 				call.started = true;
 				emit.accept(new LlmStreamEvent.ToolCallStart(call.id, call.name));
 			}

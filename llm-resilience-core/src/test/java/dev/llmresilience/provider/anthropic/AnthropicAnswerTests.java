@@ -159,6 +159,32 @@ class AnthropicAnswerTests {
 	}
 
 	@Test
+	void textAroundTheAnswerToolCallIsLeftOutAndReasoningBeforeItStays() {
+		LlmResponse response = read(MODEL, STRUCTURED, message("""
+				[{"type":"thinking","thinking":"Easy.","signature":"EqQBCkgIARABGAIiQ"},
+				{"type":"text","text":"Here it is: "},
+				{"type":"tool_use","id":"toolu_01","name":"weather_report","input":{"city":"Zürich","celsius":18}},
+				{"type":"text","text":"Anything else?"}]""", "tool_use"));
+		assertThat(response.content()).containsExactly(new LlmContent.Reasoning("Easy.", "EqQBCkgIARABGAIiQ"),
+				LlmContent.text("{\"city\":\"Zürich\",\"celsius\":18}"));
+		assertThat(response.stopReason()).isEqualTo(StopReason.END_TURN);
+		assertThat(response.structuredOutput()).isEqualTo(json("{\"city\":\"Zürich\",\"celsius\":18}"));
+	}
+
+	@Test
+	void textOfAnAnswerThatCallsOnlyTheCallersToolsStays() {
+		LlmRequest request = STRUCTURED.mutate()
+			.tool(new LlmTool("get_weather", null, json("{\"type\":\"object\"}")))
+			.build();
+		LlmResponse response = read(MODEL, request, message("""
+				[{"type":"text","text":"Checking."},
+				{"type":"tool_use","id":"toolu_01","name":"get_weather","input":{"city":"Zürich"}},
+				{"type":"text","text":" Back soon."}]""", "tool_use"));
+		assertThat(response.text()).isEqualTo("Checking. Back soon.");
+		assertThat(response.toolCalls()).extracting(LlmContent.ToolCall::name).containsExactly("get_weather");
+	}
+
+	@Test
 	void callOfTheCallersToolBeforeTheAnswerIsAToolCallWithoutStructuredOutput() {
 		LlmRequest request = STRUCTURED.mutate()
 			.tool(new LlmTool("get_weather", null, json("{\"type\":\"object\"}")))

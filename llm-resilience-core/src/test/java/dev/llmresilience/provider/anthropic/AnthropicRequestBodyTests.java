@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmresilience.LlmCapability;
 import dev.llmresilience.LlmContent;
@@ -138,10 +139,27 @@ class AnthropicRequestBodyTests {
 					LlmContent.toolResult("call ümlaut/1", "noon"))
 			.build();
 		JsonNode messages = messages(request);
-		assertThat(messages.at("/1/content/0/id").asText()).isEqualTo("functions_get_weather_0");
-		assertThat(messages.at("/2/content/0/tool_use_id").asText()).isEqualTo("functions_get_weather_0");
-		assertThat(messages.at("/1/content/1/id").asText()).isEqualTo("call__mlaut_1");
-		assertThat(messages.at("/2/content/1/tool_use_id").asText()).isEqualTo("call__mlaut_1");
+		assertThat(messages.at("/1/content/0/id").asText()).isEqualTo("functions_get_weather_0_aD73et-M");
+		assertThat(messages.at("/2/content/0/tool_use_id").asText()).isEqualTo("functions_get_weather_0_aD73et-M");
+		assertThat(messages.at("/1/content/1/id").asText()).isEqualTo("call__mlaut_1_PMRzFiba");
+		assertThat(messages.at("/2/content/1/tool_use_id").asText()).isEqualTo("call__mlaut_1_PMRzFiba");
+	}
+
+	@Test
+	void toolCallIdsThatWouldBeAlikeOnceReplacedStayApartSoEachResultAnswersItsOwnCall() {
+		LlmRequest request = LlmRequest.builder()
+			.user("Weather?")
+			.message(LlmMessage.assistant(new LlmContent.ToolCall("a.b", "get_weather", json("{\"city\":\"Paris\"}")),
+					new LlmContent.ToolCall("a:b", "get_weather", json("{\"city\":\"Rome\"}")),
+					new LlmContent.ToolCall("a_b", "get_weather", json("{\"city\":\"Oslo\"}"))))
+			.user(LlmContent.toolResult("a_b", "2 °C"), LlmContent.toolResult("a:b", "25 °C"),
+					LlmContent.toolResult("a.b", "18 °C"))
+			.build();
+		JsonNode messages = messages(request);
+		List<String> callIds = messages.at("/1/content").findValuesAsText("id");
+		assertThat(callIds).doesNotHaveDuplicates().contains("a_b");
+		assertThat(messages.at("/2/content").findValuesAsText("tool_use_id")).containsExactly(callIds.get(2),
+				callIds.get(1), callIds.get(0));
 	}
 
 	@Test
@@ -296,16 +314,112 @@ class AnthropicRequestBodyTests {
 	}
 
 	@Test
-	void answerToolIsNotForcedWithThinkingWhichAllowsNoForcedToolUse() {
+	void optionalThinkingIsLeftOutSoThatTheAnswerToolIsForced() {
 		LlmRequest request = LlmRequest.builder()
 			.user("Weather in Paris?")
 			.outputSchema(REPORT)
-			.reasoning(LlmReasoning.of(Effort.LOW))
+			.reasoning(LlmReasoning.of(Effort.LOW).asOptional())
 			.build();
 		ObjectNode body = body(LARGE, request);
 		assertThat(body.at("/tools/0/name").asText()).isEqualTo("weather_report");
-		assertThat(body.has("tool_choice")).isFalse();
-		assertThat(body.path("thinking")).isEqualTo(json("{\"type\":\"enabled\",\"budget_tokens\":2048}"));
+		assertThat(body.path("tool_choice")).isEqualTo(json("{\"type\":\"tool\",\"name\":\"weather_report\"}"));
+		assertThat(body.has("thinking")).isFalse();
+		assertThat(this.provider.unsupported(LARGE, request)).isNull();
+	}
+
+	@Test
+	void optionalThinkingIsLeftOutSoThatTheAnswerToolBesideTheCallersToolsIsForced() {
+		LlmRequest request = LlmRequest.builder()
+			.user("Weather in Paris?")
+			.tool(WEATHER)
+			.outputSchema(REPORT)
+			.reasoning(LlmReasoning.of(Effort.LOW).asOptional())
+			.build();
+		ObjectNode body = body(LARGE, request);
+		assertThat(body.path("tool_choice")).isEqualTo(json("{\"type\":\"any\"}"));
+		assertThat(body.has("thinking")).isFalse();
+	}
+
+	@ParameterizedTest(name = "{0} -> {1}")
+	@CsvSource(delimiter = '|',
+			value = { "REQUIRED | {\"type\":\"any\"}", "TOOL | {\"type\":\"tool\",\"name\":\"get_time\"}" })
+	void optionalThinkingIsLeftOutSoThatTheCallersForcedToolChoiceIsSentAsAsked(LlmToolChoice.Mode mode,
+			String expected) {
+		LlmRequest request = LlmRequest.builder()
+			.user("Hi")
+			.tool(WEATHER)
+			.tool(TIME)
+			.toolChoice(choice(mode))
+			.reasoning(LlmReasoning.of(Effort.LOW).asOptional())
+			.build();
+		ObjectNode body = body(LARGE, request);
+		assertThat(body.path("tool_choice")).isEqualTo(json(expected));
+		assertThat(body.has("thinking")).isFalse();
+		assertThat(this.provider.unsupported(LARGE, request)).isNull();
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', nullValues = "-",
+			value = { "AUTO | {\"type\":\"auto\"}", "NONE | {\"type\":\"none\"}", "- | -" })
+	void thinkingIsSentWithToolChoicesThatForceNoCall(LlmToolChoice.Mode mode, String expected) {
+		for (LlmReasoning reasoning : List.of(LlmReasoning.of(Effort.LOW), LlmReasoning.of(Effort.LOW).asOptional())) {
+			LlmRequest request = LlmRequest.builder()
+				.user("Hi")
+				.tool(WEATHER)
+				.toolChoice((mode != null) ? choice(mode) : null)
+				.reasoning(reasoning)
+				.build();
+			ObjectNode body = body(LARGE, request);
+			assertThat(body.path("tool_choice"))
+				.isEqualTo((expected != null) ? json(expected) : MissingNode.getInstance());
+			assertThat(body.path("thinking")).isEqualTo(json("{\"type\":\"enabled\",\"budget_tokens\":2048}"));
+			assertThat(this.provider.unsupported(LARGE, request)).isNull();
+		}
+	}
+
+	@Test
+	void requiredThinkingWithAForcedToolCallIsNotSupported() {
+		LlmReasoning required = LlmReasoning.of(Effort.LOW);
+		LlmRequest answerTool = LlmRequest.builder().user("Hi").outputSchema(REPORT).reasoning(required).build();
+		LlmRequest answerToolBesideTools = answerTool.mutate().tool(WEATHER).build();
+		LlmRequest toolRequired = LlmRequest.builder()
+			.user("Hi")
+			.tool(WEATHER)
+			.toolChoice(LlmToolChoice.REQUIRED)
+			.reasoning(required)
+			.build();
+		LlmRequest toolNamed = toolRequired.mutate().toolChoice(LlmToolChoice.tool("get_weather")).build();
+		for (LlmRequest request : List.of(answerTool, answerToolBesideTools, toolRequired, toolNamed)) {
+			assertThat(this.provider.unsupported(LARGE, request)).isEqualTo("ThinkingWithForcedTool");
+			assertThat(
+					this.provider.unsupported(modelWith(64000, LlmCapability.REASONING, LlmCapability.TOOLS), request))
+				.isEqualTo("ThinkingWithForcedTool");
+		}
+	}
+
+	@Test
+	void requiredThinkingIsSupportedWhereNoToolCallIsForced() {
+		LlmReasoning required = LlmReasoning.of(Effort.LOW);
+		LlmModel nativeOutput = modelWith(64000, LlmCapability.REASONING, LlmCapability.STRUCTURED_OUTPUT);
+		LlmRequest structured = LlmRequest.builder().user("Hi").outputSchema(REPORT).reasoning(required).build();
+		assertThat(this.provider.unsupported(nativeOutput, structured)).isNull();
+		assertThat(body(nativeOutput, structured).has("thinking")).isTrue();
+		// tool_choice without tools is not sent, so it forces nothing
+		LlmRequest choiceWithoutTools = LlmRequest.builder()
+			.user("Hi")
+			.toolChoice(LlmToolChoice.REQUIRED)
+			.reasoning(required)
+			.build();
+		assertThat(this.provider.unsupported(LARGE, choiceWithoutTools)).isNull();
+		// a model that does not think gets no thinking; a chain skips it for its
+		// capability before it asks the format
+		LlmRequest toolRequired = LlmRequest.builder()
+			.user("Hi")
+			.tool(WEATHER)
+			.toolChoice(LlmToolChoice.REQUIRED)
+			.reasoning(required)
+			.build();
+		assertThat(this.provider.unsupported(modelWith(64000, LlmCapability.TOOLS), toolRequired)).isNull();
 	}
 
 	@ParameterizedTest(name = "{0} -> {1}")

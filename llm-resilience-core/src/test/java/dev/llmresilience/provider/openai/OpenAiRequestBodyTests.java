@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.test.StepVerifier;
 
 import static dev.llmresilience.provider.openai.OpenAiProviderFixtures.MODEL;
@@ -116,7 +117,7 @@ class OpenAiRequestBodyTests {
 			.build());
 		assertThat(messages).isEqualTo(json("""
 				[{"role":"tool","tool_call_id":"call_1","content":"18°C"},
-				 {"role":"tool","tool_call_id":"functions_get_time_1","content":"12:00"},
+				 {"role":"tool","tool_call_id":"functions_get_time_1_vlv4kzfN","content":"12:00"},
 				 {"role":"user","content":[{"type":"text","text":"And tomorrow?"}]}]"""));
 	}
 
@@ -154,7 +155,7 @@ class OpenAiRequestBodyTests {
 				json("""
 						{"role":"assistant","content":"Let me check.","tool_calls":[
 						 {"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\": \\"Paris\\"}"}},
-						 {"id":"functions_get_time_1","type":"function","function":{"name":"get_time","arguments":"{}"}}]}"""));
+						 {"id":"functions_get_time_1_vlv4kzfN","type":"function","function":{"name":"get_time","arguments":"{}"}}]}"""));
 	}
 
 	@Test
@@ -164,11 +165,11 @@ class OpenAiRequestBodyTests {
 		assertThat(messages.get(1).get("content").isNull()).isTrue();
 	}
 
-	@Test
-	void toolCallWhoseArgumentsAreNotJsonIsSentBackWithAnEmptyObject() {
-		JsonNode messages = messages(
-				assistantTurn(new LlmContent.ToolCall("call_1", "get_weather", null, "{\"city\": \"Par")));
-		assertThat(messages.at("/1/tool_calls/0/function/arguments").textValue()).isEqualTo("{}");
+	@ParameterizedTest
+	@ValueSource(strings = { "{\"city\": \"Par", "{\"city\": Paris}", "Paris", "" })
+	void toolCallWhoseArgumentsAreNotAJsonObjectIsSentBackWithTheArgumentsAsWritten(String arguments) {
+		JsonNode messages = messages(assistantTurn(new LlmContent.ToolCall("call_1", "get_weather", null, arguments)));
+		assertThat(messages.at("/1/tool_calls/0/function/arguments").textValue()).isEqualTo(arguments);
 	}
 
 	@Test
