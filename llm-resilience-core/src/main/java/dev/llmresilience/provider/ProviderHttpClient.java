@@ -3,11 +3,12 @@ package dev.llmresilience.provider;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmresilience.LlmModel;
+import dev.llmresilience.deadline.IdleTimeoutOperator;
 import dev.llmresilience.error.LlmApiException;
 import dev.llmresilience.error.LlmException;
 import dev.llmresilience.error.LlmTimeoutException;
@@ -143,12 +144,11 @@ public final class ProviderHttpClient {
 	 * gets the first-byte limit and every later one the idle limit.
 	 */
 	private Flux<ServerSentEvent<String>> timed(LlmModel model, Flux<ServerSentEvent<String>> events) {
-		AtomicBoolean started = new AtomicBoolean();
-		return events.doOnNext((event) -> started.set(true))
-			.timeout(Mono.delay(this.settings.firstByteTimeout()),
-					(event) -> Mono.delay(this.settings.streamIdleTimeout()))
-			.onErrorMap((ex) -> this.errors.translate(model, ex,
-					started.get() ? LlmTimeoutException.Phase.STREAM_IDLE : LlmTimeoutException.Phase.FIRST_BYTE));
+		return events
+			.transform(IdleTimeoutOperator.of(this.settings.firstByteTimeout(), this.settings.streamIdleTimeout(),
+					(started) -> this.errors.translate(model, new TimeoutException(),
+							started ? LlmTimeoutException.Phase.STREAM_IDLE : LlmTimeoutException.Phase.FIRST_BYTE)))
+			.onErrorMap((ex) -> this.errors.translate(model, ex, LlmTimeoutException.Phase.STREAM_IDLE));
 	}
 
 	private BodyExtractor<Flux<ServerSentEvent<String>>, ClientHttpResponse> eventsOrJsonError(LlmModel model) {
