@@ -11,6 +11,7 @@ import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -70,6 +71,30 @@ public final class IdleTimeoutOperator<T> implements UnaryOperator<Flux<T>> {
 	static <T> IdleTimeoutOperator<T> of(Duration first, Duration idle, Function<Boolean, Throwable> error,
 			Supplier<Scheduler> scheduler) {
 		return new IdleTimeoutOperator<>(first, idle, error, scheduler);
+	}
+
+	/**
+	 * Fail a {@link Mono} whose element does not come within a limit, as Reactor's
+	 * {@code timeout(Duration)} does, without the description of the operator chain that
+	 * Reactor's builds for its error on every subscription.
+	 * @param <T> the element type
+	 * @param source the Mono
+	 * @param limit the limit, from the subscription
+	 * @param error creates the error of a Mono that timed out
+	 * @return the Mono with its limit
+	 */
+	public static <T> Mono<T> within(Mono<T> source, Duration limit, Supplier<Throwable> error) {
+		IdleTimeoutOperator<T> limits = new IdleTimeoutOperator<>(limit, limit, (started) -> error.get(),
+				Schedulers::parallel);
+		return new Mono<>() {
+
+			@Override
+			public void subscribe(CoreSubscriber<? super T> actual) {
+				source.subscribe(
+						new IdleTimeoutSubscriber<>(Operators.serialize(actual), limits.scheduler.get(), limits));
+			}
+
+		};
 	}
 
 	@Override

@@ -64,7 +64,7 @@ public final class ProviderHttpClient {
 	 * @return the response body and metadata
 	 */
 	public Mono<JsonResponse> post(LlmModel model, String path, Object body) {
-		return this.webClient.post()
+		Mono<ResponseEntity<byte[]>> entity = this.webClient.post()
 			.uri(path)
 			.contentType(MediaType.APPLICATION_JSON)
 			.accept(MediaType.APPLICATION_JSON)
@@ -74,9 +74,9 @@ public final class ProviderHttpClient {
 			.onStatus((status) -> status.is3xxRedirection(), (response) -> this.errors.redirect(model, response))
 			// bytes, not a String: Spring's StringDecoder logs what it decodes at DEBUG,
 			// and an error body may echo the API key
-			.toEntity(byte[].class)
-			.timeout(this.settings.firstByteTimeout())
-			.map((entity) -> readJsonResponse(model, entity))
+			.toEntity(byte[].class);
+		return IdleTimeoutOperator.within(entity, this.settings.firstByteTimeout(), TimeoutException::new)
+			.map((answer) -> readJsonResponse(model, answer))
 			.onErrorMap((ex) -> this.errors.translate(model, ex, LlmTimeoutException.Phase.FIRST_BYTE));
 	}
 
