@@ -47,11 +47,10 @@ final class ChatCompletionStream {
 	static Flux<String> complete(String id, long created, ChatCompletionsRequest request, SimulatedAnswer answer,
 			Duration chunkInterval) {
 		ChatCompletionStream stream = new ChatCompletionStream(id, created, request, answer);
-		Flux<String> usage = request.includeUsage() ? Flux.just(event(ChatCompletionsWireFormat.usageChunk(id, created,
-				request.request().model(), request.request().inputTokens(), answer.outputTokens()))) : Flux.empty();
-		return Flux.concat(stream.pieces(false, chunkInterval), Flux
-			.just(stream.chunk(ChatCompletionsWireFormat.lastDelta(), ChatCompletionsWireFormat.finishReason(answer))),
-				usage, Flux.just(event(DONE)));
+		String finish = stream.chunk(ChatCompletionsWireFormat.lastDelta(),
+				ChatCompletionsWireFormat.finishReason(answer));
+		Flux<String> usage = request.includeUsage() ? Flux.just(stream.usage()) : Flux.empty();
+		return Flux.concat(stream.pieces(false, chunkInterval), Flux.just(finish), usage, Flux.just(event(DONE)));
 	}
 
 	/**
@@ -80,6 +79,12 @@ final class ChatCompletionStream {
 	private String chunk(ObjectNode delta, @Nullable String finishReason) {
 		return event(ChatCompletionsWireFormat.chunk(this.id, this.created, this.request.request().model(), delta,
 				finishReason, this.request.includeUsage()));
+	}
+
+	private String usage() {
+		SimulatedRequest request = this.request.request();
+		return event(ChatCompletionsWireFormat.usageChunk(this.id, this.created, request.model(), request.inputTokens(),
+				this.answer.outputTokens()));
 	}
 
 	private static String event(Object data) {

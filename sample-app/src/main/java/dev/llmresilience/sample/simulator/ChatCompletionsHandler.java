@@ -115,9 +115,7 @@ class ChatCompletionsHandler {
 								"Number of " + limit + " has exceeded your rate limit (simulated).", limit, null,
 								"rate_limit_exceeded"),
 						requestId, (headers) -> {
-							// whole seconds, rounded up, as on the Messages API
-							headers.set(HttpHeaders.RETRY_AFTER,
-									Long.toString(failed.retryAfter().plusMillis(999).toSeconds()));
+							headers.set(HttpHeaders.RETRY_AFTER, Long.toString(failed.retryAfterSeconds()));
 							rateLimitHeaders.accept(headers);
 						});
 			}

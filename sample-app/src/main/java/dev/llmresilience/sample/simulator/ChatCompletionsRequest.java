@@ -15,12 +15,16 @@ import org.springframework.lang.Nullable;
  * ends with a usage chunk ({@code stream_options.include_usage}). Content may be a string
  * or an array of parts (text, images, files); tool results come as {@code role: tool}
  * messages after the assistant message that called the tools, each answering one of its
- * calls, as the real API demands.
+ * calls, whose ids have at most {@value #MAX_TOOL_CALL_ID_LENGTH} characters, as the real
+ * API demands.
  *
  * @param request what the simulator reads
  * @param includeUsage whether a stream ends with a chunk that holds the usage
  */
 record ChatCompletionsRequest(SimulatedRequest request, boolean includeUsage) {
+
+	/** The longest tool call id OpenAI takes back. */
+	static final int MAX_TOOL_CALL_ID_LENGTH = 40;
 
 	private static final JsonNodeFactory json = JsonNodeFactory.instance;
 
@@ -146,6 +150,10 @@ record ChatCompletionsRequest(SimulatedRequest request, boolean includeUsage) {
 								throw new InvalidRequestException(
 										"each tool call of an assistant message needs an 'id' and a function name",
 										"messages");
+							}
+							if (id.length() > MAX_TOOL_CALL_ID_LENGTH) {
+								throw new InvalidRequestException("the tool call id " + id + " is longer than "
+										+ MAX_TOOL_CALL_ID_LENGTH + " characters", "messages");
 							}
 							characters += call.path("function").path("arguments").asText().length();
 							unanswered.add(id);

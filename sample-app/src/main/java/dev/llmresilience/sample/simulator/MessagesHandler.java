@@ -82,9 +82,7 @@ class MessagesHandler {
 		return switch (failure) {
 			case CONNECTION_RESET -> ConnectionReset.response();
 			case RATE_LIMIT -> error(failure.status(), failure.errorType(), failure.message(), requestId, (headers) -> {
-				// The header carries whole seconds; rounding down would invite a
-				// retry that fails again.
-				headers.set(HttpHeaders.RETRY_AFTER, Long.toString(failed.retryAfter().plusMillis(999).toSeconds()));
+				headers.set(HttpHeaders.RETRY_AFTER, Long.toString(failed.retryAfterSeconds()));
 				addRateLimitHeaders(headers, failed.budget());
 			});
 			default -> error(failure.status(), failure.errorType(), failure.message(), requestId,

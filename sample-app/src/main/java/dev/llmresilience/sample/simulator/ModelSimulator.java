@@ -105,6 +105,15 @@ class ModelSimulator {
 	record Failed(SimulatedFailure failure, Duration retryAfter, boolean tokensExhausted,
 			ModelTraffic.Budget budget) implements Outcome {
 
+		/**
+		 * Return the wait as the {@code retry-after} header of both APIs carries it.
+		 * @return whole seconds, rounded up: rounding down would invite a retry that
+		 * fails again
+		 */
+		long retryAfterSeconds() {
+			return this.retryAfter.plusMillis(999).toSeconds();
+		}
+
 	}
 
 	/**

@@ -53,6 +53,21 @@ class ChatCompletionsRequestTests {
 	}
 
 	@Test
+	void refusesToolCallIdsLongerThanOpenAiTakes() {
+		String body = """
+				{"model": "m", %s, "messages": [
+				  {"role": "user", "content": "Weather in Paris?"},
+				  {"role": "assistant", "tool_calls": [
+				    {"id": "%s", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}]},
+				  {"role": "tool", "tool_call_id": "%2$s", "content": "Sunny"}]}""";
+		assertThat(read(body.formatted(TOOLS, "c".repeat(40))).request().toolResults()).containsExactly("Sunny");
+		assertThatExceptionOfType(InvalidRequestException.class)
+			.isThrownBy(() -> read(body.formatted(TOOLS, "c".repeat(41))))
+			.withMessageContaining("longer than 40 characters")
+			.satisfies((ex) -> assertThat(ex.param()).isEqualTo("messages"));
+	}
+
+	@Test
 	void countsTextToolCallsResultsToolsAndImagesAsInputTokens() {
 		// 4 + 12 characters of text, 2 of arguments, 5 of a result: 23, 6 tokens of
 		// about 4 characters; and 2 images
