@@ -124,13 +124,13 @@ class IdleTimeoutOperatorTests {
 		StepVerifier.withVirtualTime(() -> Flux.just("a", "b").transform(operator()))
 			.expectNext("a", "b")
 			.expectComplete()
-			.verifyThenAssertThat()
+			.verifyThenAssertThat(Duration.ofSeconds(5))
 			.hasNotDroppedErrors();
 		TestPublisher<String> events = TestPublisher.create();
 		StepVerifier.withVirtualTime(() -> events.flux().transform(operator()))
 			.expectSubscription()
 			.thenCancel()
-			.verifyThenAssertThat()
+			.verifyThenAssertThat(Duration.ofSeconds(5))
 			.hasNotDroppedErrors();
 		events.assertCancelled();
 	}
