@@ -1,6 +1,7 @@
 package dev.llmresilience.autoconfigure;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import dev.llmresilience.LlmCapability;
 import dev.llmresilience.LlmDeployment;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmPipeline;
+import dev.llmresilience.LlmPrices;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
@@ -166,6 +168,33 @@ class LlmResilienceAutoConfigurationTests {
 				});
 				assertThat(haiku.getRouter().strategy()).isEqualTo(RoutingStrategy.WEIGHTED_RANDOM);
 				assertThat(haiku.getHedging()).isNull();
+			});
+	}
+
+	@Test
+	void pricesBindInTheCurrencyOfTheCostAndDeploymentsTakeTheModelsUnsetKeys() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withPropertyValues("llm.resilience.cost.currency=EUR", "llm.resilience.models.haiku.prices.input=1",
+					"llm.resilience.models.haiku.prices.output=5", "llm.resilience.models.haiku.prices.cache-read=0.10",
+					"llm.resilience.models.haiku.prices.long-context.above-input-tokens=200000",
+					"llm.resilience.models.haiku.prices.long-context.input=2",
+					"llm.resilience.models.haiku.prices.long-context.output=10",
+					"llm.resilience.models.haiku.deployments.a.provider=anthropic",
+					"llm.resilience.models.haiku.deployments.b.provider=anthropic",
+					"llm.resilience.models.haiku.deployments.b.prices.output=4")
+			.run((context) -> {
+				ModelCatalog catalog = context.getBean(ModelCatalog.class);
+				LlmModel haiku = catalog.getModels().get("haiku");
+				LlmPrices.Rates rates = new LlmPrices.Rates(new BigDecimal("1"), new BigDecimal("5"), null,
+						new BigDecimal("0.10"));
+				LlmPrices.Rates longContext = new LlmPrices.Rates(new BigDecimal("2"), new BigDecimal("10"));
+				assertThat(haiku.prices()).isEqualTo(new LlmPrices("EUR", rates, 200_000, longContext));
+				assertThat(catalog.deploymentsOf(haiku)).extracting(LlmDeployment::prices)
+					.containsExactly(haiku.prices(), new LlmPrices("EUR",
+							new LlmPrices.Rates(new BigDecimal("1"), new BigDecimal("4"), null, new BigDecimal("0.10")),
+							200_000, longContext));
+				// a model without prices costs an unknown amount
+				assertThat(catalog.getModels().get("llama").prices()).isNull();
 			});
 	}
 

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmDeployment;
 import dev.llmresilience.LlmModel;
+import dev.llmresilience.LlmPrices;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.budget.LocalRateBudget;
 import dev.llmresilience.budget.ProviderPacer;
@@ -151,6 +152,8 @@ public final class LlmResilience implements AutoCloseable {
 
 		private final Map<String, HedgingSettings> hedging = new LinkedHashMap<>();
 
+		private final Map<String, LlmPrices> prices = new LinkedHashMap<>();
+
 		private String defaultChain;
 
 		private RetrySettings retry = RetrySettings.DEFAULTS;
@@ -265,6 +268,19 @@ public final class LlmResilience implements AutoCloseable {
 		public Builder model(LlmModel model) {
 			Assert.isTrue(!this.models.containsKey(model.id()), () -> "Model '" + model.id() + "' is added twice");
 			this.models.put(model.id(), model);
+			return this;
+		}
+
+		/**
+		 * Price the tokens of a model, so that its answers carry their cost; without
+		 * prices, its calls cost {@link dev.llmresilience.LlmCost#UNKNOWN}. A deployment
+		 * with prices of its own ({@link LlmDeployment#prices()}) is priced by them.
+		 * @param modelId the model id
+		 * @param prices what its tokens cost
+		 * @return this builder
+		 */
+		public Builder prices(String modelId, LlmPrices prices) {
+			this.prices.put(modelId, prices);
 			return this;
 		}
 
@@ -527,13 +543,18 @@ public final class LlmResilience implements AutoCloseable {
 				Resources resources = new Resources(pools, this.maxConnections, this.objectMapper, this.clock);
 				Map<String, LlmProvider> providers = new LinkedHashMap<>();
 				this.providers.forEach((id, provider) -> providers.put(id, provider.apply(resources)));
-				ModelCatalog catalog = new ModelCatalog(providers, this.models, this.chains,
+				Map<String, LlmModel> models = new LinkedHashMap<>(this.models);
+				this.prices.forEach((id, modelPrices) -> {
+					Assert.isTrue(models.containsKey(id), () -> "Prices are set for unknown model '" + id + "'");
+					models.computeIfPresent(id, (key, model) -> model.withPrices(modelPrices));
+				});
+				ModelCatalog catalog = new ModelCatalog(providers, models, this.chains,
 						ModelCatalog.defaultChain(this.defaultChain, this.chains.keySet()), this.deployments);
 				ProviderPacer pacer = new ProviderPacer(budgets(this.providerBudgets), budgets(this.modelBudgets),
 						this.clock, this.retry.maxServerWait(), (scope, until) -> {
 						}, this.providerWideHolds);
 				Map<String, ModelExecutor> executors = new LinkedHashMap<>();
-				this.models.forEach((id, model) -> executors.put(id, executor(model, catalog, pacer)));
+				models.forEach((id, model) -> executors.put(id, executor(model, catalog, pacer)));
 				FallbackChain chain = new FallbackChain(catalog, executors,
 						new LlmErrorClassifier(this.circuitBreaker.recordRateLimits()));
 				RequestQueue queue = this.queueEnabled

@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.llmresilience.LlmAttempt;
+import dev.llmresilience.LlmCost;
 import dev.llmresilience.deadline.Deadline;
 
 /**
- * What one logical request has been through: its deadline, every attempt so far and, for
- * a stream, the text already delivered to the caller. Attempts of one request run one
- * after the other, but on different threads, so access is synchronized.
+ * What one logical request has been through: its deadline, every attempt so far, what
+ * they were billed and, for a stream, the text already delivered to the caller. Attempts
+ * of one request run one after the other, but on different threads, so access is
+ * synchronized.
  */
 class CallContext {
 
@@ -24,6 +26,8 @@ class CallContext {
 	private Throwable primaryError;
 
 	private Integer exceededContextWindow;
+
+	private LlmCost cost = LlmCost.NONE;
 
 	private volatile String servingProvider;
 
@@ -56,6 +60,24 @@ class CallContext {
 
 	synchronized List<LlmAttempt> attempts() {
 		return List.copyOf(this.attempts);
+	}
+
+	/**
+	 * Add what an attempt was billed to the request's cost.
+	 */
+	void billed(LlmCost cost) {
+		if (cost != LlmCost.NONE) {
+			synchronized (this) {
+				this.cost = this.cost.plus(cost);
+			}
+		}
+	}
+
+	/**
+	 * Return what the request's attempts were billed so far.
+	 */
+	synchronized LlmCost cost() {
+		return this.cost;
 	}
 
 	synchronized void delivered(String text) {

@@ -64,10 +64,9 @@ public class FallbackChain {
 	 * @return the answer, or the error that ended the request
 	 */
 	public Mono<LlmResponse> call(LlmRequest request, Deadline deadline) {
-		return serve(request, deadline,
-				(executor, context) -> executor.call(request(executor, context), context)
-					.flux()
-					.map((response) -> response.withAttempts(context.isFallback(executor), context.attempts())))
+		return serve(request, deadline, (executor, context) -> executor.call(request(executor, context), context)
+			.flux()
+			.map((response) -> response.withAttempts(context.isFallback(executor), context.attempts(), context.cost())))
 			.single();
 	}
 
@@ -83,8 +82,8 @@ public class FallbackChain {
 		return serve(request, deadline,
 				(executor, context) -> executor.stream(request(executor, context), context).map((event) -> {
 					if (event instanceof LlmStreamEvent.Completion completion) {
-						return new LlmStreamEvent.Completion(
-								completion.response().withAttempts(context.isFallback(executor), context.attempts()));
+						return new LlmStreamEvent.Completion(completion.response()
+							.withAttempts(context.isFallback(executor), context.attempts(), context.cost()));
 					}
 					return event;
 				}));
@@ -180,7 +179,8 @@ public class FallbackChain {
 	private static LlmStreamInterruptedException interrupted(ChainContext context, Throwable error) {
 		ModelExecutor serving = context.serving;
 		String provider = (context.servingProvider() != null) ? context.servingProvider() : serving.getProvider().id();
-		return new LlmStreamInterruptedException(provider, serving.getModel().id(), context.deliveredText(), error);
+		return new LlmStreamInterruptedException(provider, serving.getModel().id(), context.deliveredText(), error,
+				context.cost());
 	}
 
 	/**
