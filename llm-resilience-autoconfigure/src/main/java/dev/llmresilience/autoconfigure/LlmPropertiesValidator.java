@@ -36,6 +36,12 @@ class LlmPropertiesValidator {
 
 	private static final String PREFIX = "llm.resilience.";
 
+	private static final String TAG_NAME = "[a-z][a-z0-9_]*";
+
+	private static final String OTHER = "other";
+
+	private static final String NONE = "none";
+
 	/**
 	 * Check the values as bound, before a model's retry and circuit breaker take the
 	 * global value of the keys it does not set.
@@ -206,6 +212,27 @@ class LlmPropertiesValidator {
 					"'" + cost.getCurrency() + "' is not a currency code",
 					"Set the ISO 4217 code of the prices' currency, such as USD or EUR.");
 		}
+		cost.getTags().forEach((name, values) -> {
+			String property = PREFIX + "cost.tags." + name;
+			if (!name.matches(TAG_NAME)) {
+				throw new InvalidLlmPropertyException(property, "'" + name + "' is not a tag name",
+						"Name the tag with lower case letters, digits and underscores, such as tenant or feature.");
+			}
+			if (values == null || values.isEmpty()) {
+				throw new InvalidLlmPropertyException(property, "no value is listed",
+						"List the values to count spend by, such as [acme, globex]; the others count as 'other'.");
+			}
+			for (int i = 0; i < values.size(); i++) {
+				String value = values.get(i);
+				if (value == null || value.isBlank() || OTHER.equals(value) || NONE.equals(value)) {
+					throw new InvalidLlmPropertyException(property + "[" + i + "]",
+							(value == null || value.isBlank()) ? "the value is empty"
+									: "'" + value + "' stands for the values not listed or missing",
+							"List the values requests carry, such as acme; undeclared ones count as 'other' and"
+									+ " a missing one as 'none'.");
+				}
+			}
+		});
 	}
 
 	private void provider(String property, @Nullable String provider, Map<String, Provider> providers) {

@@ -83,7 +83,8 @@ public class LlmResilienceProperties implements InitializingBean {
 	private final Cluster cluster = new Cluster();
 
 	/**
-	 * What calls cost: the currency of every price.
+	 * What calls cost: the currency of every price, and the caller tags that spend is
+	 * counted by.
 	 */
 	private final Cost cost = new Cost();
 
@@ -1388,12 +1389,28 @@ public class LlmResilienceProperties implements InitializingBean {
 		 */
 		private String currency = "USD";
 
+		/**
+		 * Caller tags that the cost metric counts spend by, each with its values, such as
+		 * tenant: [acme, globex]. A request's value that is not listed is counted as
+		 * 'other', a tag the request lacks as 'none', so that the metric's cardinality
+		 * stays bounded. Names are lower case words: letters, digits and underscores.
+		 */
+		private Map<String, List<String>> tags = new LinkedHashMap<>();
+
 		public String getCurrency() {
 			return this.currency;
 		}
 
 		public void setCurrency(String currency) {
 			this.currency = currency;
+		}
+
+		public Map<String, List<String>> getTags() {
+			return this.tags;
+		}
+
+		public void setTags(Map<String, List<String>> tags) {
+			this.tags = tags;
 		}
 
 	}

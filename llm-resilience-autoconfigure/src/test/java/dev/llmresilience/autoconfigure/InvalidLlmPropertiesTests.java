@@ -231,7 +231,14 @@ class InvalidLlmPropertiesTests {
 						"llm.resilience.models.haiku.deployments.us.prices.output", "no price is set",
 						"0 for a free model"),
 				Arguments.of("currency that is no currency code", new String[] { "llm.resilience.cost.currency=$" },
-						"llm.resilience.cost.currency", "'$' is not a currency code", "such as USD or EUR"));
+						"llm.resilience.cost.currency", "'$' is not a currency code", "such as USD or EUR"),
+				Arguments.of("tag name that is not a lower case word",
+						new String[] { "llm.resilience.cost.tags.Tenant=acme" }, "llm.resilience.cost.tags.Tenant",
+						"'Tenant' is not a tag name", "such as tenant or feature"),
+				Arguments.of("tag value standing for undeclared values",
+						new String[] { "llm.resilience.cost.tags.tenant=acme,other" },
+						"llm.resilience.cost.tags.tenant[1]", "'other' stands for the values not listed",
+						"undeclared ones count as 'other'"));
 	}
 
 	@ParameterizedTest(name = "{0}")

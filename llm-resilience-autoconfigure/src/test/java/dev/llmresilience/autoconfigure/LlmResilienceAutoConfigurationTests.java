@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.llmresilience.LlmAttempt;
 import dev.llmresilience.LlmCapability;
+import dev.llmresilience.LlmCost;
 import dev.llmresilience.LlmDeployment;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmPipeline;
@@ -25,7 +26,9 @@ import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.RateLimitStatus;
+import dev.llmresilience.budget.CostAccounting;
 import dev.llmresilience.budget.ProviderPacer;
+import dev.llmresilience.budget.SpendListener;
 import dev.llmresilience.deadline.Deadline;
 import dev.llmresilience.error.LlmAllModelsFailedException;
 import dev.llmresilience.error.LlmApiException;
@@ -320,6 +323,29 @@ class LlmResilienceAutoConfigurationTests {
 				assertThat(context.getBean(ResilientPipeline.class).getCatalog())
 					.isSameAs(context.getBean(UserCatalogConfiguration.class).catalog);
 			});
+	}
+
+	@Test
+	void costAccountingTellsTheApplicationsSpendListeners() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withUserConfiguration(SpendListenerConfiguration.class)
+			.run((context) -> {
+				LlmModel haiku = context.getBean(ModelCatalog.class).getModels().get("haiku");
+				LlmCost cost = LlmCost.of(new BigDecimal("0.01"), "USD");
+				context.getBean(CostAccounting.class)
+					.forRequest("main", LlmRequest.ofPrompt("Hi"))
+					.billed(haiku, "anthropic", null, cost);
+				assertThat(context.getBean(SpendListenerConfiguration.class).spent)
+					.extracting(SpendListener.Spend::cost)
+					.containsExactly(cost);
+			});
+	}
+
+	@Test
+	void backsOffToUserCostAccounting() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withBean("customCostAccounting", CostAccounting.class, () -> CostAccounting.NONE)
+			.run((context) -> assertThat(context).getBean(CostAccounting.class).isSameAs(CostAccounting.NONE));
 	}
 
 	@Test
@@ -662,6 +688,18 @@ class LlmResilienceAutoConfigurationTests {
 	private static LlmInvalidRequestException invalidRequest() {
 		return new LlmInvalidRequestException("anthropic", "haiku", new LlmApiException.Details(400,
 				"invalid_request_error", null, "max_tokens: too large", null, null, null, null));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SpendListenerConfiguration {
+
+		final List<SpendListener.Spend> spent = new ArrayList<>();
+
+		@Bean
+		SpendListener recordingSpendListener() {
+			return this.spent::add;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

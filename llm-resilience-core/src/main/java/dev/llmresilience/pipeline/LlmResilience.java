@@ -15,9 +15,11 @@ import dev.llmresilience.LlmDeployment;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmPrices;
 import dev.llmresilience.LlmTemplate;
+import dev.llmresilience.budget.CostAccounting;
 import dev.llmresilience.budget.LocalRateBudget;
 import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.budget.RateBudget;
+import dev.llmresilience.budget.SpendListener;
 import dev.llmresilience.provider.LlmProvider;
 import dev.llmresilience.provider.ProviderConnectionPools;
 import dev.llmresilience.provider.ProviderConnectors;
@@ -154,6 +156,8 @@ public final class LlmResilience implements AutoCloseable {
 
 		private final Map<String, LlmPrices> prices = new LinkedHashMap<>();
 
+		private final List<SpendListener> spendListeners = new ArrayList<>();
+
 		private String defaultChain;
 
 		private RetrySettings retry = RetrySettings.DEFAULTS;
@@ -281,6 +285,17 @@ public final class LlmResilience implements AutoCloseable {
 		 */
 		public Builder prices(String modelId, LlmPrices prices) {
 			this.prices.put(modelId, prices);
+			return this;
+		}
+
+		/**
+		 * Tell a listener what every attempt is billed, such as to count spend.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder spendListener(SpendListener listener) {
+			Assert.notNull(listener, "listener must not be null");
+			this.spendListeners.add(listener);
 			return this;
 		}
 
@@ -556,7 +571,8 @@ public final class LlmResilience implements AutoCloseable {
 				Map<String, ModelExecutor> executors = new LinkedHashMap<>();
 				models.forEach((id, model) -> executors.put(id, executor(model, catalog, pacer)));
 				FallbackChain chain = new FallbackChain(catalog, executors,
-						new LlmErrorClassifier(this.circuitBreaker.recordRateLimits()));
+						new LlmErrorClassifier(this.circuitBreaker.recordRateLimits()),
+						new CostAccounting(this.spendListeners));
 				RequestQueue queue = this.queueEnabled
 						? new RequestQueue(this.queueCapacity, Map.of(),
 								(this.maxConcurrent != null) ? this.maxConcurrent : this.maxConnections, this.aging)

@@ -5,7 +5,9 @@ import java.util.List;
 
 import dev.llmresilience.LlmAttempt;
 import dev.llmresilience.LlmCost;
+import dev.llmresilience.budget.RequestSpend;
 import dev.llmresilience.deadline.Deadline;
+import dev.llmresilience.routing.Deployment;
 
 /**
  * What one logical request has been through: its deadline, every attempt so far, what
@@ -16,6 +18,8 @@ import dev.llmresilience.deadline.Deadline;
 class CallContext {
 
 	private final Deadline deadline;
+
+	private final RequestSpend spend;
 
 	private final List<LlmAttempt> attempts = new ArrayList<>();
 
@@ -31,8 +35,9 @@ class CallContext {
 
 	private volatile String servingProvider;
 
-	CallContext(Deadline deadline) {
+	CallContext(Deadline deadline, RequestSpend spend) {
 		this.deadline = deadline;
+		this.spend = spend;
 	}
 
 	Deadline deadline() {
@@ -63,13 +68,16 @@ class CallContext {
 	}
 
 	/**
-	 * Add what an attempt was billed to the request's cost.
+	 * Add what an attempt was billed to the request's cost, and bill it to the request's
+	 * account.
 	 */
-	void billed(LlmCost cost) {
+	void billed(Deployment deployment, LlmCost cost) {
 		if (cost != LlmCost.NONE) {
 			synchronized (this) {
 				this.cost = this.cost.plus(cost);
 			}
+			this.spend.billed(deployment.model(), deployment.provider().type(),
+					deployment.isImplicit() ? null : deployment.name(), cost);
 		}
 	}
 

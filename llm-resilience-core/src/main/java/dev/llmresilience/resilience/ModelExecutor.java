@@ -350,7 +350,7 @@ public final class ModelExecutor {
 							deployment.answered(answer.rateLimits());
 							observed.setResponse(answer);
 							LlmCost cost = billing.answered(answer.usage());
-							context.billed(cost);
+							context.billed(deployment, cost);
 							context
 								.record(attempt(LlmAttempt.success(this.model.id(), elapsedSince(start)).withCost(cost),
 										deploymentName));
@@ -361,7 +361,7 @@ public final class ModelExecutor {
 						// a stream cancelled after its content began has been billed for
 						// it
 						LlmCost cost = billing.broken();
-						context.billed(cost);
+						context.billed(deployment, cost);
 						if (entrant.lost) {
 							// lost the race: what it took goes back, and it is on record
 							this.pacer.cancelled(reservation);
@@ -375,7 +375,7 @@ public final class ModelExecutor {
 			.doOnError((error) -> {
 				observed.setSkipped(isSkip(error));
 				LlmCost cost = billing.broken();
-				context.billed(cost);
+				context.billed(deployment, cost);
 				context.record(attempt(
 						isSkip(error) ? LlmAttempt.skipped(this.model.id(), error.getClass().getSimpleName())
 								: LlmAttempt.failure(this.model.id(), error, elapsedSince(start)).withCost(cost),
