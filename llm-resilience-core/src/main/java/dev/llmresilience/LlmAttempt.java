@@ -14,12 +14,30 @@ import org.springframework.lang.Nullable;
  * @param duration how long the try took
  * @param deployment the name of the deployment called, or {@code null} for a model
  * configured without deployments or skipped before one was chosen
+ * @param cost what the try cost: the answer's cost for a success, an estimate for a
+ * stream that failed or was cancelled after its content began, {@link LlmCost#NONE} for a
+ * try that the provider does not bill
  */
 public record LlmAttempt(String model, Outcome outcome, String errorType, Duration duration,
-		@Nullable String deployment) {
+		@Nullable String deployment, LlmCost cost) {
 
 	/**
-	 * Create the record of a try whose deployment is not known.
+	 * Create the record of a try whose cost is not given: unknown for a success, nothing
+	 * for the other outcomes.
+	 * @param model the model id
+	 * @param outcome how the try ended
+	 * @param errorType the simple name of the exception that ended it, or why the model
+	 * was skipped; {@code null} on success
+	 * @param duration how long the try took
+	 * @param deployment the name of the deployment called, or {@code null}
+	 */
+	public LlmAttempt(String model, Outcome outcome, String errorType, Duration duration, @Nullable String deployment) {
+		this(model, outcome, errorType, duration, deployment,
+				(outcome == Outcome.SUCCESS) ? LlmCost.UNKNOWN : LlmCost.NONE);
+	}
+
+	/**
+	 * Create the record of a try whose deployment and cost are not given.
 	 * @param model the model id
 	 * @param outcome how the try ended
 	 * @param errorType the simple name of the exception that ended it, or why the model
@@ -79,7 +97,16 @@ public record LlmAttempt(String model, Outcome outcome, String errorType, Durati
 	 * @return the attempt, with its deployment
 	 */
 	public LlmAttempt on(String deployment) {
-		return new LlmAttempt(this.model, this.outcome, this.errorType, this.duration, deployment);
+		return new LlmAttempt(this.model, this.outcome, this.errorType, this.duration, deployment, this.cost);
+	}
+
+	/**
+	 * Return this attempt with its cost.
+	 * @param cost what it cost
+	 * @return the attempt, with its cost
+	 */
+	public LlmAttempt withCost(LlmCost cost) {
+		return new LlmAttempt(this.model, this.outcome, this.errorType, this.duration, this.deployment, cost);
 	}
 
 	/**

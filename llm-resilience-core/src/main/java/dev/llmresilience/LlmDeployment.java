@@ -1,5 +1,6 @@
 package dev.llmresilience;
 
+import org.springframework.lang.Nullable;
 import org.springframework.util.Assert;
 
 /**
@@ -15,14 +16,27 @@ import org.springframework.util.Assert;
  * deployment name
  * @param weight its share of the traffic under weighted routing, relative to the other
  * deployments of the model
+ * @param prices what the model's tokens cost on this deployment, or {@code null} for the
+ * model's prices
  */
-public record LlmDeployment(String name, String provider, String modelName, int weight) {
+public record LlmDeployment(String name, String provider, String modelName, int weight, @Nullable LlmPrices prices) {
 
 	public LlmDeployment {
 		Assert.hasText(name, "name must not be empty");
 		Assert.hasText(provider, "provider must not be empty");
 		Assert.hasText(modelName, "modelName must not be empty");
 		Assert.isTrue(weight >= 0, "weight must not be negative");
+	}
+
+	/**
+	 * Create a deployment priced as its model.
+	 * @param name the deployment's name, unique within its model
+	 * @param provider the id of the provider that serves it
+	 * @param modelName the name the provider knows the model by there
+	 * @param weight its share of the traffic under weighted routing
+	 */
+	public LlmDeployment(String name, String provider, String modelName, int weight) {
+		this(name, provider, modelName, weight, null);
 	}
 
 	/**
@@ -37,16 +51,17 @@ public record LlmDeployment(String name, String provider, String modelName, int 
 
 	/**
 	 * Return the model as this deployment serves it: the model's id and settings, with
-	 * this deployment's provider and model name.
+	 * this deployment's provider, model name and prices, if it has prices of its own.
 	 * @param model the model
 	 * @return the model to send to this deployment's provider
 	 */
 	public LlmModel serve(LlmModel model) {
-		if (model.provider().equals(this.provider) && model.name().equals(this.modelName)) {
+		LlmPrices prices = (this.prices != null) ? this.prices : model.prices();
+		if (model.provider().equals(this.provider) && model.name().equals(this.modelName) && prices == model.prices()) {
 			return model;
 		}
 		return new LlmModel(model.id(), this.provider, this.modelName, model.maxOutputTokens(), model.contextWindow(),
-				model.extraBody(), model.capabilities());
+				model.extraBody(), model.capabilities(), prices);
 	}
 
 }

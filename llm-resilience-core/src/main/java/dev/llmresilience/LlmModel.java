@@ -24,9 +24,11 @@ import org.springframework.util.Assert;
  * the request's own
  * @param capabilities what it can take beyond text, or {@code null} if that is not known:
  * then it gets every request and its provider decides
+ * @param prices what its tokens cost, or {@code null} if that is not known: then its
+ * calls cost {@link LlmCost#UNKNOWN}
  */
 public record LlmModel(String id, String provider, String name, int maxOutputTokens, @Nullable Integer contextWindow,
-		Map<String, Object> extraBody, @Nullable Set<LlmCapability> capabilities) {
+		Map<String, Object> extraBody, @Nullable Set<LlmCapability> capabilities, @Nullable LlmPrices prices) {
 
 	public LlmModel {
 		Assert.hasText(id, "id must not be empty");
@@ -42,6 +44,22 @@ public record LlmModel(String id, String provider, String name, int maxOutputTok
 	}
 
 	/**
+	 * Create a model whose prices are not known.
+	 * @param id the model id
+	 * @param provider the provider id
+	 * @param name the provider's name of the model
+	 * @param maxOutputTokens the largest output token limit sent to it
+	 * @param contextWindow its context window in tokens, or {@code null} if unknown
+	 * @param extraBody fields merged into the wire JSON of every request to it
+	 * @param capabilities what it can take beyond text, or {@code null} if that is not
+	 * known
+	 */
+	public LlmModel(String id, String provider, String name, int maxOutputTokens, @Nullable Integer contextWindow,
+			Map<String, Object> extraBody, @Nullable Set<LlmCapability> capabilities) {
+		this(id, provider, name, maxOutputTokens, contextWindow, extraBody, capabilities, null);
+	}
+
+	/**
 	 * Create a model whose capabilities are not known.
 	 * @param id the model id
 	 * @param provider the provider id
@@ -52,7 +70,7 @@ public record LlmModel(String id, String provider, String name, int maxOutputTok
 	 */
 	public LlmModel(String id, String provider, String name, int maxOutputTokens, @Nullable Integer contextWindow,
 			Map<String, Object> extraBody) {
-		this(id, provider, name, maxOutputTokens, contextWindow, extraBody, null);
+		this(id, provider, name, maxOutputTokens, contextWindow, extraBody, null, null);
 	}
 
 	/**
@@ -64,7 +82,17 @@ public record LlmModel(String id, String provider, String name, int maxOutputTok
 	 * @param contextWindow its context window in tokens, or {@code null} if unknown
 	 */
 	public LlmModel(String id, String provider, String name, int maxOutputTokens, @Nullable Integer contextWindow) {
-		this(id, provider, name, maxOutputTokens, contextWindow, Map.of(), null);
+		this(id, provider, name, maxOutputTokens, contextWindow, Map.of(), null, null);
+	}
+
+	/**
+	 * Return this model with prices.
+	 * @param prices what its tokens cost, or {@code null} if that is not known
+	 * @return the model
+	 */
+	public LlmModel withPrices(@Nullable LlmPrices prices) {
+		return new LlmModel(this.id, this.provider, this.name, this.maxOutputTokens, this.contextWindow, this.extraBody,
+				this.capabilities, prices);
 	}
 
 	/**

@@ -73,6 +73,8 @@ public final class LlmRequest {
 
 	private final LlmReasoning reasoning;
 
+	private final Map<String, String> tags;
+
 	private LlmRequest(Builder builder) {
 		Assert.notEmpty(builder.messages, "A request needs at least one message");
 		Assert.isTrue(builder.chain == null || builder.model == null, "A request names a chain or a model, not both");
@@ -106,6 +108,7 @@ public final class LlmRequest {
 		this.parallelToolCalls = builder.parallelToolCalls;
 		this.outputSchema = builder.outputSchema;
 		this.reasoning = builder.reasoning;
+		this.tags = builder.tags.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(builder.tags));
 	}
 
 	/**
@@ -270,6 +273,17 @@ public final class LlmRequest {
 	}
 
 	/**
+	 * Return the caller's tags, such as the tenant or the feature a request serves, by
+	 * name. They are never sent to a provider: cost metrics count spend by the tags
+	 * declared under {@code llm.resilience.cost.tags}, and spend budgets may be kept per
+	 * tag value.
+	 * @return an unmodifiable map, empty for none
+	 */
+	public Map<String, String> tags() {
+		return this.tags;
+	}
+
+	/**
 	 * Return the capabilities a model needs to take this request as it is: tools for tool
 	 * definitions, calls and results; vision for images; PDF for PDF documents; reasoning
 	 * for reasoning that is not optional. Structured output is not among them: a model
@@ -375,7 +389,7 @@ public final class LlmRequest {
 				+ ", model=" + this.model + ", priority=" + this.priority + ", timeout=" + this.timeout + ", tools="
 				+ this.tools.size() + ", outputSchema="
 				+ ((this.outputSchema != null) ? this.outputSchema.name() : null) + ", reasoning="
-				+ (this.reasoning != null) + ", extraBody=" + this.extraBody.keySet() + "}";
+				+ (this.reasoning != null) + ", extraBody=" + this.extraBody.keySet() + ", tags=" + this.tags + "}";
 	}
 
 	/**
@@ -415,6 +429,8 @@ public final class LlmRequest {
 
 		private LlmReasoning reasoning;
 
+		private final Map<String, String> tags = new LinkedHashMap<>();
+
 		private Builder() {
 		}
 
@@ -435,6 +451,7 @@ public final class LlmRequest {
 			this.parallelToolCalls = request.parallelToolCalls;
 			this.outputSchema = request.outputSchema;
 			this.reasoning = request.reasoning;
+			this.tags.putAll(request.tags);
 		}
 
 		/**
@@ -669,6 +686,36 @@ public final class LlmRequest {
 			Assert.notNull(extraBody, "extraBody must not be null");
 			this.extraBody.clear();
 			this.extraBody.putAll(extraBody);
+			return this;
+		}
+
+		/**
+		 * Tag the request, such as with the tenant or the feature it serves, for cost
+		 * metrics and spend budgets. Tags are never sent to a provider.
+		 * @param name the tag's name, such as {@code tenant}
+		 * @param value its value, such as {@code acme}
+		 * @return this builder
+		 */
+		public Builder tag(String name, String value) {
+			Assert.hasText(name, "name must not be empty");
+			Assert.notNull(value, "value must not be null");
+			this.tags.put(name, value);
+			return this;
+		}
+
+		/**
+		 * Replace all tags.
+		 * @param tags the tags, by name
+		 * @return this builder
+		 */
+		public Builder tags(Map<String, String> tags) {
+			Assert.notNull(tags, "tags must not be null");
+			tags.forEach((name, value) -> {
+				Assert.hasText(name, "A tag's name must not be empty");
+				Assert.notNull(value, "A tag's value must not be null");
+			});
+			this.tags.clear();
+			this.tags.putAll(tags);
 			return this;
 		}
 

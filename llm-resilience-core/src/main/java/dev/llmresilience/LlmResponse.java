@@ -29,15 +29,43 @@ import org.springframework.lang.Nullable;
  * @param raw the provider's response body as it came, for fields this API does not map;
  * for a streamed answer, the body assembled from its events in the shape of the
  * unstreamed one
+ * @param cost what the request cost: this answer and every attempt before it that the
+ * provider bills; {@link LlmCost#UNKNOWN} if a model without prices answered or was
+ * billed
  */
 public record LlmResponse(List<LlmContent> content, @Nullable JsonNode structuredOutput, String model, String modelName,
 		String provider, StopReason stopReason, @Nullable String rawStopReason, LlmUsage usage,
 		@Nullable String requestId, RateLimitStatus rateLimits, boolean fallback, List<LlmAttempt> attempts,
-		JsonNode raw) {
+		JsonNode raw, LlmCost cost) {
 
 	public LlmResponse {
 		content = List.copyOf(content);
 		attempts = List.copyOf(attempts);
+	}
+
+	/**
+	 * Create an answer whose cost is not known yet, as a provider reads it: the chain
+	 * that served it adds the cost with the attempts.
+	 * @param content the answer's blocks
+	 * @param structuredOutput the answer parsed as JSON, or {@code null}
+	 * @param model the id of the model that answered
+	 * @param modelName the model name the provider reported
+	 * @param provider the id of the provider that served the call
+	 * @param stopReason why generation stopped
+	 * @param rawStopReason the provider's own stop reason, or {@code null}
+	 * @param usage the tokens consumed
+	 * @param requestId the provider's request id, or {@code null}
+	 * @param rateLimits what the provider's rate-limit headers said
+	 * @param fallback whether a model other than the first one asked for answered
+	 * @param attempts every try made for this request
+	 * @param raw the provider's response body
+	 */
+	public LlmResponse(List<LlmContent> content, @Nullable JsonNode structuredOutput, String model, String modelName,
+			String provider, StopReason stopReason, @Nullable String rawStopReason, LlmUsage usage,
+			@Nullable String requestId, RateLimitStatus rateLimits, boolean fallback, List<LlmAttempt> attempts,
+			JsonNode raw) {
+		this(content, structuredOutput, model, modelName, provider, stopReason, rawStopReason, usage, requestId,
+				rateLimits, fallback, attempts, raw, LlmCost.UNKNOWN);
 	}
 
 	/**
@@ -94,17 +122,29 @@ public record LlmResponse(List<LlmContent> content, @Nullable JsonNode structure
 	 * @return the copy
 	 */
 	public LlmResponse withAttempts(boolean fallback, List<LlmAttempt> attempts) {
+		return withAttempts(fallback, attempts, this.cost);
+	}
+
+	/**
+	 * Return a copy with the given attempt history and cost.
+	 * @param fallback whether a model other than the first one asked for answered
+	 * @param attempts every try made for this request
+	 * @param cost what the request cost
+	 * @return the copy
+	 */
+	public LlmResponse withAttempts(boolean fallback, List<LlmAttempt> attempts, LlmCost cost) {
 		return new LlmResponse(this.content, this.structuredOutput, this.model, this.modelName, this.provider,
 				this.stopReason, this.rawStopReason, this.usage, this.requestId, this.rateLimits, fallback, attempts,
-				this.raw);
+				this.raw, cost);
 	}
 
 	@Override
 	public String toString() {
 		// The content and raw body stay out of logs: they may hold personal data.
 		return "LlmResponse{model=" + this.model + ", modelName=" + this.modelName + ", provider=" + this.provider
-				+ ", stopReason=" + this.stopReason + ", content=" + this.content + ", usage=" + this.usage
-				+ ", requestId=" + this.requestId + ", fallback=" + this.fallback + ", attempts=" + this.attempts + "}";
+				+ ", stopReason=" + this.stopReason + ", content=" + this.content + ", usage=" + this.usage + ", cost="
+				+ this.cost + ", requestId=" + this.requestId + ", fallback=" + this.fallback + ", attempts="
+				+ this.attempts + "}";
 	}
 
 }

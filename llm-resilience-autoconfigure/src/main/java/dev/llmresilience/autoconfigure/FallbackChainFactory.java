@@ -9,6 +9,7 @@ import dev.llmresilience.autoconfigure.LlmResilienceProperties.Hedging;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Model;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Retry;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.SlidingWindowType;
+import dev.llmresilience.budget.CostAccounting;
 import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.resilience.CircuitBreakerSettings;
 import dev.llmresilience.resilience.FallbackChain;
@@ -29,10 +30,10 @@ import org.springframework.lang.Nullable;
 /**
  * Builds a {@link ModelExecutor} for every model, with a circuit breaker for each of its
  * deployments and a retry in the given resilience4j registries ({@link ModelResilience}),
- * its routing and its hedging, and the {@link FallbackChain} over them. A model's
- * settings are its own {@code retry} and {@code circuit-breaker} under
- * {@code llm.resilience.models.<id>}, which hold the global value of every key the model
- * does not set.
+ * its routing and its hedging, and the {@link FallbackChain} over them, which accounts
+ * for what requests cost. A model's settings are its own {@code retry} and
+ * {@code circuit-breaker} under {@code llm.resilience.models.<id>}, which hold the global
+ * value of every key the model does not set.
  */
 class FallbackChainFactory {
 
@@ -46,13 +47,16 @@ class FallbackChainFactory {
 
 	private final ObservationRegistry observationRegistry;
 
+	private final CostAccounting accounting;
+
 	FallbackChainFactory(CircuitBreakerRegistry circuitBreakerRegistry, RetryRegistry retryRegistry, Clock clock,
-			ProviderPacer pacer, ObservationRegistry observationRegistry) {
+			ProviderPacer pacer, ObservationRegistry observationRegistry, CostAccounting accounting) {
 		this.circuitBreakerRegistry = circuitBreakerRegistry;
 		this.retryRegistry = retryRegistry;
 		this.clock = clock;
 		this.pacer = pacer;
 		this.observationRegistry = observationRegistry;
+		this.accounting = accounting;
 	}
 
 	FallbackChain create(ModelCatalog catalog, LlmResilienceProperties properties) {
@@ -71,7 +75,7 @@ class FallbackChainFactory {
 					this.pacer, this.observationRegistry));
 		});
 		return new FallbackChain(catalog, executors,
-				new LlmErrorClassifier(properties.getCircuitBreaker().getRecordRateLimits()));
+				new LlmErrorClassifier(properties.getCircuitBreaker().getRecordRateLimits()), this.accounting);
 	}
 
 	@Nullable

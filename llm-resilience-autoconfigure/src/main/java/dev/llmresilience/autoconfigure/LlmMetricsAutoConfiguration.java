@@ -1,5 +1,6 @@
 package dev.llmresilience.autoconfigure;
 
+import dev.llmresilience.actuate.LlmCostMetrics;
 import dev.llmresilience.actuate.LlmMetricsObservationHandler;
 import dev.llmresilience.actuate.LlmQueueMetrics;
 import dev.llmresilience.budget.ProviderPacer;
@@ -19,7 +20,7 @@ import org.springframework.context.annotation.Bean;
 /**
  * Auto-configuration for the meters of llm-resilience: the GenAI client metrics, retries,
  * fallbacks and time to first token recorded from the request and attempt observations,
- * and the queue and rate-limit gauges.
+ * what calls cost, told by the cost accounting, and the queue and rate-limit gauges.
  *
  * @author llm-resilience
  */
@@ -33,6 +34,12 @@ public class LlmMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	LlmMetricsObservationHandler llmMetricsObservationHandler(MeterRegistry meterRegistry) {
 		return new LlmMetricsObservationHandler(meterRegistry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LlmCostMetrics llmCostMetrics(MeterRegistry meterRegistry, LlmResilienceProperties properties) {
+		return new LlmCostMetrics(meterRegistry, properties.getCost().getTags());
 	}
 
 	@Bean

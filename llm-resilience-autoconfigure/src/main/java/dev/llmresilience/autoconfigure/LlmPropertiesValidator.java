@@ -1,5 +1,6 @@
 package dev.llmresilience.autoconfigure;
 
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -10,9 +11,12 @@ import java.util.Map;
 
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.CircuitBreaker;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Cluster;
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.Cost;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Deployment;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Hedging;
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.LongContext;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Model;
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.Prices;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Provider;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.ProviderType;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Queue;
@@ -31,6 +35,12 @@ import org.springframework.util.unit.DataSize;
 class LlmPropertiesValidator {
 
 	private static final String PREFIX = "llm.resilience.";
+
+	private static final String TAG_NAME = "[a-z][a-z0-9_]*";
+
+	private static final String OTHER = "other";
+
+	private static final String NONE = "none";
 
 	/**
 	 * Check the values as bound, before a model's retry and circuit breaker take the
@@ -56,6 +66,7 @@ class LlmPropertiesValidator {
 		if (properties.getCluster().isEnabled()) {
 			cluster(properties.getCluster());
 		}
+		cost(properties.getCost());
 	}
 
 	private void provider(String id, Provider provider) {
@@ -146,6 +157,82 @@ class LlmPropertiesValidator {
 		if (model.getHedging().isEnabled()) {
 			hedging(prefix + "hedging.", model.getHedging(), model.getDeployments().size());
 		}
+		prices(prefix + "prices.", model.getPrices());
+		model.getDeployments().forEach((name, deployment) -> {
+			if (deployment.getPrices().isSet()) {
+				// a deployment's keys are checked with the model's values of those it
+				// leaves unset, as they will be used
+				Prices merged = new Prices();
+				merged.inheritUnset(deployment.getPrices());
+				merged.inheritUnset(model.getPrices());
+				prices(prefix + "deployments." + name + ".prices.", merged);
+			}
+		});
+	}
+
+	private void prices(String prefix, Prices prices) {
+		if (!prices.isSet()) {
+			return;
+		}
+		price(prefix + "input", prices.getInput(), true);
+		price(prefix + "output", prices.getOutput(), true);
+		price(prefix + "cache-write", prices.getCacheWrite(), false);
+		price(prefix + "cache-read", prices.getCacheRead(), false);
+		LongContext longContext = prices.getLongContext();
+		if (longContext.isSet()) {
+			String tier = prefix + "long-context.";
+			if (longContext.getAboveInputTokens() == null || longContext.getAboveInputTokens() <= 0) {
+				throw new InvalidLlmPropertyException(tier + "above-input-tokens",
+						(longContext.getAboveInputTokens() == null) ? "no threshold is set"
+								: "the threshold must be positive",
+						"Set the input tokens above which the provider charges the higher prices, such as 200000.");
+			}
+			price(tier + "input", longContext.getInput(), true);
+			price(tier + "output", longContext.getOutput(), true);
+			price(tier + "cache-write", longContext.getCacheWrite(), false);
+			price(tier + "cache-read", longContext.getCacheRead(), false);
+		}
+	}
+
+	private static void price(String property, @Nullable BigDecimal price, boolean required) {
+		if (price == null && required) {
+			throw new InvalidLlmPropertyException(property, "no price is set, while other prices of the model are",
+					"Set the price per million tokens from the provider's pricing page, 0 for a free model, or"
+							+ " remove the model's prices to leave its cost unknown.");
+		}
+		if (price != null && price.signum() < 0) {
+			throw new InvalidLlmPropertyException(property, "the price " + price + " is negative",
+					"Set the price per million tokens, 0 or more.");
+		}
+	}
+
+	private void cost(Cost cost) {
+		if (cost.getCurrency() == null || !cost.getCurrency().matches("[A-Z]{3}")) {
+			throw new InvalidLlmPropertyException(PREFIX + "cost.currency",
+					"'" + cost.getCurrency() + "' is not a currency code",
+					"Set the ISO 4217 code of the prices' currency, such as USD or EUR.");
+		}
+		cost.getTags().forEach((name, values) -> {
+			String property = PREFIX + "cost.tags." + name;
+			if (!name.matches(TAG_NAME)) {
+				throw new InvalidLlmPropertyException(property, "'" + name + "' is not a tag name",
+						"Name the tag with lower case letters, digits and underscores, such as tenant or feature.");
+			}
+			if (values == null || values.isEmpty()) {
+				throw new InvalidLlmPropertyException(property, "no value is listed",
+						"List the values to count spend by, such as [acme, globex]; the others count as 'other'.");
+			}
+			for (int i = 0; i < values.size(); i++) {
+				String value = values.get(i);
+				if (value == null || value.isBlank() || OTHER.equals(value) || NONE.equals(value)) {
+					throw new InvalidLlmPropertyException(property + "[" + i + "]",
+							(value == null || value.isBlank()) ? "the value is empty"
+									: "'" + value + "' stands for the values not listed or missing",
+							"List the values requests carry, such as acme; undeclared ones count as 'other' and"
+									+ " a missing one as 'none'.");
+				}
+			}
+		});
 	}
 
 	private void provider(String property, @Nullable String provider, Map<String, Provider> providers) {

@@ -6,7 +6,9 @@ import java.util.function.BiConsumer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmPipeline;
 import dev.llmresilience.LlmTemplate;
+import dev.llmresilience.budget.CostAccounting;
 import dev.llmresilience.budget.ProviderPacer;
+import dev.llmresilience.budget.SpendListener;
 import dev.llmresilience.cluster.RateLimitSharing;
 import dev.llmresilience.overview.LlmOverview;
 import dev.llmresilience.pipeline.ResilientPipeline;
@@ -88,13 +90,19 @@ public class LlmResilienceAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	CostAccounting llmCostAccounting(ObjectProvider<SpendListener> spendListeners) {
+		return new CostAccounting(spendListeners.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	FallbackChain llmFallbackChain(ModelCatalog llmModelCatalog, LlmResilienceProperties properties,
 			ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry, ObjectProvider<RetryRegistry> retryRegistry,
 			ObjectProvider<Clock> clock, ProviderPacer llmProviderPacer,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
+			ObjectProvider<ObservationRegistry> observationRegistry, CostAccounting llmCostAccounting) {
 		return new FallbackChainFactory(circuitBreakerRegistry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
 				retryRegistry.getIfAvailable(RetryRegistry::ofDefaults), clock.getIfAvailable(Clock::systemUTC),
-				llmProviderPacer, observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP))
+				llmProviderPacer, observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP), llmCostAccounting)
 			.create(llmModelCatalog, properties);
 	}
 

@@ -1,5 +1,6 @@
 package dev.llmresilience.autoconfigure;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -82,9 +83,16 @@ public class LlmResilienceProperties implements InitializingBean {
 	private final Cluster cluster = new Cluster();
 
 	/**
+	 * What calls cost: the currency of every price, and the caller tags that spend is
+	 * counted by.
+	 */
+	private final Cost cost = new Cost();
+
+	/**
 	 * Check the bound values, then give each model's retry and circuit breaker the global
-	 * value of every key the model does not set, and the queue its concurrency if none is
-	 * set, so that they show the values in effect.
+	 * value of every key the model does not set, each deployment's prices the model's
+	 * value of every key the deployment does not set, and the queue its concurrency if
+	 * none is set, so that they show the values in effect.
 	 * @throws InvalidLlmPropertyException if a value is invalid
 	 */
 	@Override
@@ -93,6 +101,9 @@ public class LlmResilienceProperties implements InitializingBean {
 		this.models.values().forEach((model) -> {
 			model.getRetry().inheritUnset(this.retry);
 			model.getCircuitBreaker().inheritUnset(this.circuitBreaker);
+			model.getDeployments()
+				.values()
+				.forEach((deployment) -> deployment.getPrices().inheritUnset(model.getPrices()));
 		});
 		if (this.queue.getMaxConcurrent() == null) {
 			// as many as the smallest pool serves without a wait for a connection
@@ -170,6 +181,10 @@ public class LlmResilienceProperties implements InitializingBean {
 
 	public Cluster getCluster() {
 		return this.cluster;
+	}
+
+	public Cost getCost() {
+		return this.cost;
 	}
 
 	/**
@@ -498,6 +513,12 @@ public class LlmResilienceProperties implements InitializingBean {
 		 */
 		private final Hedging hedging = new Hedging();
 
+		/**
+		 * What the model's tokens cost, per million, in llm.resilience.cost.currency.
+		 * Unknown when not set: its calls then cost 'unknown', never zero.
+		 */
+		private final Prices prices = new Prices();
+
 		public String getProvider() {
 			return this.provider;
 		}
@@ -590,6 +611,10 @@ public class LlmResilienceProperties implements InitializingBean {
 			return this.hedging;
 		}
 
+		public Prices getPrices() {
+			return this.prices;
+		}
+
 	}
 
 	/**
@@ -626,6 +651,12 @@ public class LlmResilienceProperties implements InitializingBean {
 		 * provider's limits. 0 for no limit of its own.
 		 */
 		private long tokensPerMinute = 0;
+
+		/**
+		 * What the model's tokens cost on this deployment, per million. Keys not set take
+		 * the model's value.
+		 */
+		private final Prices prices = new Prices();
 
 		public String getProvider() {
 			return this.provider;
@@ -665,6 +696,10 @@ public class LlmResilienceProperties implements InitializingBean {
 
 		public void setTokensPerMinute(long tokensPerMinute) {
 			this.tokensPerMinute = tokensPerMinute;
+		}
+
+		public Prices getPrices() {
+			return this.prices;
 		}
 
 	}
@@ -1159,6 +1194,223 @@ public class LlmResilienceProperties implements InitializingBean {
 
 		public void setAllowToFail(boolean allowToFail) {
 			this.allowToFail = allowToFail;
+		}
+
+	}
+
+	/**
+	 * Prices per million tokens, with an optional long-context tier.
+	 */
+	public static class Prices {
+
+		/**
+		 * Price of a million input tokens neither written to nor read from the prompt
+		 * cache.
+		 */
+		private BigDecimal input;
+
+		/**
+		 * Price of a million output tokens, reasoning tokens included.
+		 */
+		private BigDecimal output;
+
+		/**
+		 * Price of a million input tokens written to the prompt cache. The input price
+		 * when not set.
+		 */
+		private BigDecimal cacheWrite;
+
+		/**
+		 * Price of a million input tokens read from the prompt cache. The input price
+		 * when not set.
+		 */
+		private BigDecimal cacheRead;
+
+		/**
+		 * Higher prices of a whole call whose input is above a number of tokens.
+		 */
+		private final LongContext longContext = new LongContext();
+
+		/**
+		 * Return whether any price is set.
+		 * @return {@code true} if a key is set
+		 */
+		boolean isSet() {
+			return this.input != null || this.output != null || this.cacheWrite != null || this.cacheRead != null
+					|| this.longContext.isSet();
+		}
+
+		/**
+		 * Take the value of every key not set here from other prices.
+		 * @param other the prices to take values from
+		 */
+		void inheritUnset(Prices other) {
+			this.input = (this.input != null) ? this.input : other.input;
+			this.output = (this.output != null) ? this.output : other.output;
+			this.cacheWrite = (this.cacheWrite != null) ? this.cacheWrite : other.cacheWrite;
+			this.cacheRead = (this.cacheRead != null) ? this.cacheRead : other.cacheRead;
+			this.longContext.inheritUnset(other.longContext);
+		}
+
+		public BigDecimal getInput() {
+			return this.input;
+		}
+
+		public void setInput(BigDecimal input) {
+			this.input = input;
+		}
+
+		public BigDecimal getOutput() {
+			return this.output;
+		}
+
+		public void setOutput(BigDecimal output) {
+			this.output = output;
+		}
+
+		public BigDecimal getCacheWrite() {
+			return this.cacheWrite;
+		}
+
+		public void setCacheWrite(BigDecimal cacheWrite) {
+			this.cacheWrite = cacheWrite;
+		}
+
+		public BigDecimal getCacheRead() {
+			return this.cacheRead;
+		}
+
+		public void setCacheRead(BigDecimal cacheRead) {
+			this.cacheRead = cacheRead;
+		}
+
+		public LongContext getLongContext() {
+			return this.longContext;
+		}
+
+	}
+
+	/**
+	 * The prices of a call whose input is above a number of tokens, for the whole call.
+	 */
+	public static class LongContext {
+
+		/**
+		 * Input tokens, cached ones included, above which a call is priced at this tier
+		 * as a whole.
+		 */
+		private Long aboveInputTokens;
+
+		/**
+		 * Price of a million uncached input tokens of such a call.
+		 */
+		private BigDecimal input;
+
+		/**
+		 * Price of a million output tokens of such a call.
+		 */
+		private BigDecimal output;
+
+		/**
+		 * Price of a million input tokens of such a call written to the prompt cache. The
+		 * tier's input price when not set.
+		 */
+		private BigDecimal cacheWrite;
+
+		/**
+		 * Price of a million input tokens of such a call read from the prompt cache. The
+		 * tier's input price when not set.
+		 */
+		private BigDecimal cacheRead;
+
+		boolean isSet() {
+			return this.aboveInputTokens != null || this.input != null || this.output != null || this.cacheWrite != null
+					|| this.cacheRead != null;
+		}
+
+		void inheritUnset(LongContext other) {
+			this.aboveInputTokens = (this.aboveInputTokens != null) ? this.aboveInputTokens : other.aboveInputTokens;
+			this.input = (this.input != null) ? this.input : other.input;
+			this.output = (this.output != null) ? this.output : other.output;
+			this.cacheWrite = (this.cacheWrite != null) ? this.cacheWrite : other.cacheWrite;
+			this.cacheRead = (this.cacheRead != null) ? this.cacheRead : other.cacheRead;
+		}
+
+		public Long getAboveInputTokens() {
+			return this.aboveInputTokens;
+		}
+
+		public void setAboveInputTokens(Long aboveInputTokens) {
+			this.aboveInputTokens = aboveInputTokens;
+		}
+
+		public BigDecimal getInput() {
+			return this.input;
+		}
+
+		public void setInput(BigDecimal input) {
+			this.input = input;
+		}
+
+		public BigDecimal getOutput() {
+			return this.output;
+		}
+
+		public void setOutput(BigDecimal output) {
+			this.output = output;
+		}
+
+		public BigDecimal getCacheWrite() {
+			return this.cacheWrite;
+		}
+
+		public void setCacheWrite(BigDecimal cacheWrite) {
+			this.cacheWrite = cacheWrite;
+		}
+
+		public BigDecimal getCacheRead() {
+			return this.cacheRead;
+		}
+
+		public void setCacheRead(BigDecimal cacheRead) {
+			this.cacheRead = cacheRead;
+		}
+
+	}
+
+	/**
+	 * What calls cost.
+	 */
+	public static class Cost {
+
+		/**
+		 * Currency of every price, an ISO 4217 code such as USD or EUR. Costs are
+		 * reported in it; nothing is converted.
+		 */
+		private String currency = "USD";
+
+		/**
+		 * Caller tags that the cost metric counts spend by, each with its values, such as
+		 * tenant: [acme, globex]. A request's value that is not listed is counted as
+		 * 'other', a tag the request lacks as 'none', so that the metric's cardinality
+		 * stays bounded. Names are lower case words: letters, digits and underscores.
+		 */
+		private Map<String, List<String>> tags = new LinkedHashMap<>();
+
+		public String getCurrency() {
+			return this.currency;
+		}
+
+		public void setCurrency(String currency) {
+			this.currency = currency;
+		}
+
+		public Map<String, List<String>> getTags() {
+			return this.tags;
+		}
+
+		public void setTags(Map<String, List<String>> tags) {
+			this.tags = tags;
 		}
 
 	}

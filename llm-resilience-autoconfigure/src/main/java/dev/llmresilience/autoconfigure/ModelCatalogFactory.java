@@ -10,7 +10,10 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmDeployment;
 import dev.llmresilience.LlmModel;
+import dev.llmresilience.LlmPrices;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Deployment;
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.LongContext;
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.Prices;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Provider;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.ProviderType;
 import dev.llmresilience.provider.LlmProvider;
@@ -61,11 +64,12 @@ class ModelCatalogFactory {
 		properties.getProviders().forEach((id, provider) -> providers.put(id, provider(id, provider)));
 		Map<String, LlmModel> models = new LinkedHashMap<>();
 		Map<String, List<LlmDeployment>> deployments = new LinkedHashMap<>();
+		String currency = properties.getCost().getCurrency();
 		properties.getModels().forEach((id, configured) -> {
-			LlmModel model = model(id, configured);
+			LlmModel model = model(id, configured, currency);
 			models.put(id, model);
 			if (!configured.getDeployments().isEmpty()) {
-				deployments.put(id, deployments(model, configured.getDeployments()));
+				deployments.put(id, deployments(model, configured.getDeployments(), currency));
 			}
 		});
 		return new ModelCatalog(providers, models, properties.getChains(),
@@ -100,19 +104,42 @@ class ModelCatalogFactory {
 		return url.endsWith("/") ? URI.create(url.substring(0, url.length() - 1)) : baseUrl;
 	}
 
-	private static LlmModel model(String id, LlmResilienceProperties.Model properties) {
+	private static LlmModel model(String id, LlmResilienceProperties.Model properties, String currency) {
 		String name = StringUtils.hasText(properties.getName()) ? properties.getName() : id;
 		String provider = (properties.getProvider() != null) ? properties.getProvider()
 				: properties.getDeployments().values().iterator().next().getProvider();
 		return new LlmModel(id, provider, name, properties.getMaxOutputTokens(), properties.getContextWindow(),
-				properties.getExtraBody(), properties.getCapabilities());
+				properties.getExtraBody(), properties.getCapabilities(), prices(properties.getPrices(), currency));
 	}
 
-	private static List<LlmDeployment> deployments(LlmModel model, Map<String, Deployment> properties) {
+	private static List<LlmDeployment> deployments(LlmModel model, Map<String, Deployment> properties,
+			String currency) {
 		List<LlmDeployment> deployments = new ArrayList<>();
-		properties.forEach((name, deployment) -> deployments.add(new LlmDeployment(name, deployment.getProvider(),
-				(deployment.getName() != null) ? deployment.getName() : model.name(), deployment.getWeight())));
+		properties.forEach((name,
+				deployment) -> deployments.add(new LlmDeployment(name, deployment.getProvider(),
+						(deployment.getName() != null) ? deployment.getName() : model.name(), deployment.getWeight(),
+						prices(deployment.getPrices(), currency))));
 		return deployments;
+	}
+
+	/**
+	 * Return the prices as configured, checked by {@link LlmPropertiesValidator}.
+	 * @return the prices, or {@code null} if none are set
+	 */
+	@Nullable
+	static LlmPrices prices(Prices prices, String currency) {
+		if (!prices.isSet()) {
+			return null;
+		}
+		LlmPrices.Rates rates = new LlmPrices.Rates(prices.getInput(), prices.getOutput(), prices.getCacheWrite(),
+				prices.getCacheRead());
+		LongContext longContext = prices.getLongContext();
+		if (!longContext.isSet()) {
+			return new LlmPrices(currency, rates);
+		}
+		return new LlmPrices(currency, rates, longContext.getAboveInputTokens(),
+				new LlmPrices.Rates(longContext.getInput(), longContext.getOutput(), longContext.getCacheWrite(),
+						longContext.getCacheRead()));
 	}
 
 }

@@ -1,9 +1,16 @@
 package dev.llmresilience.autoconfigure;
 
+import java.math.BigDecimal;
+import java.util.Map;
+
+import dev.llmresilience.LlmCost;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmPriority;
+import dev.llmresilience.LlmRequest;
+import dev.llmresilience.actuate.LlmCostMetrics;
 import dev.llmresilience.actuate.LlmMetricsObservationHandler;
 import dev.llmresilience.actuate.LlmQueueMetrics;
+import dev.llmresilience.budget.CostAccounting;
 import dev.llmresilience.observation.LlmAttemptContext;
 import dev.llmresilience.observation.LlmObservationConventions;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -72,6 +79,30 @@ class LlmMetricsAutoConfigurationTests {
 	}
 
 	@Test
+	void createsCostMetricsWhichTheCostAccountingTellsOfEverySpend() {
+		this.contextRunner.withPropertyValues("llm.resilience.cost.tags.tenant=acme,globex").run((context) -> {
+			assertThat(context).hasSingleBean(LlmCostMetrics.class);
+			LlmModel sonnet = new LlmModel("sonnet", "anthropic", "claude-sonnet-4-5", 4096, null);
+			context.getBean(CostAccounting.class)
+				.forRequest("main", LlmRequest.builder().user("Hi").tag("tenant", "acme").build())
+				.billed(sonnet, "anthropic", null, LlmCost.of(new BigDecimal("0.25"), "USD"));
+			assertThat(context.getBean(MeterRegistry.class)
+				.get("llm.cost")
+				.tag("llm.model", "sonnet")
+				.tag("llm.chain", "main")
+				.tag("llm.tag.tenant", "acme")
+				.counter()
+				.count()).isEqualTo(0.25);
+		});
+	}
+
+	@Test
+	void backsOffToUserCostMetrics() {
+		this.contextRunner.withUserConfiguration(UserCostMetricsConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(LlmCostMetrics.class).hasBean("customLlmCostMetrics"));
+	}
+
+	@Test
 	void bindsQueueAndProviderHoldMeters() {
 		this.contextRunner.run((context) -> {
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
@@ -120,7 +151,8 @@ class LlmMetricsAutoConfigurationTests {
 					"llm.resilience.providers.anthropic.base-url=http://localhost:1",
 					"llm.resilience.models.sonnet.provider=anthropic")
 			.run((context) -> assertThat(context).doesNotHaveBean(LlmMetricsObservationHandler.class)
-				.doesNotHaveBean(LlmQueueMetrics.class));
+				.doesNotHaveBean(LlmQueueMetrics.class)
+				.doesNotHaveBean(LlmCostMetrics.class));
 	}
 
 	@Test
@@ -139,6 +171,16 @@ class LlmMetricsAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasSingleBean(MeterRegistry.class)
 				.doesNotHaveBean(LlmMetricsObservationHandler.class)
 				.doesNotHaveBean(LlmQueueMetrics.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserCostMetricsConfiguration {
+
+		@Bean
+		LlmCostMetrics customLlmCostMetrics() {
+			return new LlmCostMetrics(new SimpleMeterRegistry(), Map.of());
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

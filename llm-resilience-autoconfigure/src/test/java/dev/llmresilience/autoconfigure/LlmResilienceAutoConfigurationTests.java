@@ -1,6 +1,7 @@
 package dev.llmresilience.autoconfigure;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,15 +16,19 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.llmresilience.LlmAttempt;
 import dev.llmresilience.LlmCapability;
+import dev.llmresilience.LlmCost;
 import dev.llmresilience.LlmDeployment;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmPipeline;
+import dev.llmresilience.LlmPrices;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.RateLimitStatus;
+import dev.llmresilience.budget.CostAccounting;
 import dev.llmresilience.budget.ProviderPacer;
+import dev.llmresilience.budget.SpendListener;
 import dev.llmresilience.deadline.Deadline;
 import dev.llmresilience.error.LlmAllModelsFailedException;
 import dev.llmresilience.error.LlmApiException;
@@ -170,6 +175,33 @@ class LlmResilienceAutoConfigurationTests {
 	}
 
 	@Test
+	void pricesBindInTheCurrencyOfTheCostAndDeploymentsTakeTheModelsUnsetKeys() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withPropertyValues("llm.resilience.cost.currency=EUR", "llm.resilience.models.haiku.prices.input=1",
+					"llm.resilience.models.haiku.prices.output=5", "llm.resilience.models.haiku.prices.cache-read=0.10",
+					"llm.resilience.models.haiku.prices.long-context.above-input-tokens=200000",
+					"llm.resilience.models.haiku.prices.long-context.input=2",
+					"llm.resilience.models.haiku.prices.long-context.output=10",
+					"llm.resilience.models.haiku.deployments.a.provider=anthropic",
+					"llm.resilience.models.haiku.deployments.b.provider=anthropic",
+					"llm.resilience.models.haiku.deployments.b.prices.output=4")
+			.run((context) -> {
+				ModelCatalog catalog = context.getBean(ModelCatalog.class);
+				LlmModel haiku = catalog.getModels().get("haiku");
+				LlmPrices.Rates rates = new LlmPrices.Rates(new BigDecimal("1"), new BigDecimal("5"), null,
+						new BigDecimal("0.10"));
+				LlmPrices.Rates longContext = new LlmPrices.Rates(new BigDecimal("2"), new BigDecimal("10"));
+				assertThat(haiku.prices()).isEqualTo(new LlmPrices("EUR", rates, 200_000, longContext));
+				assertThat(catalog.deploymentsOf(haiku)).extracting(LlmDeployment::prices)
+					.containsExactly(haiku.prices(), new LlmPrices("EUR",
+							new LlmPrices.Rates(new BigDecimal("1"), new BigDecimal("4"), null, new BigDecimal("0.10")),
+							200_000, longContext));
+				// a model without prices costs an unknown amount
+				assertThat(catalog.getModels().get("llama").prices()).isNull();
+			});
+	}
+
+	@Test
 	void deploymentBudgetsPaceTheirDeploymentAlone() {
 		this.contextRunner.withPropertyValues(this.twoProviders)
 			.withPropertyValues("llm.resilience.models.haiku.deployments.a.provider=anthropic",
@@ -291,6 +323,29 @@ class LlmResilienceAutoConfigurationTests {
 				assertThat(context.getBean(ResilientPipeline.class).getCatalog())
 					.isSameAs(context.getBean(UserCatalogConfiguration.class).catalog);
 			});
+	}
+
+	@Test
+	void costAccountingTellsTheApplicationsSpendListeners() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withUserConfiguration(SpendListenerConfiguration.class)
+			.run((context) -> {
+				LlmModel haiku = context.getBean(ModelCatalog.class).getModels().get("haiku");
+				LlmCost cost = LlmCost.of(new BigDecimal("0.01"), "USD");
+				context.getBean(CostAccounting.class)
+					.forRequest("main", LlmRequest.ofPrompt("Hi"))
+					.billed(haiku, "anthropic", null, cost);
+				assertThat(context.getBean(SpendListenerConfiguration.class).spent)
+					.extracting(SpendListener.Spend::cost)
+					.containsExactly(cost);
+			});
+	}
+
+	@Test
+	void backsOffToUserCostAccounting() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withBean("customCostAccounting", CostAccounting.class, () -> CostAccounting.NONE)
+			.run((context) -> assertThat(context).getBean(CostAccounting.class).isSameAs(CostAccounting.NONE));
 	}
 
 	@Test
@@ -633,6 +688,18 @@ class LlmResilienceAutoConfigurationTests {
 	private static LlmInvalidRequestException invalidRequest() {
 		return new LlmInvalidRequestException("anthropic", "haiku", new LlmApiException.Details(400,
 				"invalid_request_error", null, "max_tokens: too large", null, null, null, null));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SpendListenerConfiguration {
+
+		final List<SpendListener.Spend> spent = new ArrayList<>();
+
+		@Bean
+		SpendListener recordingSpendListener() {
+			return this.spent::add;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

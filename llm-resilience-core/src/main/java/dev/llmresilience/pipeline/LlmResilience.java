@@ -13,10 +13,13 @@ import java.util.function.Function;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmDeployment;
 import dev.llmresilience.LlmModel;
+import dev.llmresilience.LlmPrices;
 import dev.llmresilience.LlmTemplate;
+import dev.llmresilience.budget.CostAccounting;
 import dev.llmresilience.budget.LocalRateBudget;
 import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.budget.RateBudget;
+import dev.llmresilience.budget.SpendListener;
 import dev.llmresilience.provider.LlmProvider;
 import dev.llmresilience.provider.ProviderConnectionPools;
 import dev.llmresilience.provider.ProviderConnectors;
@@ -151,6 +154,10 @@ public final class LlmResilience implements AutoCloseable {
 
 		private final Map<String, HedgingSettings> hedging = new LinkedHashMap<>();
 
+		private final Map<String, LlmPrices> prices = new LinkedHashMap<>();
+
+		private final List<SpendListener> spendListeners = new ArrayList<>();
+
 		private String defaultChain;
 
 		private RetrySettings retry = RetrySettings.DEFAULTS;
@@ -265,6 +272,30 @@ public final class LlmResilience implements AutoCloseable {
 		public Builder model(LlmModel model) {
 			Assert.isTrue(!this.models.containsKey(model.id()), () -> "Model '" + model.id() + "' is added twice");
 			this.models.put(model.id(), model);
+			return this;
+		}
+
+		/**
+		 * Price the tokens of a model, so that its answers carry their cost; without
+		 * prices, its calls cost {@link dev.llmresilience.LlmCost#UNKNOWN}. A deployment
+		 * with prices of its own ({@link LlmDeployment#prices()}) is priced by them.
+		 * @param modelId the model id
+		 * @param prices what its tokens cost
+		 * @return this builder
+		 */
+		public Builder prices(String modelId, LlmPrices prices) {
+			this.prices.put(modelId, prices);
+			return this;
+		}
+
+		/**
+		 * Tell a listener what every attempt is billed, such as to count spend.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder spendListener(SpendListener listener) {
+			Assert.notNull(listener, "listener must not be null");
+			this.spendListeners.add(listener);
 			return this;
 		}
 
@@ -527,15 +558,21 @@ public final class LlmResilience implements AutoCloseable {
 				Resources resources = new Resources(pools, this.maxConnections, this.objectMapper, this.clock);
 				Map<String, LlmProvider> providers = new LinkedHashMap<>();
 				this.providers.forEach((id, provider) -> providers.put(id, provider.apply(resources)));
-				ModelCatalog catalog = new ModelCatalog(providers, this.models, this.chains,
+				Map<String, LlmModel> models = new LinkedHashMap<>(this.models);
+				this.prices.forEach((id, modelPrices) -> {
+					Assert.isTrue(models.containsKey(id), () -> "Prices are set for unknown model '" + id + "'");
+					models.computeIfPresent(id, (key, model) -> model.withPrices(modelPrices));
+				});
+				ModelCatalog catalog = new ModelCatalog(providers, models, this.chains,
 						ModelCatalog.defaultChain(this.defaultChain, this.chains.keySet()), this.deployments);
 				ProviderPacer pacer = new ProviderPacer(budgets(this.providerBudgets), budgets(this.modelBudgets),
 						this.clock, this.retry.maxServerWait(), (scope, until) -> {
 						}, this.providerWideHolds);
 				Map<String, ModelExecutor> executors = new LinkedHashMap<>();
-				this.models.forEach((id, model) -> executors.put(id, executor(model, catalog, pacer)));
+				models.forEach((id, model) -> executors.put(id, executor(model, catalog, pacer)));
 				FallbackChain chain = new FallbackChain(catalog, executors,
-						new LlmErrorClassifier(this.circuitBreaker.recordRateLimits()));
+						new LlmErrorClassifier(this.circuitBreaker.recordRateLimits()),
+						new CostAccounting(this.spendListeners));
 				RequestQueue queue = this.queueEnabled
 						? new RequestQueue(this.queueCapacity, Map.of(),
 								(this.maxConcurrent != null) ? this.maxConcurrent : this.maxConnections, this.aging)

@@ -4,16 +4,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.llmresilience.LlmAttempt;
+import dev.llmresilience.LlmCost;
+import dev.llmresilience.budget.RequestSpend;
 import dev.llmresilience.deadline.Deadline;
+import dev.llmresilience.routing.Deployment;
 
 /**
- * What one logical request has been through: its deadline, every attempt so far and, for
- * a stream, the text already delivered to the caller. Attempts of one request run one
- * after the other, but on different threads, so access is synchronized.
+ * What one logical request has been through: its deadline, every attempt so far, what
+ * they were billed and, for a stream, the text already delivered to the caller. Attempts
+ * of one request run one after the other, but on different threads, so access is
+ * synchronized.
  */
 class CallContext {
 
 	private final Deadline deadline;
+
+	private final RequestSpend spend;
 
 	private final List<LlmAttempt> attempts = new ArrayList<>();
 
@@ -25,10 +31,13 @@ class CallContext {
 
 	private Integer exceededContextWindow;
 
+	private LlmCost cost = LlmCost.NONE;
+
 	private volatile String servingProvider;
 
-	CallContext(Deadline deadline) {
+	CallContext(Deadline deadline, RequestSpend spend) {
 		this.deadline = deadline;
+		this.spend = spend;
 	}
 
 	Deadline deadline() {
@@ -56,6 +65,27 @@ class CallContext {
 
 	synchronized List<LlmAttempt> attempts() {
 		return List.copyOf(this.attempts);
+	}
+
+	/**
+	 * Add what an attempt was billed to the request's cost, and bill it to the request's
+	 * account.
+	 */
+	void billed(Deployment deployment, LlmCost cost) {
+		if (cost != LlmCost.NONE) {
+			synchronized (this) {
+				this.cost = this.cost.plus(cost);
+			}
+			this.spend.billed(deployment.model(), deployment.provider().type(),
+					deployment.isImplicit() ? null : deployment.name(), cost);
+		}
+	}
+
+	/**
+	 * Return what the request's attempts were billed so far.
+	 */
+	synchronized LlmCost cost() {
+		return this.cost;
 	}
 
 	synchronized void delivered(String text) {

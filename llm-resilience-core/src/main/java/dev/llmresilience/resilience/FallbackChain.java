@@ -11,6 +11,8 @@ import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
+import dev.llmresilience.budget.CostAccounting;
+import dev.llmresilience.budget.RequestSpend;
 import dev.llmresilience.deadline.CutOffOperator;
 import dev.llmresilience.deadline.Deadline;
 import dev.llmresilience.error.LlmAllModelsFailedException;
@@ -42,19 +44,34 @@ public class FallbackChain {
 
 	private final LlmErrorClassifier classifier;
 
+	private final CostAccounting accounting;
+
 	/**
-	 * Create a new instance.
+	 * Create a new instance that tells nobody what requests cost.
 	 * @param catalog the configured models and chains
 	 * @param executors an executor for every model of the catalog, by model id
 	 * @param classifier decides which errors move on to the next model
 	 */
 	public FallbackChain(ModelCatalog catalog, Map<String, ModelExecutor> executors, LlmErrorClassifier classifier) {
+		this(catalog, executors, classifier, CostAccounting.NONE);
+	}
+
+	/**
+	 * Create a new instance.
+	 * @param catalog the configured models and chains
+	 * @param executors an executor for every model of the catalog, by model id
+	 * @param classifier decides which errors move on to the next model
+	 * @param accounting accounts for what each request's attempts are billed
+	 */
+	public FallbackChain(ModelCatalog catalog, Map<String, ModelExecutor> executors, LlmErrorClassifier classifier,
+			CostAccounting accounting) {
 		catalog.getModels()
 			.keySet()
 			.forEach((id) -> Assert.isTrue(executors.containsKey(id), () -> "No executor for model '" + id + "'"));
 		this.catalog = catalog;
 		this.executors = Map.copyOf(executors);
 		this.classifier = classifier;
+		this.accounting = accounting;
 	}
 
 	/**
@@ -64,10 +81,9 @@ public class FallbackChain {
 	 * @return the answer, or the error that ended the request
 	 */
 	public Mono<LlmResponse> call(LlmRequest request, Deadline deadline) {
-		return serve(request, deadline,
-				(executor, context) -> executor.call(request(executor, context), context)
-					.flux()
-					.map((response) -> response.withAttempts(context.isFallback(executor), context.attempts())))
+		return serve(request, deadline, (executor, context) -> executor.call(request(executor, context), context)
+			.flux()
+			.map((response) -> response.withAttempts(context.isFallback(executor), context.attempts(), context.cost())))
 			.single();
 	}
 
@@ -83,8 +99,8 @@ public class FallbackChain {
 		return serve(request, deadline,
 				(executor, context) -> executor.stream(request(executor, context), context).map((event) -> {
 					if (event instanceof LlmStreamEvent.Completion completion) {
-						return new LlmStreamEvent.Completion(
-								completion.response().withAttempts(context.isFallback(executor), context.attempts()));
+						return new LlmStreamEvent.Completion(completion.response()
+							.withAttempts(context.isFallback(executor), context.attempts(), context.cost()));
 					}
 					return event;
 				}));
@@ -93,7 +109,9 @@ public class FallbackChain {
 	private <T> Flux<T> serve(LlmRequest request, Deadline deadline,
 			BiFunction<ModelExecutor, ChainContext, Flux<T>> call) {
 		return Flux.defer(() -> {
-			ChainContext context = new ChainContext(request, this.catalog.modelsFor(request), deadline);
+			List<LlmModel> models = this.catalog.modelsFor(request);
+			ChainContext context = new ChainContext(request, models, deadline,
+					this.accounting.forRequest(this.catalog.chainNameFor(request), request));
 			Flux<T> served = tryFrom(0, context, call);
 			if (deadline.isSet()) {
 				served = served.transform(CutOffOperator.of(Mono.delay(deadline.remaining()),
@@ -180,7 +198,8 @@ public class FallbackChain {
 	private static LlmStreamInterruptedException interrupted(ChainContext context, Throwable error) {
 		ModelExecutor serving = context.serving;
 		String provider = (context.servingProvider() != null) ? context.servingProvider() : serving.getProvider().id();
-		return new LlmStreamInterruptedException(provider, serving.getModel().id(), context.deliveredText(), error);
+		return new LlmStreamInterruptedException(provider, serving.getModel().id(), context.deliveredText(), error,
+				context.cost());
 	}
 
 	/**
@@ -216,8 +235,8 @@ public class FallbackChain {
 		/** The executor of the model being tried; attempts run one after the other. */
 		private volatile ModelExecutor serving;
 
-		ChainContext(LlmRequest request, List<LlmModel> models, Deadline deadline) {
-			super(deadline);
+		ChainContext(LlmRequest request, List<LlmModel> models, Deadline deadline, RequestSpend spend) {
+			super(deadline, spend);
 			this.request = request;
 			this.models = models;
 			this.firstType = FallbackChain.this.executors.get(models.get(0).id()).getProvider().type();

@@ -166,6 +166,20 @@ public final class ModelCatalog {
 	}
 
 	/**
+	 * Return the name of the chain that serves a request whose models
+	 * {@link #modelsFor(LlmRequest)} found: its own, or the default chain.
+	 * @param request the request
+	 * @return the chain's name, or {@code null} for a request that names a single model
+	 */
+	@Nullable
+	public String chainNameFor(LlmRequest request) {
+		if (request.model() != null) {
+			return null;
+		}
+		return (request.chain() != null) ? request.chain() : this.defaultChain;
+	}
+
+	/**
 	 * Return the provider that serves a model.
 	 * @param model a model of this catalog
 	 * @return its provider

@@ -15,6 +15,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 import dev.llmresilience.LlmAttempt;
+import dev.llmresilience.LlmCost;
 import dev.llmresilience.LlmDeployment;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmRequest;
@@ -228,7 +229,7 @@ public final class ModelExecutor {
 				(event) -> (event instanceof LlmStreamEvent.Completion completion) ? completion.response() : null)
 			.onErrorMap((error) -> context.isContentDelivered() && !(error instanceof LlmStreamInterruptedException),
 					(error) -> new LlmStreamInterruptedException(context.servingProvider(), this.model.id(),
-							context.deliveredText(), error));
+							context.deliveredText(), error, context.cost()));
 	}
 
 	/**
@@ -319,6 +320,7 @@ public final class ModelExecutor {
 		}
 		long start = now();
 		String deploymentName = deployment.isImplicit() ? null : deployment.name();
+		AttemptBilling billing = new AttemptBilling(deployment.model(), attempts.request);
 		return this.pacer.admit(deployment.model(), deployment.key(), attempts.request, context.deadline())
 			.flatMapMany((reservation) -> {
 				long sent = now();
@@ -338,33 +340,46 @@ public final class ModelExecutor {
 								observed.setTimeToFirstContent(elapsedSince(start));
 							}
 						}
+						if (attempts.streaming) {
+							billing.received(element);
+						}
 						LlmResponse answer = attempts.answerOf.apply(element);
 						if (answer != null) {
 							this.pacer.answered(reservation, deployment.provider().rateLimitedTokens(answer.usage()),
 									answer.rateLimits());
 							deployment.answered(answer.rateLimits());
 							observed.setResponse(answer);
-							context.record(
-									attempt(LlmAttempt.success(this.model.id(), elapsedSince(start)), deploymentName));
+							LlmCost cost = billing.answered(answer.usage());
+							context.billed(deployment, cost);
+							context
+								.record(attempt(LlmAttempt.success(this.model.id(), elapsedSince(start)).withCost(cost),
+										deploymentName));
 						}
 					})
 					.doOnError((error) -> this.pacer.failed(reservation, error))
 					.doOnCancel(() -> {
+						// a stream cancelled after its content began has been billed for
+						// it
+						LlmCost cost = billing.broken();
+						context.billed(deployment, cost);
 						if (entrant.lost) {
 							// lost the race: what it took goes back, and it is on record
 							this.pacer.cancelled(reservation);
 							context
-								.record(attempt(LlmAttempt.cancelled(this.model.id(), HEDGE_LOST, elapsedSince(start)),
-										deploymentName));
+								.record(attempt(LlmAttempt.cancelled(this.model.id(), HEDGE_LOST, elapsedSince(start))
+									.withCost(cost), deploymentName));
 						}
 					})
 					.doFinally((signal) -> deployment.ended());
 			})
 			.doOnError((error) -> {
 				observed.setSkipped(isSkip(error));
-				context.record(
-						attempt(isSkip(error) ? LlmAttempt.skipped(this.model.id(), error.getClass().getSimpleName())
-								: LlmAttempt.failure(this.model.id(), error, elapsedSince(start)), deploymentName));
+				LlmCost cost = billing.broken();
+				context.billed(deployment, cost);
+				context.record(attempt(
+						isSkip(error) ? LlmAttempt.skipped(this.model.id(), error.getClass().getSimpleName())
+								: LlmAttempt.failure(this.model.id(), error, elapsedSince(start)).withCost(cost),
+						deploymentName));
 			});
 	}
 
