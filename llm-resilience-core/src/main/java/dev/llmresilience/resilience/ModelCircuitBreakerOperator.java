@@ -1,13 +1,16 @@
 package dev.llmresilience.resilience;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import dev.llmresilience.error.LlmCircuitOpenException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
 
 /**
  * Guards one call of a model with its circuit breaker. Unlike resilience4j's own Reactor
@@ -54,51 +57,119 @@ final class ModelCircuitBreakerOperator<T> implements UnaryOperator<Flux<T>> {
 
 	@Override
 	public Flux<T> apply(Flux<T> call) {
-		return Flux.defer(() -> {
-			if (!this.circuitBreaker.tryAcquirePermission()) {
-				return Flux.error(new LlmCircuitOpenException(this.provider, this.circuitBreaker.getName(),
-						this.circuitBreaker.getState().name()));
+		return new Flux<>() {
+
+			@Override
+			public void subscribe(CoreSubscriber<? super T> actual) {
+				CircuitBreaker breaker = ModelCircuitBreakerOperator.this.circuitBreaker;
+				if (!breaker.tryAcquirePermission()) {
+					Operators.error(actual, new LlmCircuitOpenException(ModelCircuitBreakerOperator.this.provider,
+							breaker.getName(), breaker.getState().name()));
+					return;
+				}
+				call.subscribe(
+						new GuardedCall<>(actual, ModelCircuitBreakerOperator.this, breaker.getCurrentTimestamp()));
 			}
-			long start = this.circuitBreaker.getCurrentTimestamp();
-			AtomicLong firstContent = new AtomicLong(-1);
-			AtomicBoolean answered = new AtomicBoolean();
-			AtomicBoolean recorded = new AtomicBoolean();
-			return call.doOnNext((element) -> {
-				if (firstContent.get() < 0 && this.isContent.test(element)) {
-					firstContent.compareAndSet(-1, this.circuitBreaker.getCurrentTimestamp());
-				}
-				if (this.isAnswer.test(element)) {
-					answered.set(true);
-				}
-			}).doOnComplete(() -> {
-				if (recorded.compareAndSet(false, true)) {
-					this.circuitBreaker.onSuccess(duration(start, firstContent),
-							this.circuitBreaker.getTimestampUnit());
-				}
-			}).doOnError((error) -> {
-				if (recorded.compareAndSet(false, true)) {
-					this.circuitBreaker.onError(duration(start, firstContent), this.circuitBreaker.getTimestampUnit(),
-							error);
-				}
-			}).doOnCancel(() -> {
-				if (recorded.compareAndSet(false, true)) {
-					if (answered.get()) {
-						// the whole answer arrived; the caller only stopped listening for
-						// the end
-						this.circuitBreaker.onSuccess(duration(start, firstContent),
-								this.circuitBreaker.getTimestampUnit());
-					}
-					else {
-						this.circuitBreaker.releasePermission();
-					}
-				}
-			});
-		});
+
+		};
 	}
 
-	private long duration(long start, AtomicLong firstContent) {
-		long end = (firstContent.get() >= 0) ? firstContent.get() : this.circuitBreaker.getCurrentTimestamp();
-		return end - start;
+	/**
+	 * One call under the breaker's permission: notes when its first content and its whole
+	 * answer arrive, and records its end once, before the end goes on. One subscriber
+	 * rather than Reactor's {@code defer} and four peeking operators, since every attempt
+	 * passes through it.
+	 */
+	private static final class GuardedCall<T> extends AtomicBoolean implements CoreSubscriber<T>, Subscription {
+
+		private final CoreSubscriber<? super T> actual;
+
+		private final ModelCircuitBreakerOperator<T> guard;
+
+		private final long start;
+
+		/** When the first content came, on the breaker's clock; -1 before. */
+		private volatile long firstContent = -1;
+
+		private volatile boolean answered;
+
+		private Subscription upstream;
+
+		GuardedCall(CoreSubscriber<? super T> actual, ModelCircuitBreakerOperator<T> guard, long start) {
+			this.actual = actual;
+			this.guard = guard;
+			this.start = start;
+		}
+
+		@Override
+		public Context currentContext() {
+			return this.actual.currentContext();
+		}
+
+		@Override
+		public void onSubscribe(Subscription subscription) {
+			if (Operators.validate(this.upstream, subscription)) {
+				this.upstream = subscription;
+				this.actual.onSubscribe(this);
+			}
+		}
+
+		@Override
+		public void onNext(T element) {
+			if (this.firstContent < 0 && this.guard.isContent.test(element)) {
+				this.firstContent = this.guard.circuitBreaker.getCurrentTimestamp();
+			}
+			if (this.guard.isAnswer.test(element)) {
+				this.answered = true;
+			}
+			this.actual.onNext(element);
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			if (compareAndSet(false, true)) {
+				CircuitBreaker breaker = this.guard.circuitBreaker;
+				breaker.onError(duration(), breaker.getTimestampUnit(), error);
+			}
+			this.actual.onError(error);
+		}
+
+		@Override
+		public void onComplete() {
+			if (compareAndSet(false, true)) {
+				CircuitBreaker breaker = this.guard.circuitBreaker;
+				breaker.onSuccess(duration(), breaker.getTimestampUnit());
+			}
+			this.actual.onComplete();
+		}
+
+		@Override
+		public void request(long n) {
+			this.upstream.request(n);
+		}
+
+		@Override
+		public void cancel() {
+			if (compareAndSet(false, true)) {
+				CircuitBreaker breaker = this.guard.circuitBreaker;
+				if (this.answered) {
+					// the whole answer arrived; the caller only stopped listening for the
+					// end
+					breaker.onSuccess(duration(), breaker.getTimestampUnit());
+				}
+				else {
+					breaker.releasePermission();
+				}
+			}
+			this.upstream.cancel();
+		}
+
+		private long duration() {
+			long first = this.firstContent;
+			long end = (first >= 0) ? first : this.guard.circuitBreaker.getCurrentTimestamp();
+			return end - this.start;
+		}
+
 	}
 
 }
