@@ -81,12 +81,14 @@ final class EventStreamParser {
 	 * Parse a body.
 	 * @param body the body
 	 * @param maxEventSize the most bytes one event may have
-	 * @return the events; a {@link DataBufferLimitException} for an event over the limit
+	 * @return the events; a {@link DataBufferLimitException} for an event over the limit;
+	 * an error of the body after the events read before it
 	 */
 	static Flux<ServerSentEvent<String>> parse(Flux<DataBuffer> body, int maxEventSize) {
 		return Flux.defer(() -> {
 			EventStreamParser parser = new EventStreamParser(maxEventSize);
-			return body.concatMapIterable(parser::read).concatWith(Flux.defer(() -> Flux.fromIterable(parser.end())));
+			return InOrder.flatten(body.map(parser::read))
+				.concatWith(Flux.defer(() -> Flux.fromIterable(parser.end())));
 		});
 	}
 

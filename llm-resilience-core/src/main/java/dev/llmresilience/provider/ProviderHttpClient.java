@@ -123,7 +123,7 @@ public final class ProviderHttpClient {
 			.flatMapMany((entity) -> {
 				EventStreamReader<T> reader = readers
 					.apply(this.errors.metadata(entity.getStatusCode().value(), entity.getHeaders()));
-				return timed(model, entity.getBody()).<List<T>>handle((event, sink) -> {
+				Flux<List<T>> read = timed(model, entity.getBody()).handle((event, sink) -> {
 					List<T> elements = new ArrayList<>(2);
 					boolean done = reader.read(event, elements::add);
 					if (!elements.isEmpty()) {
@@ -134,7 +134,10 @@ public final class ProviderHttpClient {
 						// not hit the idle timeout
 						sink.complete();
 					}
-				}).concatMapIterable(Function.identity()).concatWith(Mono.fromSupplier(reader::complete));
+				});
+				// an error (an error event, a broken connection) after the text read
+				// before it
+				return InOrder.flatten(read).concatWith(Mono.fromSupplier(reader::complete));
 			});
 	}
 

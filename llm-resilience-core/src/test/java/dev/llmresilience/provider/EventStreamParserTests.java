@@ -10,6 +10,7 @@ import java.util.List;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -225,6 +226,23 @@ class EventStreamParserTests {
 			.expectError(DataBufferLimitException.class)
 			.verify(TIMEOUT);
 		assertThat(buffer.getNativeBuffer().refCnt()).isZero();
+	}
+
+	@Test
+	void eventsReadBeforeTheBodyFailsReachASlowSubscriberBeforeTheError() {
+		Sinks.Many<DataBuffer> body = Sinks.many().unicast().onBackpressureBuffer();
+		StepVerifier.create(EventStreamParser.parse(body.asFlux(), LIMIT), 0).then(() -> {
+			body.tryEmitNext(DefaultDataBufferFactory.sharedInstance.wrap(bytes("data: a\n\n")));
+			body.tryEmitNext(DefaultDataBufferFactory.sharedInstance.wrap(bytes("data: b\n\n")));
+			body.tryEmitError(new IllegalStateException("connection reset"));
+		})
+			.thenRequest(1)
+			.expectNext(event(null, "a"))
+			.thenRequest(1)
+			.expectNext(event(null, "b"))
+			.thenRequest(1)
+			.expectErrorMessage("connection reset")
+			.verify(TIMEOUT);
 	}
 
 	private static List<ServerSentEvent<String>> parse(String body) {

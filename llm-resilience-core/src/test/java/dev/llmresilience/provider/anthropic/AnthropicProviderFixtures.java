@@ -22,8 +22,15 @@ import dev.llmresilience.provider.ProviderErrorMapper;
 import dev.llmresilience.provider.ProviderJson;
 import dev.llmresilience.provider.ProviderSettings;
 import dev.llmresilience.test.FakeReply;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -60,6 +67,22 @@ final class AnthropicProviderFixtures {
 		ProviderSettings settings = settings(baseUrl, firstByteTimeout, streamIdleTimeout);
 		WebClient.Builder builder = WebClient.builder().clientConnector(ProviderConnectors.connector(settings, null));
 		return new AnthropicProvider(settings, VERSION, builder, new ObjectMapper(), CLOCK);
+	}
+
+	/**
+	 * Create a provider whose every call is answered, without a server, by a stream with
+	 * the given body, so that a test decides when each piece of it arrives.
+	 * @param body the body of the event stream
+	 * @return the provider
+	 */
+	static AnthropicProvider answeringWith(Flux<DataBuffer> body) {
+		ClientResponse response = ClientResponse.create(HttpStatus.OK)
+			.header(HttpHeaders.CONTENT_TYPE, MediaType.TEXT_EVENT_STREAM_VALUE)
+			.body(body)
+			.build();
+		WebClient.Builder builder = WebClient.builder().exchangeFunction((request) -> Mono.just(response));
+		return new AnthropicProvider(settings("http://localhost", Duration.ofSeconds(2), Duration.ofMillis(300)),
+				VERSION, builder, new ObjectMapper(), CLOCK);
 	}
 
 	private static ProviderSettings settings(String baseUrl, Duration firstByteTimeout, Duration streamIdleTimeout) {

@@ -1,5 +1,6 @@
 package dev.llmresilience.provider.anthropic;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,7 +27,11 @@ import dev.llmresilience.error.LlmTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -321,6 +326,27 @@ class AnthropicProviderStreamTests {
 				assertThat(exception.getRequestId()).isEqualTo("req_mid");
 				assertThat(exception.getMessage()).contains("Overloaded");
 			})
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void textBeforeAnErrorEventReachesASlowReaderBeforeTheError() {
+		Sinks.Many<DataBuffer> body = Sinks.many().unicast().onBackpressureBuffer();
+		AnthropicProvider slow = AnthropicProviderFixtures.answeringWith(body.asFlux());
+		StepVerifier.create(slow.stream(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")), 0).then(() -> {
+			// each event its own read, all of them in before the reader asks for any
+			for (String piece : List
+				.of(MESSAGE_START, TEXT_BLOCK_START, textDelta("Par"), textDelta("tial"), event("error",
+						"{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"))) {
+				body.tryEmitNext(DefaultDataBufferFactory.sharedInstance.wrap(piece.getBytes(StandardCharsets.UTF_8)));
+			}
+		})
+			.thenRequest(1)
+			.expectNext(new TextDelta("Par"))
+			.thenRequest(1)
+			.expectNext(new TextDelta("tial"))
+			.thenRequest(1)
+			.expectError(LlmOverloadedException.class)
 			.verify(TIMEOUT);
 	}
 
