@@ -73,6 +73,10 @@ public record LlmResponse(List<LlmContent> content, @Nullable JsonNode structure
 	 * @return the text, empty if there is none
 	 */
 	public String text() {
+		if (this.content.size() == 1 && this.content.get(0) instanceof LlmContent.Text only) {
+			// the common case, an answer of one text block, copies nothing
+			return only.text();
+		}
 		StringBuilder text = new StringBuilder();
 		for (LlmContent block : this.content) {
 			if (block instanceof LlmContent.Text part) {

@@ -19,6 +19,7 @@ import dev.llmresilience.benchmarks.scenarios.FaultBenchmark;
 import dev.llmresilience.benchmarks.scenarios.OverheadBenchmark;
 import dev.llmresilience.benchmarks.scenarios.OverheadBreakdownBenchmark;
 import dev.llmresilience.benchmarks.scenarios.PeerBenchmark;
+import dev.llmresilience.benchmarks.scenarios.ProfileTarget;
 import dev.llmresilience.benchmarks.scenarios.QueueBenchmark;
 import dev.llmresilience.benchmarks.scenarios.RoutingBenchmark;
 import dev.llmresilience.benchmarks.scenarios.SharedBudgetBenchmark;
@@ -28,10 +29,13 @@ import dev.llmresilience.benchmarks.startup.StartupBenchmark;
 /**
  * Runs the benchmarks named on the command line ({@code all}, or any of {@code overhead},
  * {@code breakdown}, {@code scale}, {@code faults}, {@code routing}, {@code peers},
- * {@code queue}, {@code redis}, {@code startup}) and writes the results as Markdown to
+ * {@code queue}, {@code redis}, {@code startup}; and {@code profile}, the template alone
+ * for a profiler, which {@code all} leaves out) and writes the results as Markdown to
  * standard output. {@code --quick} shortens every run, to try the harness, not to quote.
  */
 public final class BenchmarkMain {
+
+	private static final String PROFILE = "profile";
 
 	private static final RoundSchedule SCHEDULE = new RoundSchedule(Duration.ofSeconds(3), 4, Duration.ofMillis(2500));
 
@@ -51,7 +55,7 @@ public final class BenchmarkMain {
 		List<String> names = new ArrayList<>();
 		for (String arg : args) {
 			if (arg.equals("all")) {
-				names.addAll(benchmarks.keySet());
+				benchmarks.keySet().stream().filter((name) -> !name.equals(PROFILE)).forEach(names::add);
 			}
 			else if (!arg.startsWith("--")) {
 				names.add(arg);
@@ -99,6 +103,8 @@ public final class BenchmarkMain {
 				new SharedBudgetBenchmark(schedule, load, divisor), new StartupBenchmark(quick))) {
 			benchmarks.put(benchmark.name(), benchmark);
 		}
+		// for a profiler only: not part of all
+		benchmarks.put(PROFILE, new ProfileTarget(divisor, load));
 		return benchmarks;
 	}
 

@@ -1,5 +1,8 @@
 package dev.llmresilience.actuate;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import dev.llmresilience.LlmAttempt;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmUsage;
@@ -13,6 +16,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 
+import org.springframework.lang.Nullable;
+
 /**
  * Records the meters that the request and attempt observations carry beyond their own
  * timers ({@code llm.request}, {@code llm.attempt}): the OpenTelemetry GenAI client
@@ -22,7 +27,16 @@ import io.micrometer.observation.ObservationHandler;
  */
 public class LlmMetricsObservationHandler implements ObservationHandler<Observation.Context> {
 
+	private static final String NONE = "none";
+
+	/** The most tag combinations whose meters are kept. */
+	private static final int MAX_KEPT = 1024;
+
 	private final MeterRegistry registry;
+
+	private final Map<CallTags, CallMeters> callMeters = new ConcurrentHashMap<>();
+
+	private final Map<String, Timer> timesToFirstToken = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a new instance.
@@ -62,32 +76,58 @@ public class LlmMetricsObservationHandler implements ObservationHandler<Observat
 			return;
 		}
 		LlmResponse response = context.getResponse();
-		// Every meter of one name gets the same tag keys, "none" standing for a missing
-		// value:
-		// Prometheus drops or refuses meters whose tag keys differ from the first one's.
-		Tags tags = Tags.of("gen_ai.operation.name", "chat", "gen_ai.system", context.getProviderType(),
-				"gen_ai.request.model", context.getModel().name(), "gen_ai.response.model",
-				(response != null) ? response.modelName() : "none", "error.type",
-				(context.getError() != null) ? context.getError().getClass().getSimpleName() : "none");
+		CallMeters meters = callMeters(new CallTags(context.getProviderType(), context.getModel().name(),
+				(response != null) ? response.modelName() : NONE,
+				(context.getError() != null) ? context.getError().getClass().getSimpleName() : NONE, response != null));
 		Timer.Sample sample = context.get(Timer.Sample.class);
 		if (sample != null) {
-			sample.stop(Timer.builder("gen_ai.client.operation.duration")
-				.description("Duration of GenAI client operations")
-				.tags(tags)
-				.register(this.registry));
+			sample.stop(meters.duration());
 		}
 		if (response != null) {
 			LlmUsage usage = response.usage();
-			tokens(tags.and("gen_ai.token.type", "input"), usage.inputTokens());
-			tokens(tags.and("gen_ai.token.type", "output"), usage.outputTokens());
+			meters.inputTokens().record(usage.inputTokens());
+			meters.outputTokens().record(usage.outputTokens());
 		}
 		if (context.getTimeToFirstContent() != null) {
-			Timer.builder("llm.stream.time_to_first_token")
-				.description("Time from the call of a model to the first text of its stream")
-				.tag("llm.model", context.getModel().id())
-				.register(this.registry)
+			this.timesToFirstToken.computeIfAbsent(context.getModel().id(), this::timeToFirstToken)
 				.record(context.getTimeToFirstContent());
 		}
+	}
+
+	/**
+	 * Return the meters of model calls with these tags: made once and kept, since the
+	 * same few combinations come back on every call and looking a meter up by its tags
+	 * costs more than the recording. Past a bound, in case a tag that should be of low
+	 * cardinality is not, they are looked up and not kept.
+	 */
+	private CallMeters callMeters(CallTags tags) {
+		CallMeters meters = this.callMeters.get(tags);
+		if (meters == null) {
+			// Every meter of one name gets the same tag keys, "none" standing for a
+			// missing value: Prometheus drops or refuses meters whose tag keys differ
+			// from the first one's.
+			Tags common = Tags.of("gen_ai.operation.name", "chat", "gen_ai.system", tags.system(),
+					"gen_ai.request.model", tags.requestModel(), "gen_ai.response.model", tags.responseModel(),
+					"error.type", tags.errorType());
+			meters = new CallMeters(
+					Timer.builder("gen_ai.client.operation.duration")
+						.description("Duration of GenAI client operations")
+						.tags(common)
+						.register(this.registry),
+					tags.answered() ? tokens(common.and("gen_ai.token.type", "input")) : null,
+					tags.answered() ? tokens(common.and("gen_ai.token.type", "output")) : null);
+			if (this.callMeters.size() < MAX_KEPT) {
+				this.callMeters.putIfAbsent(tags, meters);
+			}
+		}
+		return meters;
+	}
+
+	private Timer timeToFirstToken(String model) {
+		return Timer.builder("llm.stream.time_to_first_token")
+			.description("Time from the call of a model to the first text of its stream")
+			.tag("llm.model", model)
+			.register(this.registry);
 	}
 
 	/**
@@ -116,13 +156,12 @@ public class LlmMetricsObservationHandler implements ObservationHandler<Observat
 			.increment();
 	}
 
-	private void tokens(Tags tags, long count) {
-		DistributionSummary.builder("gen_ai.client.token.usage")
+	private DistributionSummary tokens(Tags tags) {
+		return DistributionSummary.builder("gen_ai.client.token.usage")
 			.description("Number of input and output tokens used")
 			.baseUnit("{token}")
 			.tags(tags)
-			.register(this.registry)
-			.record(count);
+			.register(this.registry);
 	}
 
 	private void requestStopped(LlmRequestContext context) {
@@ -141,6 +180,24 @@ public class LlmMetricsObservationHandler implements ObservationHandler<Observat
 	@Override
 	public boolean supportsContext(Observation.Context context) {
 		return context instanceof LlmAttemptContext || context instanceof LlmRequestContext;
+	}
+
+	/**
+	 * The tag values of the meters of a model call, and whether it answered (only then
+	 * are its tokens recorded).
+	 */
+	private record CallTags(String system, String requestModel, String responseModel, String errorType,
+			boolean answered) {
+
+	}
+
+	/**
+	 * The meters of model calls of one tag combination; no token meters for calls that
+	 * did not answer.
+	 */
+	private record CallMeters(Timer duration, @Nullable DistributionSummary inputTokens,
+			@Nullable DistributionSummary outputTokens) {
+
 	}
 
 }

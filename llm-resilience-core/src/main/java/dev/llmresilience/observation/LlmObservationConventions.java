@@ -1,7 +1,11 @@
 package dev.llmresilience.observation;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
+import dev.llmresilience.LlmPriority;
 import dev.llmresilience.LlmResponse;
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
@@ -49,6 +53,10 @@ public final class LlmObservationConventions {
 
 	private static final class RequestConvention implements ObservationConvention<LlmRequestContext> {
 
+		private final Memo<RequestTags, KeyValues> tags = new Memo<>();
+
+		private final Memo<String, String> names = new Memo<>();
+
 		@Override
 		public String getName() {
 			return REQUEST;
@@ -56,7 +64,11 @@ public final class LlmObservationConventions {
 
 		@Override
 		public String getContextualName(LlmRequestContext context) {
-			return "llm " + context.getTarget();
+			return this.names.get(context.getTarget(), RequestConvention::contextualName);
+		}
+
+		private static String contextualName(String target) {
+			return "llm " + target;
 		}
 
 		@Override
@@ -72,12 +84,10 @@ public final class LlmObservationConventions {
 			else {
 				outcome = response.fallback() ? "fallback" : "success";
 			}
-			return KeyValues.of(KeyValue.of("llm.target", context.getTarget()),
-					KeyValue.of("llm.priority", context.getRequest().priority().name().toLowerCase(Locale.ROOT)),
-					KeyValue.of("llm.streaming", String.valueOf(context.isStreaming())),
-					KeyValue.of("llm.outcome", outcome),
-					KeyValue.of("llm.model", (response != null) ? response.model() : NONE),
-					KeyValue.of("error.type", errorType(context)));
+			return this.tags.get(
+					new RequestTags(context.getTarget(), context.getRequest().priority(), context.isStreaming(),
+							outcome, (response != null) ? response.model() : NONE, errorType(context)),
+					RequestTags::keyValues);
 		}
 
 		@Override
@@ -89,6 +99,19 @@ public final class LlmObservationConventions {
 
 	private static final class AttemptConvention implements ObservationConvention<LlmAttemptContext> {
 
+		/** The attempt numbers whose tag is kept ready. */
+		private static final KeyValues[] ATTEMPTS = new KeyValues[8];
+
+		static {
+			for (int i = 0; i < ATTEMPTS.length; i++) {
+				ATTEMPTS[i] = KeyValues.of(KeyValue.of("llm.attempt", String.valueOf(i + 1)));
+			}
+		}
+
+		private final Memo<AttemptTags, KeyValues> tags = new Memo<>();
+
+		private final Memo<String, String> names = new Memo<>();
+
 		@Override
 		public String getName() {
 			return ATTEMPT;
@@ -96,7 +119,11 @@ public final class LlmObservationConventions {
 
 		@Override
 		public String getContextualName(LlmAttemptContext context) {
-			return "chat " + context.getModel().name();
+			return this.names.get(context.getModel().name(), AttemptConvention::contextualName);
+		}
+
+		private static String contextualName(String modelName) {
+			return "chat " + modelName;
 		}
 
 		@Override
@@ -104,23 +131,79 @@ public final class LlmObservationConventions {
 			LlmResponse response = context.getResponse();
 			String outcome = context.isSkipped() ? "skipped"
 					: (context.getError() != null) ? "failure" : (response != null) ? "success" : "cancelled";
-			return KeyValues.of(KeyValue.of("gen_ai.operation.name", "chat"),
-					KeyValue.of("gen_ai.system", context.getProviderType()),
-					KeyValue.of("gen_ai.request.model", context.getModel().name()),
-					KeyValue.of("gen_ai.response.model", (response != null) ? response.modelName() : NONE),
-					KeyValue.of("llm.model", context.getModel().id()),
-					KeyValue.of("llm.provider", context.getModel().provider()), KeyValue.of("llm.outcome", outcome),
-					KeyValue.of("error.type", errorType(context)));
+			return this.tags.get(new AttemptTags(context.getProviderType(), context.getModel().name(),
+					(response != null) ? response.modelName() : NONE, context.getModel().id(),
+					context.getModel().provider(), outcome, errorType(context)), AttemptTags::keyValues);
 		}
 
 		@Override
 		public KeyValues getHighCardinalityKeyValues(LlmAttemptContext context) {
-			return KeyValues.of(KeyValue.of("llm.attempt", String.valueOf(context.getAttempt())));
+			int attempt = context.getAttempt();
+			return (attempt >= 1 && attempt <= ATTEMPTS.length) ? ATTEMPTS[attempt - 1]
+					: KeyValues.of(KeyValue.of("llm.attempt", String.valueOf(attempt)));
 		}
 
 		@Override
 		public boolean supportsContext(Observation.Context context) {
 			return context instanceof LlmAttemptContext;
+		}
+
+	}
+
+	/**
+	 * The tag values of a request observation.
+	 */
+	private record RequestTags(String target, LlmPriority priority, boolean streaming, String outcome, String model,
+			String errorType) {
+
+		KeyValues keyValues() {
+			return KeyValues.of(KeyValue.of("llm.target", this.target),
+					KeyValue.of("llm.priority", this.priority.name().toLowerCase(Locale.ROOT)),
+					KeyValue.of("llm.streaming", String.valueOf(this.streaming)),
+					KeyValue.of("llm.outcome", this.outcome), KeyValue.of("llm.model", this.model),
+					KeyValue.of("error.type", this.errorType));
+		}
+
+	}
+
+	/**
+	 * The tag values of a model-call observation.
+	 */
+	private record AttemptTags(String system, String requestModel, String responseModel, String model, String provider,
+			String outcome, String errorType) {
+
+		KeyValues keyValues() {
+			return KeyValues.of(KeyValue.of("gen_ai.operation.name", "chat"), KeyValue.of("gen_ai.system", this.system),
+					KeyValue.of("gen_ai.request.model", this.requestModel),
+					KeyValue.of("gen_ai.response.model", this.responseModel), KeyValue.of("llm.model", this.model),
+					KeyValue.of("llm.provider", this.provider), KeyValue.of("llm.outcome", this.outcome),
+					KeyValue.of("error.type", this.errorType));
+		}
+
+	}
+
+	/**
+	 * Values already made, by what they were made from: an observation's tags come back
+	 * in the same few combinations on every call, and making them anew (objects, and a
+	 * sort) is a measurable part of an answer served at once. Bounded, in case a value
+	 * that should be of low cardinality is not: past its size, values are made and not
+	 * kept.
+	 */
+	private static final class Memo<K, V> {
+
+		private static final int MAX_SIZE = 1024;
+
+		private final Map<K, V> values = new ConcurrentHashMap<>();
+
+		V get(K key, Function<K, V> make) {
+			V value = this.values.get(key);
+			if (value == null) {
+				value = make.apply(key);
+				if (this.values.size() < MAX_SIZE) {
+					this.values.putIfAbsent(key, value);
+				}
+			}
+			return value;
 		}
 
 	}

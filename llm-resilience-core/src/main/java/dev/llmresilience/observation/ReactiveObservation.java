@@ -8,7 +8,11 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
 
 /**
  * Observes a {@link Flux} from subscription to its end: the observation's parent is the
@@ -36,27 +40,123 @@ public final class ReactiveObservation {
 		if (registry.isNoop()) {
 			return Flux.defer(() -> work.apply(contextFactory.get()));
 		}
-		return Flux.deferContextual((reactorContext) -> {
-			C context = contextFactory.get();
-			Observation observation = Observation.createNotStarted(convention, () -> context, registry)
-				.parentObservation(reactorContext.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
+		return new ObservedFlux<>(registry, convention, contextFactory, work);
+	}
+
+	/**
+	 * The work, observed from each subscription to its end. One operator of its own
+	 * rather than Reactor's {@code doOnError}, {@code doOnTerminate}, {@code doOnCancel}
+	 * and {@code contextWrite}: it is on the path of every request and of every attempt.
+	 */
+	private static final class ObservedFlux<C extends Observation.Context, T> extends Flux<T> {
+
+		private final ObservationRegistry registry;
+
+		private final ObservationConvention<C> convention;
+
+		private final Supplier<C> contextFactory;
+
+		private final Function<C, Flux<T>> work;
+
+		ObservedFlux(ObservationRegistry registry, ObservationConvention<C> convention, Supplier<C> contextFactory,
+				Function<C, Flux<T>> work) {
+			this.registry = registry;
+			this.convention = convention;
+			this.contextFactory = contextFactory;
+			this.work = work;
+		}
+
+		@Override
+		public void subscribe(CoreSubscriber<? super T> actual) {
+			C context = this.contextFactory.get();
+			Observation observation = Observation.createNotStarted(this.convention, () -> context, this.registry)
+				.parentObservation(actual.currentContext().getOrDefault(ObservationThreadLocalAccessor.KEY, null))
 				.start();
-			AtomicBoolean stopped = new AtomicBoolean();
-			Runnable stop = () -> {
-				if (stopped.compareAndSet(false, true)) {
-					observation.stop();
-				}
-			};
-			// Stop before the end reaches the subscriber (doFinally runs after it): a
-			// child then
-			// ends before its parent, and a caller holding the answer finds the meters
-			// recorded.
-			return work.apply(context)
-				.doOnError(observation::error)
-				.doOnTerminate(stop)
-				.doOnCancel(stop)
-				.contextWrite((inner) -> inner.put(ObservationThreadLocalAccessor.KEY, observation));
-		});
+			Flux<T> observed;
+			try {
+				observed = this.work.apply(context);
+			}
+			catch (RuntimeException ex) {
+				observation.error(ex);
+				observation.stop();
+				Operators.error(actual, ex);
+				return;
+			}
+			observed.subscribe(new ObservedSubscriber<>(actual, observation));
+		}
+
+	}
+
+	/**
+	 * Stops the observation when the work ends or is cancelled, before the end reaches
+	 * the subscriber (a child then ends before its parent, and a caller holding the
+	 * answer finds the meters recorded), and makes it the parent of what the work
+	 * observes.
+	 */
+	private static final class ObservedSubscriber<T> extends AtomicBoolean implements CoreSubscriber<T>, Subscription {
+
+		private final CoreSubscriber<? super T> actual;
+
+		private final Observation observation;
+
+		private final Context context;
+
+		private Subscription upstream;
+
+		ObservedSubscriber(CoreSubscriber<? super T> actual, Observation observation) {
+			this.actual = actual;
+			this.observation = observation;
+			this.context = actual.currentContext().put(ObservationThreadLocalAccessor.KEY, observation);
+		}
+
+		@Override
+		public Context currentContext() {
+			return this.context;
+		}
+
+		@Override
+		public void onSubscribe(Subscription subscription) {
+			if (Operators.validate(this.upstream, subscription)) {
+				this.upstream = subscription;
+				this.actual.onSubscribe(this);
+			}
+		}
+
+		@Override
+		public void onNext(T element) {
+			this.actual.onNext(element);
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			this.observation.error(error);
+			stop();
+			this.actual.onError(error);
+		}
+
+		@Override
+		public void onComplete() {
+			stop();
+			this.actual.onComplete();
+		}
+
+		@Override
+		public void request(long n) {
+			this.upstream.request(n);
+		}
+
+		@Override
+		public void cancel() {
+			stop();
+			this.upstream.cancel();
+		}
+
+		private void stop() {
+			if (compareAndSet(false, true)) {
+				this.observation.stop();
+			}
+		}
+
 	}
 
 }

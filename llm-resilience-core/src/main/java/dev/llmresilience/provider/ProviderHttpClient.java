@@ -3,11 +3,12 @@ package dev.llmresilience.provider;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmresilience.LlmModel;
+import dev.llmresilience.deadline.IdleTimeoutOperator;
 import dev.llmresilience.error.LlmApiException;
 import dev.llmresilience.error.LlmException;
 import dev.llmresilience.error.LlmTimeoutException;
@@ -63,7 +64,7 @@ public final class ProviderHttpClient {
 	 * @return the response body and metadata
 	 */
 	public Mono<JsonResponse> post(LlmModel model, String path, Object body) {
-		return this.webClient.post()
+		Mono<ResponseEntity<byte[]>> entity = this.webClient.post()
 			.uri(path)
 			.contentType(MediaType.APPLICATION_JSON)
 			.accept(MediaType.APPLICATION_JSON)
@@ -73,9 +74,9 @@ public final class ProviderHttpClient {
 			.onStatus((status) -> status.is3xxRedirection(), (response) -> this.errors.redirect(model, response))
 			// bytes, not a String: Spring's StringDecoder logs what it decodes at DEBUG,
 			// and an error body may echo the API key
-			.toEntity(byte[].class)
-			.timeout(this.settings.firstByteTimeout())
-			.map((entity) -> readJsonResponse(model, entity))
+			.toEntity(byte[].class);
+		return IdleTimeoutOperator.within(entity, this.settings.firstByteTimeout(), TimeoutException::new)
+			.map((answer) -> readJsonResponse(model, answer))
 			.onErrorMap((ex) -> this.errors.translate(model, ex, LlmTimeoutException.Phase.FIRST_BYTE));
 	}
 
@@ -143,12 +144,11 @@ public final class ProviderHttpClient {
 	 * gets the first-byte limit and every later one the idle limit.
 	 */
 	private Flux<ServerSentEvent<String>> timed(LlmModel model, Flux<ServerSentEvent<String>> events) {
-		AtomicBoolean started = new AtomicBoolean();
-		return events.doOnNext((event) -> started.set(true))
-			.timeout(Mono.delay(this.settings.firstByteTimeout()),
-					(event) -> Mono.delay(this.settings.streamIdleTimeout()))
-			.onErrorMap((ex) -> this.errors.translate(model, ex,
-					started.get() ? LlmTimeoutException.Phase.STREAM_IDLE : LlmTimeoutException.Phase.FIRST_BYTE));
+		return events
+			.transform(IdleTimeoutOperator.of(this.settings.firstByteTimeout(), this.settings.streamIdleTimeout(),
+					(started) -> this.errors.translate(model, new TimeoutException(),
+							started ? LlmTimeoutException.Phase.STREAM_IDLE : LlmTimeoutException.Phase.FIRST_BYTE)))
+			.onErrorMap((ex) -> this.errors.translate(model, ex, LlmTimeoutException.Phase.STREAM_IDLE));
 	}
 
 	private BodyExtractor<Flux<ServerSentEvent<String>>, ClientHttpResponse> eventsOrJsonError(LlmModel model) {

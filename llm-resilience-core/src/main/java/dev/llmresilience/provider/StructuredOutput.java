@@ -41,6 +41,10 @@ public final class StructuredOutput {
 	@Nullable
 	public static JsonNode parse(List<LlmContent> content, StopReason stopReason, LlmRequest request,
 			ProviderErrorMapper errors, LlmModel model) {
+		if (request.outputSchema() == null) {
+			// the common case: no text to join
+			return null;
+		}
 		StringBuilder text = new StringBuilder();
 		for (LlmContent block : content) {
 			if (block instanceof LlmContent.Text part) {

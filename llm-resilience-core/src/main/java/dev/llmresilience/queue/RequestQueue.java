@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import dev.llmresilience.LlmPriority;
-import dev.llmresilience.deadline.CutOffOperator;
 import dev.llmresilience.deadline.Deadline;
 import dev.llmresilience.error.LlmQueueFullException;
 import dev.llmresilience.error.LlmShutdownException;
@@ -55,7 +54,8 @@ public final class RequestQueue {
 
 	private final Map<LlmPriority, Integer> depth = new EnumMap<>(LlmPriority.class);
 
-	private final Sinks.Empty<Void> abort = Sinks.empty();
+	private final RunningWork running = new RunningWork(
+			() -> new LlmShutdownException("The application shut down before the request ended"));
 
 	private final Sinks.Empty<Void> drained = Sinks.empty();
 
@@ -109,18 +109,9 @@ public final class RequestQueue {
 	 * {@code DEADLINE}) if it never ran
 	 */
 	public <T> Flux<T> submit(LlmPriority priority, Deadline deadline, Supplier<? extends Publisher<T>> work) {
-		return Flux.usingWhen(admission(priority, deadline), (permit) -> abortable(Flux.<T>from(work.get())),
+		return Flux.usingWhen(admission(priority, deadline), (permit) -> this.running.track(Flux.<T>from(work.get())),
 				(permit) -> Mono.fromRunnable(permit::release), (permit, error) -> Mono.fromRunnable(permit::release),
 				(permit) -> Mono.fromRunnable(permit::release));
-	}
-
-	/**
-	 * Cut the work off when the shutdown grace is over: the abort emits, and work that
-	 * had not ended by then ends with an {@link LlmShutdownException}.
-	 */
-	private <T> Flux<T> abortable(Flux<T> work) {
-		return work.transform(CutOffOperator.of(this.abort.asMono().thenReturn(Boolean.TRUE),
-				() -> new LlmShutdownException("The application shut down before the request ended")));
 	}
 
 	private Mono<Permit> admission(LlmPriority priority, Deadline deadline) {
@@ -278,7 +269,8 @@ public final class RequestQueue {
 			this.drained.tryEmitEmpty();
 		}
 		return this.drained.asMono().timeout(grace, Mono.defer(() -> {
-			this.abort.tryEmitEmpty();
+			// work that had not ended by then ends with an LlmShutdownException
+			this.running.cutOff();
 			return this.drained.asMono();
 		}));
 	}

@@ -3,6 +3,9 @@ package dev.llmresilience.sample;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -16,9 +19,11 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.util.TestSocketUtils;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The running sample app, shared by the tests that extend this class (one context and
@@ -87,6 +92,30 @@ abstract class AbstractRunningAppTests {
 			.getResponseBody()
 			.collectList()
 			.block(TIMEOUT);
+	}
+
+	protected static Map<String, Object> chatCompletionsBody(String model, String prompt, boolean stream) {
+		return Map.of("model", model, "stream", stream, "messages", List.of(Map.of("role", "user", "content", prompt)));
+	}
+
+	protected WebTestClient.RequestHeadersSpec<?> postChatCompletions(Map<String, Object> body) {
+		return this.webClient.post()
+			.uri("/simulator/v1/chat/completions")
+			.headers((headers) -> headers.setBearerAuth("test-key"))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body);
+	}
+
+	/**
+	 * Assert that a Chat Completions error has the envelope and request id of OpenAI's
+	 * errors.
+	 */
+	protected static void assertChatCompletionsError(EntityExchangeResult<JsonNode> result, String message, String type,
+			String param, String code) {
+		assertThat(result.getResponseHeaders().getFirst("x-request-id")).startsWith("req_");
+		ObjectNode expected = JsonNodeFactory.instance.objectNode();
+		expected.putObject("error").put("message", message).put("type", type).put("param", param).put("code", code);
+		assertThat(result.getResponseBody()).isEqualTo(expected);
 	}
 
 	protected WebTestClient.RequestHeadersSpec<?> postMessages(Map<String, Object> body) {

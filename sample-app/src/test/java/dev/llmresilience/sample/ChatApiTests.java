@@ -52,7 +52,7 @@ class ChatApiTests extends AbstractRunningAppTests {
 	}
 
 	@Test
-	void fallsBackToTheSecondaryModelWhenThePrimaryIsOverloaded() {
+	void fallsBackToTheSecondaryModelOfTheOtherProviderWhenThePrimaryIsOverloaded() {
 		putFaults("sim-large", "{\"failure-rate\": 1.0, \"failure\": \"overloaded\"}");
 		this.webClient.post()
 			.uri("/api/chat")
@@ -64,6 +64,11 @@ class ChatApiTests extends AbstractRunningAppTests {
 			.expectBody()
 			.jsonPath("$.model")
 			.isEqualTo("secondary")
+			// the other provider, through the simulator's Chat Completions API
+			.jsonPath("$.provider")
+			.isEqualTo("simulator-openai")
+			.jsonPath("$.modelName")
+			.isEqualTo("sim-small")
 			.jsonPath("$.fallback")
 			.isEqualTo(true)
 			.jsonPath("$.attempts.length()")
@@ -88,6 +93,8 @@ class ChatApiTests extends AbstractRunningAppTests {
 			.expectBody()
 			.jsonPath("$.modelName")
 			.isEqualTo("sim-small")
+			.jsonPath("$.provider")
+			.isEqualTo("simulator-openai")
 			.jsonPath("$.text")
 			.isEqualTo("Hello from sim-small. ")
 			.jsonPath("$.stopReason")

@@ -60,6 +60,8 @@ class DashboardApiTests extends AbstractRunningAppTests {
 			.isEqualTo("CLOSED")
 			.jsonPath("$.models[0].breaker.name")
 			.isEqualTo("sim-large")
+			.jsonPath("$.models[*].breaker.provider")
+			.isEqualTo(List.of("simulator", "simulator-openai"))
 			.jsonPath("$.models[0].traffic.seconds")
 			.isEqualTo(10)
 			.jsonPath("$.queue.depth.NORMAL")

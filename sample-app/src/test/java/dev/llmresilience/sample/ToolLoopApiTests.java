@@ -10,7 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The tool loop endpoint, answered by the simulator through the auto-configured template:
  * the model calls the sample's {@code get_weather}, then answers with what it said; a
- * turn the primary cannot take moves to the secondary mid-loop.
+ * turn the primary cannot take moves to the secondary, of the other provider, mid-loop
+ * (see also {@link CrossProviderToolLoopTests}).
  */
 class ToolLoopApiTests extends AbstractRunningAppTests {
 
@@ -45,6 +46,7 @@ class ToolLoopApiTests extends AbstractRunningAppTests {
 		assertThat(turns.get(0).path("fallback").asBoolean()).isFalse();
 		assertThat(turns.get(1).path("model").asText()).isEqualTo("secondary");
 		assertThat(turns.get(1).path("fallback").asBoolean()).isTrue();
+		assertThat(loop.at("/answer/provider").asText()).isEqualTo("simulator-openai");
 		assertThat(loop.at("/answer/text").asText())
 			.startsWith("Hello from sim-small. The tool said: \"Weather in simulated: sunny");
 		assertThat(loop.at("/answer/attempts/0/model").asText()).isEqualTo("primary");

@@ -19,7 +19,18 @@ import org.springframework.http.HttpHeaders;
  */
 final class AnthropicProtocol implements ProviderProtocol {
 
-	private static final String RATE_LIMIT_PREFIX = "anthropic-ratelimit-";
+	// whole names, not joined on every answer
+	private static final String REQUESTS_LIMIT = "anthropic-ratelimit-requests-limit";
+
+	private static final String REQUESTS_REMAINING = "anthropic-ratelimit-requests-remaining";
+
+	private static final String REQUESTS_RESET = "anthropic-ratelimit-requests-reset";
+
+	private static final String TOKENS_LIMIT = "anthropic-ratelimit-tokens-limit";
+
+	private static final String TOKENS_REMAINING = "anthropic-ratelimit-tokens-remaining";
+
+	private static final String TOKENS_RESET = "anthropic-ratelimit-tokens-reset";
 
 	@Override
 	public ApiError readError(JsonNode body) {
@@ -42,13 +53,13 @@ final class AnthropicProtocol implements ProviderProtocol {
 
 	@Override
 	public RateLimitStatus rateLimits(HttpHeaders headers, Clock clock) {
-		return new RateLimitStatus(number(headers, "requests-limit"), number(headers, "requests-remaining"),
-				instant(headers, "requests-reset"), number(headers, "tokens-limit"),
-				number(headers, "tokens-remaining"), instant(headers, "tokens-reset"));
+		return new RateLimitStatus(number(headers, REQUESTS_LIMIT), number(headers, REQUESTS_REMAINING),
+				instant(headers, REQUESTS_RESET), number(headers, TOKENS_LIMIT), number(headers, TOKENS_REMAINING),
+				instant(headers, TOKENS_RESET));
 	}
 
 	private static Long number(HttpHeaders headers, String name) {
-		String value = headers.getFirst(RATE_LIMIT_PREFIX + name);
+		String value = headers.getFirst(name);
 		if (value == null) {
 			return null;
 		}
@@ -62,7 +73,7 @@ final class AnthropicProtocol implements ProviderProtocol {
 	}
 
 	private static Instant instant(HttpHeaders headers, String name) {
-		String value = headers.getFirst(RATE_LIMIT_PREFIX + name);
+		String value = headers.getFirst(name);
 		if (value == null) {
 			return null;
 		}

@@ -5,7 +5,6 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * The server-sent events of a streamed answer, in the order the Messages API sends them,
@@ -31,8 +30,8 @@ final class MessageStream {
 	 * @param chunkInterval the time before each text delta
 	 * @return the events, ending with {@code message_stop}
 	 */
-	static Flux<Event> complete(String id, MessagesRequest request, SimulatedAnswer answer, Duration chunkInterval) {
-		return Flux.concat(head(id, request, answer), deltas(answer, answer.chunks(), chunkInterval),
+	static Flux<Event> complete(String id, SimulatedRequest request, SimulatedAnswer answer, Duration chunkInterval) {
+		return Flux.concat(head(id, request, answer), deltas(answer, answer.chunksSent(false), chunkInterval),
 				Flux.just(new Event(MessagesWireFormat.contentBlockStop()),
 						new Event(MessagesWireFormat.messageDelta(answer.stopReason(), answer.outputTokens())),
 						new Event(MessagesWireFormat.messageStop())));
@@ -47,24 +46,23 @@ final class MessageStream {
 	 * @param chunkInterval the time before each text delta
 	 * @return the events, ending with {@code error}
 	 */
-	static Flux<Event> brokenOff(String id, MessagesRequest request, SimulatedAnswer answer, Duration chunkInterval) {
-		List<String> sent = answer.chunks().subList(0, Math.max(1, answer.chunks().size() / 2));
-		return Flux.concat(head(id, request, answer), deltas(answer, sent, chunkInterval),
+	static Flux<Event> brokenOff(String id, SimulatedRequest request, SimulatedAnswer answer, Duration chunkInterval) {
+		return Flux.concat(head(id, request, answer), deltas(answer, answer.chunksSent(true), chunkInterval),
 				Flux.just(new Event(MessagesWireFormat.error(SimulatedFailure.OVERLOADED.errorType(),
 						SimulatedFailure.OVERLOADED.message()))));
 	}
 
-	private static Flux<Event> head(String id, MessagesRequest request, SimulatedAnswer answer) {
+	private static Flux<Event> head(String id, SimulatedRequest request, SimulatedAnswer answer) {
 		return Flux.just(new Event(MessagesWireFormat.messageStart(id, request.model(), request.inputTokens())),
 				new Event(MessagesWireFormat.contentBlockStart(answer)), new Event(MessagesWireFormat.ping()));
 	}
 
 	private static Flux<Event> deltas(SimulatedAnswer answer, List<String> chunks, Duration chunkInterval) {
-		Mono<Long> pause = chunkInterval.isZero() ? Mono.empty() : Mono.delay(chunkInterval);
-		return Flux.range(0, chunks.size()).concatMap((index) -> {
-			Event delta = new Event(MessagesWireFormat.delta(answer, chunks.get(index)));
+		return SimulatedAnswer.paced(chunks, chunkInterval).index().concatMap((indexed) -> {
+			Event delta = new Event(MessagesWireFormat.delta(answer, indexed.getT2()));
+			long index = indexed.getT1();
 			boolean ping = (index + 1) % DELTAS_PER_PING == 0 && index < chunks.size() - 1;
-			return pause.thenMany(ping ? Flux.just(delta, new Event(MessagesWireFormat.ping())) : Flux.just(delta));
+			return ping ? Flux.just(delta, new Event(MessagesWireFormat.ping())) : Flux.just(delta);
 		});
 	}
 

@@ -4,40 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 
 import org.springframework.lang.Nullable;
 
 /**
- * The parts of a Messages API request body that the simulator uses. Content may be a
- * string or an array of blocks, as the API allows: text, images, documents, tool calls
- * and tool results.
- *
- * @param model the model name
- * @param maxTokens the output token limit
- * @param stream whether the answer is streamed
- * @param inputTokens an estimate of the prompt's tokens: about four characters each of
- * text, tool definitions, tool inputs and results, and {@value #IMAGE_TOKENS} an image
- * @param lastUserText the text of the last user turn, empty if there is none
- * @param lastUserImages the images of the last user turn
- * @param toolResults the text of each tool result in the last user turn, empty if it
- * holds none
- * @param tools the tools offered, empty for none
- * @param toolChoice {@code auto}, {@code any}, {@code tool} or {@code none}
- * @param chosenTool the tool that must be called with {@code tool_choice} {@code tool},
- * or {@code null}
- * @param outputSchema the schema of {@code output_config.format}, or {@code null}
+ * Reads a Messages API request body. Content may be a string or an array of blocks, as
+ * the API allows: text, images, documents, tool calls and tool results.
  */
-record MessagesRequest(String model, int maxTokens, boolean stream, long inputTokens, String lastUserText,
-		int lastUserImages, List<String> toolResults, List<Tool> tools, String toolChoice, @Nullable String chosenTool,
-		@Nullable JsonNode outputSchema) {
+final class MessagesRequest {
 
-	/** The tokens an image is counted as: what a picture of about a megapixel costs. */
-	static final int IMAGE_TOKENS = 1600;
-
-	MessagesRequest {
-		toolResults = List.copyOf(toolResults);
-		tools = List.copyOf(tools);
+	private MessagesRequest() {
 	}
 
 	/**
@@ -47,7 +23,7 @@ record MessagesRequest(String model, int maxTokens, boolean stream, long inputTo
 	 * @throws InvalidRequestException if a required field is missing or malformed, with a
 	 * message in the API's own style
 	 */
-	static MessagesRequest from(JsonNode body) {
+	static SimulatedRequest read(JsonNode body) {
 		if (!body.isObject()) {
 			throw new InvalidRequestException("The request body must be a JSON object");
 		}
@@ -66,10 +42,10 @@ record MessagesRequest(String model, int maxTokens, boolean stream, long inputTo
 		if (!messages.isArray() || messages.isEmpty()) {
 			throw new InvalidRequestException("messages: Field required");
 		}
-		List<Tool> tools = new ArrayList<>();
+		List<SimulatedRequest.Tool> tools = new ArrayList<>();
 		long characters = Turn.of(body.path("system")).characters();
 		for (JsonNode tool : body.path("tools")) {
-			tools.add(new Tool(tool.path("name").asText(), tool.path("input_schema")));
+			tools.add(new SimulatedRequest.Tool(tool.path("name").asText(), tool.path("input_schema")));
 			characters += tool.toString().length();
 		}
 		long images = 0;
@@ -88,33 +64,10 @@ record MessagesRequest(String model, int maxTokens, boolean stream, long inputTo
 		}
 		JsonNode toolChoice = body.path("tool_choice");
 		JsonNode outputSchema = body.path("output_config").path("format").path("schema");
-		return new MessagesRequest(model.asText(), maxTokens.asInt(), body.path("stream").asBoolean(false),
-				Math.max(1, (characters + 3) / 4) + images * IMAGE_TOKENS, lastUser.text(), lastUser.images(),
+		return new SimulatedRequest(model.asText(), maxTokens.asInt(), body.path("stream").asBoolean(false),
+				SimulatedRequest.inputTokens(characters, images), lastUser.text(), lastUser.images(),
 				lastUser.toolResults(), tools, toolChoice.path("type").asText("auto"),
 				toolChoice.path("name").textValue(), outputSchema.isObject() ? outputSchema : null);
-	}
-
-	/**
-	 * Return the input schema of a tool offered.
-	 * @param name the tool's name
-	 * @return the schema, an empty one if no such tool is offered
-	 */
-	JsonNode inputSchemaOf(String name) {
-		return this.tools.stream()
-			.filter((tool) -> tool.name().equals(name))
-			.map(Tool::inputSchema)
-			.findFirst()
-			.orElseGet(MissingNode::getInstance);
-	}
-
-	/**
-	 * A tool offered.
-	 *
-	 * @param name its name
-	 * @param inputSchema the JSON Schema of its input
-	 */
-	record Tool(String name, JsonNode inputSchema) {
-
 	}
 
 	/**
@@ -151,17 +104,6 @@ record MessagesRequest(String model, int maxTokens, boolean stream, long inputTo
 			}
 			String text = String.join("\n", parts);
 			return new Turn(text, images, toolResults, characters + text.length());
-		}
-
-	}
-
-	/**
-	 * A request body that the real API would reject with {@code invalid_request_error}.
-	 */
-	static class InvalidRequestException extends RuntimeException {
-
-		InvalidRequestException(String message) {
-			super(message);
 		}
 
 	}

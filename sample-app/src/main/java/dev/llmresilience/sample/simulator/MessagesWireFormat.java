@@ -21,8 +21,8 @@ final class MessagesWireFormat {
 	static ObjectNode message(String id, String model, SimulatedAnswer answer, long inputTokens) {
 		ObjectNode message = messageHead(id, model);
 		ObjectNode block = message.putArray("content").addObject();
-		if (answer.toolUse() != null) {
-			toolUse(block, answer.toolUse()).set("input", toolInput(answer.text()));
+		if (answer.tool() != null) {
+			toolUse(block, answer.tool()).set("input", toolInput(answer.text()));
 		}
 		else {
 			block.put("type", "text").put("text", answer.text());
@@ -62,8 +62,8 @@ final class MessagesWireFormat {
 	static ObjectNode contentBlockStart(SimulatedAnswer answer) {
 		ObjectNode event = event("content_block_start").put("index", 0);
 		ObjectNode block = event.putObject("content_block");
-		if (answer.toolUse() != null) {
-			toolUse(block, answer.toolUse()).putObject("input");
+		if (answer.tool() != null) {
+			toolUse(block, answer.tool()).putObject("input");
 		}
 		else {
 			block.put("type", "text").put("text", "");
@@ -71,8 +71,8 @@ final class MessagesWireFormat {
 		return event;
 	}
 
-	private static ObjectNode toolUse(ObjectNode block, SimulatedAnswer.ToolUse toolUse) {
-		return block.put("type", "tool_use").put("id", toolUse.id()).put("name", toolUse.name());
+	private static ObjectNode toolUse(ObjectNode block, String tool) {
+		return block.put("type", "tool_use").put("id", ModelSimulator.newId("toolu_sim_")).put("name", tool);
 	}
 
 	private static JsonNode toolInput(String input) {
@@ -96,7 +96,7 @@ final class MessagesWireFormat {
 	 */
 	static ObjectNode delta(SimulatedAnswer answer, String chunk) {
 		ObjectNode event = event("content_block_delta").put("index", 0);
-		if (answer.toolUse() != null) {
+		if (answer.tool() != null) {
 			event.putObject("delta").put("type", "input_json_delta").put("partial_json", chunk);
 		}
 		else {

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The requests one model name received: counters for the stats endpoint, and a sliding
  * one-minute window of admitted requests that enforces the rate limits and fills the
- * {@code anthropic-ratelimit-*} headers.
+ * rate-limit headers of both APIs.
  */
 class ModelTraffic {
 
@@ -87,7 +87,8 @@ class ModelTraffic {
 		// Both budgets are full again once the newest admission leaves the window.
 		Instant reset = this.admissions.isEmpty() ? now : this.admissions.getLast().at().plus(WINDOW);
 		return new Budget(faults.requestsPerMinute(), Math.max(0, faults.requestsPerMinute() - this.admissions.size()),
-				faults.tokensPerMinute(), Math.max(0, faults.tokensPerMinute() - this.admittedTokens), reset);
+				faults.tokensPerMinute(), Math.max(0, faults.tokensPerMinute() - this.admittedTokens), reset,
+				Duration.between(now, reset));
 	}
 
 	private void expire(Instant now) {
@@ -123,9 +124,11 @@ class ModelTraffic {
 	 * @param requestsRemaining requests left
 	 * @param tokensLimit tokens allowed per minute
 	 * @param tokensRemaining tokens left
-	 * @param reset when both budgets are full again
+	 * @param reset when both budgets are full again, as the Messages API tells it
+	 * @param untilReset the time from now until then, as Chat Completions tells it
 	 */
-	record Budget(long requestsLimit, long requestsRemaining, long tokensLimit, long tokensRemaining, Instant reset) {
+	record Budget(long requestsLimit, long requestsRemaining, long tokensLimit, long tokensRemaining, Instant reset,
+			Duration untilReset) {
 
 	}
 

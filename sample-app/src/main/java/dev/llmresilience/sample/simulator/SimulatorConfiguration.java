@@ -12,8 +12,10 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * Serves the simulated Anthropic Messages API and its control endpoints under
- * {@code /simulator}, unless {@code simulator.enabled} is {@code false}.
+ * Serves the simulated Anthropic Messages API, the simulated OpenAI Chat Completions API
+ * and their control endpoints under {@code /simulator}, unless {@code simulator.enabled}
+ * is {@code false}. Both APIs answer from the same models, with the same faults, rate
+ * limits and counts.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty(name = "simulator.enabled", matchIfMissing = true)
@@ -41,17 +43,21 @@ class SimulatorConfiguration {
 	@Bean
 	RouterFunction<ServerResponse> simulatorRoutes(FaultRegistry faults, FaultInjector injector,
 			SimulatorTraffic traffic) {
-		MessagesHandler messages = new MessagesHandler(faults, injector, traffic);
+		ModelSimulator simulator = new ModelSimulator(faults, injector, traffic);
+		MessagesHandler messages = new MessagesHandler(simulator);
+		ChatCompletionsHandler chatCompletions = new ChatCompletionsHandler(simulator, Clock.systemUTC());
 		SimulatorControlHandler control = new SimulatorControlHandler(faults, traffic);
 		return RouterFunctions.route()
 			.path("/simulator",
 					(routes) -> routes.POST("/v1/messages", messages::create)
+						.POST("/v1/chat/completions", chatCompletions::create)
 						.GET("/faults", control::listFaults)
 						.DELETE("/faults", control::resetFaults)
 						.GET("/faults/{model}", control::getFaults)
 						.PUT("/faults/{model}", control::putFaults)
 						.GET("/stats", control::stats)
-						.DELETE("/stats", control::resetStats))
+						.DELETE("/stats", control::resetStats)
+						.GET("/requests", control::requests))
 			.build();
 	}
 

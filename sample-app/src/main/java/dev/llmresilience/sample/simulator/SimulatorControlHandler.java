@@ -24,7 +24,7 @@ import org.springframework.web.server.ServerWebInputException;
 
 /**
  * Serves the simulator's control endpoints: the faults of each model, changed at runtime,
- * and the requests each model received.
+ * the requests each model received, and a log of the last requests.
  */
 class SimulatorControlHandler {
 
@@ -112,9 +112,18 @@ class SimulatorControlHandler {
 		return ServerResponse.ok().bodyValue(this.traffic.stats());
 	}
 
+	/**
+	 * Forget the counts, the rate-limit windows and the request log.
+	 * @param request the request
+	 * @return 204
+	 */
 	Mono<ServerResponse> resetStats(ServerRequest request) {
 		this.traffic.reset();
 		return ServerResponse.noContent().build();
+	}
+
+	Mono<ServerResponse> requests(ServerRequest request) {
+		return ServerResponse.ok().bodyValue(this.traffic.received());
 	}
 
 	private static Mono<ServerResponse> badRequest(String detail) {

@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class SimulatorProperties {
 
 	/**
-	 * Whether to serve the simulated Anthropic Messages API under /simulator.
+	 * Whether to serve the simulated Anthropic Messages and OpenAI Chat Completions APIs
+	 * under /simulator.
 	 */
 	private boolean enabled = true;
 

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MessageStreamTests {
 
 	// "Hello from m. You said: "hi". This is a simulated answer." is 11 words: 11 deltas.
-	private final MessagesRequest request = new MessagesRequest("m", 100, true, 1, "hi", 0, List.of(), List.of(),
+	private final SimulatedRequest request = new SimulatedRequest("m", 100, true, 1, "hi", 0, List.of(), List.of(),
 			"auto", null, null);
 
 	private final SimulatedAnswer answer = SimulatedAnswer.of(this.request);

@@ -49,10 +49,10 @@ class ModelTrafficTests {
 		this.clock.advance(Duration.ofSeconds(15));
 		this.traffic.admit(20, limits);
 		assertThat(this.traffic.budget(limits))
-			.isEqualTo(new ModelTraffic.Budget(5, 3, 100, 50, START.plusSeconds(75)));
+			.isEqualTo(new ModelTraffic.Budget(5, 3, 100, 50, START.plusSeconds(75), Duration.ofSeconds(60)));
 		this.clock.advance(Duration.ofMinutes(2));
 		assertThat(this.traffic.budget(limits))
-			.isEqualTo(new ModelTraffic.Budget(5, 5, 100, 100, this.clock.instant()));
+			.isEqualTo(new ModelTraffic.Budget(5, 5, 100, 100, this.clock.instant(), Duration.ZERO));
 	}
 
 	@Test

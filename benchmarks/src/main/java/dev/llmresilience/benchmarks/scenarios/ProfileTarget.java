@@ -1,0 +1,73 @@
+package dev.llmresilience.benchmarks.scenarios;
+
+import java.time.Duration;
+
+import dev.llmresilience.benchmarks.clients.TemplateClient;
+import dev.llmresilience.benchmarks.clients.TemplateContext;
+import dev.llmresilience.benchmarks.clients.TemplateProperties;
+import dev.llmresilience.benchmarks.load.ClosedLoopLoad;
+import dev.llmresilience.benchmarks.load.LoadResult;
+import dev.llmresilience.benchmarks.load.Operation;
+import dev.llmresilience.benchmarks.report.Figures;
+import dev.llmresilience.benchmarks.report.MarkdownTable;
+import dev.llmresilience.benchmarks.report.Report;
+import dev.llmresilience.benchmarks.stub.StubProcess;
+import dev.llmresilience.benchmarks.stub.StubSettings;
+
+/**
+ * The template alone under the overhead benchmark's load, for a profiler: a warm-up, then
+ * {@code call()} and then {@code stream()} at concurrency 64 for a fixed time each, with
+ * no other client in the JVM. Run it with Java Flight Recorder (see
+ * {@code benchmarks/RESULTS.md}) to see where the template's time and allocation go.
+ */
+public final class ProfileTarget implements Benchmark {
+
+	private static final int CONCURRENCY = 64;
+
+	private final Duration warmUp;
+
+	private final Duration measured;
+
+	private final ClosedLoopLoad load;
+
+	/**
+	 * Create the target.
+	 * @param divisor divides the run times, for a quick trial
+	 * @param load runs the load
+	 */
+	public ProfileTarget(int divisor, ClosedLoopLoad load) {
+		this.warmUp = Duration.ofSeconds(10).dividedBy(divisor);
+		this.measured = Duration.ofSeconds(30).dividedBy(divisor);
+		this.load = load;
+	}
+
+	@Override
+	public String name() {
+		return "profile";
+	}
+
+	@Override
+	public void run(Report report) {
+		report.section("Profile target: the template alone");
+		MarkdownTable table = new MarkdownTable("operation", "from", "for", "requests/s", "errors");
+		try (StubProcess stub = StubProcess.start(StubSettings.immediate(OverheadBenchmark.CHUNKS));
+				TemplateContext application = TemplateContext
+					.start(TemplateProperties.singleModel(stub.baseUrl()).toMap())) {
+			TemplateClient client = new TemplateClient(application.template());
+			for (Operation operation : Operation.values()) {
+				this.load.run(() -> operation.start(client), false, CONCURRENCY, this.warmUp);
+			}
+			for (Operation operation : Operation.values()) {
+				Report.progress("profile: " + operation.label());
+				long from = System.currentTimeMillis();
+				LoadResult result = this.load.run(() -> operation.start(client), false, CONCURRENCY, this.measured);
+				table.row(operation.label(), from, Figures.seconds(this.measured),
+						Figures.whole(result.completed() * 1e9 / result.elapsedNanos()), result.failed());
+			}
+		}
+		report.paragraph(
+				"Each operation's window starts at the epoch millisecond given, for a profile to be cut " + "by time.");
+		report.table(table);
+	}
+
+}

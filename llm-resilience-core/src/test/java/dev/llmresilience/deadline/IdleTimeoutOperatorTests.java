@@ -1,0 +1,143 @@
+package dev.llmresilience.deadline;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.test.StepVerifier;
+import reactor.test.publisher.TestPublisher;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link IdleTimeoutOperator}, on virtual time.
+ */
+class IdleTimeoutOperatorTests {
+
+	private static final Duration FIRST = Duration.ofSeconds(10);
+
+	private static final Duration IDLE = Duration.ofSeconds(1);
+
+	@Test
+	void firstElementLaterThanTheFirstLimitTimesOutUnstarted() {
+		StepVerifier.withVirtualTime(() -> Flux.<String>never().transform(operator()))
+			.expectSubscription()
+			.expectNoEvent(FIRST.minusMillis(1))
+			.thenAwait(Duration.ofMillis(1))
+			.expectErrorMessage("timed out before the first element")
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void firstElementMayComeLongAfterTheIdleLimitWithinTheFirstLimit() {
+		StepVerifier
+			.withVirtualTime(() -> Flux.just("a")
+				.delaySubscription(FIRST.minusSeconds(1))
+				.concatWith(Flux.never())
+				.transform(operator()))
+			.expectSubscription()
+			.thenAwait(FIRST.minusSeconds(1))
+			.expectNext("a")
+			.expectNoEvent(IDLE.minusMillis(1))
+			.thenAwait(Duration.ofMillis(1))
+			.expectErrorMessage("idle after an element")
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void elementsWithinTheIdleLimitKeepTheSequenceGoingWithoutATimerEach() {
+		VirtualTimeScheduler time = VirtualTimeScheduler.create();
+		AtomicInteger scheduled = new AtomicInteger();
+		Scheduler counting = new Scheduler() {
+
+			@Override
+			public Disposable schedule(Runnable task) {
+				return time.schedule(task);
+			}
+
+			@Override
+			public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+				scheduled.incrementAndGet();
+				return time.schedule(task, delay, unit);
+			}
+
+			@Override
+			public long now(TimeUnit unit) {
+				return time.now(unit);
+			}
+
+			@Override
+			public Worker createWorker() {
+				return time.createWorker();
+			}
+
+		};
+		TestPublisher<String> events = TestPublisher.create();
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		List<String> received = new ArrayList<>();
+		events.flux()
+			.transform(IdleTimeoutOperator.of(FIRST, IDLE, (started) -> new TimeoutException(), () -> counting))
+			.subscribe(received::add, failure::set);
+		for (int i = 0; i < 100; i++) {
+			events.next("event");
+			time.advanceTimeBy(IDLE.dividedBy(10));
+		}
+		assertThat(received).hasSize(100);
+		assertThat(failure).hasNullValue();
+		// the first limit's timer, the idle limit's set by the first element, and that
+		// one set again about once a second over the ten seconds: a timer each would be
+		// 101
+		assertThat(scheduled.get()).isLessThanOrEqualTo(13);
+		time.advanceTimeBy(IDLE);
+		assertThat(failure.get()).isInstanceOf(TimeoutException.class);
+		events.assertCancelled();
+	}
+
+	@Test
+	void idleGapAfterElementsTimesOutStarted() {
+		TestPublisher<String> events = TestPublisher.create();
+		StepVerifier.withVirtualTime(() -> events.flux().transform(operator()))
+			.expectSubscription()
+			.then(() -> events.next("a"))
+			.expectNext("a")
+			.thenAwait(IDLE.dividedBy(2))
+			.then(() -> events.next("b"))
+			.expectNext("b")
+			.expectNoEvent(IDLE.minusMillis(1))
+			.thenAwait(Duration.ofMillis(1))
+			.expectErrorMessage("idle after an element")
+			.verify(Duration.ofSeconds(5));
+		events.assertCancelled();
+	}
+
+	@Test
+	void completionAndCancellationLeaveNoTimerBehind() {
+		StepVerifier.withVirtualTime(() -> Flux.just("a", "b").transform(operator()))
+			.expectNext("a", "b")
+			.expectComplete()
+			.verifyThenAssertThat(Duration.ofSeconds(5))
+			.hasNotDroppedErrors();
+		TestPublisher<String> events = TestPublisher.create();
+		StepVerifier.withVirtualTime(() -> events.flux().transform(operator()))
+			.expectSubscription()
+			.thenCancel()
+			.verifyThenAssertThat(Duration.ofSeconds(5))
+			.hasNotDroppedErrors();
+		events.assertCancelled();
+	}
+
+	private static IdleTimeoutOperator<String> operator() {
+		return IdleTimeoutOperator.of(FIRST, IDLE, (started) -> new TimeoutException(
+				started ? "idle after an element" : "timed out before the first element"));
+	}
+
+}
