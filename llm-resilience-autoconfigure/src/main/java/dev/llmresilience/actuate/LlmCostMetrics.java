@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.llmresilience.LlmCost;
+import dev.llmresilience.LlmModel;
+import dev.llmresilience.budget.SpendBudget;
 import dev.llmresilience.budget.SpendListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -78,6 +80,17 @@ public class LlmCostMetrics implements SpendListener {
 				tagValues);
 		Counter counter = this.counters.computeIfAbsent(key, this::counter);
 		counter.increment(cost.isKnown() ? cost.picoUnits() / PICO_UNITS : 1);
+	}
+
+	@Override
+	public void passed(SpendBudget budget, LlmModel model) {
+		Counter.builder("llm.cost.budget.passed")
+			.description("Calls that would pass a spend budget: refused, skipped, or let go with a warning")
+			.tag("llm.budget", budget.name())
+			.tag("llm.budget.action", budget.action().name().toLowerCase(Locale.ROOT))
+			.tag("llm.model", model.id())
+			.register(this.registry)
+			.increment();
 	}
 
 	private Counter counter(Key key) {

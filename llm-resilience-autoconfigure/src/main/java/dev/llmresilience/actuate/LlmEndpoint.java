@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import dev.llmresilience.budget.SpendBudget;
 import dev.llmresilience.cluster.ClusterStatus;
 import dev.llmresilience.overview.LlmOverview;
 import dev.llmresilience.queue.QueueSnapshot;
@@ -22,9 +23,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.lang.Nullable;
 
 /**
- * {@code /actuator/llm}: chains, models with their breakers, the queue and rate-limit
- * holds; and, for operators, forcing the breakers of a model, or of one of its
- * deployments, open or closed. The write operation is off unless
+ * {@code /actuator/llm}: chains, models with their breakers, the queue, rate-limit holds
+ * and spend budgets; and, for operators, forcing the breakers of a model, or of one of
+ * its deployments, open or closed. The write operation is off unless
  * {@code management.endpoint.llm.access} is {@code unrestricted}.
  */
 @Endpoint(id = "llm", defaultAccess = Access.READ_ONLY)
@@ -47,7 +48,7 @@ public class LlmEndpoint {
 	@ReadOperation
 	public LlmDescriptor llm() {
 		return new LlmDescriptor(this.overview.chains(), this.overview.models(), this.overview.queue(),
-				this.overview.rateLimitHolds(), this.overview.cluster());
+				this.overview.rateLimitHolds(), this.overview.cluster(), this.overview.budgets());
 	}
 
 	/**
@@ -109,9 +110,12 @@ public class LlmEndpoint {
 	 * @param rateLimitHolds the providers held for their rate limits, and for how long
 	 * @param cluster whether rate limits are shared with other replicas, or {@code null}
 	 * when sharing is not enabled
+	 * @param budgets the spend budgets by name: each one's spend in its current period,
+	 * its limit and when it resets
 	 */
 	public record LlmDescriptor(Map<String, LlmOverview.ChainState> chains, Map<String, LlmOverview.ModelState> models,
-			@Nullable QueueSnapshot queue, Map<String, Duration> rateLimitHolds, @Nullable ClusterStatus cluster) {
+			@Nullable QueueSnapshot queue, Map<String, Duration> rateLimitHolds, @Nullable ClusterStatus cluster,
+			Map<String, SpendBudget.Status> budgets) {
 
 	}
 

@@ -1,8 +1,12 @@
 package dev.llmresilience.autoconfigure;
 
+import java.time.Clock;
+
+import dev.llmresilience.actuate.LlmBudgetMetrics;
 import dev.llmresilience.actuate.LlmCostMetrics;
 import dev.llmresilience.actuate.LlmMetricsObservationHandler;
 import dev.llmresilience.actuate.LlmQueueMetrics;
+import dev.llmresilience.budget.CostAccounting;
 import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.queue.RequestQueue;
 import dev.llmresilience.resilience.ModelCatalog;
@@ -20,14 +24,15 @@ import org.springframework.context.annotation.Bean;
 /**
  * Auto-configuration for the meters of llm-resilience: the GenAI client metrics, retries,
  * fallbacks and time to first token recorded from the request and attempt observations,
- * what calls cost, told by the cost accounting, and the queue and rate-limit gauges.
+ * what calls cost, told by the cost accounting, and the spend budget, queue and
+ * rate-limit gauges.
  *
  * @author llm-resilience
  */
 @AutoConfiguration(after = { LlmResilienceAutoConfiguration.class, MetricsAutoConfiguration.class,
 		CompositeMeterRegistryAutoConfiguration.class })
 @ConditionalOnClass({ MeterRegistry.class, MetricsAutoConfiguration.class })
-@ConditionalOnBean({ MeterRegistry.class, ProviderPacer.class })
+@ConditionalOnBean({ MeterRegistry.class, ProviderPacer.class, CostAccounting.class })
 public class LlmMetricsAutoConfiguration {
 
 	@Bean
@@ -40,6 +45,12 @@ public class LlmMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	LlmCostMetrics llmCostMetrics(MeterRegistry meterRegistry, LlmResilienceProperties properties) {
 		return new LlmCostMetrics(meterRegistry, properties.getCost().getTags());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LlmBudgetMetrics llmBudgetMetrics(CostAccounting llmCostAccounting, ObjectProvider<Clock> clock) {
+		return new LlmBudgetMetrics(llmCostAccounting, clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	@Bean

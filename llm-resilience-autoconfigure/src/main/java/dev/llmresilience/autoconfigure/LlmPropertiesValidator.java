@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.Budget;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.CircuitBreaker;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Cluster;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Cost;
@@ -21,6 +22,7 @@ import dev.llmresilience.autoconfigure.LlmResilienceProperties.Provider;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.ProviderType;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Queue;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Retry;
+import dev.llmresilience.budget.SpendBudget;
 
 import org.springframework.lang.Nullable;
 import org.springframework.util.StringUtils;
@@ -67,6 +69,7 @@ class LlmPropertiesValidator {
 			cluster(properties.getCluster());
 		}
 		cost(properties.getCost());
+		properties.getCost().getBudgets().forEach((name, budget) -> budget(name, budget, properties));
 	}
 
 	private void provider(String id, Provider provider) {
@@ -203,6 +206,74 @@ class LlmPropertiesValidator {
 		if (price != null && price.signum() < 0) {
 			throw new InvalidLlmPropertyException(property, "the price " + price + " is negative",
 					"Set the price per million tokens, 0 or more.");
+		}
+	}
+
+	private void budget(String name, Budget budget, LlmResilienceProperties properties) {
+		String prefix = PREFIX + "cost.budgets." + name + ".";
+		if (budget.getLimit() == null) {
+			throw new InvalidLlmPropertyException(prefix + "limit", "no limit is set",
+					"Set the most the requests it covers may spend in a period, such as 50.");
+		}
+		if (budget.getLimit().signum() <= 0 || budget.getLimit().compareTo(SpendBudget.MAX_LIMIT) > 0) {
+			throw new InvalidLlmPropertyException(prefix + "limit",
+					"the limit " + budget.getLimit().toPlainString() + " is not above 0 and at most "
+							+ SpendBudget.MAX_LIMIT,
+					"Set the most the requests it covers may spend in a period, such as 50.");
+		}
+		required(prefix + "period", budget.getPeriod(), "Set 'hour', 'day' or 'month', or remove it for a month.");
+		required(prefix + "time-zone", budget.getTimeZone(),
+				"Set a time zone such as Europe/Paris, or remove it for UTC.");
+		required(prefix + "action", budget.getAction(),
+				"Set 'refuse', 'skip' or 'warn', or remove it to refuse the requests that would pass the limit.");
+		Map<String, Model> models = properties.getModels();
+		if (budget.getChain() != null && !properties.getChains().containsKey(budget.getChain())) {
+			throw new InvalidLlmPropertyException(prefix + "chain",
+					"no chain '" + budget.getChain() + "' is configured",
+					"Use one of " + properties.getChains().keySet() + ", or remove it to cover every chain.");
+		}
+		if (budget.getModel() != null && !models.containsKey(budget.getModel())) {
+			throw new InvalidLlmPropertyException(prefix + "model",
+					"no model '" + budget.getModel() + "' is configured",
+					"Use one of " + models.keySet() + ", or remove it to cover every model.");
+		}
+		budget.getTags().forEach((tag, value) -> {
+			List<String> declared = properties.getCost().getTags().get(tag);
+			if (declared == null || !declared.contains(value)) {
+				throw new InvalidLlmPropertyException(prefix + "tags." + tag,
+						"the tag " + tag + "=" + value + " is not declared",
+						"Declare it under " + PREFIX + "cost.tags." + tag + ", so that its spend is counted too.");
+			}
+		});
+		// a budget cannot guard spend it cannot know
+		for (String id : coveredModels(budget, properties)) {
+			Model model = models.get(id);
+			boolean priced = model.getPrices().isSet() || (!model.getDeployments().isEmpty() && model.getDeployments()
+				.values()
+				.stream()
+				.allMatch((deployment) -> deployment.getPrices().isSet()));
+			if (!priced) {
+				throw new InvalidLlmPropertyException(modelPrefix(id) + "prices.input",
+						"the model has no prices, while budget '" + name + "' covers it",
+						"Set the model's prices per million tokens (0 for a free model), or narrow the budget's chain"
+								+ " or model.");
+			}
+		}
+	}
+
+	private static Iterable<String> coveredModels(Budget budget, LlmResilienceProperties properties) {
+		if (budget.getModel() != null) {
+			return List.of(budget.getModel());
+		}
+		if (budget.getChain() != null) {
+			return properties.getChains().get(budget.getChain());
+		}
+		return properties.getModels().keySet();
+	}
+
+	private static void required(String property, @Nullable Object value, String action) {
+		if (value == null) {
+			throw new InvalidLlmPropertyException(property, "no value is set", action);
 		}
 	}
 

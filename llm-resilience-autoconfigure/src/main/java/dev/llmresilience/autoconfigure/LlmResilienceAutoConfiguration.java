@@ -90,8 +90,10 @@ public class LlmResilienceAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	CostAccounting llmCostAccounting(ObjectProvider<SpendListener> spendListeners) {
-		return new CostAccounting(spendListeners.orderedStream().toList());
+	CostAccounting llmCostAccounting(LlmResilienceProperties properties, ObjectProvider<SpendListener> spendListeners,
+			ObjectProvider<Clock> clock) {
+		return CostAccountingFactory.create(properties, spendListeners.orderedStream().toList(),
+				clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	@Bean

@@ -3,6 +3,8 @@ package dev.llmresilience.autoconfigure;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.Set;
 
 import dev.llmresilience.LlmCapability;
 import dev.llmresilience.LlmPriority;
+import dev.llmresilience.budget.SpendBudget;
 import dev.llmresilience.routing.RoutingStrategy;
 
 import org.springframework.beans.factory.InitializingBean;
@@ -83,8 +86,8 @@ public class LlmResilienceProperties implements InitializingBean {
 	private final Cluster cluster = new Cluster();
 
 	/**
-	 * What calls cost: the currency of every price, and the caller tags that spend is
-	 * counted by.
+	 * What calls cost: the currency of every price, the caller tags that spend is counted
+	 * by, and the spend budgets.
 	 */
 	private final Cost cost = new Cost();
 
@@ -1397,6 +1400,12 @@ public class LlmResilienceProperties implements InitializingBean {
 		 */
 		private Map<String, List<String>> tags = new LinkedHashMap<>();
 
+		/**
+		 * Spend budgets by name: what the requests each covers may spend in an hour, a
+		 * day or a month, and what to do with a call that would pass it.
+		 */
+		private Map<String, Budget> budgets = new LinkedHashMap<>();
+
 		public String getCurrency() {
 			return this.currency;
 		}
@@ -1411,6 +1420,117 @@ public class LlmResilienceProperties implements InitializingBean {
 
 		public void setTags(Map<String, List<String>> tags) {
 			this.tags = tags;
+		}
+
+		public Map<String, Budget> getBudgets() {
+			return this.budgets;
+		}
+
+		public void setBudgets(Map<String, Budget> budgets) {
+			this.budgets = budgets;
+		}
+
+	}
+
+	/**
+	 * A limit on what the requests it covers may spend in a calendar period.
+	 */
+	public static class Budget {
+
+		/**
+		 * Most the requests covered may spend in a period, in
+		 * llm.resilience.cost.currency.
+		 */
+		private BigDecimal limit;
+
+		/**
+		 * Period the spend is counted over, from its start in the time zone: 'hour',
+		 * 'day' or 'month'.
+		 */
+		private SpendBudget.Period period = SpendBudget.Period.MONTH;
+
+		/**
+		 * Time zone of the periods' start, such as Europe/Paris.
+		 */
+		private ZoneId timeZone = ZoneOffset.UTC;
+
+		/**
+		 * Chain whose requests the budget covers. Any when not set.
+		 */
+		private String chain;
+
+		/**
+		 * Model whose calls the budget covers. Any when not set.
+		 */
+		private String model;
+
+		/**
+		 * Caller tags a request must carry for the budget to cover it, such as tenant:
+		 * acme. Each must be declared, with its value, under llm.resilience.cost.tags.
+		 */
+		private Map<String, String> tags = new LinkedHashMap<>();
+
+		/**
+		 * What to do with a call that would pass the limit: 'refuse' the request with an
+		 * LlmBudgetExceededException, 'skip' the model so that a cheaper one of the chain
+		 * answers, or only 'warn', with a log line once a period and a metric.
+		 */
+		private SpendBudget.Action action = SpendBudget.Action.REFUSE;
+
+		public BigDecimal getLimit() {
+			return this.limit;
+		}
+
+		public void setLimit(BigDecimal limit) {
+			this.limit = limit;
+		}
+
+		public SpendBudget.Period getPeriod() {
+			return this.period;
+		}
+
+		public void setPeriod(SpendBudget.Period period) {
+			this.period = period;
+		}
+
+		public ZoneId getTimeZone() {
+			return this.timeZone;
+		}
+
+		public void setTimeZone(ZoneId timeZone) {
+			this.timeZone = timeZone;
+		}
+
+		public String getChain() {
+			return this.chain;
+		}
+
+		public void setChain(String chain) {
+			this.chain = chain;
+		}
+
+		public String getModel() {
+			return this.model;
+		}
+
+		public void setModel(String model) {
+			this.model = model;
+		}
+
+		public Map<String, String> getTags() {
+			return this.tags;
+		}
+
+		public void setTags(Map<String, String> tags) {
+			this.tags = tags;
+		}
+
+		public SpendBudget.Action getAction() {
+			return this.action;
+		}
+
+		public void setAction(SpendBudget.Action action) {
+			this.action = action;
 		}
 
 	}

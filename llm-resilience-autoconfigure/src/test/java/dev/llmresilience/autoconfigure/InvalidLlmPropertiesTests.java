@@ -238,7 +238,36 @@ class InvalidLlmPropertiesTests {
 				Arguments.of("tag value standing for undeclared values",
 						new String[] { "llm.resilience.cost.tags.tenant=acme,other" },
 						"llm.resilience.cost.tags.tenant[1]", "'other' stands for the values not listed",
-						"undeclared ones count as 'other'"));
+						"undeclared ones count as 'other'"),
+				Arguments.of("budget without a limit", priced("llm.resilience.cost.budgets.daily.period=day"),
+						"llm.resilience.cost.budgets.daily.limit", "no limit is set", "such as 50"),
+				Arguments.of("budget of a negative limit", priced("llm.resilience.cost.budgets.daily.limit=-5"),
+						"llm.resilience.cost.budgets.daily.limit", "is not above 0", "such as 50"),
+				Arguments.of("budget of an unknown chain",
+						priced("llm.resilience.cost.budgets.daily.limit=5",
+								"llm.resilience.cost.budgets.daily.chain=batch"),
+						"llm.resilience.cost.budgets.daily.chain", "no chain 'batch'", "Use one of [main]"),
+				Arguments.of("budget of an unknown model",
+						priced("llm.resilience.cost.budgets.daily.limit=5",
+								"llm.resilience.cost.budgets.daily.model=opus"),
+						"llm.resilience.cost.budgets.daily.model", "no model 'opus'", "Use one of [haiku]"),
+				Arguments.of("budget of an undeclared tag value",
+						priced("llm.resilience.cost.tags.tenant=acme", "llm.resilience.cost.budgets.daily.limit=5",
+								"llm.resilience.cost.budgets.daily.tags.tenant=globex"),
+						"llm.resilience.cost.budgets.daily.tags.tenant", "tenant=globex is not declared",
+						"llm.resilience.cost.tags.tenant"),
+				Arguments.of("budget covering a model without prices",
+						new String[] { "llm.resilience.cost.budgets.monthly.limit=1000" },
+						"llm.resilience.models.haiku.prices.input", "budget 'monthly' covers it",
+						"0 for a free model"));
+	}
+
+	private static String[] priced(String... properties) {
+		String[] all = new String[properties.length + 2];
+		all[0] = "llm.resilience.models.haiku.prices.input=1";
+		all[1] = "llm.resilience.models.haiku.prices.output=5";
+		System.arraycopy(properties, 0, all, 2, properties.length);
+		return all;
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -278,6 +307,24 @@ class InvalidLlmPropertiesTests {
 		this.contextRunner.withPropertyValues("llm.resilience.models.haiku.routing=round-robin")
 			.run((context) -> assertThat(bindFailure(context.getStartupFailure()).getName())
 				.hasToString("llm.resilience.models.haiku.routing"));
+	}
+
+	@Test
+	void unknownTimeZoneOfABudgetFailsBindingNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("llm.resilience.cost.budgets.daily.limit=5",
+					"llm.resilience.cost.budgets.daily.time-zone=Mars/Olympus_Mons")
+			.run((context) -> assertThat(bindFailure(context.getStartupFailure()).getName())
+				.hasToString("llm.resilience.cost.budgets.daily.time-zone"));
+	}
+
+	@Test
+	void unknownBudgetActionFailsBindingNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("llm.resilience.cost.budgets.daily.limit=5",
+					"llm.resilience.cost.budgets.daily.action=pray")
+			.run((context) -> assertThat(bindFailure(context.getStartupFailure()).getName())
+				.hasToString("llm.resilience.cost.budgets.daily.action"));
 	}
 
 	@Test

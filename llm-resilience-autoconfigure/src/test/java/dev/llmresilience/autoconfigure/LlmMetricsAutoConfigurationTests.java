@@ -7,6 +7,7 @@ import dev.llmresilience.LlmCost;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmPriority;
 import dev.llmresilience.LlmRequest;
+import dev.llmresilience.actuate.LlmBudgetMetrics;
 import dev.llmresilience.actuate.LlmCostMetrics;
 import dev.llmresilience.actuate.LlmMetricsObservationHandler;
 import dev.llmresilience.actuate.LlmQueueMetrics;
@@ -85,7 +86,7 @@ class LlmMetricsAutoConfigurationTests {
 			LlmModel sonnet = new LlmModel("sonnet", "anthropic", "claude-sonnet-4-5", 4096, null);
 			context.getBean(CostAccounting.class)
 				.forRequest("main", LlmRequest.builder().user("Hi").tag("tenant", "acme").build())
-				.billed(sonnet, "anthropic", null, LlmCost.of(new BigDecimal("0.25"), "USD"));
+				.billed(sonnet, "anthropic", null, null, LlmCost.of(new BigDecimal("0.25"), "USD"));
 			assertThat(context.getBean(MeterRegistry.class)
 				.get("llm.cost")
 				.tag("llm.model", "sonnet")
@@ -94,6 +95,21 @@ class LlmMetricsAutoConfigurationTests {
 				.counter()
 				.count()).isEqualTo(0.25);
 		});
+	}
+
+	@Test
+	void bindsAGaugeOfTheSpendAndOfTheLimitOfEveryBudget() {
+		this.contextRunner
+			.withPropertyValues("llm.resilience.models.sonnet.prices.input=3",
+					"llm.resilience.models.sonnet.prices.output=15", "llm.resilience.models.llama.prices.input=0",
+					"llm.resilience.models.llama.prices.output=0", "llm.resilience.cost.budgets.monthly.limit=1000")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(LlmBudgetMetrics.class);
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				assertThat(meters.get("llm.cost.budget.limit").tag("llm.budget", "monthly").gauge().value())
+					.isEqualTo(1000);
+				assertThat(meters.get("llm.cost.budget.spent").tag("llm.budget", "monthly").gauge().value()).isZero();
+			});
 	}
 
 	@Test
@@ -152,7 +168,8 @@ class LlmMetricsAutoConfigurationTests {
 					"llm.resilience.models.sonnet.provider=anthropic")
 			.run((context) -> assertThat(context).doesNotHaveBean(LlmMetricsObservationHandler.class)
 				.doesNotHaveBean(LlmQueueMetrics.class)
-				.doesNotHaveBean(LlmCostMetrics.class));
+				.doesNotHaveBean(LlmCostMetrics.class)
+				.doesNotHaveBean(LlmBudgetMetrics.class));
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,7 @@ import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.RateLimitStatus;
 import dev.llmresilience.budget.CostAccounting;
 import dev.llmresilience.budget.ProviderPacer;
+import dev.llmresilience.budget.SpendBudget;
 import dev.llmresilience.budget.SpendListener;
 import dev.llmresilience.deadline.Deadline;
 import dev.llmresilience.error.LlmAllModelsFailedException;
@@ -334,10 +336,41 @@ class LlmResilienceAutoConfigurationTests {
 				LlmCost cost = LlmCost.of(new BigDecimal("0.01"), "USD");
 				context.getBean(CostAccounting.class)
 					.forRequest("main", LlmRequest.ofPrompt("Hi"))
-					.billed(haiku, "anthropic", null, cost);
+					.billed(haiku, "anthropic", null, null, cost);
 				assertThat(context.getBean(SpendListenerConfiguration.class).spent)
 					.extracting(SpendListener.Spend::cost)
 					.containsExactly(cost);
+			});
+	}
+
+	@Test
+	void budgetsBindIntoTheCostAccountingWithTheirScopePeriodTimeZoneAndAction() {
+		this.contextRunner.withPropertyValues(this.twoProviders)
+			.withPropertyValues("llm.resilience.cost.currency=EUR", "llm.resilience.models.haiku.prices.input=1",
+					"llm.resilience.models.haiku.prices.output=5", "llm.resilience.models.llama.prices.input=0",
+					"llm.resilience.models.llama.prices.output=0", "llm.resilience.cost.tags.tenant=acme",
+					"llm.resilience.cost.budgets.acme.limit=200", "llm.resilience.cost.budgets.acme.tags.tenant=acme",
+					"llm.resilience.cost.budgets.batch.limit=50", "llm.resilience.cost.budgets.batch.chain=main",
+					"llm.resilience.cost.budgets.batch.model=haiku", "llm.resilience.cost.budgets.batch.period=day",
+					"llm.resilience.cost.budgets.batch.time-zone=Europe/Paris",
+					"llm.resilience.cost.budgets.batch.action=skip")
+			.run((context) -> {
+				Map<String, SpendBudget.Status> budgets = context.getBean(CostAccounting.class).budgetStatus();
+				assertThat(budgets).containsOnlyKeys("acme", "batch");
+				SpendBudget.Status acme = budgets.get("acme");
+				assertThat(acme.limit()).isEqualByComparingTo("200");
+				assertThat(acme.currency()).isEqualTo("EUR");
+				assertThat(acme.period()).isEqualTo(SpendBudget.Period.MONTH);
+				assertThat(acme.zone()).isEqualTo(ZoneOffset.UTC);
+				assertThat(acme.action()).isEqualTo(SpendBudget.Action.REFUSE);
+				assertThat(acme.scope()).isEqualTo(new SpendBudget.Scope(null, null, Map.of("tenant", "acme")));
+				SpendBudget.Status batch = budgets.get("batch");
+				assertThat(batch.period()).isEqualTo(SpendBudget.Period.DAY);
+				assertThat(batch.zone()).isEqualTo(ZoneId.of("Europe/Paris"));
+				assertThat(batch.action()).isEqualTo(SpendBudget.Action.SKIP);
+				assertThat(batch.scope()).isEqualTo(new SpendBudget.Scope("main", "haiku", Map.of()));
+				assertThat(context.getBean(FallbackChain.class).getAccounting())
+					.isSameAs(context.getBean(CostAccounting.class));
 			});
 	}
 

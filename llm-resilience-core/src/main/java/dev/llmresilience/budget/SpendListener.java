@@ -8,9 +8,10 @@ import dev.llmresilience.LlmModel;
 import org.springframework.lang.Nullable;
 
 /**
- * Told of what every attempt of a request was billed, such as to count spend in metrics.
- * Attempts the provider does not bill ({@link LlmCost#NONE}) are not told. Called on the
- * attempt's thread, often an event loop: a listener must be quick and must not block.
+ * Told of what every attempt of a request was billed, such as to count spend in metrics,
+ * and of every call that would pass a spend budget. Attempts the provider does not bill
+ * ({@link LlmCost#NONE}) are not told. Called on the attempt's thread, often an event
+ * loop: a listener must be quick and must not block.
  */
 @FunctionalInterface
 public interface SpendListener {
@@ -20,6 +21,15 @@ public interface SpendListener {
 	 * @param spend what, for whom, and how much
 	 */
 	void spent(Spend spend);
+
+	/**
+	 * A call would pass a spend budget: it was refused, its model skipped, or, for a
+	 * budget that only warns, it went on.
+	 * @param budget the budget
+	 * @param model the model of the call
+	 */
+	default void passed(SpendBudget budget, LlmModel model) {
+	}
 
 	/**
 	 * What one attempt was billed.

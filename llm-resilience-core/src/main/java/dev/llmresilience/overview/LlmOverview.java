@@ -12,6 +12,7 @@ import java.util.function.ToDoubleFunction;
 
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.budget.ProviderPacer;
+import dev.llmresilience.budget.SpendBudget;
 import dev.llmresilience.cluster.ClusterStatus;
 import dev.llmresilience.cluster.RateLimitSharing;
 import dev.llmresilience.queue.QueueSnapshot;
@@ -104,6 +105,15 @@ public class LlmOverview {
 		LastError last = new LastError(error.getClass().getSimpleName(), at.toInstant());
 		this.lastErrors.put(modelId, last);
 		this.lastErrors.put(deployment.key(), last);
+	}
+
+	/**
+	 * Return the state of every spend budget, by name: its spend in the current period,
+	 * its limit and when it resets.
+	 * @return the budgets, empty without any
+	 */
+	public Map<String, SpendBudget.Status> budgets() {
+		return this.chain.getAccounting().budgetStatus();
 	}
 
 	/**

@@ -19,6 +19,7 @@ import dev.llmresilience.budget.CostAccounting;
 import dev.llmresilience.budget.LocalRateBudget;
 import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.budget.RateBudget;
+import dev.llmresilience.budget.SpendBudget;
 import dev.llmresilience.budget.SpendListener;
 import dev.llmresilience.provider.LlmProvider;
 import dev.llmresilience.provider.ProviderConnectionPools;
@@ -158,6 +159,8 @@ public final class LlmResilience implements AutoCloseable {
 
 		private final List<SpendListener> spendListeners = new ArrayList<>();
 
+		private final List<SpendBudget> budgets = new ArrayList<>();
+
 		private String defaultChain;
 
 		private RetrySettings retry = RetrySettings.DEFAULTS;
@@ -296,6 +299,22 @@ public final class LlmResilience implements AutoCloseable {
 		public Builder spendListener(SpendListener listener) {
 			Assert.notNull(listener, "listener must not be null");
 			this.spendListeners.add(listener);
+			return this;
+		}
+
+		/**
+		 * Keep a spend budget: the calls it covers reserve their estimate before they are
+		 * made, and settle with what they cost; its action decides what happens to a call
+		 * that would pass it. Its currency is that of the prices.
+		 * @param budget the budget, such as
+		 * {@code new SpendBudget("daily", Scope.EVERYTHING,
+		 * BigDecimal.valueOf(50), "USD", Period.DAY, ZoneOffset.UTC, Action.REFUSE)}
+		 * @return this builder
+		 */
+		public Builder budget(SpendBudget budget) {
+			Assert.isTrue(this.budgets.stream().noneMatch((added) -> added.name().equals(budget.name())),
+					() -> "Budget '" + budget.name() + "' is added twice");
+			this.budgets.add(budget);
 			return this;
 		}
 
@@ -514,7 +533,8 @@ public final class LlmResilience implements AutoCloseable {
 		}
 
 		/**
-		 * Set the clock of breaker waits and rate-limit holds.
+		 * Set the clock of breaker waits, rate-limit holds and the periods of spend
+		 * budgets.
 		 * @param clock the clock
 		 * @return this builder
 		 */
@@ -572,7 +592,7 @@ public final class LlmResilience implements AutoCloseable {
 				models.forEach((id, model) -> executors.put(id, executor(model, catalog, pacer)));
 				FallbackChain chain = new FallbackChain(catalog, executors,
 						new LlmErrorClassifier(this.circuitBreaker.recordRateLimits()),
-						new CostAccounting(this.spendListeners));
+						new CostAccounting(this.spendListeners, this.budgets, this.clock));
 				RequestQueue queue = this.queueEnabled
 						? new RequestQueue(this.queueCapacity, Map.of(),
 								(this.maxConcurrent != null) ? this.maxConcurrent : this.maxConnections, this.aging)

@@ -6,6 +6,9 @@ import dev.llmresilience.LlmPrices;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmUsage;
+import dev.llmresilience.budget.SpendReservation;
+
+import org.springframework.lang.Nullable;
 
 /**
  * What one attempt is billed. An answered call costs its usage at its deployment's
@@ -31,6 +34,9 @@ final class AttemptBilling {
 
 	private boolean ended;
 
+	@Nullable
+	private volatile SpendReservation reservation;
+
 	/**
 	 * Create the billing of an attempt.
 	 * @param model the model as the attempt's deployment serves it, with its prices
@@ -39,6 +45,23 @@ final class AttemptBilling {
 	AttemptBilling(LlmModel model, LlmRequest request) {
 		this.model = model;
 		this.request = request;
+	}
+
+	/**
+	 * Note what the attempt reserved of the spend budgets that cover it.
+	 * @param reservation the reservation
+	 */
+	void reserved(SpendReservation reservation) {
+		this.reservation = reservation;
+	}
+
+	/**
+	 * Return what the attempt reserved of the spend budgets.
+	 * @return the reservation, or {@code null} if no budget covers it
+	 */
+	@Nullable
+	SpendReservation reservation() {
+		return this.reservation;
 	}
 
 	/**

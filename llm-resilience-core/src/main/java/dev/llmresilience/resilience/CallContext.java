@@ -6,8 +6,11 @@ import java.util.List;
 import dev.llmresilience.LlmAttempt;
 import dev.llmresilience.LlmCost;
 import dev.llmresilience.budget.RequestSpend;
+import dev.llmresilience.budget.SpendReservation;
 import dev.llmresilience.deadline.Deadline;
 import dev.llmresilience.routing.Deployment;
+
+import org.springframework.lang.Nullable;
 
 /**
  * What one logical request has been through: its deadline, every attempt so far, what
@@ -68,16 +71,25 @@ class CallContext {
 	}
 
 	/**
-	 * Add what an attempt was billed to the request's cost, and bill it to the request's
-	 * account.
+	 * Return the account of the request, which its calls reserve from and are billed to.
 	 */
-	void billed(Deployment deployment, LlmCost cost) {
+	RequestSpend spend() {
+		return this.spend;
+	}
+
+	/**
+	 * Add what an attempt was billed to the request's cost, and bill it to the request's
+	 * account, which settles what it reserved.
+	 */
+	void billed(Deployment deployment, @Nullable SpendReservation reservation, LlmCost cost) {
 		if (cost != LlmCost.NONE) {
 			synchronized (this) {
 				this.cost = this.cost.plus(cost);
 			}
+		}
+		if (cost != LlmCost.NONE || reservation != null) {
 			this.spend.billed(deployment.model(), deployment.provider().type(),
-					deployment.isImplicit() ? null : deployment.name(), cost);
+					deployment.isImplicit() ? null : deployment.name(), reservation, cost);
 		}
 	}
 

@@ -26,11 +26,11 @@ import org.springframework.util.Assert;
 
 /**
  * Serves a request from the models of its chain, in order: a model whose breaker refuses
- * calls, whose context window the request cannot fit, or that cannot take its content (a
- * capability it lacks, a block its wire format cannot carry) is skipped; a model whose
- * attempts end in an error that another model may not have moves the request on to the
- * next one; an error that no model can fix (a malformed request, a rejected key) ends the
- * request at once.
+ * calls, whose context window the request cannot fit, that cannot take its content (a
+ * capability it lacks, a block its wire format cannot carry), or whose call would pass a
+ * spend budget that skips is skipped; a model whose attempts end in an error that another
+ * model may not have moves the request on to the next one; an error that no model can fix
+ * (a malformed request, a rejected key) ends the request at once.
  */
 public class FallbackChain {
 
@@ -217,6 +217,14 @@ public class FallbackChain {
 	 */
 	public ModelCatalog getCatalog() {
 		return this.catalog;
+	}
+
+	/**
+	 * Return what accounts for the cost of the requests, with the spend budgets.
+	 * @return the accounting
+	 */
+	public CostAccounting getAccounting() {
+		return this.accounting;
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.util.Locale;
 
 import dev.llmresilience.error.LlmApiException;
 import dev.llmresilience.error.LlmAuthenticationException;
+import dev.llmresilience.error.LlmBudgetExceededException;
 import dev.llmresilience.error.LlmConflictException;
 import dev.llmresilience.error.LlmConnectionException;
 import dev.llmresilience.error.LlmException;
@@ -69,13 +70,18 @@ public class LlmErrorClassifier {
 	 * Return whether the next model of a chain may be tried after this error. No model
 	 * can fix a malformed request (other than one too large for a small context window),
 	 * a rejected key or a forbidden resource, nor give back time once the deadline has
-	 * passed.
+	 * passed; and a spend budget that refuses a request ends it.
 	 * @param error the error that ended a model's attempts
 	 * @return {@code true} to move on to the next model
 	 */
 	public boolean isFallbackAllowed(Throwable error) {
 		if (error instanceof LlmRequestTooLargeException) {
 			return true;
+		}
+		if (error instanceof LlmBudgetExceededException budget) {
+			// a budget that skips leaves the request to a cheaper model; one that
+			// refuses ends it
+			return !budget.isRequestRefused();
 		}
 		if (error instanceof LlmInvalidRequestException || error instanceof LlmAuthenticationException
 				|| error instanceof LlmPermissionException) {

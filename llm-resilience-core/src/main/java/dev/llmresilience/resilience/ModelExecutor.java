@@ -22,6 +22,8 @@ import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.budget.ProviderPacer;
+import dev.llmresilience.budget.RequestSpend;
+import dev.llmresilience.error.LlmBudgetExceededException;
 import dev.llmresilience.error.LlmCircuitOpenException;
 import dev.llmresilience.error.LlmStreamInterruptedException;
 import dev.llmresilience.error.LlmThrottledException;
@@ -61,6 +63,8 @@ import org.springframework.lang.Nullable;
 public final class ModelExecutor {
 
 	private static final String HEDGE_LOST = "HedgeLost";
+
+	private static final String BUDGET_EXCEEDED = "BudgetExceeded:";
 
 	/** The entrant of an attempt that is in no race. */
 	private static final Entrant NOT_RACING = new Entrant();
@@ -321,66 +325,74 @@ public final class ModelExecutor {
 		long start = now();
 		String deploymentName = deployment.isImplicit() ? null : deployment.name();
 		AttemptBilling billing = new AttemptBilling(deployment.model(), attempts.request);
-		return this.pacer.admit(deployment.model(), deployment.key(), attempts.request, context.deadline())
-			.flatMapMany((reservation) -> {
-				long sent = now();
-				AtomicBoolean contentSeen = new AtomicBoolean();
-				deployment.started();
-				return attempts.call.apply(deployment)
-					.transform(ModelCircuitBreakerOperator.of(deployment.circuitBreaker(), deployment.provider().id(),
-							attempts.isContent, (element) -> attempts.answerOf.apply(element) != null))
-					.doOnNext((element) -> {
-						if (attempts.isContent.test(element) && contentSeen.compareAndSet(false, true)) {
-							Duration firstContent = elapsedSince(sent);
-							deployment.measured(firstContent);
-							if (this.hedging != null) {
-								this.hedging.measured(firstContent);
-							}
-							if (observed.isStreaming()) {
-								observed.setTimeToFirstContent(elapsedSince(start));
-							}
-						}
-						if (attempts.streaming) {
-							billing.received(element);
-						}
-						LlmResponse answer = attempts.answerOf.apply(element);
-						if (answer != null) {
-							this.pacer.answered(reservation, deployment.provider().rateLimitedTokens(answer.usage()),
-									answer.rateLimits());
-							deployment.answered(answer.rateLimits());
-							observed.setResponse(answer);
-							LlmCost cost = billing.answered(answer.usage());
-							context.billed(deployment, cost);
-							context
-								.record(attempt(LlmAttempt.success(this.model.id(), elapsedSince(start)).withCost(cost),
-										deploymentName));
-						}
-					})
-					.doOnError((error) -> this.pacer.failed(reservation, error))
-					.doOnCancel(() -> {
-						// a stream cancelled after its content began has been billed for
-						// it
-						LlmCost cost = billing.broken();
-						context.billed(deployment, cost);
-						if (entrant.lost) {
-							// lost the race: what it took goes back, and it is on record
-							this.pacer.cancelled(reservation);
-							context
-								.record(attempt(LlmAttempt.cancelled(this.model.id(), HEDGE_LOST, elapsedSince(start))
-									.withCost(cost), deploymentName));
-						}
-					})
-					.doFinally((signal) -> deployment.ended());
-			})
-			.doOnError((error) -> {
-				observed.setSkipped(isSkip(error));
-				LlmCost cost = billing.broken();
-				context.billed(deployment, cost);
-				context.record(attempt(
-						isSkip(error) ? LlmAttempt.skipped(this.model.id(), error.getClass().getSimpleName())
-								: LlmAttempt.failure(this.model.id(), error, elapsedSince(start)).withCost(cost),
-						deploymentName));
+		Mono<ProviderPacer.Reservation> admitted = this.pacer.admit(deployment.model(), deployment.key(),
+				attempts.request, context.deadline());
+		RequestSpend spend = context.spend();
+		if (spend.isGuarded(deployment.model())) {
+			// the spend budgets first: a call they turn away does not wait for its pace
+			Mono<ProviderPacer.Reservation> paced = admitted;
+			admitted = spend.reserve(deployment.model(), attempts.request).flatMap((reserved) -> {
+				billing.reserved(reserved);
+				return paced;
 			});
+		}
+		return admitted.flatMapMany((reservation) -> {
+			long sent = now();
+			AtomicBoolean contentSeen = new AtomicBoolean();
+			deployment.started();
+			return attempts.call.apply(deployment)
+				.transform(ModelCircuitBreakerOperator.of(deployment.circuitBreaker(), deployment.provider().id(),
+						attempts.isContent, (element) -> attempts.answerOf.apply(element) != null))
+				.doOnNext((element) -> {
+					if (attempts.isContent.test(element) && contentSeen.compareAndSet(false, true)) {
+						Duration firstContent = elapsedSince(sent);
+						deployment.measured(firstContent);
+						if (this.hedging != null) {
+							this.hedging.measured(firstContent);
+						}
+						if (observed.isStreaming()) {
+							observed.setTimeToFirstContent(elapsedSince(start));
+						}
+					}
+					if (attempts.streaming) {
+						billing.received(element);
+					}
+					LlmResponse answer = attempts.answerOf.apply(element);
+					if (answer != null) {
+						this.pacer.answered(reservation, deployment.provider().rateLimitedTokens(answer.usage()),
+								answer.rateLimits());
+						deployment.answered(answer.rateLimits());
+						observed.setResponse(answer);
+						LlmCost cost = billing.answered(answer.usage());
+						context.billed(deployment, billing.reservation(), cost);
+						context.record(attempt(LlmAttempt.success(this.model.id(), elapsedSince(start)).withCost(cost),
+								deploymentName));
+					}
+				})
+				.doOnError((error) -> this.pacer.failed(reservation, error))
+				.doOnCancel(() -> {
+					// a stream cancelled after its content began has been billed for
+					// it
+					LlmCost cost = billing.broken();
+					context.billed(deployment, billing.reservation(), cost);
+					if (entrant.lost) {
+						// lost the race: what it took goes back, and it is on record
+						this.pacer.cancelled(reservation);
+						context.record(attempt(
+								LlmAttempt.cancelled(this.model.id(), HEDGE_LOST, elapsedSince(start)).withCost(cost),
+								deploymentName));
+					}
+				})
+				.doFinally((signal) -> deployment.ended());
+		}).doOnError((error) -> {
+			observed.setSkipped(isSkip(error));
+			LlmCost cost = billing.broken();
+			context.billed(deployment, billing.reservation(), cost);
+			context.record(attempt(
+					isSkip(error) ? LlmAttempt.skipped(this.model.id(), skipReason(error))
+							: LlmAttempt.failure(this.model.id(), error, elapsedSince(start)).withCost(cost),
+					deploymentName));
+		});
 	}
 
 	private static LlmAttempt attempt(LlmAttempt attempt, @Nullable String deployment) {
@@ -388,7 +400,13 @@ public final class ModelExecutor {
 	}
 
 	private static boolean isSkip(Throwable error) {
-		return error instanceof LlmCircuitOpenException || error instanceof LlmThrottledException;
+		return error instanceof LlmCircuitOpenException || error instanceof LlmThrottledException
+				|| error instanceof LlmBudgetExceededException;
+	}
+
+	private static String skipReason(Throwable error) {
+		return (error instanceof LlmBudgetExceededException budget) ? BUDGET_EXCEEDED + budget.getBudget()
+				: error.getClass().getSimpleName();
 	}
 
 	private static long now() {

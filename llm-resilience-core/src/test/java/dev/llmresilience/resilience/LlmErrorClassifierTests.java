@@ -1,9 +1,12 @@
 package dev.llmresilience.resilience;
 
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.stream.Stream;
 
 import dev.llmresilience.error.LlmApiException;
+import dev.llmresilience.error.LlmBudgetExceededException;
 import dev.llmresilience.error.LlmCircuitOpenException;
 import dev.llmresilience.error.LlmInvalidRequestException;
 import dev.llmresilience.error.LlmOverloadedException;
@@ -94,7 +97,14 @@ class LlmErrorClassifierTests {
 						new LlmStreamInterruptedException("p", "m", "Hel", ProviderErrors.overloaded()), false, false,
 						false),
 				row("unknown target", new LlmUnknownTargetException("No chain 'nope'"), false, false, false),
+				row("budget that refuses", budgetExceeded(true), false, false, false),
+				row("budget that skips the model", budgetExceeded(false), false, true, false),
 				row("not an LlmException", new IllegalStateException("bug"), false, false, false));
+	}
+
+	private static LlmBudgetExceededException budgetExceeded(boolean requestRefused) {
+		return new LlmBudgetExceededException("daily", BigDecimal.TEN, "USD", Instant.EPOCH, requestRefused,
+				"it would be passed", "p", "m");
 	}
 
 	private static Arguments row(String name, Throwable error, boolean retryable, boolean fallback,
