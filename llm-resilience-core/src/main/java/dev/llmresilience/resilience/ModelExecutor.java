@@ -41,10 +41,14 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.ObservationRegistry;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 import org.springframework.lang.Nullable;
 
@@ -322,9 +326,7 @@ public final class ModelExecutor {
 		if (context.deadline().hasPassed()) {
 			return Flux.error(LlmTimeoutException.deadline(context.deadline().timeout()));
 		}
-		long start = now();
-		String deploymentName = deployment.isImplicit() ? null : deployment.name();
-		AttemptBilling billing = new AttemptBilling(deployment.model(), attempts.request);
+		Run<T> run = new Run<>(deployment, attempts, observed, entrant);
 		Mono<ProviderPacer.Reservation> admitted = this.pacer.admit(deployment.model(), deployment.key(),
 				attempts.request, context.deadline());
 		RequestSpend spend = context.spend();
@@ -332,71 +334,11 @@ public final class ModelExecutor {
 			// the spend budgets first: a call they turn away does not wait for its pace
 			Mono<ProviderPacer.Reservation> paced = admitted;
 			admitted = spend.reserve(deployment.model(), attempts.request).flatMap((reserved) -> {
-				billing.reserved(reserved);
+				run.billing.reserved(reserved);
 				return paced;
 			});
 		}
-		return admitted.flatMapMany((reservation) -> {
-			long sent = now();
-			AtomicBoolean contentSeen = new AtomicBoolean();
-			deployment.started();
-			return attempts.call.apply(deployment)
-				.transform(ModelCircuitBreakerOperator.of(deployment.circuitBreaker(), deployment.provider().id(),
-						attempts.isContent, (element) -> attempts.answerOf.apply(element) != null))
-				.doOnNext((element) -> {
-					if (attempts.isContent.test(element) && contentSeen.compareAndSet(false, true)) {
-						Duration firstContent = elapsedSince(sent);
-						deployment.measured(firstContent);
-						if (this.hedging != null) {
-							this.hedging.measured(firstContent);
-						}
-						if (observed.isStreaming()) {
-							observed.setTimeToFirstContent(elapsedSince(start));
-						}
-					}
-					if (attempts.streaming) {
-						billing.received(element);
-					}
-					LlmResponse answer = attempts.answerOf.apply(element);
-					if (answer != null) {
-						this.pacer.answered(reservation, deployment.provider().rateLimitedTokens(answer.usage()),
-								answer.rateLimits());
-						deployment.answered(answer.rateLimits());
-						observed.setResponse(answer);
-						LlmCost cost = billing.answered(answer.usage());
-						context.billed(deployment, billing.reservation(), cost);
-						context.record(attempt(LlmAttempt.success(this.model.id(), elapsedSince(start)).withCost(cost),
-								deploymentName));
-					}
-				})
-				.doOnError((error) -> this.pacer.failed(reservation, error))
-				.doOnCancel(() -> {
-					// a stream cancelled after its content began has been billed for
-					// it
-					LlmCost cost = billing.broken();
-					context.billed(deployment, billing.reservation(), cost);
-					if (entrant.lost) {
-						// lost the race: what it took goes back, and it is on record
-						this.pacer.cancelled(reservation);
-						context.record(attempt(
-								LlmAttempt.cancelled(this.model.id(), HEDGE_LOST, elapsedSince(start)).withCost(cost),
-								deploymentName));
-					}
-				})
-				.doFinally((signal) -> deployment.ended());
-		}).doOnError((error) -> {
-			observed.setSkipped(isSkip(error));
-			LlmCost cost = billing.broken();
-			context.billed(deployment, billing.reservation(), cost);
-			context.record(attempt(
-					isSkip(error) ? LlmAttempt.skipped(this.model.id(), skipReason(error))
-							: LlmAttempt.failure(this.model.id(), error, elapsedSince(start)).withCost(cost),
-					deploymentName));
-		});
-	}
-
-	private static LlmAttempt attempt(LlmAttempt attempt, @Nullable String deployment) {
-		return (deployment != null) ? attempt.on(deployment) : attempt;
+		return admitted.flatMapMany(run::send).doOnError(run::failed);
 	}
 
 	private static boolean isSkip(Throwable error) {
@@ -483,6 +425,180 @@ public final class ModelExecutor {
 						}
 						return observed;
 					}, (observed) -> attempt(deployment, this, observed, entrant));
+		}
+
+	}
+
+	/**
+	 * One attempt, once admitted: watches its call's elements and end, and keeps its
+	 * deployment's measures, the pace's reservation, the request's bill and the attempt's
+	 * record up to date. One subscriber of its own rather than four peeking operators
+	 * with their capturing lambdas, since every attempt passes through it.
+	 *
+	 * @param <T> the element type
+	 */
+	private final class Run<T> extends Flux<T> implements CoreSubscriber<T>, Subscription {
+
+		private final Deployment deployment;
+
+		private final Attempts<T> attempts;
+
+		private final LlmAttemptContext observed;
+
+		private final Entrant entrant;
+
+		private final AttemptBilling billing;
+
+		private final long start = now();
+
+		private long sent;
+
+		private boolean contentSeen;
+
+		private ProviderPacer.Reservation reservation;
+
+		private Flux<T> call;
+
+		private CoreSubscriber<? super T> actual;
+
+		private Subscription upstream;
+
+		/** Whether the call ended, by a signal or a cancel. */
+		private final AtomicBoolean ended = new AtomicBoolean();
+
+		Run(Deployment deployment, Attempts<T> attempts, LlmAttemptContext observed, Entrant entrant) {
+			this.deployment = deployment;
+			this.attempts = attempts;
+			this.observed = observed;
+			this.entrant = entrant;
+			this.billing = new AttemptBilling(deployment.model(), attempts.request);
+		}
+
+		/**
+		 * Send the call, now that its pace admitted it.
+		 */
+		Flux<T> send(ProviderPacer.Reservation reservation) {
+			this.reservation = reservation;
+			this.sent = now();
+			this.deployment.started();
+			this.call = this.attempts.call.apply(this.deployment)
+				.transform(ModelCircuitBreakerOperator.of(this.deployment.circuitBreaker(),
+						this.deployment.provider().id(), this.attempts.isContent,
+						(element) -> this.attempts.answerOf.apply(element) != null));
+			return this;
+		}
+
+		@Override
+		public void subscribe(CoreSubscriber<? super T> actual) {
+			this.actual = actual;
+			this.call.subscribe(this);
+		}
+
+		@Override
+		public Context currentContext() {
+			return this.actual.currentContext();
+		}
+
+		@Override
+		public void onSubscribe(Subscription subscription) {
+			if (Operators.validate(this.upstream, subscription)) {
+				this.upstream = subscription;
+				this.actual.onSubscribe(this);
+			}
+		}
+
+		@Override
+		public void onNext(T element) {
+			Attempts<T> attempts = this.attempts;
+			if (!this.contentSeen && attempts.isContent.test(element)) {
+				this.contentSeen = true;
+				Duration firstContent = elapsedSince(this.sent);
+				this.deployment.measured(firstContent);
+				if (ModelExecutor.this.hedging != null) {
+					ModelExecutor.this.hedging.measured(firstContent);
+				}
+				if (this.observed.isStreaming()) {
+					this.observed.setTimeToFirstContent(elapsedSince(this.start));
+				}
+			}
+			if (attempts.streaming) {
+				this.billing.received(element);
+			}
+			LlmResponse answer = attempts.answerOf.apply(element);
+			if (answer != null) {
+				answered(answer);
+			}
+			this.actual.onNext(element);
+		}
+
+		private void answered(LlmResponse answer) {
+			Deployment deployment = this.deployment;
+			ModelExecutor.this.pacer.answered(this.reservation, deployment.provider().rateLimitedTokens(answer.usage()),
+					answer.rateLimits());
+			deployment.answered(answer.rateLimits());
+			this.observed.setResponse(answer);
+			LlmCost cost = this.billing.answered(answer.usage());
+			CallContext context = this.attempts.context;
+			context.billed(deployment, this.billing.reservation(), cost);
+			context.record(
+					record(LlmAttempt.success(ModelExecutor.this.model.id(), elapsedSince(this.start)).withCost(cost)));
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			ModelExecutor.this.pacer.failed(this.reservation, error);
+			this.actual.onError(error);
+			end();
+		}
+
+		@Override
+		public void onComplete() {
+			this.actual.onComplete();
+			end();
+		}
+
+		@Override
+		public void request(long n) {
+			this.upstream.request(n);
+		}
+
+		@Override
+		public void cancel() {
+			// a stream cancelled after its content began has been billed for it
+			LlmCost cost = this.billing.broken();
+			this.attempts.context.billed(this.deployment, this.billing.reservation(), cost);
+			if (this.entrant.lost) {
+				// lost the race: what it took goes back, and it is on record
+				ModelExecutor.this.pacer.cancelled(this.reservation);
+				this.attempts.context.record(
+						record(LlmAttempt.cancelled(ModelExecutor.this.model.id(), HEDGE_LOST, elapsedSince(this.start))
+							.withCost(cost)));
+			}
+			this.upstream.cancel();
+			end();
+		}
+
+		/**
+		 * Note the end of an attempt that was not admitted, or whose call failed.
+		 */
+		void failed(Throwable error) {
+			boolean skipped = isSkip(error);
+			this.observed.setSkipped(skipped);
+			LlmCost cost = this.billing.broken();
+			this.attempts.context.billed(this.deployment, this.billing.reservation(), cost);
+			String model = ModelExecutor.this.model.id();
+			this.attempts.context.record(record(skipped ? LlmAttempt.skipped(model, skipReason(error))
+					: LlmAttempt.failure(model, error, elapsedSince(this.start)).withCost(cost)));
+		}
+
+		private void end() {
+			if (this.ended.compareAndSet(false, true)) {
+				this.deployment.ended();
+			}
+		}
+
+		private LlmAttempt record(LlmAttempt attempt) {
+			return this.deployment.isImplicit() ? attempt : attempt.on(this.deployment.name());
 		}
 
 	}
