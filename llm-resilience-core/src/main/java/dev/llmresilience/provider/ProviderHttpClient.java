@@ -82,11 +82,11 @@ public final class ProviderHttpClient {
 
 	private JsonResponse readJsonResponse(LlmModel model, ResponseEntity<byte[]> entity) {
 		ResponseMetadata metadata = this.errors.metadata(entity.getStatusCode().value(), entity.getHeaders());
-		String text = (entity.getBody() != null) ? new String(entity.getBody(), StandardCharsets.UTF_8) : null;
-		if (text == null || text.isBlank()) {
+		byte[] body = entity.getBody();
+		if (body == null || body.length == 0) {
 			throw this.errors.invalidResponse(model, "the body is empty", null);
 		}
-		JsonNode json = this.json.readJson(model, text);
+		JsonNode json = this.json.readJson(model, body);
 		LlmApiException error = this.errors.errorIn(model, metadata, json);
 		if (error != null) {
 			throw error;

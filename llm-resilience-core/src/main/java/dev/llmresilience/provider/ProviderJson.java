@@ -1,5 +1,7 @@
 package dev.llmresilience.provider;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -69,6 +71,29 @@ public final class ProviderJson {
 			}
 			body.set(name, json);
 		});
+	}
+
+	/**
+	 * Read a JSON body as the bytes it came in, without making a string of it first. A
+	 * body the parser refuses is read again as text, so that bytes that are not UTF-8 are
+	 * replaced, as they would be in a string, rather than failing the answer.
+	 * @param model the model the body came from
+	 * @param body the body's bytes
+	 * @return the JSON tree
+	 * @throws LlmInvalidResponseException if the body is empty or not JSON
+	 */
+	public JsonNode readJson(LlmModel model, byte[] body) {
+		JsonNode json;
+		try {
+			json = this.objectMapper.readTree(body);
+		}
+		catch (IOException ex) {
+			return readJson(model, new String(body, StandardCharsets.UTF_8));
+		}
+		if (json == null || json.isMissingNode()) {
+			throw invalidResponse(model, "the body is empty");
+		}
+		return json;
 	}
 
 	/**

@@ -526,7 +526,15 @@ public final class ModelExecutor {
 			}
 			LlmResponse answer = attempts.answerOf.apply(element);
 			if (answer != null) {
-				answered(answer);
+				try {
+					answered(answer);
+				}
+				catch (RuntimeException ex) {
+					// as a peeking operator would: the call ends with the error
+					this.upstream.cancel();
+					onError(ex);
+					return;
+				}
 			}
 			this.actual.onNext(element);
 		}
@@ -564,18 +572,22 @@ public final class ModelExecutor {
 
 		@Override
 		public void cancel() {
-			// a stream cancelled after its content began has been billed for it
-			LlmCost cost = this.billing.broken();
-			this.attempts.context.billed(this.deployment, this.billing.reservation(), cost);
-			if (this.entrant.lost) {
-				// lost the race: what it took goes back, and it is on record
-				ModelExecutor.this.pacer.cancelled(this.reservation);
-				this.attempts.context.record(
-						record(LlmAttempt.cancelled(ModelExecutor.this.model.id(), HEDGE_LOST, elapsedSince(this.start))
-							.withCost(cost)));
+			try {
+				// a stream cancelled after its content began has been billed for it
+				LlmCost cost = this.billing.broken();
+				this.attempts.context.billed(this.deployment, this.billing.reservation(), cost);
+				if (this.entrant.lost) {
+					// lost the race: what it took goes back, and it is on record
+					ModelExecutor.this.pacer.cancelled(this.reservation);
+					this.attempts.context.record(record(
+							LlmAttempt.cancelled(ModelExecutor.this.model.id(), HEDGE_LOST, elapsedSince(this.start))
+								.withCost(cost)));
+				}
 			}
-			this.upstream.cancel();
-			end();
+			finally {
+				this.upstream.cancel();
+				end();
+			}
 		}
 
 		/**

@@ -1,5 +1,6 @@
 package dev.llmresilience.provider.anthropic;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -99,6 +100,23 @@ class AnthropicProviderCallTests {
 				{"type":"message","role":"assistant","content":[{"type":"text","text":"Hi"}],
 				"stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":1}}"""));
 		assertThat(call().modelName()).isEqualTo("claude-haiku-4-5");
+	}
+
+	@Test
+	void bytesOfTheAnswerThatAreNotUtf8AreReplacedNotFailed() {
+		byte[] before = """
+				{"type":"message","role":"assistant","content":[{"type":"text","text":"caf"""
+			.getBytes(StandardCharsets.UTF_8);
+		byte[] after = """
+				"}],"stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":1}}"""
+			.getBytes(StandardCharsets.UTF_8);
+		byte[] body = new byte[before.length + 1 + after.length];
+		System.arraycopy(before, 0, body, 0, before.length);
+		// a lone Latin-1 e acute: not UTF-8
+		body[before.length] = (byte) 0xE9;
+		System.arraycopy(after, 0, body, before.length + 1, after.length);
+		stub(aResponse().withHeader("Content-Type", "application/json").withBody(body));
+		assertThat(call().text()).isEqualTo("caf\uFFFD");
 	}
 
 	@Test

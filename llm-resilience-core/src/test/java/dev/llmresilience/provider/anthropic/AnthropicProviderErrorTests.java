@@ -213,6 +213,13 @@ class AnthropicProviderErrorTests {
 	}
 
 	@Test
+	void blankSuccessfulResponseIsInvalidResponse() {
+		stub(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(" \r\n\t"));
+		assertThat(failure(callHi())).isExactlyInstanceOf(LlmInvalidResponseException.class)
+			.hasMessageContaining("empty");
+	}
+
+	@Test
 	void truncatedJsonBodyIsInvalidResponse() {
 		stub(aResponse().withHeader("Content-Type", "application/json")
 			.withBody("{\"id\":\"msg_1\",\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"Hel"));
