@@ -3,6 +3,7 @@ package dev.llmresilience.provider;
 import java.util.List;
 import java.util.function.Function;
 
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -28,16 +29,28 @@ final class InOrder {
 	 */
 	@SuppressWarnings("unchecked")
 	static <T> Flux<T> flatten(Flux<? extends List<? extends T>> lists) {
-		return ((Flux<List<?>>) (Flux<?>) lists).onErrorResume((ex) -> Mono.just(List.of(new Failure(ex))))
+		return ((Flux<List<?>>) (Flux<?>) lists).onErrorResume(InOrder::inPlace)
 			.concatMapIterable(Function.identity())
-			.handle((element, sink) -> {
-				if (element instanceof Failure failure) {
-					sink.error(failure.error());
-				}
-				else {
-					sink.next((T) element);
-				}
-			});
+			.map(InOrder::<T>raise);
+	}
+
+	private static Mono<List<?>> inPlace(Throwable error) {
+		return Mono.just(List.of(new Failure(error)));
+	}
+
+	/**
+	 * Pass an element on, or raise the error in its place. {@code map} rather than
+	 * {@code handle}: with Reactor's context propagation on, as Spring Boot has it,
+	 * {@code handle} sets and restores the thread-locals of the subscriber's context for
+	 * every element.
+	 */
+	@SuppressWarnings("unchecked")
+	private static <T> T raise(Object element) {
+		if (element instanceof Failure failure) {
+			// the map operator ends the flux with it, unwrapped
+			throw Exceptions.propagate(failure.error());
+		}
+		return (T) element;
 	}
 
 	/**

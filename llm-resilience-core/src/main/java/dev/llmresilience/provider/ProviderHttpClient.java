@@ -2,8 +2,8 @@ package dev.llmresilience.provider;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -109,7 +109,7 @@ public final class ProviderHttpClient {
 	 */
 	public <T> Flux<T> postForEvents(LlmModel model, String path, Object body,
 			Function<ResponseMetadata, EventStreamReader<T>> readers) {
-		return this.webClient.post()
+		Mono<ResponseEntity<Flux<ServerSentEvent<String>>>> answer = this.webClient.post()
 			.uri(path)
 			.contentType(MediaType.APPLICATION_JSON)
 			.accept(MediaType.TEXT_EVENT_STREAM)
@@ -117,24 +117,20 @@ public final class ProviderHttpClient {
 			.retrieve()
 			.onStatus((status) -> status.isError(), (response) -> this.errors.errorStatus(model, response))
 			.onStatus((status) -> status.is3xxRedirection(), (response) -> this.errors.redirect(model, response))
-			.toEntityFlux(eventsOrJsonError(model))
-			.timeout(this.settings.firstByteTimeout())
+			.toEntityFlux(eventsOrJsonError(model));
+		return IdleTimeoutOperator.within(answer, this.settings.firstByteTimeout(), TimeoutException::new)
 			.onErrorMap((ex) -> this.errors.translate(model, ex, LlmTimeoutException.Phase.FIRST_BYTE))
 			.flatMapMany((entity) -> {
 				EventStreamReader<T> reader = readers
 					.apply(this.errors.metadata(entity.getStatusCode().value(), entity.getHeaders()));
-				Flux<List<T>> read = timed(model, entity.getBody()).handle((event, sink) -> {
-					List<T> elements = new ArrayList<>(2);
-					boolean done = reader.read(event, elements::add);
-					if (!elements.isEmpty()) {
-						sink.next(elements);
-					}
-					if (done) {
-						// stop reading here: a server that holds the connection open must
-						// not hit the idle timeout
-						sink.complete();
-					}
-				});
+				Flux<Batch<T>> read = timed(model, entity.getBody()).map((event) -> {
+					Batch<T> batch = new Batch<>();
+					batch.last = reader.read(event, batch);
+					return batch;
+				})
+					// stop reading at the terminal event: a server that holds the
+					// connection open must not hit the idle timeout
+					.takeUntil(Batch::isLast);
 				// an error (an error event, a broken connection) after the text read
 				// before it
 				return InOrder.flatten(read).concatWith(Mono.fromSupplier(reader::complete));
@@ -190,6 +186,30 @@ public final class ProviderHttpClient {
 			return error;
 		}
 		return this.errors.invalidResponse(model, "expected an event stream but the body is plain JSON", null);
+	}
+
+	/**
+	 * The elements one event made, and whether it was the terminal one.
+	 *
+	 * @param <T> the element type
+	 */
+	private static final class Batch<T> extends ArrayList<T> implements Consumer<T> {
+
+		private boolean last;
+
+		Batch() {
+			super(2);
+		}
+
+		@Override
+		public void accept(T element) {
+			add(element);
+		}
+
+		boolean isLast() {
+			return this.last;
+		}
+
 	}
 
 	/**
