@@ -121,6 +121,7 @@
 		renderChart(snapshot.history, snapshot.models.map((model) => model.id));
 		renderQueue(snapshot.queue);
 		renderHolds(snapshot.rateLimitHolds);
+		renderCost(snapshot.cost, snapshot.at);
 		renderLoad(snapshot.load, snapshot.at);
 	}
 
@@ -430,6 +431,72 @@
 		const entries = Object.entries(holds);
 		list.replaceChildren(...(entries.length === 0) ? [element('li', { class: 'muted' }, 'none')]
 			: entries.map(([provider, hold]) => element('li', { class: 'held' }, `${provider}: held ${millis(hold)}`)));
+	}
+
+	// ---- spend and budgets ----
+
+	/** An amount of money, with as many decimals as a small amount needs. */
+	function money(amount, currency) {
+		const value = Number(amount);
+		const text = (value === 0) ? '0' : (value >= 1) ? value.toFixed(2) : (value >= 0.01) ? value.toFixed(4)
+			: String(Number(value.toPrecision(3)));
+		return currency ? `${text} ${currency}` : text;
+	}
+
+	function untilReset(resetsAt, now) {
+		const minutes = Math.max(0, Math.ceil((Date.parse(resetsAt) - now) / 60000));
+		if (minutes < 60) {
+			return `${minutes} min`;
+		}
+		const hours = Math.floor(minutes / 60);
+		return (hours < 48) ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} days`;
+	}
+
+	function describeScope(scope) {
+		const parts = [];
+		if (scope.chain) {
+			parts.push(`chain ${scope.chain}`);
+		}
+		if (scope.model) {
+			parts.push(`model ${scope.model}`);
+		}
+		Object.entries(scope.tags || {}).forEach(([tag, value]) => parts.push(`${tag}=${value}`));
+		return (parts.length === 0) ? 'everything' : parts.join(', ');
+	}
+
+	function renderCost(cost, now) {
+		const { currency } = cost;
+		const bills = Object.entries(cost.models);
+		const total = bills.reduce((sum, [, bill]) => sum + Number(bill.amount), 0);
+		setText(document.querySelector('.spend-panel'), 'spend-total', money(total, currency));
+		document.getElementById('model-spend').tBodies[0].replaceChildren(...bills.map(([model, bill]) =>
+			element('tr', { 'data-model': model },
+				element('td', {}, model),
+				element('td', { 'data-field': 'spent' }, money(bill.amount, currency)),
+				element('td', {}, String(bill.calls)),
+				element('td', { class: (bill.unknownCalls > 0) ? 'error-text' : '' }, String(bill.unknownCalls)))));
+		const budgets = Object.entries(cost.budgets);
+		const container = document.getElementById('budgets');
+		if (budgets.length === 0) {
+			container.replaceChildren(element('p', { class: 'muted' }, 'none configured'));
+			return;
+		}
+		container.replaceChildren(...budgets.map(([name, budget]) => {
+			const share = Math.min(100, (Number(budget.spent) / Number(budget.limit)) * 100);
+			const action = budget.action.toLowerCase();
+			return element('div', { class: 'budget', 'data-budget': name },
+				element('div', { class: 'budget-name' }, element('b', {}, name),
+					element('span', { class: 'muted' }, ` ${describeScope(budget.scope)}, ${action} when passed`)),
+				element('div', { class: 'bar', title: `${share.toFixed(1)}%` },
+					element('span', { style: `width: ${Math.max(Number(budget.spent) > 0 ? 1 : 0, share)}%`,
+						class: (share >= 100) ? 'passed' : (share >= 80) ? 'near' : '' })),
+				element('span', { 'data-field': 'spent' },
+					`${money(budget.spent)} of ${money(budget.limit, budget.currency)} a ${budget.period.toLowerCase()}`),
+				element('span', { class: 'muted' }, `resets in ${untilReset(budget.resetsAt, now)}`),
+				element('span', { class: `badge ${budget.shared ? 'primary' : 'local'}`,
+					title: budget.shared ? 'kept in Redis with the other replicas' : 'kept by this replica' },
+				budget.shared ? 'shared' : 'this replica'));
+		}));
 	}
 
 	// ---- load generator ----

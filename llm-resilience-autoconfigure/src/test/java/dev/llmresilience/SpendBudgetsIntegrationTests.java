@@ -117,6 +117,8 @@ class SpendBudgetsIntegrationTests {
 			.isEqualTo("acme")
 			.jsonPath("$.budgets.tenants.resetsAt")
 			.isEqualTo("2026-12-03T23:00:00Z")
+			.jsonPath("$.budgets.tenants.shared")
+			.isEqualTo(false)
 			.jsonPath("$.budgets.everything.spent")
 			.isEqualTo(0.00003)
 			.jsonPath("$.budgets.everything.resetsAt")

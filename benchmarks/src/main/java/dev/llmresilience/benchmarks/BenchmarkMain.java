@@ -15,6 +15,7 @@ import dev.llmresilience.benchmarks.load.RoundSchedule;
 import dev.llmresilience.benchmarks.report.MarkdownTable;
 import dev.llmresilience.benchmarks.report.Report;
 import dev.llmresilience.benchmarks.scenarios.Benchmark;
+import dev.llmresilience.benchmarks.scenarios.CostAccountingBenchmark;
 import dev.llmresilience.benchmarks.scenarios.FaultBenchmark;
 import dev.llmresilience.benchmarks.scenarios.OverheadBenchmark;
 import dev.llmresilience.benchmarks.scenarios.OverheadBreakdownBenchmark;
@@ -29,9 +30,10 @@ import dev.llmresilience.benchmarks.startup.StartupBenchmark;
 /**
  * Runs the benchmarks named on the command line ({@code all}, or any of {@code overhead},
  * {@code breakdown}, {@code scale}, {@code faults}, {@code routing}, {@code peers},
- * {@code queue}, {@code redis}, {@code startup}; and {@code profile}, the template alone
- * for a profiler, which {@code all} leaves out) and writes the results as Markdown to
- * standard output. {@code --quick} shortens every run, to try the harness, not to quote.
+ * {@code queue}, {@code redis}, {@code cost}, {@code startup}; and {@code profile}, the
+ * template alone for a profiler, which {@code all} leaves out) and writes the results as
+ * Markdown to standard output. {@code --quick} shortens every run, to try the harness,
+ * not to quote.
  */
 public final class BenchmarkMain {
 
@@ -94,13 +96,14 @@ public final class BenchmarkMain {
 		// figure, and the queue
 		// after them: its test of work that ends synchronously overflows the stack, which
 		// may deoptimize code.
-		// Redis comes last of all, so that no other figure shares the machine with a
-		// Redis server.
+		// Redis comes last of all but start-up, so that no other figure shares the
+		// machine with a Redis server.
 		for (Benchmark benchmark : List.of(new OverheadBenchmark(schedule, load),
 				new OverheadBreakdownBenchmark(schedule, load), new StreamingScaleBenchmark(quick),
 				new FaultBenchmark(divisor, load), new RoutingBenchmark(schedule, load, divisor),
 				new PeerBenchmark(schedule, load), new QueueBenchmark(quick),
-				new SharedBudgetBenchmark(schedule, load, divisor), new StartupBenchmark(quick))) {
+				new SharedBudgetBenchmark(schedule, load, divisor),
+				new CostAccountingBenchmark(schedule, load, divisor), new StartupBenchmark(quick))) {
 			benchmarks.put(benchmark.name(), benchmark);
 		}
 		// for a profiler only: not part of all

@@ -38,9 +38,7 @@ public class LlmBudgetMetrics implements MeterBinder {
 				.description("What the requests a spend budget covers spent in its current period")
 				.tag("llm.budget", budget.name())
 				.register(registry);
-			Gauge
-				.builder("llm.cost.budget.limit", budget,
-						(measured) -> measured.status(this.clock.millis()).limit().doubleValue())
+			Gauge.builder("llm.cost.budget.limit", budget, (measured) -> measured.limit().doubleValue())
 				.description("The most the requests a spend budget covers may spend in a period")
 				.tag("llm.budget", budget.name())
 				.register(registry);

@@ -21,6 +21,7 @@ import dev.llmresilience.autoconfigure.LlmResilienceProperties.Prices;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Provider;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.ProviderType;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Queue;
+import dev.llmresilience.autoconfigure.LlmResilienceProperties.RedisLoss;
 import dev.llmresilience.autoconfigure.LlmResilienceProperties.Retry;
 import dev.llmresilience.budget.SpendBudget;
 
@@ -226,6 +227,13 @@ class LlmPropertiesValidator {
 				"Set a time zone such as Europe/Paris, or remove it for UTC.");
 		required(prefix + "action", budget.getAction(),
 				"Set 'refuse', 'skip' or 'warn', or remove it to refuse the requests that would pass the limit.");
+		required(prefix + "redis-loss", budget.getRedisLoss(),
+				"Set 'local-share' or 'refuse', or remove it to keep spending from a local share.");
+		if (budget.getAction() == SpendBudget.Action.WARN && budget.getRedisLoss() == RedisLoss.REFUSE) {
+			throw new InvalidLlmPropertyException(prefix + "redis-loss",
+					"a budget that only warns never refuses, Redis or not",
+					"Remove it, or set the budget's action to 'refuse' or 'skip'.");
+		}
 		Map<String, Model> models = properties.getModels();
 		if (budget.getChain() != null && !properties.getChains().containsKey(budget.getChain())) {
 			throw new InvalidLlmPropertyException(prefix + "chain",

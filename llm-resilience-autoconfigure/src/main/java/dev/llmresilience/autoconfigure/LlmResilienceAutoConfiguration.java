@@ -91,9 +91,9 @@ public class LlmResilienceAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CostAccounting llmCostAccounting(LlmResilienceProperties properties, ObjectProvider<SpendListener> spendListeners,
-			ObjectProvider<Clock> clock) {
+			ObjectProvider<Clock> clock, ObjectProvider<RateLimitSharing> llmRateLimitSharing) {
 		return CostAccountingFactory.create(properties, spendListeners.orderedStream().toList(),
-				clock.getIfAvailable(Clock::systemUTC));
+				clock.getIfAvailable(Clock::systemUTC), llmRateLimitSharing.getIfAvailable());
 	}
 
 	@Bean

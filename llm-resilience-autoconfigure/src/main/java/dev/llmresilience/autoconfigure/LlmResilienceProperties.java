@@ -1477,6 +1477,15 @@ public class LlmResilienceProperties implements InitializingBean {
 		 */
 		private SpendBudget.Action action = SpendBudget.Action.REFUSE;
 
+		/**
+		 * What the budget does while Redis is unreachable, with llm.resilience.cluster
+		 * enabled: 'local-share', each replica keeps spending up to
+		 * llm.resilience.cluster.local-share of the limit, counting its own spend of the
+		 * period; or 'refuse', every call the budget covers is refused (or its model
+		 * skipped) until Redis is back. A budget that only warns never refuses.
+		 */
+		private RedisLoss redisLoss = RedisLoss.LOCAL_SHARE;
+
 		public BigDecimal getLimit() {
 			return this.limit;
 		}
@@ -1532,6 +1541,32 @@ public class LlmResilienceProperties implements InitializingBean {
 		public void setAction(SpendBudget.Action action) {
 			this.action = action;
 		}
+
+		public RedisLoss getRedisLoss() {
+			return this.redisLoss;
+		}
+
+		public void setRedisLoss(RedisLoss redisLoss) {
+			this.redisLoss = redisLoss;
+		}
+
+	}
+
+	/**
+	 * What a shared spend budget does while Redis is unreachable.
+	 */
+	public enum RedisLoss {
+
+		/**
+		 * Each replica keeps spending up to its local share of the limit.
+		 */
+		LOCAL_SHARE,
+
+		/**
+		 * Every call the budget covers is refused, or its model skipped, until Redis is
+		 * back.
+		 */
+		REFUSE
 
 	}
 

@@ -256,6 +256,12 @@ class InvalidLlmPropertiesTests {
 								"llm.resilience.cost.budgets.daily.tags.tenant=globex"),
 						"llm.resilience.cost.budgets.daily.tags.tenant", "tenant=globex is not declared",
 						"llm.resilience.cost.tags.tenant"),
+				Arguments.of("budget that only warns but refuses while Redis is unreachable",
+						priced("llm.resilience.cost.budgets.daily.limit=5",
+								"llm.resilience.cost.budgets.daily.action=warn",
+								"llm.resilience.cost.budgets.daily.redis-loss=refuse"),
+						"llm.resilience.cost.budgets.daily.redis-loss", "a budget that only warns never refuses",
+						"set the budget's action to 'refuse' or 'skip'"),
 				Arguments.of("budget covering a model without prices",
 						new String[] { "llm.resilience.cost.budgets.monthly.limit=1000" },
 						"llm.resilience.models.haiku.prices.input", "budget 'monthly' covers it",
@@ -325,6 +331,15 @@ class InvalidLlmPropertiesTests {
 					"llm.resilience.cost.budgets.daily.action=pray")
 			.run((context) -> assertThat(bindFailure(context.getStartupFailure()).getName())
 				.hasToString("llm.resilience.cost.budgets.daily.action"));
+	}
+
+	@Test
+	void unknownPolicyForRedisLossFailsBindingNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("llm.resilience.cost.budgets.daily.limit=5",
+					"llm.resilience.cost.budgets.daily.redis-loss=wait")
+			.run((context) -> assertThat(bindFailure(context.getStartupFailure()).getName())
+				.hasToString("llm.resilience.cost.budgets.daily.redis-loss"));
 	}
 
 	@Test

@@ -1,11 +1,16 @@
 package dev.llmresilience.autoconfigure;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.BiConsumer;
 
+import dev.llmresilience.budget.CostAccounting;
 import dev.llmresilience.budget.LocalRateBudget;
+import dev.llmresilience.budget.LocalSpendLedger;
 import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.budget.RateBudget;
+import dev.llmresilience.budget.SpendLedger;
 import dev.llmresilience.cluster.ClusterStatus;
 import dev.llmresilience.cluster.RateLimitSharing;
 import dev.llmresilience.cluster.RedisRateLimitSharing;
@@ -93,6 +98,37 @@ class LlmClusterAutoConfigurationTests {
 	}
 
 	@Test
+	void spendBudgetsKeepTheirSpendInTheSharingWithTheirPolicyForRedisLoss() {
+		this.contextRunner
+			.withPropertyValues("llm.resilience.cluster.enabled=true", "llm.resilience.models.haiku.prices.input=1",
+					"llm.resilience.models.haiku.prices.output=5", "llm.resilience.cost.budgets.daily.limit=50",
+					"llm.resilience.cost.budgets.daily.redis-loss=refuse",
+					"llm.resilience.cost.budgets.monthly.limit=500")
+			.withBean("llmRateLimitSharing", RecordingSharing.class, RecordingSharing::new)
+			.run((context) -> assertThat(context.getBean(RecordingSharing.class).spendLedgers)
+				.containsExactly(Map.entry("daily", true), Map.entry("monthly", false)));
+	}
+
+	@Test
+	void spendBudgetsAreSharedThroughRedisWhenEnabled() {
+		this.contextRunner
+			.withPropertyValues("llm.resilience.cluster.enabled=true", "llm.resilience.models.haiku.prices.input=1",
+					"llm.resilience.models.haiku.prices.output=5", "llm.resilience.cost.budgets.daily.limit=50")
+			.run((context) -> assertThat(context.getBean(CostAccounting.class).budgets()).singleElement()
+				.satisfies((budget) -> assertThat(budget.ledger()).isNotInstanceOf(LocalSpendLedger.class)));
+	}
+
+	@Test
+	void spendBudgetsStayLocalWithoutSharingWhateverTheyDoWhileRedisIsLost() {
+		this.contextRunner
+			.withPropertyValues("llm.resilience.models.haiku.prices.input=1",
+					"llm.resilience.models.haiku.prices.output=5", "llm.resilience.cost.budgets.daily.limit=50",
+					"llm.resilience.cost.budgets.daily.redis-loss=refuse")
+			.run((context) -> assertThat(context.getBean(CostAccounting.class).budgets()).singleElement()
+				.satisfies((budget) -> assertThat(budget.ledger()).isInstanceOf(LocalSpendLedger.class)));
+	}
+
+	@Test
 	void failsWithoutARedisConnectionFactory() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, WebClientAutoConfiguration.class,
@@ -172,10 +208,18 @@ class LlmClusterAutoConfigurationTests {
 
 		int budgets;
 
+		final Map<String, Boolean> spendLedgers = new LinkedHashMap<>();
+
 		@Override
 		public RateBudget budget(String scope, long requestsPerMinute, long tokensPerMinute) {
 			this.budgets++;
 			return new LocalRateBudget(requestsPerMinute, tokensPerMinute);
+		}
+
+		@Override
+		public SpendLedger spendLedger(String budget, boolean refuseWhileUnreachable) {
+			this.spendLedgers.put(budget, refuseWhileUnreachable);
+			return new LocalSpendLedger();
 		}
 
 		@Override

@@ -40,6 +40,15 @@ public final class LocalSpendLedger implements SpendLedger {
 	}
 
 	@Override
+	public void adjust(long period, long amount, long generation) {
+		adjust(period, amount);
+	}
+
+	/**
+	 * Correct a period's spend, never below nothing.
+	 * @param period the period's start, in epoch milliseconds
+	 * @param amount the correction, in nano-units; negative to give back
+	 */
 	public void adjust(long period, long amount) {
 		if (amount != 0 && period >= this.tally.period) {
 			tallyOf(period).accumulateAndGet(amount, (current, change) -> Math.max(0, sum(current, change)));

@@ -97,13 +97,16 @@ public final class RequestSpend {
 			return passed(budget, reservation, window, model, true, false);
 		}
 		boolean warns = budget.action() == SpendBudget.Action.WARN;
-		return budget.ledger()
-			.tryAdd(window.start(), estimate, warns ? Long.MAX_VALUE : budget.limitNanos())
+		SpendLedger ledger = budget.ledger();
+		// read first: a shared ledger that moves while it takes is then settled on the
+		// cautious side
+		long generation = ledger.generation();
+		return ledger.tryAdd(window.start(), estimate, warns ? Long.MAX_VALUE : budget.limitNanos())
 			.flatMap((spent) -> {
 				if (spent < 0) {
 					return passed(budget, reservation, window, model, false, spent == SpendLedger.UNAVAILABLE);
 				}
-				reservation.taken(budget, window.start());
+				reservation.taken(budget, window.start(), generation);
 				if (warns && spent > budget.limitNanos()) {
 					return passed(budget, reservation, window, model, false, false);
 				}

@@ -123,6 +123,14 @@ public final class SpendBudget {
 	}
 
 	/**
+	 * Return the most its requests may spend in a period.
+	 * @return the limit, in the currency's unit
+	 */
+	public BigDecimal limit() {
+		return this.limit;
+	}
+
+	/**
 	 * Return what to do with a call that would pass the limit.
 	 * @return the action
 	 */
@@ -228,17 +236,18 @@ public final class SpendBudget {
 	 * Settle a reservation with what the call cost: in the period it was made in, or,
 	 * once that period is over, in the current one.
 	 * @param reservedIn the start of the period the reservation was made in
+	 * @param generation the generation of the ledger read before the reservation was made
 	 * @param reserved the amount reserved, in nano-units
 	 * @param cost what the call cost, in nano-units
 	 * @param epochMilli the time now
 	 */
-	void settle(long reservedIn, long reserved, long cost, long epochMilli) {
+	void settle(long reservedIn, long generation, long reserved, long cost, long epochMilli) {
 		Window window = window(epochMilli);
 		if (window.start == reservedIn) {
-			this.ledger.adjust(reservedIn, cost - reserved);
+			this.ledger.adjust(reservedIn, cost - reserved, generation);
 		}
 		else {
-			this.ledger.adjust(window.start, cost);
+			this.ledger.adjust(window.start, cost, generation);
 		}
 	}
 

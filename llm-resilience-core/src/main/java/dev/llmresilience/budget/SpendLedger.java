@@ -35,8 +35,12 @@ public interface SpendLedger {
 	 * reserved, or give a reservation back.
 	 * @param period the period's start, in epoch milliseconds
 	 * @param amount the correction, in nano-units; negative to give back
+	 * @param generation the ledger's {@link #generation()} read before the amount
+	 * corrected was taken: a shared ledger that has moved between its store and this
+	 * replica's own spend since then keeps the correction to this replica, so that a
+	 * store never gives back what it did not take
 	 */
-	void adjust(long period, long amount);
+	void adjust(long period, long amount, long generation);
 
 	/**
 	 * Return a period's spend as last known here.
@@ -44,6 +48,16 @@ public interface SpendLedger {
 	 * @return the spend, in nano-units
 	 */
 	long spent(long period);
+
+	/**
+	 * Return a number that changes whenever a shared ledger moves between its store and
+	 * this replica's own spend (Redis lost or found again). Read before {@link #tryAdd},
+	 * it tells {@link #adjust} where the amount was taken.
+	 * @return the generation, always the same for a ledger that never moves
+	 */
+	default long generation() {
+		return 0;
+	}
 
 	/**
 	 * Return whether the spend is shared with other replicas now.

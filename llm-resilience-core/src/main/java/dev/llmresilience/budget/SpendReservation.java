@@ -22,6 +22,8 @@ public final class SpendReservation {
 
 	private long[] periods = new long[0];
 
+	private long[] generations = new long[0];
+
 	private int count;
 
 	private boolean settled;
@@ -33,19 +35,26 @@ public final class SpendReservation {
 
 	/**
 	 * Note that a budget took the estimate in a period.
+	 * @param budget the budget
+	 * @param period the period's start
+	 * @param generation the generation of the budget's ledger read before it took
 	 */
-	synchronized void taken(SpendBudget budget, long period) {
+	synchronized void taken(SpendBudget budget, long period, long generation) {
 		if (this.count == this.budgets.length) {
 			int size = Math.max(2, this.count * 2);
 			SpendBudget[] budgets = new SpendBudget[size];
 			System.arraycopy(this.budgets, 0, budgets, 0, this.count);
 			long[] periods = new long[size];
 			System.arraycopy(this.periods, 0, periods, 0, this.count);
+			long[] generations = new long[size];
+			System.arraycopy(this.generations, 0, generations, 0, this.count);
 			this.budgets = budgets;
 			this.periods = periods;
+			this.generations = generations;
 		}
 		this.budgets[this.count] = budget;
 		this.periods[this.count] = period;
+		this.generations[this.count] = generation;
 		this.count++;
 	}
 
@@ -72,7 +81,7 @@ public final class SpendReservation {
 		this.settled = true;
 		long now = this.clock.millis();
 		for (int i = 0; i < this.count; i++) {
-			this.budgets[i].settle(this.periods[i], this.estimate, nanos, now);
+			this.budgets[i].settle(this.periods[i], this.generations[i], this.estimate, nanos, now);
 		}
 	}
 

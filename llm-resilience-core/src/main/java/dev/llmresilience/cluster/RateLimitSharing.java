@@ -4,11 +4,12 @@ import java.time.Instant;
 import java.util.function.BiConsumer;
 
 import dev.llmresilience.budget.RateBudget;
+import dev.llmresilience.budget.SpendLedger;
 
 /**
- * Shares rate budgets and the providers' rate-limit holds with the other replicas of the
- * application, so that together they keep to limits that belong to the organisation, not
- * to one JVM. Circuit breakers are not shared.
+ * Shares rate budgets, spend budgets and the providers' rate-limit holds with the other
+ * replicas of the application, so that together they keep to limits that belong to the
+ * organisation, not to one JVM. Circuit breakers are not shared.
  */
 public interface RateLimitSharing {
 
@@ -20,6 +21,16 @@ public interface RateLimitSharing {
 	 * @return the budget
 	 */
 	RateBudget budget(String scope, long requestsPerMinute, long tokensPerMinute);
+
+	/**
+	 * Return the ledger of a spend budget shared with the replicas that configure a
+	 * budget of the same name.
+	 * @param budget the budget's name
+	 * @param refuseWhileUnreachable whether the budget refuses every call while the
+	 * shared spend cannot be known, rather than keep spending from this replica's share
+	 * @return the ledger
+	 */
+	SpendLedger spendLedger(String budget, boolean refuseWhileUnreachable);
 
 	/**
 	 * Tell the other replicas that calls to a provider are held.

@@ -4,8 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 
 import dev.llmresilience.budget.RateBudget;
+import dev.llmresilience.budget.SpendLedger;
 import io.github.bucket4j.BucketConfiguration;
 import reactor.core.publisher.Mono;
 
@@ -14,10 +16,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
- * Rate budgets and rate-limit holds shared by the replicas of an application through
- * Redis. Budgets are Bucket4j buckets kept in Redis (compare-and-swap over Lettuce);
- * holds are published on a channel that every replica listens to, and kept in a sorted
- * set for replicas that join or come back later.
+ * Rate budgets, spend budgets and rate-limit holds shared by the replicas of an
+ * application through Redis. Rate budgets are Bucket4j buckets kept in Redis
+ * (compare-and-swap over Lettuce); spend budgets are counters, one per period; holds are
+ * published on a channel that every replica listens to, and kept in a sorted set for
+ * replicas that join or come back later.
  * <p>
  * Redis never blocks nor fails a call: every operation is bounded by a timeout, and the
  * first that fails or is too slow switches this replica to its local budgets at once. A
@@ -72,6 +75,16 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 				tokensPerMinute, this.settings.localShare());
 	}
 
+	/**
+	 * Return the ledger of a spend budget kept in Redis, shared by the replicas that
+	 * configure a budget of the same name.
+	 */
+	@Override
+	public SpendLedger spendLedger(String budget, boolean refuseWhileUnreachable) {
+		return new RedisSpendLedger(this, this.settings.keyPrefix() + ":spend:" + budget, refuseWhileUnreachable,
+				this.settings.localShare());
+	}
+
 	@Override
 	public void receiveHolds(BiConsumer<String, Instant> receiver) {
 		this.holds.receiveWith(receiver);
@@ -95,6 +108,15 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 	 */
 	public boolean isShared() {
 		return this.mode.isShared();
+	}
+
+	/**
+	 * Return the number of switches between shared and local budgets so far, odd while
+	 * shared.
+	 * @return the generation
+	 */
+	long generation() {
+		return this.mode.generation();
 	}
 
 	@Override
@@ -134,6 +156,45 @@ public final class RedisRateLimitSharing implements RateLimitSharing, SmartLifec
 	 */
 	void giveBack(String key, BucketConfiguration configuration, long tokens) {
 		inBackground(this.buckets.addTokens(key, configuration, tokens));
+	}
+
+	/**
+	 * Add to a counter kept in Redis, bounded by the timeout.
+	 * @param key the counter's key
+	 * @param amount the amount, negative to take away
+	 * @return the counter's value with the amount
+	 */
+	Mono<Long> increment(String key, long amount) {
+		return guarded(this.redis.opsForValue().increment(key, amount));
+	}
+
+	/**
+	 * Add to a counter kept in Redis, without waiting.
+	 * @param key the counter's key
+	 * @param amount the amount, negative to take away
+	 * @param value told the counter's value with the amount, on the thread that answers
+	 * every operation of this connection, in the order Redis made them
+	 */
+	void incrementInBackground(String key, long amount, LongConsumer value) {
+		inBackground(this.redis.opsForValue().increment(key, amount).doOnNext(value::accept));
+	}
+
+	/**
+	 * Read a counter kept in Redis, without waiting.
+	 * @param key the counter's key
+	 * @param value told the counter's value, 0 if it does not exist
+	 */
+	void readInBackground(String key, LongConsumer value) {
+		inBackground(this.redis.opsForValue().get(key).map(Long::parseLong).defaultIfEmpty(0L).doOnNext(value::accept));
+	}
+
+	/**
+	 * Let a key kept in Redis go after a while, without waiting.
+	 * @param key the key
+	 * @param kept how long it is kept from now
+	 */
+	void expireInBackground(String key, Duration kept) {
+		inBackground(this.redis.expire(key, kept));
 	}
 
 	/**

@@ -37,7 +37,11 @@ final class SharingMode {
 
 	private final Supplier<Mono<Void>> reconnect;
 
-	private volatile boolean shared;
+	/**
+	 * Counts the switches, and tells the mode in one read: odd while shared, even while
+	 * local.
+	 */
+	private volatile long generation;
 
 	private volatile ClusterStatus status;
 
@@ -69,7 +73,26 @@ final class SharingMode {
 	 * @return {@code true} if shared through Redis, {@code false} if local
 	 */
 	boolean isShared() {
-		return this.shared;
+		return isShared(this.generation);
+	}
+
+	/**
+	 * Return whether a generation is one of sharing.
+	 * @param generation the generation
+	 * @return {@code true} if budgets were shared in it
+	 */
+	static boolean isShared(long generation) {
+		return (generation & 1) != 0;
+	}
+
+	/**
+	 * Return the number of switches between shared and local so far: odd while shared.
+	 * Read before an operation that may take from Redis or from the local budgets, it
+	 * tells afterwards whether the mode has changed since.
+	 * @return the generation
+	 */
+	long generation() {
+		return this.generation;
 	}
 
 	/**
@@ -88,25 +111,29 @@ final class SharingMode {
 	void unreachable(Throwable error) {
 		String reason = reason(error);
 		synchronized (this) {
-			boolean wasShared = this.shared;
-			this.shared = false;
+			boolean wasShared = isShared();
+			if (wasShared) {
+				this.generation++;
+			}
 			this.status = ClusterStatus.local(wasShared ? this.clock.instant() : this.status.since(), reason);
 			if (this.warned) {
 				return;
 			}
 			this.warned = true;
 		}
-		logger.warn("Redis is unreachable (" + reason + "): rate budgets are this replica's own, and rate-limit"
-				+ " holds are not shared, until it answers again");
+		logger.warn("Redis is unreachable (" + reason + "): rate and spend budgets are this replica's own, and"
+				+ " rate-limit holds are not shared, until it answers again");
 	}
 
 	private void nowShared() {
 		synchronized (this) {
-			this.shared = true;
+			if (!isShared()) {
+				this.generation++;
+			}
 			this.warned = false;
 			this.status = ClusterStatus.shared(this.clock.instant());
 		}
-		logger.info("Rate budgets and rate-limit holds are shared through Redis");
+		logger.info("Rate budgets, spend budgets and rate-limit holds are shared through Redis");
 	}
 
 	private static String reason(Throwable error) {
@@ -133,8 +160,7 @@ final class SharingMode {
 	}
 
 	private Mono<Void> probeOnce() {
-		Mono<Void> probe = this.shared ? this.ping.get()
-				: this.reconnect.get().then(Mono.fromRunnable(this::nowShared));
+		Mono<Void> probe = isShared() ? this.ping.get() : this.reconnect.get().then(Mono.fromRunnable(this::nowShared));
 		return probe.onErrorResume((error) -> {
 			unreachable(error);
 			return Mono.empty();
@@ -152,7 +178,9 @@ final class SharingMode {
 			scheduler = this.probeScheduler;
 			this.probe = null;
 			this.probeScheduler = null;
-			this.shared = false;
+			if (isShared()) {
+				this.generation++;
+			}
 			this.status = ClusterStatus.local(this.clock.instant(), "stopped");
 		}
 		if (probe != null) {

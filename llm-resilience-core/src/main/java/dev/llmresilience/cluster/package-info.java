@@ -1,6 +1,6 @@
 /**
- * Sharing rate budgets and rate-limit holds between the replicas of an application
- * through Redis, with a local fallback while Redis is unreachable.
+ * Sharing rate budgets, spend budgets and rate-limit holds between the replicas of an
+ * application through Redis, with a local fallback while Redis is unreachable.
  */
 @NonNullApi
 @NonNullFields

@@ -76,7 +76,7 @@ class SpendBudgetPeriodTests {
 		SpendBudget budget = budget(Period.HOUR, ZoneOffset.UTC);
 		long reservedIn = budget.window(millis("2026-12-03T10:59:00Z")).start();
 		((LocalSpendLedger) budget.ledger()).tryAddNow(reservedIn, 100, Long.MAX_VALUE);
-		budget.settle(reservedIn, 100, 30, millis("2026-12-03T11:00:01Z"));
+		budget.settle(reservedIn, 0, 100, 30, millis("2026-12-03T11:00:01Z"));
 		assertThat(budget.status(millis("2026-12-03T11:00:01Z")).spent()).isEqualByComparingTo("0.00000003");
 	}
 

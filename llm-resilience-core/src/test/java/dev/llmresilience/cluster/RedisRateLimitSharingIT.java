@@ -164,7 +164,7 @@ class RedisRateLimitSharingIT {
 		assertThat(replica.status().reason()).isNull();
 		assertThat(budget.reserve(0).block(TIMEOUT)).isZero();
 		// once at start, once on return (logged just after the status turns)
-		String shared = "Rate budgets and rate-limit holds are shared through Redis";
+		String shared = "Rate budgets, spend budgets and rate-limit holds are shared through Redis";
 		await().atMost(Duration.ofSeconds(5)).until(() -> logs.text().split(shared, -1).length == 3);
 		assertThat(logs.text()).containsOnlyOnce("Redis is unreachable");
 	}

@@ -26,7 +26,7 @@ class SharingModeTests {
 
 	private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
-	private static final String SHARED = "Rate budgets and rate-limit holds are shared through Redis";
+	private static final String SHARED = "Rate budgets, spend budgets and rate-limit holds are shared through Redis";
 
 	private final MutableClock clock = new MutableClock();
 
@@ -102,6 +102,32 @@ class SharingModeTests {
 		time.advanceTimeBy(PROBE_INTERVAL);
 		assertThat(this.reconnections).hasValue(2);
 		assertThat(this.mode.isShared()).isTrue();
+	}
+
+	@Test
+	void theGenerationChangesWithEverySwitchAndOnlyThen(VirtualTimeScheduler time) {
+		long notConnected = this.mode.generation();
+		this.reconnectionAnswer = Mono.error(new IllegalStateException("Connection refused"));
+		this.mode.start();
+		time.advanceTime();
+		assertThat(this.mode.generation()).isEqualTo(notConnected);
+		this.reconnectionAnswer = Mono.empty();
+		time.advanceTimeBy(PROBE_INTERVAL);
+		long shared = this.mode.generation();
+		assertThat(shared).isNotEqualTo(notConnected);
+		time.advanceTimeBy(PROBE_INTERVAL);
+		assertThat(this.mode.generation()).isEqualTo(shared);
+		this.mode.unreachable(new TimeoutException());
+		long local = this.mode.generation();
+		assertThat(local).isNotEqualTo(shared);
+		// a second failure of the same outage is no switch
+		this.mode.unreachable(new TimeoutException());
+		assertThat(this.mode.generation()).isEqualTo(local);
+		time.advanceTimeBy(PROBE_INTERVAL);
+		assertThat(this.mode.generation()).isNotIn(shared, local);
+		long sharedAgain = this.mode.generation();
+		this.mode.stop();
+		assertThat(this.mode.generation()).isNotIn(shared, local, sharedAgain);
 	}
 
 	@Test

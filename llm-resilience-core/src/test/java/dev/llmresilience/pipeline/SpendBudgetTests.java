@@ -18,6 +18,7 @@ import dev.llmresilience.budget.SpendBudget;
 import dev.llmresilience.budget.SpendBudget.Action;
 import dev.llmresilience.budget.SpendBudget.Period;
 import dev.llmresilience.budget.SpendBudget.Scope;
+import dev.llmresilience.budget.SpendLedger;
 import dev.llmresilience.budget.SpendListener;
 import dev.llmresilience.error.LlmAllModelsFailedException;
 import dev.llmresilience.error.LlmBudgetExceededException;
@@ -254,6 +255,44 @@ class SpendBudgetTests {
 				.isThrownBy(() -> llm.template().call("Hi").block(TIMEOUT))
 				.withMessageContaining("has no prices");
 			assertThat(fake.requests().count()).isZero();
+		}
+	}
+
+	@Test
+	void budgetWhoseSharedSpendCannotBeKnownRefusesOrSkipsAsItsActionSays() {
+		SpendLedger unreachable = new SpendLedger() {
+
+			@Override
+			public Mono<Long> tryAdd(long period, long amount, long limit) {
+				return Mono.just(UNAVAILABLE);
+			}
+
+			@Override
+			public void adjust(long period, long amount, long generation) {
+			}
+
+			@Override
+			public long spent(long period) {
+				return 0;
+			}
+
+		};
+		SpendBudget refusing = new SpendBudget("shared", Scope.EVERYTHING, BigDecimal.ONE, "USD", Period.DAY, PARIS,
+				Action.REFUSE, unreachable);
+		try (LlmResilience llm = builder(refusing).build()) {
+			assertThatExceptionOfType(LlmBudgetExceededException.class)
+				.isThrownBy(() -> llm.template().call("Hi").block(TIMEOUT))
+				.satisfies((error) -> assertThat(error.getBudget()).isEqualTo("shared"))
+				.withMessageContaining("its shared spend cannot be known now");
+			assertThat(fake.requests().count()).isZero();
+		}
+		SpendBudget skipping = new SpendBudget("shared", new Scope(null, "expensive", Map.of()), BigDecimal.ONE, "USD",
+				Period.DAY, PARIS, Action.SKIP, unreachable);
+		try (LlmResilience llm = builder(skipping).build()) {
+			LlmResponse response = llm.template().call("Hi").block(TIMEOUT);
+			assertThat(response.model()).isEqualTo("cheap");
+			assertThat(response.attempts()).extracting(LlmAttempt::errorType)
+				.containsExactly("BudgetExceeded:shared", null);
 		}
 	}
 

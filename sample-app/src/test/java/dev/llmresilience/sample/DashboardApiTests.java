@@ -1,7 +1,10 @@
 package dev.llmresilience.sample;
 
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
@@ -72,6 +75,48 @@ class DashboardApiTests extends AbstractRunningAppTests {
 			.isEqualTo("CLOSED")
 			.jsonPath("$.load.running")
 			.isEqualTo(false);
+	}
+
+	@Test
+	void snapshotShowsWhatEachModelWasBilledAndTheSpendBudgets() {
+		this.webClient.post()
+			.uri("/api/chat")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"prompt\": \"Tell me about budgets\"}")
+			.exchange()
+			.expectStatus()
+			.isOk();
+		JsonNode cost = this.webClient.get()
+			.uri("/api/dashboard")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(JsonNode.class)
+			.returnResult()
+			.getResponseBody()
+			.get("cost");
+		assertThat(cost.path("currency").asText()).isEqualTo("USD");
+		assertThat(cost.path("models").properties()).extracting(Map.Entry::getKey)
+			.containsExactly("primary", "secondary");
+		// the other tests of this app may have been billed before: at least this call, 8
+		// tokens in at 3 and 15 out at 15 a million
+		JsonNode primary = cost.path("models").path("primary");
+		assertThat(primary.path("amount").decimalValue()).isGreaterThanOrEqualTo(new BigDecimal("0.000249"));
+		assertThat(primary.path("calls").asLong()).isPositive();
+		assertThat(primary.path("unknownCalls").asLong()).isZero();
+		assertThat(cost.path("budgets").properties()).extracting(Map.Entry::getKey)
+			.containsExactly("primary-hourly", "everything-daily");
+		JsonNode hourly = cost.path("budgets").path("primary-hourly");
+		assertThat(hourly.path("limit").decimalValue()).isEqualByComparingTo("2");
+		assertThat(hourly.path("spent").decimalValue()).isGreaterThanOrEqualTo(new BigDecimal("0.000249"));
+		assertThat(hourly.path("currency").asText()).isEqualTo("USD");
+		assertThat(hourly.path("period").asText()).isEqualTo("HOUR");
+		assertThat(hourly.path("action").asText()).isEqualTo("SKIP");
+		assertThat(hourly.path("scope").path("model").asText()).isEqualTo("primary");
+		assertThat(hourly.path("shared").asBoolean()).isFalse();
+		Instant resetsAt = Instant.parse(hourly.path("resetsAt").asText());
+		assertThat(resetsAt).isAfter(Instant.now()).isBeforeOrEqualTo(Instant.now().plus(Duration.ofHours(1)));
+		assertThat(cost.path("budgets").path("everything-daily").path("action").asText()).isEqualTo("WARN");
 	}
 
 	@Test

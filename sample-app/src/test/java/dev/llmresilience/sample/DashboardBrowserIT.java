@@ -131,6 +131,14 @@ class DashboardBrowserIT extends AbstractRunningAppTests {
 
 		this.wait
 			.until((driver) -> "OPEN".equals(text(state("primary"))) && "secondary".equals(text(serving("default"))));
+		// what the fallback's answers cost, and the budgets
+		this.wait.until((driver) -> attributes(By.cssSelector("#budgets [data-budget]"), "data-budget")
+			.equals(List.of("primary-hourly", "everything-daily")));
+		By secondarySpent = By.cssSelector("#model-spend [data-model='secondary'] [data-field='spent']");
+		this.wait.until((driver) -> {
+			String spent = text(secondarySpent);
+			return spent != null && spent.endsWith(" USD") && !spent.equals("0 USD");
+		});
 		long fallbacks = number(By.cssSelector("[data-field='load-fallbacks']"));
 		this.wait.until((driver) -> number(By.cssSelector("[data-field='load-fallbacks']")) > fallbacks);
 		assertThat(number(By.cssSelector("[data-field='load-failed']"))).isZero();

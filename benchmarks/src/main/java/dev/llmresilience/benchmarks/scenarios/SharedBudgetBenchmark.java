@@ -351,7 +351,7 @@ public final class SharedBudgetBenchmark implements Benchmark {
 	 * Wait until the application shares its budgets, for a measurement to start in shared
 	 * mode: after a fallback, the probe returns it to shared within its interval.
 	 */
-	private static ClusterStatus awaitShared(RedisRateLimitSharing sharing) {
+	static ClusterStatus awaitShared(RedisRateLimitSharing sharing) {
 		long deadline = System.nanoTime() + SHARED_WAIT.toNanos();
 		ClusterStatus status = sharing.status();
 		while (!status.isShared() && System.nanoTime() < deadline) {
@@ -366,7 +366,7 @@ public final class SharedBudgetBenchmark implements Benchmark {
 	 * shared at its start and at its end, and the same since (every switch, to local or
 	 * back, changes it).
 	 */
-	private static String modeWhileMeasured(ClusterStatus before, ClusterStatus after) {
+	static String modeWhileMeasured(ClusterStatus before, ClusterStatus after) {
 		if (!before.isShared()) {
 			return "**local at the start** (" + before.reason() + ")";
 		}
@@ -380,11 +380,11 @@ public final class SharedBudgetBenchmark implements Benchmark {
 		return null;
 	}
 
-	private static String perCall(long count, long calls) {
+	static String perCall(long count, long calls) {
 		return String.format(Locale.ROOT, "%.2f", perCallValue(count, calls));
 	}
 
-	private static double perCallValue(long total, long calls) {
+	static double perCallValue(long total, long calls) {
 		return (calls > 0) ? (double) total / calls : 0;
 	}
 
@@ -400,7 +400,7 @@ public final class SharedBudgetBenchmark implements Benchmark {
 		return BARE_RUN.dividedBy(this.divisor);
 	}
 
-	private static void pause(Duration duration) {
+	static void pause(Duration duration) {
 		try {
 			Thread.sleep(duration.toMillis());
 		}
@@ -414,7 +414,7 @@ public final class SharedBudgetBenchmark implements Benchmark {
 	 * measurement can be divided by its calls, warm-up included. Both clients are
 	 * counted, so that both pay for it.
 	 */
-	private static final class CountedClient implements LlmClientUnderTest {
+	static final class CountedClient implements LlmClientUnderTest {
 
 		private final LlmClientUnderTest client;
 

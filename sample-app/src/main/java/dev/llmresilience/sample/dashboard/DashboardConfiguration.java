@@ -44,10 +44,19 @@ class DashboardConfiguration {
 		return new BreakerTimeline(registry, Clock.systemUTC(), Duration.ofSeconds(HISTORY_SECONDS + 10));
 	}
 
+	/**
+	 * The spend per model: the library tells every {@code SpendListener} bean what each
+	 * attempt was billed.
+	 */
+	@Bean
+	ModelSpend dashboardModelSpend() {
+		return new ModelSpend();
+	}
+
 	@Bean
 	DashboardSnapshots dashboardSnapshots(LlmOverview overview, TrafficHistory history, BreakerTimeline breakers,
-			ObjectProvider<LoadGenerator> load) {
-		return new DashboardSnapshots(overview, history, breakers, load.getIfAvailable(), Clock.systemUTC());
+			ModelSpend spend, ObjectProvider<LoadGenerator> load) {
+		return new DashboardSnapshots(overview, history, breakers, spend, load.getIfAvailable(), Clock.systemUTC());
 	}
 
 	@Bean

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.llmresilience.LlmPriority;
+import dev.llmresilience.budget.SpendBudget;
 import dev.llmresilience.overview.LlmOverview;
 import dev.llmresilience.queue.QueueSnapshot;
 import dev.llmresilience.sample.dashboard.BreakerTimeline.StateChange;
@@ -26,9 +27,11 @@ import org.springframework.lang.Nullable;
  * milliseconds
  * @param history the last minutes, second by second
  * @param load the load generator's run, or {@code null} without the simulator
+ * @param cost what each model was billed, and the spend budgets
  */
 record DashboardSnapshot(long at, Map<String, LlmOverview.ChainState> chains, List<ModelView> models,
-		@Nullable QueueView queue, Map<String, Long> rateLimitHolds, History history, @Nullable LoadStatus load) {
+		@Nullable QueueView queue, Map<String, Long> rateLimitHolds, History history, @Nullable LoadStatus load,
+		CostView cost) {
 
 	/**
 	 * One model.
@@ -64,6 +67,21 @@ record DashboardSnapshot(long at, Map<String, LlmOverview.ChainState> chains, Li
 					snapshot.admitted(), snapshot.refused(), snapshot.averageWait().toMillis(),
 					snapshot.maxWait().toMillis());
 		}
+
+	}
+
+	/**
+	 * What calls cost.
+	 *
+	 * @param currency the prices' currency, or {@code null} before any cost is known and
+	 * without budgets
+	 * @param models what each model was billed since the app started, in the order of
+	 * {@code models}
+	 * @param budgets the spend budgets by name, as {@code /actuator/llm} shows them: each
+	 * one's limit, spend in its current period and reset
+	 */
+	record CostView(@Nullable String currency, Map<String, ModelSpend.Bill> models,
+			Map<String, SpendBudget.Status> budgets) {
 
 	}
 

@@ -6,9 +6,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import dev.llmresilience.budget.SpendBudget;
 import dev.llmresilience.overview.LlmOverview;
 import dev.llmresilience.queue.QueueSnapshot;
+import dev.llmresilience.sample.dashboard.DashboardSnapshot.CostView;
 import dev.llmresilience.sample.dashboard.DashboardSnapshot.History;
 import dev.llmresilience.sample.dashboard.DashboardSnapshot.ModelView;
 import dev.llmresilience.sample.dashboard.DashboardSnapshot.QueueView;
@@ -17,8 +20,8 @@ import org.springframework.lang.Nullable;
 
 /**
  * Takes {@link DashboardSnapshot}s: the library's {@link LlmOverview} (breakers, chains,
- * queue, holds, the same as {@code /actuator/llm}) together with the traffic the app
- * recorded itself.
+ * queue, holds, spend budgets, the same as {@code /actuator/llm}) together with the
+ * traffic and the spend the app recorded itself.
  */
 class DashboardSnapshots {
 
@@ -34,16 +37,19 @@ class DashboardSnapshots {
 
 	private final BreakerTimeline breakers;
 
+	private final ModelSpend spend;
+
 	@Nullable
 	private final LoadGenerator load;
 
 	private final Clock clock;
 
-	DashboardSnapshots(LlmOverview overview, TrafficHistory history, BreakerTimeline breakers,
+	DashboardSnapshots(LlmOverview overview, TrafficHistory history, BreakerTimeline breakers, ModelSpend spend,
 			@Nullable LoadGenerator load, Clock clock) {
 		this.overview = overview;
 		this.history = history;
 		this.breakers = breakers;
+		this.spend = spend;
 		this.load = load;
 		this.clock = clock;
 	}
@@ -63,7 +69,18 @@ class DashboardSnapshots {
 				this.breakers.since(states.keySet(), Instant.ofEpochSecond(requests.from())));
 		return new DashboardSnapshot(now.toEpochMilli(), this.overview.chains(), models,
 				(queue != null) ? QueueView.of(queue) : null, holds, history,
-				(this.load != null) ? this.load.status() : null);
+				(this.load != null) ? this.load.status() : null, cost(states.keySet()));
+	}
+
+	private CostView cost(Set<String> models) {
+		Map<String, ModelSpend.Bill> bills = new LinkedHashMap<>();
+		models.forEach((id) -> bills.put(id, this.spend.bill(id)));
+		Map<String, SpendBudget.Status> budgets = this.overview.budgets();
+		String currency = this.spend.currency();
+		if (currency == null && !budgets.isEmpty()) {
+			currency = budgets.values().iterator().next().currency();
+		}
+		return new CostView(currency, bills, budgets);
 	}
 
 }
