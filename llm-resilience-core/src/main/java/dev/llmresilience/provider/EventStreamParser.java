@@ -250,10 +250,13 @@ final class EventStreamParser {
 			if (this.events == null) {
 				this.events = new ArrayList<>();
 			}
-			this.events.add(ServerSentEvent.<String>builder()
-				.event(this.event)
-				.data((this.dataLines != null) ? this.dataLines.toString() : this.data)
-				.build());
+			ServerSentEvent.Builder<String> event = ServerSentEvent.<String>builder()
+				.data((this.dataLines != null) ? this.dataLines.toString() : this.data);
+			if (this.event != null) {
+				// Spring Framework 7 refuses a null name, 6.2 takes it as none
+				event.event(this.event);
+			}
+			this.events.add(event.build());
 		}
 		this.event = null;
 		this.data = null;

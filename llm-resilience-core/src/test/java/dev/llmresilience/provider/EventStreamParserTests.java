@@ -279,7 +279,8 @@ class EventStreamParserTests {
 	}
 
 	private static ServerSentEvent<String> event(String type, String data) {
-		return ServerSentEvent.<String>builder().event(type).data(data).build();
+		ServerSentEvent.Builder<String> event = ServerSentEvent.<String>builder().data(data);
+		return (type != null) ? event.event(type).build() : event.build();
 	}
 
 }
