@@ -332,9 +332,9 @@ class ChaosRunIT {
 
 	/**
 	 * Once every request has ended, nothing is left over: the queue is empty with nothing
-	 * in flight, no connection is checked out of the pool, and the server has no request
-	 * in flight. Polled for a short while, since closing a connection takes a few
-	 * event-loop turns.
+	 * in flight, no connection is checked out of the pool, the server has no request in
+	 * flight, and no connection open at the server is unknown to the pools. Polled for a
+	 * short while, since closing a connection takes a few event-loop turns.
 	 */
 	private void assertTheSystemComesBackToRest() {
 		Awaitility.await("queue, connection pool and server at rest")
@@ -348,8 +348,11 @@ class ChaosRunIT {
 				assertThat(this.pooledConnections.pending()).as("connections awaited").isZero();
 				assertThat(this.upstreamCalls.inFlight()).as("upstream requests in flight, client side").isZero();
 				assertThat(SERVER.requests().inFlight()).as("upstream requests in flight, server side").isZero();
+				// no connection open at the server that the pools have lost; the pools
+				// may
+				// still count an idle one the server closed, until they next hand it out
 				assertThat(SERVER.requests().openConnections()).as("open connections, server side")
-					.isEqualTo(this.pooledConnections.allocated());
+					.isLessThanOrEqualTo(this.pooledConnections.allocated());
 			});
 	}
 
