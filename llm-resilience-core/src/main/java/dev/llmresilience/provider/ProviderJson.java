@@ -74,6 +74,27 @@ public final class ProviderJson {
 	}
 
 	/**
+	 * Write a request body as JSON bytes with this library's mapper, not the codecs of
+	 * the application's {@code WebClient}: on Spring Boot 4 those are Jackson 3's, which
+	 * would write a Jackson 2 tree as a bean.
+	 * @param model the model the request is for
+	 * @param body the body, a JSON tree or a value the mapper can write
+	 * @return the bytes
+	 * @throws LlmInvalidRequestException if the body cannot be written: the request is
+	 * not sent, and the message names neither the content nor the mapper's error, which
+	 * may quote it
+	 */
+	public byte[] writeJson(LlmModel model, Object body) {
+		try {
+			return this.objectMapper.writeValueAsBytes(body);
+		}
+		catch (JsonProcessingException ex) {
+			throw new LlmInvalidRequestException(this.settings.id(), model.id(),
+					"the request body cannot be written as JSON (" + ex.getClass().getSimpleName() + ")");
+		}
+	}
+
+	/**
 	 * Read a JSON body as the bytes it came in, without making a string of it first. A
 	 * body the parser refuses is read again as text, so that bytes that are not UTF-8 are
 	 * replaced, as they would be in a string, rather than failing the answer.

@@ -57,7 +57,7 @@ public final class RequestQueue {
 	private final RunningWork running = new RunningWork(
 			() -> new LlmShutdownException("The application shut down before the request ended"));
 
-	private final Sinks.Empty<Void> drained = Sinks.empty();
+	private Sinks.Empty<Void> drained = Sinks.empty();
 
 	private final WaitStatistics waits = new WaitStatistics();
 
@@ -215,7 +215,7 @@ public final class RequestQueue {
 		int missed = 1;
 		do {
 			List<Waiter> admitted = new ArrayList<>();
-			boolean idle;
+			Sinks.Empty<Void> drained = null;
 			synchronized (this) {
 				while (!this.closed && this.inFlight < this.maxConcurrent && !this.heap.isEmpty()) {
 					Waiter waiter = this.heap.poll();
@@ -226,15 +226,17 @@ public final class RequestQueue {
 						admitted.add(waiter);
 					}
 				}
-				idle = this.closed && this.inFlight == 0;
+				if (this.closed && this.inFlight == 0) {
+					drained = this.drained;
+				}
 			}
 			long now = Schedulers.parallel().now(TimeUnit.MILLISECONDS);
 			for (Waiter waiter : admitted) {
 				this.waits.record(now - waiter.arrivedMillis);
 				waiter.sink.success(waiter.permit);
 			}
-			if (idle) {
-				this.drained.tryEmitEmpty();
+			if (drained != null) {
+				drained.tryEmitEmpty();
 			}
 			missed = this.admitting.addAndGet(-missed);
 		}
@@ -251,7 +253,9 @@ public final class RequestQueue {
 	public Mono<Void> shutdown(Duration grace) {
 		List<Waiter> waiters = new ArrayList<>();
 		boolean idle;
+		Sinks.Empty<Void> drained;
 		synchronized (this) {
+			drained = this.drained;
 			this.closed = true;
 			while (!this.heap.isEmpty()) {
 				Waiter waiter = this.heap.poll();
@@ -266,13 +270,29 @@ public final class RequestQueue {
 		waiters.forEach((waiter) -> waiter.sink
 			.error(new LlmShutdownException("The application shut down while the request waited in the queue")));
 		if (idle) {
-			this.drained.tryEmitEmpty();
+			drained.tryEmitEmpty();
 		}
-		return this.drained.asMono().timeout(grace, Mono.defer(() -> {
+		return drained.asMono().timeout(grace, Mono.defer(() -> {
 			// work that had not ended by then ends with an LlmShutdownException
 			this.running.cutOff();
-			return this.drained.asMono();
+			return drained.asMono();
 		}));
+	}
+
+	/**
+	 * Admit requests again after a {@link #shutdown(Duration) shutdown} has completed, as
+	 * when a stopped application context is started again. Does nothing while the queue
+	 * admits requests.
+	 */
+	public void reopen() {
+		synchronized (this) {
+			if (!this.closed) {
+				return;
+			}
+			this.closed = false;
+			this.drained = Sinks.empty();
+		}
+		this.running.resume();
 	}
 
 	/**

@@ -61,6 +61,13 @@ final class RunningWork {
 	}
 
 	/**
+	 * Let work that starts from now on run again, after {@link #cutOff()}.
+	 */
+	void resume() {
+		this.cut = false;
+	}
+
+	/**
 	 * One piece of work: passes its signals on until it ends or is cut off, whichever
 	 * comes first.
 	 */

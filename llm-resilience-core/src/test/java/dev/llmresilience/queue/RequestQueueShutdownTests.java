@@ -158,6 +158,41 @@ class RequestQueueShutdownTests {
 		assertThat(snapshot.depth()).allSatisfy((priority, depth) -> assertThat(depth).isZero());
 	}
 
+	@Test
+	void reopenedQueueAdmitsAndRunsRequestsAgainAfterAShutdownThatCutWorkOff() {
+		TestSubscriber<Void> shutdown = shutdown();
+		this.time.advanceTimeBy(GRACE);
+		assertThat(shutdown.isTerminatedComplete()).isTrue();
+		this.requests.queue().reopen();
+		TestSubscriber<String> again = this.requests.submit("again", NORMAL);
+		this.requests.finish("again");
+		assertThat(again.getReceivedOnNext()).containsExactly("again");
+		assertThat(again.isTerminatedComplete()).isTrue();
+		assertThat(this.requests.queue().snapshot().closed()).isFalse();
+		assertThat(this.requests.queue().snapshot().inFlight()).isZero();
+	}
+
+	@Test
+	void reopenedQueueCanBeShutDownAgain() {
+		shutdown();
+		this.time.advanceTimeBy(GRACE);
+		this.requests.queue().reopen();
+		this.requests.submit("second-life", NORMAL);
+		TestSubscriber<Void> second = shutdown();
+		assertThat(second.isTerminated()).isFalse();
+		this.requests.finish("second-life");
+		assertThat(second.isTerminatedComplete()).isTrue();
+		assertThat(this.requests.caller("second-life").getReceivedOnNext()).containsExactly("second-life");
+	}
+
+	@Test
+	void reopeningAnOpenQueueChangesNothing() {
+		this.requests.queue().reopen();
+		assertThat(this.requests.queue().snapshot().closed()).isFalse();
+		assertThat(this.requests.queue().snapshot().inFlight()).isEqualTo(2);
+		assertThat(this.requests.queue().snapshot().waiting()).isEqualTo(3);
+	}
+
 	private TestSubscriber<Void> shutdown() {
 		TestSubscriber<Void> shutdown = TestSubscriber.create();
 		this.requests.queue().shutdown(GRACE).subscribe(shutdown);
