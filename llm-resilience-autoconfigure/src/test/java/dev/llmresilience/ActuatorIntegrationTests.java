@@ -41,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * them in that order. Each model is called once per request and its breaker opens after
  * two failed calls.
  */
+@WithWebTestClient
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "llm.resilience.providers.primary.type=anthropic",
 				"llm.resilience.providers.primary.api-key=" + ActuatorIntegrationTests.PRIMARY_KEY,

@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * End-to-end tests of forcing breakers through {@code POST /actuator/llm/{model}},
  * allowed by {@code management.endpoint.llm.access=unrestricted}. No model is called.
  */
+@WithWebTestClient
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "llm.resilience.providers.anthropic.type=anthropic",
 				"llm.resilience.providers.anthropic.api-key=test-key",

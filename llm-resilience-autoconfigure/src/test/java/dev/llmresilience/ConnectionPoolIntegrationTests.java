@@ -15,9 +15,6 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.ClientHttpConnectorAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,9 +35,8 @@ class ConnectionPoolIntegrationTests {
 	private final FakeProviderServer spare = FakeProviderServer.start();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(
-				AutoConfigurations.of(JacksonAutoConfiguration.class, ClientHttpConnectorAutoConfiguration.class,
-						WebClientAutoConfiguration.class, LlmResilienceAutoConfiguration.class))
+		.withConfiguration(SpringBootTestSupport.webClient())
+		.withConfiguration(AutoConfigurations.of(LlmResilienceAutoConfiguration.class))
 		.withPropertyValues("llm.resilience.providers.busy.type=anthropic",
 				"llm.resilience.providers.busy.base-url=" + this.busy.baseUrl(),
 				"llm.resilience.providers.busy.api-key=test-key", "llm.resilience.providers.busy.max-connections=2",

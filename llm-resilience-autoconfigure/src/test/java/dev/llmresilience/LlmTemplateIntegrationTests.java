@@ -44,6 +44,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * End-to-end tests of the auto-configured {@link LlmTemplate} over real HTTP, against
  * WireMock servers that speak the Anthropic and OpenAI wire formats.
  */
+@WithWebTestClient
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "llm.resilience.providers.anthropic.type=anthropic",
 				"llm.resilience.providers.anthropic.api-key=" + LlmTemplateIntegrationTests.ANTHROPIC_KEY,

@@ -18,9 +18,6 @@ import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.ClientHttpConnectorAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,9 +35,8 @@ class QueueShutdownIntegrationTests {
 	private final FakeProviderServer server = FakeProviderServer.start();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(
-				AutoConfigurations.of(JacksonAutoConfiguration.class, ClientHttpConnectorAutoConfiguration.class,
-						WebClientAutoConfiguration.class, LlmResilienceAutoConfiguration.class))
+		.withConfiguration(SpringBootTestSupport.webClient())
+		.withConfiguration(AutoConfigurations.of(LlmResilienceAutoConfiguration.class))
 		.withPropertyValues("llm.resilience.providers.local.type=anthropic",
 				"llm.resilience.providers.local.base-url=" + this.server.baseUrl(),
 				"llm.resilience.providers.local.api-key=test-key", "llm.resilience.models.haiku.provider=local",

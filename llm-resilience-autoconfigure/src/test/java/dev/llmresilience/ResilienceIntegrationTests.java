@@ -52,6 +52,7 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
  * the models {@code opus}, {@code single}, {@code fragile} and {@code brittle},
  * {@code secondary} serves {@code haiku}.
  */
+@WithWebTestClient
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
 		"llm.resilience.providers.primary.type=anthropic", "llm.resilience.providers.primary.api-key=primary-key",
 		"llm.resilience.providers.secondary.type=anthropic", "llm.resilience.providers.secondary.api-key=secondary-key",

@@ -31,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * 0.0002 a month. {@code /actuator/llm} shows each budget's spend, limit and reset, and
  * the meters count spend and the calls that passed a budget.
  */
+@WithWebTestClient
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
 		"llm.resilience.providers.fake.type=anthropic", "llm.resilience.providers.fake.api-key=test-key",
 		"llm.resilience.models.sonnet.provider=fake", "llm.resilience.models.sonnet.name=sonnet-model",

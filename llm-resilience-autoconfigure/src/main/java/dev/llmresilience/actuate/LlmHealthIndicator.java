@@ -1,7 +1,5 @@
 package dev.llmresilience.actuate;
 
-import java.util.Collection;
-
 import dev.llmresilience.overview.LlmOverview;
 import reactor.core.publisher.Mono;
 
@@ -16,7 +14,9 @@ import org.springframework.boot.actuate.health.Status;
  * if the indicator may not fail). Details give each model's breaker state and counts,
  * each chain's serving model, the queue, the providers held for their rate limits and,
  * when rate limits are shared with other replicas, whether Redis is in use
- * ({@code cluster}).
+ * ({@code cluster}). The assessment is {@code LlmHealthReport}'s, shared by the Spring
+ * Boot 3.5 and Spring Boot 4 auto-configuration modules; this class only adapts it to
+ * Spring Boot's health types.
  */
 public class LlmHealthIndicator extends AbstractReactiveHealthIndicator {
 
@@ -25,7 +25,7 @@ public class LlmHealthIndicator extends AbstractReactiveHealthIndicator {
 	 * {@code management.endpoint.health.status.order} to let it count in the aggregate
 	 * status.
 	 */
-	public static final Status DEGRADED = new Status("DEGRADED", "Some chain is served by a fallback model");
+	public static final Status DEGRADED = new Status(LlmHealthReport.DEGRADED, LlmHealthReport.DEGRADED_DESCRIPTION);
 
 	private final LlmOverview overview;
 
@@ -45,25 +45,16 @@ public class LlmHealthIndicator extends AbstractReactiveHealthIndicator {
 
 	@Override
 	protected Mono<Health> doHealthCheck(Health.Builder builder) {
-		Collection<LlmOverview.ChainState> chains = this.overview.chains().values();
-		builder.status(status(chains))
-			.withDetail("chains", this.overview.chains())
-			.withDetail("models", this.overview.models());
-		if (this.overview.queue() != null) {
-			builder.withDetail("queue", this.overview.queue());
-		}
-		builder.withDetail("rateLimitHolds", this.overview.rateLimitHolds());
-		if (this.overview.cluster() != null) {
-			builder.withDetail("cluster", this.overview.cluster());
-		}
-		return Mono.just(builder.build());
+		LlmHealthReport report = LlmHealthReport.of(this.overview, this.allowToFail);
+		return Mono.just(builder.status(status(report.status())).withDetails(report.details()).build());
 	}
 
-	private Status status(Collection<LlmOverview.ChainState> chains) {
-		if (chains.stream().anyMatch((chain) -> chain.serving() == null)) {
-			return this.allowToFail ? Status.DOWN : DEGRADED;
-		}
-		return chains.stream().anyMatch(LlmOverview.ChainState::fallback) ? DEGRADED : Status.UP;
+	private static Status status(String code) {
+		return switch (code) {
+			case LlmHealthReport.UP -> Status.UP;
+			case LlmHealthReport.DOWN -> Status.DOWN;
+			default -> DEGRADED;
+		};
 	}
 
 }

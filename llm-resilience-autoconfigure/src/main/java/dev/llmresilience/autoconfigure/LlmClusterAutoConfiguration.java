@@ -29,8 +29,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  *
  * @author llm-resilience
  */
-@AutoConfiguration(before = LlmResilienceAutoConfiguration.class,
-		afterName = "org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration")
+@AutoConfiguration(before = LlmResilienceAutoConfiguration.class, afterName = SpringBootAutoConfigurationNames.REDIS)
 @ConditionalOnBooleanProperty(name = "llm.resilience.enabled", matchIfMissing = true)
 @ConditionalOnProperty(name = "llm.resilience.cluster.enabled", havingValue = "true")
 @Conditional(OnLlmProvidersCondition.class)

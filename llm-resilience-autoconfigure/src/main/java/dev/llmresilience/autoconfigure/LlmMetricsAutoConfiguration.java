@@ -13,8 +13,6 @@ import dev.llmresilience.resilience.ModelCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -29,9 +27,10 @@ import org.springframework.context.annotation.Bean;
  *
  * @author llm-resilience
  */
-@AutoConfiguration(after = { LlmResilienceAutoConfiguration.class, MetricsAutoConfiguration.class,
-		CompositeMeterRegistryAutoConfiguration.class })
-@ConditionalOnClass({ MeterRegistry.class, MetricsAutoConfiguration.class })
+@AutoConfiguration(after = LlmResilienceAutoConfiguration.class,
+		afterName = { SpringBootAutoConfigurationNames.METRICS,
+				SpringBootAutoConfigurationNames.COMPOSITE_METER_REGISTRY })
+@ConditionalOnClass(value = MeterRegistry.class, name = SpringBootAutoConfigurationNames.METRICS)
 @ConditionalOnBean({ MeterRegistry.class, ProviderPacer.class, CostAccounting.class })
 public class LlmMetricsAutoConfiguration {
 

@@ -28,9 +28,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.ClientHttpConnectorAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -48,11 +45,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * @author llm-resilience
  */
 @AutoConfiguration(
-		after = { JacksonAutoConfiguration.class, ClientHttpConnectorAutoConfiguration.class,
-				WebClientAutoConfiguration.class },
-		afterName = { "io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
-				"io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration",
-				"org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration" })
+		afterName = { SpringBootAutoConfigurationNames.JACKSON, SpringBootAutoConfigurationNames.HTTP_CONNECTOR,
+				SpringBootAutoConfigurationNames.WEB_CLIENT, SpringBootAutoConfigurationNames.CIRCUIT_BREAKER,
+				SpringBootAutoConfigurationNames.RETRY, SpringBootAutoConfigurationNames.OBSERVATION })
 @ConditionalOnClass({ WebClient.class, HttpClient.class })
 @ConditionalOnBooleanProperty(name = "llm.resilience.enabled", matchIfMissing = true)
 @Conditional(OnLlmProvidersCondition.class)

@@ -7,9 +7,10 @@ import dev.llmresilience.queue.RequestQueue;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Shuts the {@link RequestQueue} down when the application context closes: after the web
- * server's graceful shutdown, so that the requests it drains can still be served, and
- * before the HTTP clients' resources are released.
+ * Shuts the {@link RequestQueue} down when the application context stops or closes: after
+ * the web server's graceful shutdown, so that the requests it drains can still be served,
+ * and before the HTTP clients' resources are released. A context started again opens the
+ * queue again.
  */
 class RequestQueueLifecycle implements SmartLifecycle {
 
@@ -29,6 +30,9 @@ class RequestQueueLifecycle implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		// a context stopped and started again (as the test framework does with the
+		// contexts it caches) admits requests again
+		this.queue.reopen();
 		this.running = true;
 	}
 

@@ -3,6 +3,7 @@ package dev.llmresilience.autoconfigure;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import dev.llmresilience.SpringBootTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,8 +14,6 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -36,8 +35,8 @@ class InvalidLlmPropertiesTests {
 	private static final String KEY = "sk-ant-api03-" + "a1B2c3D4e5F6g7H8i9J0".repeat(4);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, WebClientAutoConfiguration.class,
-				LlmResilienceAutoConfiguration.class))
+		.withConfiguration(SpringBootTestSupport.webClient())
+		.withConfiguration(AutoConfigurations.of(LlmResilienceAutoConfiguration.class))
 		.withPropertyValues("llm.resilience.providers.claude.type=anthropic",
 				"llm.resilience.providers.claude.api-key=" + KEY, "llm.resilience.models.haiku.provider=claude",
 				"llm.resilience.chains.main[0]=haiku");

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
+import dev.llmresilience.SpringBootTestSupport;
 import dev.llmresilience.budget.CostAccounting;
 import dev.llmresilience.budget.LocalRateBudget;
 import dev.llmresilience.budget.LocalSpendLedger;
@@ -23,9 +24,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -41,8 +39,10 @@ import static org.mockito.Mockito.mock;
 class LlmClusterAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, WebClientAutoConfiguration.class,
-				RedisAutoConfiguration.class, LlmClusterAutoConfiguration.class, LlmResilienceAutoConfiguration.class))
+		.withConfiguration(SpringBootTestSupport.webClient())
+		.withConfiguration(SpringBootTestSupport.redis())
+		.withConfiguration(
+				AutoConfigurations.of(LlmClusterAutoConfiguration.class, LlmResilienceAutoConfiguration.class))
 		.withPropertyValues("llm.resilience.providers.claude.type=anthropic",
 				"llm.resilience.providers.claude.api-key=test-key",
 				"llm.resilience.providers.claude.requests-per-minute=1000",
@@ -130,9 +130,9 @@ class LlmClusterAutoConfigurationTests {
 
 	@Test
 	void failsWithoutARedisConnectionFactory() {
-		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, WebClientAutoConfiguration.class,
-					LlmClusterAutoConfiguration.class, LlmResilienceAutoConfiguration.class))
+		new ApplicationContextRunner().withConfiguration(SpringBootTestSupport.webClient())
+			.withConfiguration(
+					AutoConfigurations.of(LlmClusterAutoConfiguration.class, LlmResilienceAutoConfiguration.class))
 			.withPropertyValues("llm.resilience.providers.claude.type=anthropic",
 					"llm.resilience.providers.claude.api-key=test-key", "llm.resilience.models.haiku.provider=claude",
 					"llm.resilience.cluster.enabled=true")

@@ -2,6 +2,7 @@ package dev.llmresilience.autoconfigure;
 
 import java.util.List;
 
+import dev.llmresilience.SpringBootTestSupport;
 import dev.llmresilience.actuate.LlmEndpoint;
 import dev.llmresilience.overview.LlmOverview;
 import org.junit.jupiter.api.Test;
@@ -15,9 +16,6 @@ import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
 import org.springframework.boot.actuate.endpoint.web.WebOperation;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.ClientHttpConnectorAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
@@ -33,10 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LlmEndpointAutoConfigurationTests {
 
 	private final ReactiveWebApplicationContextRunner contextRunner = new ReactiveWebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
-				ClientHttpConnectorAutoConfiguration.class, WebClientAutoConfiguration.class,
-				LlmResilienceAutoConfiguration.class, LlmEndpointAutoConfiguration.class,
-				EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class))
+		.withConfiguration(SpringBootTestSupport.webClient())
+		.withConfiguration(
+				AutoConfigurations.of(LlmResilienceAutoConfiguration.class, LlmEndpointAutoConfiguration.class,
+						EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class))
 		.withPropertyValues("llm.resilience.providers.anthropic.type=anthropic",
 				"llm.resilience.providers.anthropic.api-key=test-key",
 				"llm.resilience.providers.anthropic.base-url=http://localhost:1",

@@ -2,23 +2,14 @@ package dev.llmresilience.autoconfigure;
 
 import java.time.Duration;
 
+import dev.llmresilience.SpringBootTestSupport;
 import dev.llmresilience.actuate.LlmHealthIndicator;
 import dev.llmresilience.overview.LlmOverview;
 import dev.llmresilience.resilience.FallbackChain;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.health.HealthContributorAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.health.HealthEndpointAutoConfiguration;
-import org.springframework.boot.actuate.health.AbstractReactiveHealthIndicator;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.HealthIndicator;
-import org.springframework.boot.actuate.health.ReactiveHealthIndicator;
-import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.ClientHttpConnectorAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -32,11 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LlmHealthContributorAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(
-				AutoConfigurations.of(JacksonAutoConfiguration.class, ClientHttpConnectorAutoConfiguration.class,
-						WebClientAutoConfiguration.class, LlmResilienceAutoConfiguration.class,
-						LlmHealthContributorAutoConfiguration.class, EndpointAutoConfiguration.class,
-						HealthContributorAutoConfiguration.class, HealthEndpointAutoConfiguration.class))
+		.withConfiguration(SpringBootTestSupport.webClient())
+		.withConfiguration(SpringBootTestSupport.health())
+		.withConfiguration(AutoConfigurations.of(LlmResilienceAutoConfiguration.class,
+				LlmHealthContributorAutoConfiguration.class, EndpointAutoConfiguration.class))
 		.withPropertyValues("llm.resilience.providers.anthropic.type=anthropic",
 				"llm.resilience.providers.anthropic.api-key=test-key",
 				"llm.resilience.providers.anthropic.base-url=http://localhost:1",
@@ -47,8 +37,9 @@ class LlmHealthContributorAutoConfigurationTests {
 	void createsReactiveHealthIndicatorNamedLlm() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(LlmHealthIndicator.class).hasBean("llmHealthIndicator");
-			assertThat(context.getBean(LlmHealthIndicator.class)).isInstanceOf(ReactiveHealthIndicator.class);
-			assertThat(health(context.getBean(LlmHealthIndicator.class)).getStatus()).isEqualTo(Status.UP);
+			assertThat(context.getBean(LlmHealthIndicator.class))
+				.isInstanceOf(SpringBootTestSupport.REACTIVE_HEALTH_INDICATOR);
+			assertThat(status(context.getBean(LlmHealthIndicator.class))).isEqualTo("UP");
 		});
 	}
 
@@ -56,7 +47,7 @@ class LlmHealthContributorAutoConfigurationTests {
 	void backsOffToUserBeanNamedLlmHealthIndicator() {
 		this.contextRunner.withUserConfiguration(UserHealthIndicatorConfiguration.class).run((context) -> {
 			assertThat(context).doesNotHaveBean(LlmHealthIndicator.class);
-			assertThat(context.getBean("llmHealthIndicator")).isInstanceOf(HealthIndicator.class);
+			assertThat(context.getBean("llmHealthIndicator")).isInstanceOf(SpringBootTestSupport.HEALTH_INDICATOR);
 		});
 	}
 
@@ -64,7 +55,7 @@ class LlmHealthContributorAutoConfigurationTests {
 	void backsOffToUserBeanNamedLlmHealthContributor() {
 		this.contextRunner.withUserConfiguration(UserHealthContributorConfiguration.class).run((context) -> {
 			assertThat(context).doesNotHaveBean(LlmHealthIndicator.class);
-			assertThat(context.getBean("llmHealthContributor")).isInstanceOf(HealthIndicator.class);
+			assertThat(context.getBean("llmHealthContributor")).isInstanceOf(SpringBootTestSupport.HEALTH_INDICATOR);
 		});
 	}
 
@@ -83,7 +74,8 @@ class LlmHealthContributorAutoConfigurationTests {
 
 	@Test
 	void absentWithoutActuator() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(AbstractReactiveHealthIndicator.class))
+		this.contextRunner
+			.withClassLoader(new FilteredClassLoader(SpringBootTestSupport.ABSTRACT_REACTIVE_HEALTH_INDICATOR))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(LlmHealthIndicator.class)
 				.hasSingleBean(LlmOverview.class));
@@ -91,9 +83,9 @@ class LlmHealthContributorAutoConfigurationTests {
 
 	@Test
 	void absentWithoutProviders() {
-		new ApplicationContextRunner()
+		new ApplicationContextRunner().withConfiguration(SpringBootTestSupport.healthContributors())
 			.withConfiguration(AutoConfigurations.of(LlmResilienceAutoConfiguration.class,
-					LlmHealthContributorAutoConfiguration.class, HealthContributorAutoConfiguration.class))
+					LlmHealthContributorAutoConfiguration.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(LlmOverview.class)
 				.doesNotHaveBean(LlmHealthIndicator.class));
 	}
@@ -108,7 +100,7 @@ class LlmHealthContributorAutoConfigurationTests {
 	void chainWithoutAnyAvailableModelIsDownByDefault() {
 		this.contextRunner.run((context) -> {
 			forceOpen(context.getBean(FallbackChain.class), "sonnet", "haiku");
-			assertThat(health(context.getBean(LlmHealthIndicator.class)).getStatus()).isEqualTo(Status.DOWN);
+			assertThat(status(context.getBean(LlmHealthIndicator.class))).isEqualTo("DOWN");
 		});
 	}
 
@@ -116,8 +108,7 @@ class LlmHealthContributorAutoConfigurationTests {
 	void chainWithoutAnyAvailableModelIsDegradedWhenNotAllowedToFail() {
 		this.contextRunner.withPropertyValues("llm.resilience.health.allow-to-fail=false").run((context) -> {
 			forceOpen(context.getBean(FallbackChain.class), "sonnet", "haiku");
-			assertThat(health(context.getBean(LlmHealthIndicator.class)).getStatus())
-				.isEqualTo(LlmHealthIndicator.DEGRADED);
+			assertThat(status(context.getBean(LlmHealthIndicator.class))).isEqualTo("DEGRADED");
 		});
 	}
 
@@ -127,16 +118,16 @@ class LlmHealthContributorAutoConfigurationTests {
 		}
 	}
 
-	private static Health health(LlmHealthIndicator indicator) {
-		return indicator.health().block(Duration.ofSeconds(5));
+	private static String status(LlmHealthIndicator indicator) {
+		return indicator.health().block(Duration.ofSeconds(5)).getStatus().getCode();
 	}
 
 	@Configuration(proxyBeanMethods = false)
 	static class UserHealthIndicatorConfiguration {
 
 		@Bean
-		HealthIndicator llmHealthIndicator() {
-			return () -> Health.up().build();
+		Object llmHealthIndicator() {
+			return SpringBootTestSupport.upHealthIndicator();
 		}
 
 	}
@@ -145,8 +136,8 @@ class LlmHealthContributorAutoConfigurationTests {
 	static class UserHealthContributorConfiguration {
 
 		@Bean
-		HealthIndicator llmHealthContributor() {
-			return () -> Health.up().build();
+		Object llmHealthContributor() {
+			return SpringBootTestSupport.upHealthIndicator();
 		}
 
 	}

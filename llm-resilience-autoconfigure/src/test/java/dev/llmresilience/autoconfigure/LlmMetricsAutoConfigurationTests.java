@@ -7,6 +7,7 @@ import dev.llmresilience.LlmCost;
 import dev.llmresilience.LlmModel;
 import dev.llmresilience.LlmPriority;
 import dev.llmresilience.LlmRequest;
+import dev.llmresilience.SpringBootTestSupport;
 import dev.llmresilience.actuate.LlmBudgetMetrics;
 import dev.llmresilience.actuate.LlmCostMetrics;
 import dev.llmresilience.actuate.LlmMetricsObservationHandler;
@@ -20,14 +21,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.ClientHttpConnectorAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -41,11 +35,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LlmMetricsAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
-				ClientHttpConnectorAutoConfiguration.class, WebClientAutoConfiguration.class,
-				LlmResilienceAutoConfiguration.class, LlmMetricsAutoConfiguration.class, MetricsAutoConfiguration.class,
-				SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-				ObservationAutoConfiguration.class))
+		.withConfiguration(SpringBootTestSupport.webClient())
+		.withConfiguration(SpringBootTestSupport.metrics())
+		.withConfiguration(SpringBootTestSupport.observation())
+		.withConfiguration(
+				AutoConfigurations.of(LlmResilienceAutoConfiguration.class, LlmMetricsAutoConfiguration.class))
 		.withPropertyValues("llm.resilience.providers.anthropic.type=anthropic",
 				"llm.resilience.providers.anthropic.api-key=test-key",
 				"llm.resilience.providers.anthropic.base-url=http://localhost:1",
@@ -158,10 +152,9 @@ class LlmMetricsAutoConfigurationTests {
 
 	@Test
 	void absentWithoutMeterRegistry() {
-		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
-					ClientHttpConnectorAutoConfiguration.class, WebClientAutoConfiguration.class,
-					LlmResilienceAutoConfiguration.class, LlmMetricsAutoConfiguration.class))
+		new ApplicationContextRunner().withConfiguration(SpringBootTestSupport.webClient())
+			.withConfiguration(
+					AutoConfigurations.of(LlmResilienceAutoConfiguration.class, LlmMetricsAutoConfiguration.class))
 			.withPropertyValues("llm.resilience.providers.anthropic.type=anthropic",
 					"llm.resilience.providers.anthropic.api-key=test-key",
 					"llm.resilience.providers.anthropic.base-url=http://localhost:1",
@@ -174,17 +167,23 @@ class LlmMetricsAutoConfigurationTests {
 
 	@Test
 	void absentWithoutMicrometer() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+		// without Boot's metrics auto-configurations, which Spring Boot 4 runs even then
+		new ApplicationContextRunner().withConfiguration(SpringBootTestSupport.webClient())
+			.withConfiguration(
+					AutoConfigurations.of(LlmResilienceAutoConfiguration.class, LlmMetricsAutoConfiguration.class))
+			.withPropertyValues("llm.resilience.providers.anthropic.type=anthropic",
+					"llm.resilience.providers.anthropic.api-key=test-key",
+					"llm.resilience.models.sonnet.provider=anthropic")
+			.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(LlmMetricsObservationHandler.class)
 				.doesNotHaveBean(LlmQueueMetrics.class));
 	}
 
 	@Test
 	void absentWithoutProviders() {
-		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(LlmResilienceAutoConfiguration.class,
-					LlmMetricsAutoConfiguration.class, MetricsAutoConfiguration.class,
-					SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
+		new ApplicationContextRunner().withConfiguration(SpringBootTestSupport.metrics())
+			.withConfiguration(
+					AutoConfigurations.of(LlmResilienceAutoConfiguration.class, LlmMetricsAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasSingleBean(MeterRegistry.class)
 				.doesNotHaveBean(LlmMetricsObservationHandler.class)
 				.doesNotHaveBean(LlmQueueMetrics.class));

@@ -27,6 +27,7 @@ import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.RateLimitStatus;
+import dev.llmresilience.SpringBootTestSupport;
 import dev.llmresilience.budget.CostAccounting;
 import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.budget.SpendBudget;
@@ -54,8 +55,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
-import io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
-import io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -68,11 +67,9 @@ import org.springframework.boot.actuate.context.properties.ConfigurationProperti
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.ClientHttpConnectorAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -87,9 +84,9 @@ import static org.assertj.core.api.Assertions.tuple;
  */
 class LlmResilienceAutoConfigurationTests {
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(JacksonAutoConfiguration.class, ClientHttpConnectorAutoConfiguration.class,
-					WebClientAutoConfiguration.class, LlmResilienceAutoConfiguration.class));
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(SpringBootTestSupport.webClient())
+		.withConfiguration(AutoConfigurations.of(LlmResilienceAutoConfiguration.class));
 
 	private final String[] twoProviders = { "llm.resilience.providers.anthropic.type=anthropic",
 			"llm.resilience.providers.anthropic.api-key=test-key", "llm.resilience.providers.local.type=openai",
@@ -513,8 +510,7 @@ class LlmResilienceAutoConfigurationTests {
 	@Test
 	void modelsShareTheRegistriesOfResilience4jSpringBoot() {
 		this.contextRunner.withPropertyValues(this.twoProviders)
-			.withConfiguration(
-					AutoConfigurations.of(CircuitBreakerAutoConfiguration.class, RetryAutoConfiguration.class))
+			.withConfiguration(SpringBootTestSupport.resilience4j())
 			.run((context) -> {
 				FallbackChain chain = context.getBean(FallbackChain.class);
 				assertThat(context.getBean(CircuitBreakerRegistry.class).circuitBreaker("haiku"))
@@ -527,8 +523,7 @@ class LlmResilienceAutoConfigurationTests {
 	@Test
 	void resilience4jInstanceSettingsWinForNumbersButKeepTheLlmClassification() {
 		this.contextRunner.withPropertyValues(this.twoProviders)
-			.withConfiguration(
-					AutoConfigurations.of(CircuitBreakerAutoConfiguration.class, RetryAutoConfiguration.class))
+			.withConfiguration(SpringBootTestSupport.resilience4j())
 			.withPropertyValues("llm.resilience.circuit-breaker.failure-rate-threshold=40",
 					"resilience4j.circuitbreaker.instances.haiku.failure-rate-threshold=10",
 					"resilience4j.retry.instances.haiku.max-attempts=5")
@@ -558,7 +553,7 @@ class LlmResilienceAutoConfigurationTests {
 		this.contextRunner.withPropertyValues(this.twoProviders)
 			.withPropertyValues("llm.resilience.providers.local.base-url=http://localhost:" + closedPort + "/v1",
 					"llm.resilience.retry.max-attempts=2", "llm.resilience.retry.initial-backoff=10ms")
-			.withClassLoader(new FilteredClassLoader("io.github.resilience4j.springboot3"))
+			.withClassLoader(new FilteredClassLoader(SpringBootTestSupport.RESILIENCE4J_SPRING_BOOT_PACKAGE))
 			.run((context) -> {
 				assertThat(context).hasSingleBean(LlmTemplate.class)
 					.doesNotHaveBean(CircuitBreakerRegistry.class)
@@ -647,10 +642,24 @@ class LlmResilienceAutoConfigurationTests {
 	}
 
 	@Test
+	void stoppingTheContextShutsTheRequestQueueDownAndStartingItAgainReopensIt() {
+		this.contextRunner.withPropertyValues(this.twoProviders).run((context) -> {
+			RequestQueue queue = context.getBean(RequestQueue.class);
+			LlmTemplate template = context.getBean(LlmTemplate.class);
+			context.getSourceApplicationContext(ConfigurableApplicationContext.class).stop();
+			assertThat(queue.snapshot().closed()).isTrue();
+			StepVerifier.create(template.call("Hi"))
+				.expectError(LlmShutdownException.class)
+				.verify(Duration.ofSeconds(5));
+			context.getSourceApplicationContext(ConfigurableApplicationContext.class).start();
+			assertThat(queue.snapshot().closed()).isFalse();
+			assertThat(context.getBean(RequestQueueLifecycle.class).isRunning()).isTrue();
+		});
+	}
+
+	@Test
 	void requestQueueStopsBeforeTheHttpClientResourcesAreReleased() {
 		this.contextRunner.withPropertyValues(this.twoProviders)
-			.withConfiguration(AutoConfigurations
-				.of(org.springframework.boot.autoconfigure.http.client.reactive.ClientHttpConnectorAutoConfiguration.class))
 			.run((context) -> assertThat(context.getBean(RequestQueueLifecycle.class).getPhase())
 				.isGreaterThan(context.getBean(ReactorResourceFactory.class).getPhase()));
 	}

@@ -8,7 +8,6 @@ import java.util.concurrent.TimeoutException;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -53,7 +52,7 @@ final class ChaosApplication implements AutoCloseable {
 	 * @return the port
 	 */
 	int port() {
-		return ((WebServerApplicationContext) this.context).getWebServer().getPort();
+		return this.context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 	}
 
 	/**

@@ -8,10 +8,10 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmTemplate;
+import dev.llmresilience.SpringBootTestSupport;
 import dev.llmresilience.actuate.LlmHealthIndicator;
 import dev.llmresilience.budget.ProviderPacer;
 import dev.llmresilience.error.LlmException;
@@ -21,7 +21,6 @@ import dev.llmresilience.test.ReceivedRequest;
 import dev.llmresilience.test.RedisServerProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.resource.Delay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,14 +30,12 @@ import reactor.core.publisher.Flux;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.autoconfigure.data.redis.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -281,18 +278,14 @@ class SharedRateLimitsIT {
 	 * them.
 	 */
 	private static JsonNode clusterHealth(ConfigurableApplicationContext replica) {
-		Health health = replica.getBean(LlmHealthIndicator.class).health().block(Duration.ofSeconds(5));
-		return replica.getBean(ObjectMapper.class).valueToTree(health).path("details").path("cluster");
+		var health = replica.getBean(LlmHealthIndicator.class).health().block(Duration.ofSeconds(5));
+		return ActuatorJson.tree(health).path("details").path("cluster");
 	}
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
+	@Import(SpringBootTestSupport.FastRedisReconnect.class)
 	static class Replica {
-
-		@Bean
-		ClientResourcesBuilderCustomizer fastReconnect() {
-			return (resources) -> resources.reconnectDelay(Delay.constant(Duration.ofMillis(50)));
-		}
 
 	}
 

@@ -10,15 +10,14 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmRequest;
 import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmTemplate;
+import dev.llmresilience.SpringBootTestSupport;
 import dev.llmresilience.error.LlmBudgetExceededException;
 import dev.llmresilience.overview.LlmOverview;
 import dev.llmresilience.test.FakeProviderServer;
 import dev.llmresilience.test.RedisServerProcess;
-import io.lettuce.core.resource.Delay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,10 +28,9 @@ import reactor.core.publisher.Mono;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.autoconfigure.data.redis.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -245,9 +243,7 @@ class SharedSpendBudgetsIT {
 	 * Return the budget {@code daily} as {@code /actuator/llm} writes it.
 	 */
 	private static JsonNode budget(ConfigurableApplicationContext replica) {
-		return replica.getBean(ObjectMapper.class)
-			.valueToTree(replica.getBean(LlmOverview.class).budgets())
-			.path("daily");
+		return ActuatorJson.tree(replica.getBean(LlmOverview.class).budgets()).path("daily");
 	}
 
 	/**
@@ -272,12 +268,8 @@ class SharedSpendBudgetsIT {
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
+	@Import(SpringBootTestSupport.FastRedisReconnect.class)
 	static class Replica {
-
-		@Bean
-		ClientResourcesBuilderCustomizer fastReconnect() {
-			return (resources) -> resources.reconnectDelay(Delay.constant(Duration.ofMillis(50)));
-		}
 
 	}
 

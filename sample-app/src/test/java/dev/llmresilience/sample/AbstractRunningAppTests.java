@@ -9,13 +9,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.codec.json.Jackson2JsonDecoder;
+import org.springframework.http.codec.json.Jackson2JsonEncoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.util.TestSocketUtils;
@@ -38,7 +42,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"llm.resilience.retry.max-backoff=2ms" })
 abstract class AbstractRunningAppTests {
 
-	@Autowired
 	protected WebTestClient webClient;
 
 	@DynamicPropertySource
@@ -49,6 +52,20 @@ abstract class AbstractRunningAppTests {
 
 	@Autowired
 	private CircuitBreakerRegistry circuitBreakers;
+
+	/**
+	 * Bind a client to the running app. Built here rather than injected: Spring Boot 4
+	 * provides one only with {@code @AutoConfigureWebTestClient}, which it moved to
+	 * another package, and these tests run on both generations. Its JSON codec is Jackson
+	 * 2's, which the app uses too, as Spring Boot 4 would otherwise prefer Jackson 3.
+	 */
+	@BeforeEach
+	void bindToTheRunningApp(@Value("${local.server.port}") int port) {
+		this.webClient = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).codecs((codecs) -> {
+			codecs.defaultCodecs().jackson2JsonDecoder(new Jackson2JsonDecoder());
+			codecs.defaultCodecs().jackson2JsonEncoder(new Jackson2JsonEncoder());
+		}).build();
+	}
 
 	@AfterEach
 	void resetSimulator() {
