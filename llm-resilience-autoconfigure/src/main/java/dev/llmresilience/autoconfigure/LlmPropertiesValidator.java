@@ -77,7 +77,16 @@ class LlmPropertiesValidator {
 		String prefix = PREFIX + "providers." + id + ".";
 		if (provider.getType() == null) {
 			throw new InvalidLlmPropertyException(prefix + "type", "no provider type is set",
-					"Set it to 'anthropic' or 'openai'.");
+					"Set it to 'anthropic' or 'openai', or to 'spring-ai' for a Spring AI ChatModel bean.");
+		}
+		if (provider.getType() == ProviderType.SPRING_AI) {
+			springAiProvider(prefix, provider);
+		}
+		else if (provider.getChatModel() != null) {
+			throw new InvalidLlmPropertyException(
+					prefix + "chat-model", "only a 'spring-ai' provider calls a ChatModel bean, and this one is '"
+							+ name(provider.getType()) + "'",
+					"Remove it, or set " + prefix + "type=spring-ai and remove the HTTP settings.");
 		}
 		URI baseUrl = provider.getBaseUrl();
 		if (baseUrl != null && (!("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme()))
@@ -116,6 +125,32 @@ class LlmPropertiesValidator {
 		if (provider.getHoldScope() == null) {
 			throw new InvalidLlmPropertyException(prefix + "hold-scope", "no scope is set",
 					"Remove it to hold the model a limit was seen for, or set 'provider' to hold all its models.");
+		}
+	}
+
+	/**
+	 * Check a provider served by a Spring AI ChatModel bean: the bean must be named, and
+	 * the HTTP settings that only the bean's own configuration can apply are refused
+	 * rather than ignored. Whether the bean exists is checked when the catalog is built.
+	 */
+	private void springAiProvider(String prefix, Provider provider) {
+		if (!StringUtils.hasText(provider.getChatModel())) {
+			throw new InvalidLlmPropertyException(prefix + "chat-model", "no ChatModel bean is named",
+					"Set it to the name of the Spring AI ChatModel bean to call, such as openAiChatModel.");
+		}
+		String fix = "Remove it; a 'spring-ai' provider connects as its ChatModel bean is configured"
+				+ " (for example spring.ai.openai.base-url and spring.ai.openai.api-key).";
+		if (provider.getBaseUrl() != null) {
+			throw new InvalidLlmPropertyException(prefix + "base-url", "a 'spring-ai' provider has no URL of its own",
+					fix);
+		}
+		if (StringUtils.hasText(provider.getApiKey())) {
+			throw new InvalidLlmPropertyException(prefix + "api-key",
+					"a 'spring-ai' provider has no API key of its own", fix);
+		}
+		if (!provider.getHeaders().isEmpty()) {
+			throw new InvalidLlmPropertyException(prefix + "headers",
+					"a 'spring-ai' provider sends no headers of its own", fix);
 		}
 	}
 
@@ -350,7 +385,7 @@ class LlmPropertiesValidator {
 	}
 
 	private static String name(ProviderType type) {
-		return type.name().toLowerCase(Locale.ROOT);
+		return type.name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 	private void hedging(String prefix, Hedging hedging, int deployments) {

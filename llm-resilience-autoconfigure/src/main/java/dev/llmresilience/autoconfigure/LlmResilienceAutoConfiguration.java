@@ -67,11 +67,11 @@ public class LlmResilienceAutoConfiguration {
 	ModelCatalog llmModelCatalog(LlmResilienceProperties properties, ObjectProvider<WebClient.Builder> webClientBuilder,
 			ObjectProvider<ReactorResourceFactory> resourceFactory, ObjectProvider<ObjectMapper> objectMapper,
 			ObjectProvider<LlmWebClientCustomizer> customizers, ObjectProvider<Clock> clock,
-			ProviderConnectionPools llmProviderConnectionPools) {
+			ProviderConnectionPools llmProviderConnectionPools, ObjectProvider<LlmProviderFactory> providerFactories) {
 		return new ModelCatalogFactory(webClientBuilder.getIfAvailable(WebClient::builder),
 				resourceFactory.getIfAvailable(), objectMapper.getIfAvailable(ObjectMapper::new),
 				customizers.orderedStream().toList(), clock.getIfAvailable(Clock::systemUTC),
-				llmProviderConnectionPools)
+				llmProviderConnectionPools, providerFactories.orderedStream().toList())
 			.create(properties);
 	}
 

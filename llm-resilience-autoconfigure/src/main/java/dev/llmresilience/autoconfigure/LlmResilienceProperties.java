@@ -204,7 +204,13 @@ public class LlmResilienceProperties implements InitializingBean {
 		 * The OpenAI Chat Completions API and servers compatible with it (Ollama, vLLM,
 		 * LM Studio, gateways).
 		 */
-		OPENAI
+		OPENAI,
+
+		/**
+		 * A Spring AI ChatModel bean, named by 'chat-model', called through Spring AI.
+		 * Needs llm-resilience-spring-ai on the class path.
+		 */
+		SPRING_AI
 
 	}
 
@@ -216,9 +222,17 @@ public class LlmResilienceProperties implements InitializingBean {
 		static final int DEFAULT_MAX_CONNECTIONS = 500;
 
 		/**
-		 * Wire format of the provider: 'anthropic' or 'openai'.
+		 * Wire format of the provider: 'anthropic', 'openai', or 'spring-ai' for a Spring
+		 * AI ChatModel bean.
 		 */
 		private ProviderType type;
+
+		/**
+		 * Name of the Spring AI ChatModel bean that serves a 'spring-ai' provider. Its
+		 * connection settings are the bean's own, so base-url, api-key and headers are
+		 * refused for such a provider.
+		 */
+		private String chatModel;
 
 		/**
 		 * Root URL of the API. Defaults to https://api.anthropic.com for 'anthropic' and
@@ -313,6 +327,14 @@ public class LlmResilienceProperties implements InitializingBean {
 
 		public void setType(ProviderType type) {
 			this.type = type;
+		}
+
+		public String getChatModel() {
+			return this.chatModel;
+		}
+
+		public void setChatModel(String chatModel) {
+			this.chatModel = chatModel;
 		}
 
 		public URI getBaseUrl() {

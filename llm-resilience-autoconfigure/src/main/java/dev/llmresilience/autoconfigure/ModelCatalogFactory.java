@@ -48,10 +48,13 @@ class ModelCatalogFactory {
 
 	private final ProviderConnectionPools pools;
 
+	private final List<LlmProviderFactory> providerFactories;
+
 	ModelCatalogFactory(WebClient.Builder webClientBuilder, @Nullable ReactorResourceFactory resourceFactory,
 			ObjectMapper objectMapper, List<LlmWebClientCustomizer> customizers, Clock clock,
-			ProviderConnectionPools pools) {
+			ProviderConnectionPools pools, List<LlmProviderFactory> providerFactories) {
 		this.webClientBuilder = webClientBuilder;
+		this.providerFactories = providerFactories;
 		this.resourceFactory = resourceFactory;
 		this.pools = pools;
 		this.objectMapper = objectMapper;
@@ -78,6 +81,9 @@ class ModelCatalogFactory {
 
 	private LlmProvider provider(String id, Provider properties) {
 		ProviderType type = properties.getType();
+		if (type == ProviderType.SPRING_AI) {
+			return supplied(id, properties);
+		}
 		boolean hasApiKey = StringUtils.hasText(properties.getApiKey());
 		ProviderSettings settings = new ProviderSettings(id, baseUrl(type, properties.getBaseUrl()),
 				hasApiKey ? properties.getApiKey() : null, properties.getHeaders(), properties.getConnectTimeout(),
@@ -92,7 +98,24 @@ class ModelCatalogFactory {
 			case ANTHROPIC -> new AnthropicProvider(settings, properties.getAnthropicVersion(), builder,
 					this.objectMapper, this.clock);
 			case OPENAI -> new OpenAiProvider(settings, builder, this.objectMapper, this.clock);
+			case SPRING_AI -> throw new IllegalStateException("made by its factory");
 		};
+	}
+
+	/**
+	 * Return the provider that another module's factory makes for a type this module does
+	 * not build, with no connection of ours: the factory's provider connects as it
+	 * pleases.
+	 */
+	private LlmProvider supplied(String id, Provider properties) {
+		return this.providerFactories.stream()
+			.filter((factory) -> factory.type() == properties.getType())
+			.findFirst()
+			.orElseThrow(() -> new InvalidLlmPropertyException("llm.resilience.providers." + id + ".type",
+					"no module on the class path makes 'spring-ai' providers",
+					"Add the dependency dev.llmresilience:llm-resilience-spring-ai, or use a provider of type"
+							+ " 'anthropic' or 'openai'."))
+			.create(id, properties);
 	}
 
 	private static URI baseUrl(ProviderType type, @Nullable URI baseUrl) {

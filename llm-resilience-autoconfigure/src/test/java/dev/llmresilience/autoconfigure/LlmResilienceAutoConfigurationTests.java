@@ -40,6 +40,7 @@ import dev.llmresilience.error.LlmOverloadedException;
 import dev.llmresilience.error.LlmRateLimitException;
 import dev.llmresilience.error.LlmShutdownException;
 import dev.llmresilience.pipeline.ResilientPipeline;
+import dev.llmresilience.provider.LlmProvider;
 import dev.llmresilience.provider.anthropic.AnthropicProvider;
 import dev.llmresilience.provider.openai.OpenAiProvider;
 import dev.llmresilience.queue.QueueSnapshot;
@@ -730,6 +731,69 @@ class LlmResilienceAutoConfigurationTests {
 	private static LlmInvalidRequestException invalidRequest() {
 		return new LlmInvalidRequestException("anthropic", "haiku", new LlmApiException.Details(400,
 				"invalid_request_error", null, "max_tokens: too large", null, null, null, null));
+	}
+
+	@Test
+	void providerOfASuppliedTypeComesFromTheFactoryOfThatType() {
+		this.contextRunner.withUserConfiguration(SpringAiProviderFactoryConfiguration.class)
+			.withPropertyValues("llm.resilience.providers.bedrock.type=spring-ai",
+					"llm.resilience.providers.bedrock.chat-model=bedrockChatModel",
+					"llm.resilience.models.titan.provider=bedrock", "llm.resilience.chains.main[0]=titan")
+			.run((context) -> {
+				ModelCatalog catalog = context.getBean(ModelCatalog.class);
+				LlmProvider provider = catalog.providerOf(catalog.getModels().get("titan"));
+				assertThat(provider.id()).isEqualTo("bedrock");
+				assertThat(provider.type()).isEqualTo("spring-ai");
+				assertThat(context.getBean(SpringAiProviderFactoryConfiguration.class).chatModels)
+					.containsExactly("bedrockChatModel");
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SpringAiProviderFactoryConfiguration {
+
+		final List<String> chatModels = new ArrayList<>();
+
+		@Bean
+		LlmProviderFactory springAiProviderFactory() {
+			return new LlmProviderFactory() {
+
+				@Override
+				public LlmResilienceProperties.ProviderType type() {
+					return LlmResilienceProperties.ProviderType.SPRING_AI;
+				}
+
+				@Override
+				public LlmProvider create(String id, LlmResilienceProperties.Provider properties) {
+					SpringAiProviderFactoryConfiguration.this.chatModels.add(properties.getChatModel());
+					return new LlmProvider() {
+
+						@Override
+						public String id() {
+							return id;
+						}
+
+						@Override
+						public String type() {
+							return "spring-ai";
+						}
+
+						@Override
+						public Mono<LlmResponse> call(LlmModel model, LlmRequest request) {
+							return Mono.empty();
+						}
+
+						@Override
+						public Flux<LlmStreamEvent> stream(LlmModel model, LlmRequest request) {
+							return Flux.empty();
+						}
+
+					};
+				}
+
+			};
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

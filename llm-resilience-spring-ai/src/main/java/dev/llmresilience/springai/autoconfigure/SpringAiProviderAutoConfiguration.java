@@ -1,0 +1,39 @@
+package dev.llmresilience.springai.autoconfigure;
+
+import java.time.Clock;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmresilience.autoconfigure.LlmProviderFactory;
+import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
+
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration of the {@code spring-ai} provider type: a
+ * {@link SpringAiChatModelProviderFactory} that the catalog asks for each provider of
+ * that type, so that a Spring AI chat model bean can be a link of a fallback chain.
+ *
+ * @author llm-resilience
+ */
+@AutoConfiguration(before = LlmResilienceAutoConfiguration.class)
+@ConditionalOnClass({ ChatModel.class, LlmProviderFactory.class })
+@ConditionalOnBooleanProperty(name = "llm.resilience.enabled", matchIfMissing = true)
+public class SpringAiProviderAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	SpringAiChatModelProviderFactory llmSpringAiProviderFactory(ListableBeanFactory beanFactory,
+			Environment environment, ObjectProvider<ObjectMapper> objectMapper, ObjectProvider<Clock> clock) {
+		return new SpringAiChatModelProviderFactory(beanFactory, environment,
+				objectMapper.getIfAvailable(ObjectMapper::new), clock.getIfAvailable(Clock::systemUTC));
+	}
+
+}
