@@ -109,9 +109,11 @@ public class LlmResilienceProperties implements InitializingBean {
 				.forEach((deployment) -> deployment.getPrices().inheritUnset(model.getPrices()));
 		});
 		if (this.queue.getMaxConcurrent() == null) {
-			// as many as the smallest pool serves without a wait for a connection
+			// as many as the smallest pool serves without a wait for a connection; a
+			// Spring AI model's connections are its own
 			this.queue.setMaxConcurrent(this.providers.values()
 				.stream()
+				.filter((provider) -> provider.getType() != ProviderType.SPRING_AI)
 				.mapToInt(Provider::getMaxConnections)
 				.min()
 				.orElse(Provider.DEFAULT_MAX_CONNECTIONS));
