@@ -120,6 +120,12 @@ final class SpringAiErrors {
 					: new HttpHeaders();
 			return status(model, response.getStatusCode().value(), headers, response.getResponseBodyAsString());
 		}
+		if (error instanceof WebClientResponseException response && !response.getStatusCode().isError()) {
+			// WebClient wraps a failure of reading a successful body, such as a
+			// connection cut mid-stream, in a response exception of the success status
+			return (response.getCause() != null) ? translate(model, response.getCause())
+					: this.mapper.invalidResponse(model, "the body could not be read", null);
+		}
 		if (error instanceof WebClientResponseException response) {
 			return status(model, response.getStatusCode().value(), response.getHeaders(),
 					response.getResponseBodyAsString());
