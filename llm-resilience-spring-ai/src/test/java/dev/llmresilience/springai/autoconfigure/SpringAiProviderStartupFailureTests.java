@@ -1,0 +1,90 @@
+package dev.llmresilience.springai.autoconfigure;
+
+import dev.llmresilience.autoconfigure.InvalidLlmPropertyException;
+import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests that a {@code spring-ai} provider naming a bean the application lacks fails the
+ * start-up, naming the property and the chat models there are.
+ */
+class SpringAiProviderStartupFailureTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, WebClientAutoConfiguration.class,
+				LlmResilienceAutoConfiguration.class, SpringAiProviderAutoConfiguration.class))
+		.withUserConfiguration(ChatModelConfiguration.class)
+		.withPropertyValues("llm.resilience.providers.bedrock.type=spring-ai",
+				"llm.resilience.models.titan.provider=bedrock", "llm.resilience.chains.main[0]=titan");
+
+	@Test
+	void providerNamingABeanThatDoesNotExistFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("llm.resilience.providers.bedrock.chat-model=bedrockChatModel")
+			.run((context) -> {
+				InvalidLlmPropertyException failure = failure(context.getStartupFailure());
+				assertThat(failure.getProperty()).isEqualTo("llm.resilience.providers.bedrock.chat-model");
+				assertThat(failure.getMessage()).contains("no bean 'bedrockChatModel' exists");
+				assertThat(failure.getAction()).contains("[cannedChatModel]");
+			});
+	}
+
+	@Test
+	void providerNamingABeanThatIsNoChatModelFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("llm.resilience.providers.bedrock.chat-model=notAChatModel")
+			.run((context) -> {
+				InvalidLlmPropertyException failure = failure(context.getStartupFailure());
+				assertThat(failure.getProperty()).isEqualTo("llm.resilience.providers.bedrock.chat-model");
+				assertThat(failure.getMessage())
+					.contains("bean 'notAChatModel' is not a Spring AI ChatModel but a String");
+			});
+	}
+
+	@Test
+	void providerNamingAChatModelBeanStarts() {
+		this.contextRunner.withPropertyValues("llm.resilience.providers.bedrock.chat-model=cannedChatModel")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	private static InvalidLlmPropertyException failure(Throwable startupFailure) {
+		assertThat(startupFailure).isNotNull();
+		Throwable root = NestedExceptionUtils.getMostSpecificCause(startupFailure);
+		assertThat(root).isInstanceOf(InvalidLlmPropertyException.class);
+		return (InvalidLlmPropertyException) root;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ChatModelConfiguration {
+
+		@Bean
+		ChatModel cannedChatModel() {
+			return new ChatModel() {
+
+				@Override
+				public ChatResponse call(Prompt prompt) {
+					throw new UnsupportedOperationException("not called at start-up");
+				}
+
+			};
+		}
+
+		@Bean
+		String notAChatModel() {
+			return "a string";
+		}
+
+	}
+
+}
