@@ -5,6 +5,7 @@ import java.time.Clock;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.autoconfigure.LlmProviderFactory;
 import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
+import io.micrometer.observation.ObservationPredicate;
 
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -19,7 +20,9 @@ import org.springframework.core.env.Environment;
 /**
  * Auto-configuration of the {@code spring-ai} provider type: a
  * {@link SpringAiChatModelProviderFactory} that the catalog asks for each provider of
- * that type, so that a Spring AI chat model bean can be a link of a fallback chain.
+ * that type, so that a Spring AI chat model bean can be a link of a fallback chain, and
+ * an {@link ObservationPredicate} that leaves the observation of those calls to the
+ * pipeline.
  *
  * @author llm-resilience
  */
@@ -34,6 +37,12 @@ public class SpringAiProviderAutoConfiguration {
 			Environment environment, ObjectProvider<ObjectMapper> objectMapper, ObjectProvider<Clock> clock) {
 		return new SpringAiChatModelProviderFactory(beanFactory, environment,
 				objectMapper.getIfAvailable(ObjectMapper::new), clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "llmSpringAiAttemptObservationPredicate")
+	ObservationPredicate llmSpringAiAttemptObservationPredicate() {
+		return new AttemptChatModelObservationPredicate();
 	}
 
 }

@@ -16,6 +16,7 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.lang.Nullable;
 
 /**
@@ -112,6 +113,16 @@ public class SpringAiChatModelProvider implements LlmProvider {
 				.concatMapIterable(answer::add)
 				.concatWith(completion);
 		}).onErrorMap((error) -> this.errors.translate(model, error));
+	}
+
+	/**
+	 * Return whether a prompt is one that a provider of this type wrote for an attempt of
+	 * the pipeline, which the pipeline observes already.
+	 * @param prompt the prompt a chat model was called with
+	 * @return whether it is the prompt of an attempt
+	 */
+	public static boolean isAttemptPrompt(Prompt prompt) {
+		return SpringAiPrompts.isAttemptPrompt(prompt);
 	}
 
 	@Override

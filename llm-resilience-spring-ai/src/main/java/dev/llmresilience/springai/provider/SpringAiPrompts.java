@@ -44,6 +44,14 @@ import org.springframework.util.StringUtils;
  */
 final class SpringAiPrompts {
 
+	/**
+	 * The metadata key that marks each message of a prompt written for an attempt of the
+	 * pipeline. Metadata stays in the process: no model sends it.
+	 */
+	static final String ATTEMPT_MARKER = "llm-resilience-attempt";
+
+	private static final Map<String, Object> MARKED = Map.of(ATTEMPT_MARKER, true);
+
 	private static final MimeType ANY_IMAGE = MimeType.valueOf("image/*");
 
 	private SpringAiPrompts() {
@@ -93,7 +101,7 @@ final class SpringAiPrompts {
 	static Prompt prompt(LlmModel model, LlmRequest request) {
 		List<Message> messages = new ArrayList<>();
 		if (StringUtils.hasLength(request.system())) {
-			messages.add(new SystemMessage(request.system()));
+			messages.add(SystemMessage.builder().text(request.system()).metadata(MARKED).build());
 		}
 		// a tool response names its tool, which a neutral result knows only by its call
 		Map<String, String> toolNames = new HashMap<>();
@@ -106,6 +114,18 @@ final class SpringAiPrompts {
 			}
 		}
 		return new Prompt(messages, options(model, request));
+	}
+
+	/**
+	 * Return whether a prompt was written by {@link #prompt}, as the prompt a chat model
+	 * passes to its observation still shows.
+	 * @param prompt the prompt
+	 * @return whether it is the prompt of an attempt
+	 */
+	static boolean isAttemptPrompt(Prompt prompt) {
+		return !prompt.getInstructions().isEmpty() && prompt.getInstructions()
+			.stream()
+			.allMatch((message) -> Boolean.TRUE.equals(message.getMetadata().get(ATTEMPT_MARKER)));
 	}
 
 	private static ToolCallingChatOptions options(LlmModel model, LlmRequest request) {
@@ -148,10 +168,10 @@ final class SpringAiPrompts {
 		// tool results answer the turn before, so they come first, as in the OpenAI
 		// format
 		if (!responses.isEmpty()) {
-			messages.add(ToolResponseMessage.builder().responses(responses).build());
+			messages.add(ToolResponseMessage.builder().responses(responses).metadata(MARKED).build());
 		}
 		if (!text.isEmpty() || !media.isEmpty()) {
-			messages.add(UserMessage.builder().text(text.toString()).media(media).build());
+			messages.add(UserMessage.builder().text(text.toString()).media(media).metadata(MARKED).build());
 		}
 	}
 
@@ -205,7 +225,7 @@ final class SpringAiPrompts {
 						call.rawInput()));
 			}
 		}
-		return AssistantMessage.builder().content(text.toString()).toolCalls(calls).build();
+		return AssistantMessage.builder().content(text.toString()).toolCalls(calls).properties(MARKED).build();
 	}
 
 	private static void append(StringBuilder text, String part) {

@@ -3,6 +3,7 @@ package dev.llmresilience.springai.autoconfigure;
 import java.time.Clock;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.observation.ObservationPredicate;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.ai.chat.model.ChatModel;
@@ -28,6 +29,19 @@ class SpringAiProviderAutoConfigurationTests {
 	void createsTheFactoryOfSpringAiProviders() {
 		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(SpringAiChatModelProviderFactory.class)
 			.hasBean("llmSpringAiProviderFactory"));
+	}
+
+	@Test
+	void createsThePredicateThatLeavesTheObservationOfAttemptsToThePipeline() {
+		this.contextRunner.run((context) -> assertThat(context).getBean("llmSpringAiAttemptObservationPredicate")
+			.isInstanceOf(AttemptChatModelObservationPredicate.class));
+	}
+
+	@Test
+	void backsOffToAPredicateOfTheSameName() {
+		ObservationPredicate keepAll = (name, observationContext) -> true;
+		this.contextRunner.withBean("llmSpringAiAttemptObservationPredicate", ObservationPredicate.class, () -> keepAll)
+			.run((context) -> assertThat(context).getBean("llmSpringAiAttemptObservationPredicate").isSameAs(keepAll));
 	}
 
 	@Test
