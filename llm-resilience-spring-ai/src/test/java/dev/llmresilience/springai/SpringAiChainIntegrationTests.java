@@ -59,15 +59,8 @@ class SpringAiChainIntegrationTests {
 				ToolCallingAutoConfiguration.class, OpenAiChatAutoConfiguration.class,
 				LlmResilienceAutoConfiguration.class, SpringAiProviderAutoConfiguration.class,
 				HealthContributorAutoConfiguration.class, LlmHealthContributorAutoConfiguration.class))
-		.withPropertyValues("spring.ai.openai.base-url=" + this.server.baseUrl(), "spring.ai.openai.api-key=test-key",
-				"spring.ai.retry.max-attempts=1", "llm.resilience.providers.native.type=openai",
-				"llm.resilience.providers.native.base-url=" + this.server.baseUrl(),
-				"llm.resilience.providers.springai.type=spring-ai",
-				"llm.resilience.providers.springai.chat-model=openAiChatModel",
-				"llm.resilience.models.primary.provider=native", "llm.resilience.models.primary.name=gpt-primary",
-				"llm.resilience.models.backup.provider=springai", "llm.resilience.models.backup.name=gpt-backup",
-				"llm.resilience.chains.default[0]=primary", "llm.resilience.chains.default[1]=backup",
-				"llm.resilience.retry.max-attempts=2", "llm.resilience.retry.initial-backoff=1ms",
+		.withPropertyValues(NativeThenSpringAiChain.properties(this.server.baseUrl()))
+		.withPropertyValues("llm.resilience.retry.max-attempts=2", "llm.resilience.retry.initial-backoff=1ms",
 				"llm.resilience.retry.max-backoff=1ms");
 
 	@AfterEach
