@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.beans.factory.BeanCurrentlyInCreationException;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.env.Environment;
@@ -93,7 +94,10 @@ public class SpringAiChatModelProviderFactory implements LlmProviderFactory {
 		try {
 			return this.beanFactory.getBean(name, ChatModel.class);
 		}
-		catch (BeanCurrentlyInCreationException ex) {
+		catch (BeanCreationException ex) {
+			if (!ex.contains(BeanCurrentlyInCreationException.class)) {
+				throw ex;
+			}
 			throw new InvalidLlmPropertyException(property,
 					"bean '" + name + "' needs llm-resilience itself, as a ChatModel served by LlmTemplate does",
 					"Name a ChatModel that calls a provider directly, such as a Spring AI model starter's.");

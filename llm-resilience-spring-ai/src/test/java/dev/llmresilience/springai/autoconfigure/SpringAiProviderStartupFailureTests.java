@@ -1,5 +1,8 @@
 package dev.llmresilience.springai.autoconfigure;
 
+import java.util.List;
+
+import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.autoconfigure.InvalidLlmPropertyException;
 import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
 import org.junit.jupiter.api.Test;
@@ -53,6 +56,17 @@ class SpringAiProviderStartupFailureTests {
 	}
 
 	@Test
+	void providerNamingAChatModelThatNeedsLlmResilienceItselfFailsNamingTheProperty() {
+		this.contextRunner.withUserConfiguration(TemplateChatModelConfiguration.class)
+			.withPropertyValues("llm.resilience.providers.bedrock.chat-model=templateChatModel")
+			.run((context) -> {
+				InvalidLlmPropertyException failure = failure(context.getStartupFailure());
+				assertThat(failure.getProperty()).isEqualTo("llm.resilience.providers.bedrock.chat-model");
+				assertThat(failure.getMessage()).contains("needs llm-resilience itself");
+			});
+	}
+
+	@Test
 	void providerNamingAChatModelBeanStarts() {
 		this.contextRunner.withPropertyValues("llm.resilience.providers.bedrock.chat-model=cannedChatModel")
 			.run((context) -> assertThat(context).hasNotFailed());
@@ -83,6 +97,16 @@ class SpringAiProviderStartupFailureTests {
 		@Bean
 		String notAChatModel() {
 			return "a string";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TemplateChatModelConfiguration {
+
+		@Bean
+		ChatModel templateChatModel(LlmTemplate template) {
+			return (prompt) -> new ChatResponse(List.of());
 		}
 
 	}
