@@ -24,6 +24,7 @@ import dev.llmresilience.benchmarks.scenarios.ProfileTarget;
 import dev.llmresilience.benchmarks.scenarios.QueueBenchmark;
 import dev.llmresilience.benchmarks.scenarios.RoutingBenchmark;
 import dev.llmresilience.benchmarks.scenarios.SharedBudgetBenchmark;
+import dev.llmresilience.benchmarks.scenarios.SpringAiBridgeBenchmark;
 import dev.llmresilience.benchmarks.scenarios.StreamingScaleBenchmark;
 import dev.llmresilience.benchmarks.startup.StartupBenchmark;
 
@@ -101,8 +102,8 @@ public final class BenchmarkMain {
 		for (Benchmark benchmark : List.of(new OverheadBenchmark(schedule, load),
 				new OverheadBreakdownBenchmark(schedule, load), new StreamingScaleBenchmark(quick),
 				new FaultBenchmark(divisor, load), new RoutingBenchmark(schedule, load, divisor),
-				new PeerBenchmark(schedule, load), new QueueBenchmark(quick),
-				new SharedBudgetBenchmark(schedule, load, divisor),
+				new PeerBenchmark(schedule, load), new SpringAiBridgeBenchmark(schedule, load),
+				new QueueBenchmark(quick), new SharedBudgetBenchmark(schedule, load, divisor),
 				new CostAccountingBenchmark(schedule, load, divisor), new StartupBenchmark(quick))) {
 			benchmarks.put(benchmark.name(), benchmark);
 		}

@@ -67,6 +67,17 @@ public final class TemplateContext implements AutoCloseable {
 	}
 
 	/**
+	 * Return a bean of the application's by its name.
+	 * @param <T> the type
+	 * @param name the bean's name
+	 * @param type the type
+	 * @return the bean
+	 */
+	public <T> T bean(String name, Class<T> type) {
+		return this.context.getBean(name, type);
+	}
+
+	/**
 	 * Return the application's bean of a type, if it has exactly one.
 	 * @param <T> the type
 	 * @param type the type

@@ -5,6 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.llmresilience.springai.autoconfigure.LlmResilienceChatModelAutoConfiguration;
+import dev.llmresilience.springai.autoconfigure.SpringAiProviderAutoConfiguration;
+
 /**
  * The configuration of a benchmark application, built up in code: providers, models and
  * chains under {@code llm.resilience}, plus quiet logging and a queue that never
@@ -14,18 +17,28 @@ public final class TemplateProperties {
 
 	private static final String PREFIX = "llm.resilience.";
 
+	private static final String EXCLUDE = "spring.autoconfigure.exclude";
+
 	/** Concurrency limit of the queue: above any load the benchmarks apply. */
 	public static final int UNTHROTTLED = 16_384;
 
 	private final Map<String, Object> properties = new LinkedHashMap<>();
 
 	/**
-	 * Start with quiet logging and an unthrottled queue.
+	 * The auto-configurations of the Spring AI bridge, which is on the class path of the
+	 * benchmarks but not of an application that uses the starter alone.
+	 */
+	public static final String SPRING_AI_BRIDGE = LlmResilienceChatModelAutoConfiguration.class.getName() + ","
+			+ SpringAiProviderAutoConfiguration.class.getName();
+
+	/**
+	 * Start with quiet logging, an unthrottled queue and the Spring AI bridge left out.
 	 */
 	public TemplateProperties() {
 		this.properties.put("spring.main.banner-mode", "off");
 		this.properties.put("spring.main.log-startup-info", "false");
 		this.properties.put("logging.level.root", "WARN");
+		this.properties.put(EXCLUDE, SPRING_AI_BRIDGE);
 		set("queue.max-concurrent", UNTHROTTLED);
 		set("queue.capacity", UNTHROTTLED);
 	}
@@ -100,6 +113,16 @@ public final class TemplateProperties {
 	 */
 	public TemplateProperties set(String name, Object value) {
 		this.properties.put(PREFIX + name, value);
+		return this;
+	}
+
+	/**
+	 * Auto-configure the Spring AI bridge too, as an application that adds
+	 * {@code llm-resilience-spring-ai} gets it.
+	 * @return these properties
+	 */
+	public TemplateProperties springAiBridge() {
+		this.properties.remove(EXCLUDE);
 		return this;
 	}
 

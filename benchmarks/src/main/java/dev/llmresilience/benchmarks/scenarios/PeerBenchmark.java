@@ -77,7 +77,7 @@ public final class PeerBenchmark implements Benchmark {
 					.toMap());
 				AnthropicSdkClient sdk = new AnthropicSdkClient(stub.baseUrl())) {
 			List<LlmClientUnderTest> all = List.of(new TemplateClient(application.template()),
-					new SpringAiClient(stub.baseUrl()), sdk);
+					SpringAiClient.anthropic(stub.baseUrl()), sdk);
 			InterleavedComparison comparison = new InterleavedComparison(this.load,
 					new ResourceMeter(() -> stub.cpuTime().toNanos()), this.schedule);
 			for (Operation operation : Operation.values()) {
@@ -88,8 +88,7 @@ public final class PeerBenchmark implements Benchmark {
 		}
 	}
 
-	private static List<LlmClientUnderTest> usable(Report report, List<LlmClientUnderTest> clients,
-			Operation operation) {
+	static List<LlmClientUnderTest> usable(Report report, List<LlmClientUnderTest> clients, Operation operation) {
 		List<LlmClientUnderTest> usable = new ArrayList<>();
 		for (LlmClientUnderTest client : clients) {
 			Throwable problem = AnswerCheck.problemOf(client, operation, OverheadBenchmark.CHUNKS);

@@ -62,7 +62,8 @@ public final class StartupProbe {
 		properties.put("spring.main.banner-mode", "off");
 		properties.put("logging.level.root", "warn");
 		List<String> excluded = switch (variant) {
-			case "all" -> List.of();
+			// the starter alone: an application without the Spring AI bridge
+			case "all" -> autoConfigurations("dev.llmresilience.springai.");
 			case "without-llm" -> autoConfigurations("dev.llmresilience.");
 			case "without-llm-and-resilience4j" -> {
 				List<String> both = new ArrayList<>(autoConfigurations("dev.llmresilience."));
