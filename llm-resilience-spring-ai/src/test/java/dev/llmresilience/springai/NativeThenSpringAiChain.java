@@ -18,8 +18,7 @@ final class NativeThenSpringAiChain {
 	 */
 	static String[] properties(String baseUrl) {
 		return new String[] { "spring.ai.openai.base-url=" + baseUrl, "spring.ai.openai.api-key=test-key",
-				"spring.ai.retry.max-attempts=1", "llm.resilience.providers.native.type=openai",
-				"llm.resilience.providers.native.base-url=" + baseUrl,
+				"llm.resilience.providers.native.type=openai", "llm.resilience.providers.native.base-url=" + baseUrl,
 				"llm.resilience.providers.springai.type=spring-ai",
 				"llm.resilience.providers.springai.chat-model=openAiChatModel",
 				"llm.resilience.models.primary.provider=native", "llm.resilience.models.primary.name=gpt-primary",

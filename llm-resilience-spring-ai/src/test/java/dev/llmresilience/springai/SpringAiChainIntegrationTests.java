@@ -18,15 +18,17 @@ import dev.llmresilience.springai.autoconfigure.SpringAiProviderAutoConfiguratio
 import dev.llmresilience.springai.provider.SpringAiChatModelProvider;
 import dev.llmresilience.test.FakeProviderServer;
 import dev.llmresilience.test.FakeReply;
-import dev.llmresilience.test.LogRecorder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.test.StepVerifier;
 
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.openai.autoconfigure.OpenAiChatAutoConfiguration;
 import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
 import org.springframework.ai.openai.OpenAiChatModel;
+import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.ai.retry.autoconfigure.SpringAiRetryAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.health.HealthContributorAutoConfiguration;
 import org.springframework.boot.actuate.health.Health;
@@ -198,19 +200,35 @@ class SpringAiChainIntegrationTests {
 	}
 
 	@Test
-	@ExtendWith(LogRecorder.class)
-	void warnsWhenSpringAiWouldRetryWithinEachAttempt(LogRecorder logs) {
-		this.contextRunner.withPropertyValues("spring.ai.retry.max-attempts=10")
-			.run((context) -> assertThat(context).hasNotFailed());
-		assertThat(logs.text()).contains("Spring AI retries the calls of ChatModel bean 'openAiChatModel'")
-			.contains("spring.ai.retry.max-attempts=1");
+	void springAiRetryOnStillLeavesOneHttpRequestAnAttempt() {
+		this.server.model("gpt-backup").enqueue(FakeReply.error(503), FakeReply.error(500));
+		// Spring AI's own default: 10 attempts, 2 s apart at first
+		this.contextRunner.withPropertyValues("spring.ai.retry.max-attempts=10", "llm.resilience.retry.max-attempts=3")
+			.run((context) -> {
+				LlmResponse response = context.getBean(LlmTemplate.class)
+					.call(LlmRequest.builder().model("backup").user("Hi").build())
+					.block(TIMEOUT);
+				assertThat(response.text()).isEqualTo("Hello");
+				assertThat(response.attempts()).extracting(LlmAttempt::outcome)
+					.containsExactly(LlmAttempt.Outcome.FAILURE, LlmAttempt.Outcome.FAILURE,
+							LlmAttempt.Outcome.SUCCESS);
+				assertThat(this.server.requests().count("gpt-backup")).isEqualTo(3);
+			});
 	}
 
 	@Test
-	@ExtendWith(LogRecorder.class)
-	void doesNotWarnWhenSpringAiRetriesNoMore(LogRecorder logs) {
-		this.contextRunner.run((context) -> assertThat(context).hasNotFailed());
-		assertThat(logs.text()).doesNotContain("Spring AI retries");
+	void theSameChatModelCalledDirectlyKeepsSpringAiRetry() {
+		this.server.model("gpt-backup").enqueue(FakeReply.error(503));
+		this.contextRunner
+			.withPropertyValues("spring.ai.retry.max-attempts=3", "spring.ai.retry.backoff.initial-interval=1ms",
+					"spring.ai.retry.backoff.max-interval=2ms")
+			.run((context) -> {
+				ChatModel chatModel = context.getBean("openAiChatModel", ChatModel.class);
+				ChatResponse response = chatModel
+					.call(new Prompt("Hi", OpenAiChatOptions.builder().model("gpt-backup").build()));
+				assertThat(response.getResult().getOutput().getText()).isEqualTo("Hello");
+				assertThat(this.server.requests().count("gpt-backup")).isEqualTo(2);
+			});
 	}
 
 }

@@ -33,13 +33,18 @@ import org.springframework.lang.Nullable;
  * the silence between two more. A stream that ends without a finish reason is an error,
  * not an answer.
  * <p>
- * The model must not retry by itself: only the pipeline's retries should count (see the
- * documentation of {@code spring.ai.retry.max-attempts}).
+ * The model must not retry by itself: only the pipeline's retries should count. While the
+ * model's {@code call()} runs for an attempt, {@link #isCallingForAttempt()} says so on
+ * the calling thread, so that the bridge's auto-configuration can end Spring AI's retry
+ * of that call at its first failure and leave the model's other calls retried as before.
  */
 public class SpringAiChatModelProvider implements LlmProvider {
 
 	/** The {@link #type() type} of these providers. */
 	public static final String TYPE = "spring-ai";
+
+	/** Whether this thread is in a chat model's {@code call()} for an attempt. */
+	private static final ThreadLocal<Boolean> callingForAttempt = new ThreadLocal<>();
 
 	private final String id;
 
@@ -91,8 +96,7 @@ public class SpringAiChatModelProvider implements LlmProvider {
 
 	@Override
 	public Mono<LlmResponse> call(LlmModel model, LlmRequest request) {
-		Mono<ChatResponse> response = Mono
-			.fromCallable(() -> this.chatModel.call(SpringAiPrompts.prompt(model, request)))
+		Mono<ChatResponse> response = Mono.fromCallable(() -> callForAttempt(SpringAiPrompts.prompt(model, request)))
 			.subscribeOn(Schedulers.boundedElastic());
 		return IdleTimeoutOperator.within(response, this.firstByteTimeout, () -> this.errors.timeout(model, false))
 			.map((answer) -> SpringAiAnswers.answer(this.id, model, answer))
@@ -113,6 +117,27 @@ public class SpringAiChatModelProvider implements LlmProvider {
 				.concatMapIterable(answer::add)
 				.concatWith(completion);
 		}).onErrorMap((error) -> this.errors.translate(model, error));
+	}
+
+	private ChatResponse callForAttempt(Prompt prompt) {
+		callingForAttempt.set(Boolean.TRUE);
+		try {
+			return this.chatModel.call(prompt);
+		}
+		finally {
+			callingForAttempt.remove();
+		}
+	}
+
+	/**
+	 * Return whether the current thread is in a chat model's {@code call()} that a
+	 * provider of this type makes for an attempt of the pipeline, where a retry of the
+	 * chat model's own would multiply the pipeline's and hide failures from its circuit
+	 * breaker.
+	 * @return whether a call for an attempt is running on this thread
+	 */
+	public static boolean isCallingForAttempt() {
+		return callingForAttempt.get() != null;
 	}
 
 	/**

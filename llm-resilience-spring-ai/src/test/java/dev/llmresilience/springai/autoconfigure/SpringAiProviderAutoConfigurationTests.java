@@ -13,7 +13,6 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,7 +66,7 @@ class SpringAiProviderAutoConfigurationTests {
 	static class UserFactoryConfiguration {
 
 		final SpringAiChatModelProviderFactory factory = new SpringAiChatModelProviderFactory(
-				new DefaultListableBeanFactory(), new MockEnvironment(), new ObjectMapper(), Clock.systemUTC());
+				new DefaultListableBeanFactory(), new ObjectMapper(), Clock.systemUTC());
 
 		@Bean
 		SpringAiChatModelProviderFactory userSpringAiProviderFactory() {
