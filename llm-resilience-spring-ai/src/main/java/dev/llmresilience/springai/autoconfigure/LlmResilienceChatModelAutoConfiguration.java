@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.autoconfigure.InvalidLlmPropertyException;
 import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
+import dev.llmresilience.resilience.ModelCatalog;
 import dev.llmresilience.springai.chat.LlmResilienceChatModel;
 import dev.llmresilience.springai.chat.LlmResilienceChatOptions;
 
@@ -45,25 +46,39 @@ public class LlmResilienceChatModelAutoConfiguration {
 	 */
 	public static final String BEAN_NAME = "llmResilienceChatModel";
 
+	private static final String PREFIX = "llm.resilience.spring-ai.chat-model.";
+
 	@Bean(BEAN_NAME)
 	@Fallback
 	@ConditionalOnMissingBean(name = BEAN_NAME)
 	LlmResilienceChatModel llmResilienceChatModel(LlmTemplate template, LlmResilienceChatModelProperties properties,
-			ObjectProvider<ToolCallingManager> toolCallingManager,
+			ModelCatalog catalog, ObjectProvider<ToolCallingManager> toolCallingManager,
 			ObjectProvider<ToolExecutionEligibilityPredicate> toolExecutionEligibilityPredicate,
 			ObjectProvider<ObjectMapper> objectMapper) {
-		return new LlmResilienceChatModel(template, defaultOptions(properties),
+		return new LlmResilienceChatModel(template, defaultOptions(properties, catalog),
 				toolCallingManager.getIfUnique(() -> ToolCallingManager.builder().build()),
 				toolExecutionEligibilityPredicate.getIfUnique(DefaultToolExecutionEligibilityPredicate::new),
 				objectMapper.getIfUnique(ObjectMapper::new));
 	}
 
-	private static LlmResilienceChatOptions defaultOptions(LlmResilienceChatModelProperties properties) {
+	private static LlmResilienceChatOptions defaultOptions(LlmResilienceChatModelProperties properties,
+			ModelCatalog catalog) {
 		if (properties.getChain() != null && properties.getModel() != null) {
-			throw new InvalidLlmPropertyException("llm.resilience.spring-ai.chat-model.model",
-					"it is set together with llm.resilience.spring-ai.chat-model.chain, and a prompt goes to a chain "
-							+ "or a model",
-					"Set one of llm.resilience.spring-ai.chat-model.chain and llm.resilience.spring-ai.chat-model.model");
+			throw new InvalidLlmPropertyException(PREFIX + "model",
+					"it is set together with " + PREFIX + "chain, and a prompt goes to a chain or a model",
+					"Set one of " + PREFIX + "chain and " + PREFIX + "model.");
+		}
+		// a name that names nothing would fail every prompt that relies on it, so the
+		// start-up fails instead
+		if (properties.getChain() != null && !catalog.getChains().containsKey(properties.getChain())) {
+			throw new InvalidLlmPropertyException(PREFIX + "chain",
+					"no chain '" + properties.getChain() + "' is configured",
+					"Set it to one of " + catalog.getChains().keySet() + ", or remove it for the default chain.");
+		}
+		if (properties.getModel() != null && !catalog.getModels().containsKey(properties.getModel())) {
+			throw new InvalidLlmPropertyException(PREFIX + "model",
+					"no model '" + properties.getModel() + "' is configured",
+					"Set it to one of " + catalog.getModels().keySet() + ".");
 		}
 		return LlmResilienceChatOptions.builder()
 			.chain(properties.getChain())
