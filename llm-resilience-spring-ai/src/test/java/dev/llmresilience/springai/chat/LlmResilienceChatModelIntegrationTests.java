@@ -11,6 +11,7 @@ import dev.llmresilience.LlmPriority;
 import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
 import dev.llmresilience.error.LlmAuthenticationException;
 import dev.llmresilience.error.LlmTimeoutException;
+import dev.llmresilience.error.LlmUnknownTargetException;
 import dev.llmresilience.springai.autoconfigure.LlmResilienceChatModelAutoConfiguration;
 import dev.llmresilience.test.FakeProviderServer;
 import dev.llmresilience.test.FakeReply;
@@ -275,6 +276,22 @@ class LlmResilienceChatModelIntegrationTests {
 				.withMessageContaining("topK");
 		});
 		assertThat(this.server.requests().count()).isZero();
+	}
+
+	@Test
+	void theModelOfPortableOptionsIsAConfiguredModelIdNotAProviderModelName() {
+		this.contextRunner.run((context) -> {
+			ChatClient client = ChatClient.create(chatModel(context));
+			assertThatExceptionOfType(LlmUnknownTargetException.class)
+				.isThrownBy(() -> client.prompt()
+					.options(ChatOptions.builder().model("gpt-4o").build())
+					.user("Hi")
+					.call()
+					.content())
+				.withMessageContaining("gpt-4o");
+			client.prompt().options(ChatOptions.builder().model("backup").build()).user("Hi").call().content();
+		});
+		assertThat(this.server.requests().all()).extracting(ReceivedRequest::model).containsExactly("gpt-backup");
 	}
 
 	@Test
