@@ -24,7 +24,6 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.NestedExceptionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -120,7 +119,7 @@ class LlmResilienceChatModelAutoConfigurationTests {
 			.withPropertyValues("llm.resilience.spring-ai.chat-model.chain=cheap",
 					"llm.resilience.spring-ai.chat-model.model=sonnet")
 			.run((context) -> {
-				InvalidLlmPropertyException failure = failure(context.getStartupFailure());
+				InvalidLlmPropertyException failure = InvalidPropertyFailure.of(context.getStartupFailure());
 				assertThat(failure.getProperty()).isEqualTo("llm.resilience.spring-ai.chat-model.model");
 				assertThat(failure.getMessage()).contains("a prompt goes to a chain or a model");
 			});
@@ -129,7 +128,7 @@ class LlmResilienceChatModelAutoConfigurationTests {
 	@Test
 	void aChainThatIsNotConfiguredFailsTheStartUpNamingTheProperty() {
 		this.contextRunner.withPropertyValues("llm.resilience.spring-ai.chat-model.chain=premium").run((context) -> {
-			InvalidLlmPropertyException failure = failure(context.getStartupFailure());
+			InvalidLlmPropertyException failure = InvalidPropertyFailure.of(context.getStartupFailure());
 			assertThat(failure.getProperty()).isEqualTo("llm.resilience.spring-ai.chat-model.chain");
 			assertThat(failure.getMessage()).contains("no chain 'premium' is configured");
 			assertThat(failure.getAction()).contains("cheap").contains("default");
@@ -139,17 +138,10 @@ class LlmResilienceChatModelAutoConfigurationTests {
 	@Test
 	void aModelThatIsNotConfiguredFailsTheStartUpNamingTheProperty() {
 		this.contextRunner.withPropertyValues("llm.resilience.spring-ai.chat-model.model=opus").run((context) -> {
-			InvalidLlmPropertyException failure = failure(context.getStartupFailure());
+			InvalidLlmPropertyException failure = InvalidPropertyFailure.of(context.getStartupFailure());
 			assertThat(failure.getProperty()).isEqualTo("llm.resilience.spring-ai.chat-model.model");
 			assertThat(failure.getMessage()).contains("no model 'opus' is configured");
 		});
-	}
-
-	private static InvalidLlmPropertyException failure(Throwable startupFailure) {
-		assertThat(startupFailure).isNotNull();
-		Throwable root = NestedExceptionUtils.getMostSpecificCause(startupFailure);
-		assertThat(root).isInstanceOf(InvalidLlmPropertyException.class);
-		return (InvalidLlmPropertyException) root;
 	}
 
 	@Configuration(proxyBeanMethods = false)

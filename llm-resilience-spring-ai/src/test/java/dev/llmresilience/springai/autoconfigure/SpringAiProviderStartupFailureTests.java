@@ -16,7 +16,6 @@ import org.springframework.boot.autoconfigure.web.reactive.function.client.WebCl
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.NestedExceptionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +36,7 @@ class SpringAiProviderStartupFailureTests {
 	void providerNamingABeanThatDoesNotExistFailsNamingTheProperty() {
 		this.contextRunner.withPropertyValues("llm.resilience.providers.bedrock.chat-model=bedrockChatModel")
 			.run((context) -> {
-				InvalidLlmPropertyException failure = failure(context.getStartupFailure());
+				InvalidLlmPropertyException failure = InvalidPropertyFailure.of(context.getStartupFailure());
 				assertThat(failure.getProperty()).isEqualTo("llm.resilience.providers.bedrock.chat-model");
 				assertThat(failure.getMessage()).contains("no bean 'bedrockChatModel' exists");
 				assertThat(failure.getAction()).contains("[cannedChatModel]");
@@ -48,7 +47,7 @@ class SpringAiProviderStartupFailureTests {
 	void providerNamingABeanThatIsNoChatModelFailsNamingTheProperty() {
 		this.contextRunner.withPropertyValues("llm.resilience.providers.bedrock.chat-model=notAChatModel")
 			.run((context) -> {
-				InvalidLlmPropertyException failure = failure(context.getStartupFailure());
+				InvalidLlmPropertyException failure = InvalidPropertyFailure.of(context.getStartupFailure());
 				assertThat(failure.getProperty()).isEqualTo("llm.resilience.providers.bedrock.chat-model");
 				assertThat(failure.getMessage())
 					.contains("bean 'notAChatModel' is not a Spring AI ChatModel but a String");
@@ -60,7 +59,7 @@ class SpringAiProviderStartupFailureTests {
 		this.contextRunner.withUserConfiguration(TemplateChatModelConfiguration.class)
 			.withPropertyValues("llm.resilience.providers.bedrock.chat-model=templateChatModel")
 			.run((context) -> {
-				InvalidLlmPropertyException failure = failure(context.getStartupFailure());
+				InvalidLlmPropertyException failure = InvalidPropertyFailure.of(context.getStartupFailure());
 				assertThat(failure.getProperty()).isEqualTo("llm.resilience.providers.bedrock.chat-model");
 				assertThat(failure.getMessage()).contains("needs llm-resilience itself");
 			});
@@ -70,13 +69,6 @@ class SpringAiProviderStartupFailureTests {
 	void providerNamingAChatModelBeanStarts() {
 		this.contextRunner.withPropertyValues("llm.resilience.providers.bedrock.chat-model=cannedChatModel")
 			.run((context) -> assertThat(context).hasNotFailed());
-	}
-
-	private static InvalidLlmPropertyException failure(Throwable startupFailure) {
-		assertThat(startupFailure).isNotNull();
-		Throwable root = NestedExceptionUtils.getMostSpecificCause(startupFailure);
-		assertThat(root).isInstanceOf(InvalidLlmPropertyException.class);
-		return (InvalidLlmPropertyException) root;
 	}
 
 	@Configuration(proxyBeanMethods = false)
