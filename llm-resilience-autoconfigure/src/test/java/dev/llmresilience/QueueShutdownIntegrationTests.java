@@ -42,7 +42,10 @@ class QueueShutdownIntegrationTests {
 				"llm.resilience.providers.local.api-key=test-key", "llm.resilience.models.haiku.provider=local",
 				"llm.resilience.chains.default[0]=haiku", "llm.resilience.retry.max-attempts=1",
 				"llm.resilience.queue.max-concurrent=2",
-				"llm.resilience.queue.shutdown-grace=" + GRACE.toMillis() + "ms");
+				"llm.resilience.queue.shutdown-grace=" + GRACE.toMillis() + "ms",
+				// no quiet period of the HTTP client's event loops in the time of
+				// closing, which is the grace's to take
+				"spring.reactor.netty.shutdown-quiet-period=0s");
 
 	@BeforeEach
 	void answerAfterTenMillisecondsHoldingOrHangingWhenAsked() {
