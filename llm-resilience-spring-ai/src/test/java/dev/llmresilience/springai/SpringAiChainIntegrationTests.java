@@ -10,11 +10,10 @@ import dev.llmresilience.LlmStreamEvent;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.LlmTool;
 import dev.llmresilience.actuate.LlmHealthIndicator;
-import dev.llmresilience.autoconfigure.LlmHealthContributorAutoConfiguration;
 import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
 import dev.llmresilience.error.LlmAuthenticationException;
+import dev.llmresilience.error.LlmConnectionException;
 import dev.llmresilience.resilience.ModelCatalog;
-import dev.llmresilience.springai.autoconfigure.SpringAiProviderAutoConfiguration;
 import dev.llmresilience.springai.provider.SpringAiChatModelProvider;
 import dev.llmresilience.test.FakeProviderServer;
 import dev.llmresilience.test.FakeReply;
@@ -25,18 +24,7 @@ import reactor.test.StepVerifier;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
-import org.springframework.ai.model.openai.autoconfigure.OpenAiChatAutoConfiguration;
-import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
-import org.springframework.ai.openai.OpenAiChatModel;
-import org.springframework.ai.openai.OpenAiChatOptions;
-import org.springframework.ai.retry.autoconfigure.SpringAiRetryAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.health.HealthContributorAutoConfiguration;
-import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.ClientHttpConnectorAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
@@ -44,9 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * A chain whose last link is the {@link OpenAiChatModel} bean of Spring AI's own
- * auto-configuration, pointed at a fake provider over real HTTP, after a native OpenAI
- * model of llm-resilience on the same fake.
+ * A chain whose last link is the chat model bean of Spring AI's own auto-configuration,
+ * pointed at a fake provider over real HTTP, after a native OpenAI model of
+ * llm-resilience on the same fake.
  */
 class SpringAiChainIntegrationTests {
 
@@ -55,12 +43,10 @@ class SpringAiChainIntegrationTests {
 	private final FakeProviderServer server = FakeProviderServer.start();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
-				ClientHttpConnectorAutoConfiguration.class, WebClientAutoConfiguration.class,
-				RestClientAutoConfiguration.class, SpringAiRetryAutoConfiguration.class,
-				ToolCallingAutoConfiguration.class, OpenAiChatAutoConfiguration.class,
-				LlmResilienceAutoConfiguration.class, SpringAiProviderAutoConfiguration.class,
-				HealthContributorAutoConfiguration.class, LlmHealthContributorAutoConfiguration.class))
+		.withConfiguration(SpringAiTestSupport.springAiChatModel())
+		.withConfiguration(AutoConfigurations.of(LlmResilienceAutoConfiguration.class))
+		.withConfiguration(SpringAiTestSupport.providers())
+		.withConfiguration(SpringAiTestSupport.health())
 		.withPropertyValues(NativeThenSpringAiChain.properties(this.server.baseUrl()))
 		.withPropertyValues("llm.resilience.retry.max-attempts=2", "llm.resilience.retry.initial-backoff=1ms",
 				"llm.resilience.retry.max-backoff=1ms");
@@ -75,8 +61,8 @@ class SpringAiChainIntegrationTests {
 		this.contextRunner.run((context) -> {
 			ModelCatalog catalog = context.getBean(ModelCatalog.class);
 			assertThat(catalog.providerOf(catalog.getModels().get("backup"))).isInstanceOfSatisfying(
-					SpringAiChatModelProvider.class,
-					(provider) -> assertThat(provider.getChatModel()).isSameAs(context.getBean("openAiChatModel")));
+					SpringAiChatModelProvider.class, (provider) -> assertThat(provider.getChatModel())
+						.isSameAs(context.getBean(SpringAiTestSupport.CHAT_MODEL_BEAN)));
 		});
 	}
 
@@ -177,7 +163,7 @@ class SpringAiChainIntegrationTests {
 				}
 				assertThat(this.server.requests().count("gpt-backup")).isEqualTo(2);
 				assertThat(this.server.requests().count("gpt-primary")).isEqualTo(3);
-				Health health = context.getBean(LlmHealthIndicator.class).health().block(TIMEOUT);
+				var health = context.getBean(LlmHealthIndicator.class).health().block(TIMEOUT);
 				// a model of the chain is out, the chain still answers
 				assertThat(health.getStatus().getCode()).isEqualTo("DEGRADED");
 				assertThat(health.getDetails().get("models").toString()).contains("backup").contains("OPEN");
@@ -201,9 +187,11 @@ class SpringAiChainIntegrationTests {
 
 	@Test
 	void springAiRetryOnStillLeavesOneHttpRequestAnAttempt() {
-		this.server.model("gpt-backup").enqueue(FakeReply.error(503), FakeReply.error(500));
-		// Spring AI's own default: 10 attempts, 2 s apart at first
-		this.contextRunner.withPropertyValues("spring.ai.retry.max-attempts=10", "llm.resilience.retry.max-attempts=3")
+		this.server.model("gpt-backup")
+			.enqueue(FakeReply.error(503).header("retry-after-ms", "1"),
+					FakeReply.error(500).header("retry-after-ms", "1"));
+		this.contextRunner.withPropertyValues(SpringAiTestSupport.ownRetryProperties(10))
+			.withPropertyValues("llm.resilience.retry.max-attempts=3")
 			.run((context) -> {
 				LlmResponse response = context.getBean(LlmTemplate.class)
 					.call(LlmRequest.builder().model("backup").user("Hi").build())
@@ -217,18 +205,30 @@ class SpringAiChainIntegrationTests {
 	}
 
 	@Test
+	void aBrokenConnectionOfTheSpringAiModelIsOneAttempt() {
+		this.server.model("gpt-backup").enqueue(FakeReply.reset());
+		this.contextRunner.withPropertyValues(SpringAiTestSupport.ownRetryProperties(10)).run((context) -> {
+			LlmResponse response = context.getBean(LlmTemplate.class)
+				.call(LlmRequest.builder().model("backup").user("Hi").build())
+				.block(TIMEOUT);
+			assertThat(response.text()).isEqualTo("Hello");
+			assertThat(response.attempts()).extracting(LlmAttempt::errorType)
+				.containsExactly(LlmConnectionException.class.getSimpleName(), null);
+			assertThat(this.server.requests().count("gpt-backup")).isEqualTo(2);
+		});
+	}
+
+	@Test
 	void theSameChatModelCalledDirectlyKeepsSpringAiRetry() {
-		this.server.model("gpt-backup").enqueue(FakeReply.error(503));
-		this.contextRunner
-			.withPropertyValues("spring.ai.retry.max-attempts=3", "spring.ai.retry.backoff.initial-interval=1ms",
-					"spring.ai.retry.backoff.max-interval=2ms")
-			.run((context) -> {
-				ChatModel chatModel = context.getBean("openAiChatModel", ChatModel.class);
-				ChatResponse response = chatModel
-					.call(new Prompt("Hi", OpenAiChatOptions.builder().model("gpt-backup").build()));
-				assertThat(response.getResult().getOutput().getText()).isEqualTo("Hello");
-				assertThat(this.server.requests().count("gpt-backup")).isEqualTo(2);
-			});
+		// the header keeps the wait of a retry that goes by it short
+		this.server.model("gpt-backup").enqueue(FakeReply.error(503).header("retry-after-ms", "1"));
+		this.contextRunner.withPropertyValues(SpringAiTestSupport.ownRetryProperties(3)).run((context) -> {
+			ChatModel chatModel = context.getBean(SpringAiTestSupport.CHAT_MODEL_BEAN, ChatModel.class);
+			ChatResponse response = chatModel
+				.call(new Prompt("Hi", SpringAiTestSupport.chatModelOptions("gpt-backup")));
+			assertThat(response.getResult().getOutput().getText()).isEqualTo("Hello");
+			assertThat(this.server.requests().count("gpt-backup")).isEqualTo(2);
+		});
 	}
 
 }

@@ -5,7 +5,6 @@ import dev.llmresilience.LlmResponse;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.autoconfigure.LlmMetricsAutoConfiguration;
 import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
-import dev.llmresilience.springai.autoconfigure.SpringAiProviderAutoConfiguration;
 import dev.llmresilience.test.FakeProviderServer;
 import dev.llmresilience.test.FakeReply;
 import io.micrometer.core.instrument.Counter;
@@ -17,19 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.prompt.Prompt;
-import org.springframework.ai.model.chat.observation.autoconfigure.ChatObservationAutoConfiguration;
-import org.springframework.ai.model.openai.autoconfigure.OpenAiChatAutoConfiguration;
-import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
-import org.springframework.ai.retry.autoconfigure.SpringAiRetryAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.export.prometheus.PrometheusMetricsExportAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.ClientHttpConnectorAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
@@ -45,14 +32,11 @@ class SpringAiProviderMetricsIntegrationTests {
 	private final FakeProviderServer server = FakeProviderServer.start();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
-				ClientHttpConnectorAutoConfiguration.class, WebClientAutoConfiguration.class,
-				RestClientAutoConfiguration.class, ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
-				CompositeMeterRegistryAutoConfiguration.class, PrometheusMetricsExportAutoConfiguration.class,
-				SpringAiRetryAutoConfiguration.class, ToolCallingAutoConfiguration.class,
-				ChatObservationAutoConfiguration.class, OpenAiChatAutoConfiguration.class,
-				LlmResilienceAutoConfiguration.class, LlmMetricsAutoConfiguration.class,
-				SpringAiProviderAutoConfiguration.class))
+		.withConfiguration(SpringAiTestSupport.springAiChatModel())
+		.withConfiguration(SpringAiTestSupport.observedWithPrometheus())
+		.withConfiguration(
+				AutoConfigurations.of(LlmResilienceAutoConfiguration.class, LlmMetricsAutoConfiguration.class))
+		.withConfiguration(SpringAiTestSupport.providers())
 		.withPropertyValues(NativeThenSpringAiChain.properties(this.server.baseUrl()))
 		.withPropertyValues("llm.resilience.retry.max-attempts=1");
 
@@ -90,7 +74,7 @@ class SpringAiProviderMetricsIntegrationTests {
 	@Test
 	void callOfTheSameBeanOutsideTheChainIsStillObservedBySpringAiAndBothFamiliesScrape() {
 		this.contextRunner.run((context) -> {
-			context.getBean("openAiChatModel", ChatModel.class).call(new Prompt("Hi"));
+			context.getBean(SpringAiTestSupport.CHAT_MODEL_BEAN, ChatModel.class).call(new Prompt("Hi"));
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.get("gen_ai.client.operation").timer().count()).isOne();
 			assertThat(registry.find("gen_ai.client.token.usage").meters())

@@ -96,7 +96,8 @@ public class SpringAiChatModelProvider implements LlmProvider {
 
 	@Override
 	public Mono<LlmResponse> call(LlmModel model, LlmRequest request) {
-		Mono<ChatResponse> response = Mono.fromCallable(() -> callForAttempt(SpringAiPrompts.prompt(model, request)))
+		Mono<ChatResponse> response = Mono
+			.fromCallable(() -> callForAttempt(SpringAiPrompts.prompt(this.chatModel, model, request)))
 			.subscribeOn(Schedulers.boundedElastic());
 		return IdleTimeoutOperator.within(response, this.firstByteTimeout, () -> this.errors.timeout(model, false))
 			.map((answer) -> SpringAiAnswers.answer(this.id, model, answer))
@@ -111,7 +112,7 @@ public class SpringAiChatModelProvider implements LlmProvider {
 			Mono<LlmStreamEvent> completion = Mono
 				.defer(() -> answer.finished() ? Mono.just(new LlmStreamEvent.Completion(answer.complete(true)))
 						: Mono.error(this.errors.incomplete(model, "the stream ended without a finish reason")));
-			return this.chatModel.stream(SpringAiPrompts.prompt(model, request))
+			return this.chatModel.stream(SpringAiPrompts.prompt(this.chatModel, model, request))
 				.transform(IdleTimeoutOperator.of(this.firstByteTimeout, this.streamIdleTimeout,
 						(started) -> this.errors.timeout(model, started)))
 				.concatMapIterable(answer::add)

@@ -1,10 +1,12 @@
 package dev.llmresilience.springai.provider;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,8 +41,9 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
  * overload, a 401 an authentication failure. Spring AI's own error handler keeps the
  * status and body in its message ({@code HTTP 429 - {...}}) and drops the headers, so a
  * {@code retry-after} and the request id are only known when the model throws Spring's
- * own response exceptions. An exception without a status is retried when Spring AI calls
- * it transient, and not when it calls it non-transient.
+ * own response exceptions, or a provider's SDK that reports them ({@link SdkFailures}).
+ * An exception without a status is retried when Spring AI calls it transient, and not
+ * when it calls it non-transient.
  */
 final class SpringAiErrors {
 
@@ -115,6 +118,10 @@ final class SpringAiErrors {
 		if (error instanceof LlmException) {
 			return error;
 		}
+		if (error instanceof CompletionException && error.getCause() != null) {
+			// how a chat model that streams from a future reports the future's failure
+			return translate(model, error.getCause());
+		}
 		if (error instanceof RestClientResponseException response) {
 			HttpHeaders headers = (response.getResponseHeaders() != null) ? response.getResponseHeaders()
 					: new HttpHeaders();
@@ -133,8 +140,13 @@ final class SpringAiErrors {
 		if (error instanceof TransientAiException || error instanceof NonTransientAiException) {
 			return springAi(model, error);
 		}
+		HttpFailure sdkResponse = SdkFailures.response(error);
+		if (sdkResponse != null) {
+			return status(model, sdkResponse.status(), sdkResponse.headers(), sdkResponse.body());
+		}
 		if (error instanceof ResourceAccessException || error instanceof WebClientRequestException
-				|| error instanceof IOException) {
+				|| error instanceof IOException || error instanceof UncheckedIOException
+				|| SdkFailures.isConnectionFailure(error)) {
 			return new LlmConnectionException(this.providerId, model.id(), error);
 		}
 		if (error instanceof UnsupportedOperationException) {
@@ -184,6 +196,16 @@ final class SpringAiErrors {
 
 	private static String cut(String message) {
 		return (message.length() > 500) ? message.substring(0, 500) + "... (cut)" : message;
+	}
+
+	/**
+	 * A response of an error status, as an exception reports it.
+	 *
+	 * @param status the HTTP status
+	 * @param headers the response's headers
+	 * @param body the response's body
+	 */
+	record HttpFailure(int status, HttpHeaders headers, @Nullable String body) {
 	}
 
 	/**

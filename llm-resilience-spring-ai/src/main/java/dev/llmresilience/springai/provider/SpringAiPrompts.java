@@ -21,9 +21,10 @@ import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.SystemMessage;
 import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.content.Media;
-import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.definition.ToolDefinition;
 import org.springframework.lang.Nullable;
@@ -94,11 +95,12 @@ final class SpringAiPrompts {
 
 	/**
 	 * Write a request as a prompt for one model.
+	 * @param chatModel the chat model the prompt is for
 	 * @param model the model, whose name goes into the options
 	 * @param request the request, which {@link #unsupported} accepted
 	 * @return the prompt
 	 */
-	static Prompt prompt(LlmModel model, LlmRequest request) {
+	static Prompt prompt(ChatModel chatModel, LlmModel model, LlmRequest request) {
 		List<Message> messages = new ArrayList<>();
 		if (StringUtils.hasLength(request.system())) {
 			messages.add(SystemMessage.builder().text(request.system()).metadata(MARKED).build());
@@ -113,7 +115,7 @@ final class SpringAiPrompts {
 				messages.add(assistant(message.content(), toolNames));
 			}
 		}
-		return new Prompt(messages, options(model, request));
+		return new Prompt(messages, options(chatModel, model, request));
 	}
 
 	/**
@@ -128,22 +130,15 @@ final class SpringAiPrompts {
 			.allMatch((message) -> Boolean.TRUE.equals(message.getMetadata().get(ATTEMPT_MARKER)));
 	}
 
-	private static ToolCallingChatOptions options(LlmModel model, LlmRequest request) {
+	private static ChatOptions options(ChatModel chatModel, LlmModel model, LlmRequest request) {
 		List<ToolCallback> tools = request.tools()
 			.stream()
 			.map(DeclaredTool::new)
 			.map(ToolCallback.class::cast)
 			.toList();
-		return ToolCallingChatOptions.builder()
-			.model(model.name())
-			.maxTokens(model.outputTokensFor(request))
-			.temperature(request.temperature())
-			.topP(request.topP())
-			.stopSequences(request.stopSequences().isEmpty() ? null : request.stopSequences())
-			.toolCallbacks(tools)
-			// the tool calls are the caller's to run, in its own loop
-			.internalToolExecutionEnabled(false)
-			.build();
+		return PortableOptions.withDeclaredTools(chatModel, model.name(), model.outputTokensFor(request),
+				request.temperature(), request.topP(),
+				request.stopSequences().isEmpty() ? null : request.stopSequences(), tools);
 	}
 
 	private static void user(List<LlmContent> content, Map<String, String> toolNames, List<Message> messages) {

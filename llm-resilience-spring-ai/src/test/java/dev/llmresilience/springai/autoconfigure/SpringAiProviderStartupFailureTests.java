@@ -5,14 +5,13 @@ import java.util.List;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.autoconfigure.InvalidLlmPropertyException;
 import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
+import dev.llmresilience.springai.SpringAiTestSupport;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SpringAiProviderStartupFailureTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, WebClientAutoConfiguration.class,
-				LlmResilienceAutoConfiguration.class, SpringAiProviderAutoConfiguration.class))
+		.withConfiguration(SpringAiTestSupport.webClient())
+		.withConfiguration(
+				AutoConfigurations.of(LlmResilienceAutoConfiguration.class, SpringAiProviderAutoConfiguration.class))
 		.withUserConfiguration(ChatModelConfiguration.class)
 		.withPropertyValues("llm.resilience.providers.bedrock.type=spring-ai",
 				"llm.resilience.models.titan.provider=bedrock", "llm.resilience.chains.main[0]=titan");

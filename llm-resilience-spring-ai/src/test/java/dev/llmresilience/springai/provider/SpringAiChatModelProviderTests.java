@@ -25,6 +25,7 @@ import dev.llmresilience.error.LlmOverloadedException;
 import dev.llmresilience.error.LlmRateLimitException;
 import dev.llmresilience.error.LlmServerException;
 import dev.llmresilience.error.LlmTimeoutException;
+import dev.llmresilience.springai.SpringAiTestSupport;
 import dev.llmresilience.test.FakeProviderServer;
 import dev.llmresilience.test.FakeReply;
 import dev.llmresilience.test.ReceivedRequest;
@@ -35,16 +36,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import reactor.test.StepVerifier;
 
-import org.springframework.ai.openai.OpenAiChatModel;
-import org.springframework.ai.openai.api.OpenAiApi;
-import org.springframework.retry.support.RetryTemplate;
+import org.springframework.ai.chat.model.ChatModel;
 
 import static dev.llmresilience.test.ReactiveTestTimeout.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link SpringAiChatModelProvider}, calling a Spring AI
- * {@link OpenAiChatModel} that speaks to a fake provider over real HTTP.
+ * Tests for {@link SpringAiChatModelProvider}, calling a Spring AI chat model
+ * ({@link SpringAiTestSupport#chatModelWithoutRetry}) that speaks to a fake provider over
+ * real HTTP.
  */
 class SpringAiChatModelProviderTests {
 
@@ -237,13 +237,9 @@ class SpringAiChatModelProviderTests {
 	}
 
 	private static SpringAiChatModelProvider provider(String baseUrl, Duration firstByteTimeout) {
-		OpenAiApi api = OpenAiApi.builder().baseUrl(baseUrl).apiKey("test-key").build();
 		// Spring AI's retry off, as it must be for a link of a chain
-		OpenAiChatModel chatModel = OpenAiChatModel.builder()
-			.openAiApi(api)
-			.retryTemplate(RetryTemplate.builder().maxAttempts(1).build())
-			.build();
-		return new SpringAiChatModelProvider("spring", "openAiChatModel", chatModel, firstByteTimeout,
+		ChatModel chatModel = SpringAiTestSupport.chatModelWithoutRetry(baseUrl);
+		return new SpringAiChatModelProvider("spring", SpringAiTestSupport.CHAT_MODEL_BEAN, chatModel, firstByteTimeout,
 				Duration.ofSeconds(5), new ObjectMapper(), Clock.systemUTC());
 	}
 
