@@ -1,12 +1,18 @@
 package dev.llmresilience.springai;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.autoconfigure.LlmHealthContributorAutoConfiguration;
 import dev.llmresilience.springai.autoconfigure.SpringAiProviderAutoConfiguration;
+import dev.llmresilience.springai.chat.LlmResilienceChatModel;
+import dev.llmresilience.springai.chat.LlmResilienceChatOptions;
 
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.model.chat.observation.autoconfigure.ChatObservationAutoConfiguration;
 import org.springframework.ai.model.openai.autoconfigure.OpenAiChatAutoConfiguration;
+import org.springframework.ai.model.tool.DefaultToolExecutionEligibilityPredicate;
+import org.springframework.ai.model.tool.ToolCallingManager;
 import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
 import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
@@ -128,6 +134,28 @@ public final class SpringAiTestSupport {
 			.openAiApi(api)
 			.retryTemplate(RetryTemplate.builder().maxAttempts(1).build())
 			.build();
+	}
+
+	/**
+	 * Return a chat model served by the pipeline, built by hand with Spring AI's default
+	 * tool calling.
+	 * @param template serves the requests
+	 * @param defaultOptions the model's default options
+	 * @return the chat model
+	 */
+	public static LlmResilienceChatModel chatModel(LlmTemplate template, LlmResilienceChatOptions defaultOptions) {
+		return new LlmResilienceChatModel(template, defaultOptions, ToolCallingManager.builder().build(),
+				new DefaultToolExecutionEligibilityPredicate(), new ObjectMapper());
+	}
+
+	/**
+	 * Return options in the form that {@code ChatClient}'s request takes them: the
+	 * options themselves.
+	 * @param options the options
+	 * @return what the request's {@code options(...)} takes
+	 */
+	public static ChatOptions clientOptions(ChatOptions options) {
+		return options;
 	}
 
 }

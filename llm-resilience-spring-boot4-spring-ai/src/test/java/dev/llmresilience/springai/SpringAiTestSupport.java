@@ -1,13 +1,18 @@
 package dev.llmresilience.springai;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.autoconfigure.LlmHealthContributorAutoConfiguration;
 import dev.llmresilience.springai.autoconfigure.OpenAiSdkRetryAutoConfiguration;
 import dev.llmresilience.springai.autoconfigure.SpringAiProviderAutoConfiguration;
+import dev.llmresilience.springai.chat.LlmResilienceChatModel;
+import dev.llmresilience.springai.chat.LlmResilienceChatOptions;
 
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.model.chat.observation.autoconfigure.ChatObservationAutoConfiguration;
 import org.springframework.ai.model.openai.autoconfigure.OpenAiChatAutoConfiguration;
+import org.springframework.ai.model.tool.ToolCallingManager;
 import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
 import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
@@ -123,6 +128,28 @@ public final class SpringAiTestSupport {
 		return OpenAiChatModel.builder()
 			.options(OpenAiChatOptions.builder().baseUrl(baseUrl + "/v1").apiKey("test-key").maxRetries(0).build())
 			.build();
+	}
+
+	/**
+	 * Return a chat model served by the pipeline, built by hand with Spring AI's default
+	 * tool calling.
+	 * @param template serves the requests
+	 * @param defaultOptions the model's default options
+	 * @return the chat model
+	 */
+	public static LlmResilienceChatModel chatModel(LlmTemplate template, LlmResilienceChatOptions defaultOptions) {
+		return new LlmResilienceChatModel(template, defaultOptions, ToolCallingManager.builder().build(),
+				new ObjectMapper());
+	}
+
+	/**
+	 * Return options in the form that {@code ChatClient}'s request takes them: a builder
+	 * that starts from them.
+	 * @param options the options
+	 * @return what the request's {@code options(...)} takes
+	 */
+	public static ChatOptions.Builder<?> clientOptions(ChatOptions options) {
+		return options.mutate();
 	}
 
 }

@@ -3,23 +3,20 @@ package dev.llmresilience.springai.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmPriority;
 import dev.llmresilience.LlmTemplate;
 import dev.llmresilience.autoconfigure.InvalidLlmPropertyException;
 import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
+import dev.llmresilience.springai.SpringAiTestSupport;
 import dev.llmresilience.springai.chat.LlmResilienceChatModel;
 import dev.llmresilience.springai.chat.LlmResilienceChatOptions;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
-import org.springframework.ai.model.tool.DefaultToolExecutionEligibilityPredicate;
 import org.springframework.ai.model.tool.ToolCallingManager;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -33,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LlmResilienceChatModelAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, WebClientAutoConfiguration.class,
-				LlmResilienceAutoConfiguration.class, LlmResilienceChatModelAutoConfiguration.class))
+		.withConfiguration(SpringAiTestSupport.webClient())
+		.withConfiguration(AutoConfigurations.of(LlmResilienceAutoConfiguration.class,
+				LlmResilienceChatModelAutoConfiguration.class))
 		.withPropertyValues("llm.resilience.providers.claude.type=anthropic",
 				"llm.resilience.providers.claude.api-key=test-key", "llm.resilience.models.sonnet.provider=claude",
 				"llm.resilience.models.sonnet.name=claude-sonnet", "llm.resilience.models.haiku.provider=claude",
@@ -53,8 +51,7 @@ class LlmResilienceChatModelAutoConfigurationTests {
 	@Test
 	void defaultOptionsComeFromTheProperties() {
 		this.contextRunner.withPropertyValues("llm.resilience.spring-ai.chat-model.chain=cheap",
-				"llm.resilience.spring-ai.chat-model.priority=high", "llm.resilience.spring-ai.chat-model.timeout=20s",
-				"llm.resilience.spring-ai.chat-model.internal-tool-execution-enabled=false")
+				"llm.resilience.spring-ai.chat-model.priority=high", "llm.resilience.spring-ai.chat-model.timeout=20s")
 			.run((context) -> {
 				LlmResilienceChatOptions options = (LlmResilienceChatOptions) context
 					.getBean(LlmResilienceChatModel.class)
@@ -63,7 +60,6 @@ class LlmResilienceChatModelAutoConfigurationTests {
 				assertThat(options.getModel()).isNull();
 				assertThat(options.getPriority()).isEqualTo(LlmPriority.HIGH);
 				assertThat(options.getTimeout()).isEqualTo(Duration.ofSeconds(20));
-				assertThat(options.getInternalToolExecutionEnabled()).isFalse();
 			});
 	}
 
@@ -175,9 +171,7 @@ class LlmResilienceChatModelAutoConfigurationTests {
 
 		@Bean(LlmResilienceChatModelAutoConfiguration.BEAN_NAME)
 		LlmResilienceChatModel llmResilienceChatModel(LlmTemplate template) {
-			return new LlmResilienceChatModel(template, LlmResilienceChatOptions.builder().chain("cheap").build(),
-					ToolCallingManager.builder().build(), new DefaultToolExecutionEligibilityPredicate(),
-					new ObjectMapper());
+			return SpringAiTestSupport.chatModel(template, LlmResilienceChatOptions.builder().chain("cheap").build());
 		}
 
 	}

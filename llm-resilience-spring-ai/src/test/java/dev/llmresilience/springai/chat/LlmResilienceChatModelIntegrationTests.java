@@ -13,6 +13,7 @@ import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
 import dev.llmresilience.error.LlmAuthenticationException;
 import dev.llmresilience.error.LlmTimeoutException;
 import dev.llmresilience.error.LlmUnknownTargetException;
+import dev.llmresilience.springai.SpringAiTestSupport;
 import dev.llmresilience.springai.autoconfigure.LlmResilienceChatModelAutoConfiguration;
 import dev.llmresilience.test.FakeProviderServer;
 import dev.llmresilience.test.FakeReply;
@@ -27,20 +28,13 @@ import org.springframework.ai.chat.client.advisor.MessageChatMemoryAdvisor;
 import org.springframework.ai.chat.client.advisor.SimpleLoggerAdvisor;
 import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.ai.chat.memory.MessageWindowChatMemory;
-import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
-import org.springframework.ai.chat.messages.ToolResponseMessage;
-import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.ChatOptions;
-import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.content.Media;
 import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
 import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.ClientHttpConnectorAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.io.ByteArrayResource;
@@ -60,10 +54,9 @@ class LlmResilienceChatModelIntegrationTests {
 	private final FakeProviderServer server = FakeProviderServer.start();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(
-				AutoConfigurations.of(JacksonAutoConfiguration.class, ClientHttpConnectorAutoConfiguration.class,
-						WebClientAutoConfiguration.class, ToolCallingAutoConfiguration.class,
-						LlmResilienceAutoConfiguration.class, LlmResilienceChatModelAutoConfiguration.class))
+		.withConfiguration(SpringAiTestSupport.webClient())
+		.withConfiguration(AutoConfigurations.of(ToolCallingAutoConfiguration.class,
+				LlmResilienceAutoConfiguration.class, LlmResilienceChatModelAutoConfiguration.class))
 		.withPropertyValues("llm.resilience.providers.claude.type=anthropic",
 				"llm.resilience.providers.claude.base-url=" + this.server.baseUrl(),
 				"llm.resilience.providers.claude.api-key=test-key", "llm.resilience.providers.gpt.type=openai",
@@ -92,6 +85,7 @@ class LlmResilienceChatModelIntegrationTests {
 				.defaultAdvisors(MessageChatMemoryAdvisor.builder(memory).build(), new SimpleLoggerAdvisor())
 				.build();
 			ChatResponse response = client.prompt()
+				.advisors((advisor) -> advisor.param(ChatMemory.CONVERSATION_ID, "weather"))
 				.user("What is the weather in Paris?")
 				.tools(tools)
 				.call()
@@ -111,7 +105,7 @@ class LlmResilienceChatModelIntegrationTests {
 			assertThat(second.toolResultIds()).containsExactly("toolu_1");
 			assertThat(second.bodyText()).contains("Sunny, 24 degrees");
 			// the memory advisor keeps the exchange, as with any chat model
-			assertThat(memory.get(ChatMemory.DEFAULT_CONVERSATION_ID)).extracting(Message::getText)
+			assertThat(memory.get("weather")).extracting(Message::getText)
 				.containsExactly("What is the weather in Paris?", "Sunny in Paris");
 		});
 	}
@@ -203,7 +197,7 @@ class LlmResilienceChatModelIntegrationTests {
 		this.contextRunner.run((context) -> {
 			Weather weather = ChatClient.create(chatModel(context))
 				.prompt()
-				.options(LlmResilienceChatOptions.builder().model("backup").build())
+				.options(SpringAiTestSupport.clientOptions(LlmResilienceChatOptions.builder().model("backup").build()))
 				.advisors(AdvisorParams.ENABLE_NATIVE_STRUCTURED_OUTPUT)
 				.user("The weather in Oslo?")
 				.call()
@@ -216,47 +210,18 @@ class LlmResilienceChatModelIntegrationTests {
 	}
 
 	@Test
-	void toolCallsAreReturnedWhenInternalToolExecutionIsOffAndTheResultsGoBack() {
-		this.server.model("claude-primary")
-			.enqueue(FakeReply.toolCall("toolu_7", "weather", "{\"city\":\"Rome\"}"))
-			.text("Warm in Rome");
-		WeatherTools tools = new WeatherTools();
-		this.contextRunner.run((context) -> {
-			LlmResilienceChatModel chatModel = chatModel(context);
-			ChatResponse response = ChatClient.create(chatModel)
-				.prompt()
-				.options(LlmResilienceChatOptions.builder().internalToolExecutionEnabled(false).build())
-				.user("Weather in Rome?")
-				.tools(tools)
-				.call()
-				.chatResponse();
-			assertThat(tools.cities).isEmpty();
-			assertThat(response.hasToolCalls()).isTrue();
-			AssistantMessage.ToolCall call = response.getResult().getOutput().getToolCalls().get(0);
-			assertThat(call.id()).isEqualTo("toolu_7");
-			assertThat(call.name()).isEqualTo("weather");
-			assertThat(call.arguments()).isEqualTo("{\"city\":\"Rome\"}");
-			assertThat(response.getResult().getMetadata().getFinishReason()).isEqualTo("TOOL_USE");
-			Prompt followUp = new Prompt(List.of(new UserMessage("Weather in Rome?"), response.getResult().getOutput(),
-					ToolResponseMessage.builder()
-						.responses(List.of(new ToolResponseMessage.ToolResponse("toolu_7", "weather", "\"Warm\"")))
-						.build()));
-			assertThat(chatModel.call(followUp).getResult().getOutput().getText()).isEqualTo("Warm in Rome");
-		});
-		assertThat(this.server.requests().last().toolResultIds()).containsExactly("toolu_7");
-	}
-
-	@Test
 	void optionsOfThePromptChooseTheModelAndPortableOptionsReachTheProvider() {
 		this.contextRunner.run((context) -> {
 			ChatClient client = ChatClient.create(chatModel(context));
 			client.prompt()
-				.options(LlmResilienceChatOptions.builder().model("backup").priority(LlmPriority.HIGH).build())
+				.options(SpringAiTestSupport.clientOptions(
+						LlmResilienceChatOptions.builder().model("backup").priority(LlmPriority.HIGH).build()))
 				.user("Hi")
 				.call()
 				.content();
 			client.prompt()
-				.options(ChatOptions.builder().maxTokens(123).temperature(0.25).stopSequences(List.of("END")).build())
+				.options(SpringAiTestSupport.clientOptions(
+						ChatOptions.builder().maxTokens(123).temperature(0.25).stopSequences(List.of("END")).build()))
 				.user("Hi")
 				.call()
 				.content();
@@ -272,8 +237,12 @@ class LlmResilienceChatModelIntegrationTests {
 	void anOptionWithoutANeutralFormIsRefusedBeforeAnyCall() {
 		this.contextRunner.run((context) -> {
 			ChatClient client = ChatClient.create(chatModel(context));
-			assertThatExceptionOfType(UnsupportedPromptException.class).isThrownBy(
-					() -> client.prompt().options(ChatOptions.builder().topK(5).build()).user("Hi").call().content())
+			assertThatExceptionOfType(UnsupportedPromptException.class)
+				.isThrownBy(() -> client.prompt()
+					.options(SpringAiTestSupport.clientOptions(ChatOptions.builder().topK(5).build()))
+					.user("Hi")
+					.call()
+					.content())
 				.withMessageContaining("topK");
 		});
 		assertThat(this.server.requests().count()).isZero();
@@ -285,12 +254,16 @@ class LlmResilienceChatModelIntegrationTests {
 			ChatClient client = ChatClient.create(chatModel(context));
 			assertThatExceptionOfType(LlmUnknownTargetException.class)
 				.isThrownBy(() -> client.prompt()
-					.options(ChatOptions.builder().model("gpt-4o").build())
+					.options(SpringAiTestSupport.clientOptions(ChatOptions.builder().model("gpt-4o").build()))
 					.user("Hi")
 					.call()
 					.content())
 				.withMessageContaining("gpt-4o");
-			client.prompt().options(ChatOptions.builder().model("backup").build()).user("Hi").call().content();
+			client.prompt()
+				.options(SpringAiTestSupport.clientOptions(ChatOptions.builder().model("backup").build()))
+				.user("Hi")
+				.call()
+				.content();
 		});
 		assertThat(this.server.requests().all()).extracting(ReceivedRequest::model).containsExactly("gpt-backup");
 	}
@@ -301,7 +274,8 @@ class LlmResilienceChatModelIntegrationTests {
 		this.contextRunner.run((context) -> {
 			ChatClient client = ChatClient.create(chatModel(context));
 			assertThatExceptionOfType(LlmTimeoutException.class).isThrownBy(() -> client.prompt()
-				.options(LlmResilienceChatOptions.builder().model("primary").timeout(Duration.ofMillis(300)).build())
+				.options(SpringAiTestSupport.clientOptions(
+						LlmResilienceChatOptions.builder().model("primary").timeout(Duration.ofMillis(300)).build()))
 				.user("Hi")
 				.call()
 				.content());
@@ -335,9 +309,17 @@ class LlmResilienceChatModelIntegrationTests {
 		this.contextRunner.run((context) -> {
 			ChatClient client = ChatClient.create(chatModel(context));
 			LlmResilienceChatOptions primaryOnly = LlmResilienceChatOptions.builder().model("primary").build();
-			assertThatExceptionOfType(LlmAuthenticationException.class)
-				.isThrownBy(() -> client.prompt().options(primaryOnly).user("Hi").call().content());
-			StepVerifier.create(client.prompt().options(primaryOnly).user("Hi").stream().content())
+			assertThatExceptionOfType(LlmAuthenticationException.class).isThrownBy(() -> client.prompt()
+				.options(SpringAiTestSupport.clientOptions(primaryOnly))
+				.user("Hi")
+				.call()
+				.content());
+			StepVerifier
+				.create(client.prompt()
+					.options(SpringAiTestSupport.clientOptions(primaryOnly))
+					.user("Hi")
+					.stream()
+					.content())
 				.expectError(LlmAuthenticationException.class)
 				.verify(TIMEOUT);
 		});

@@ -2,6 +2,7 @@ package dev.llmresilience.springai.chat;
 
 import dev.llmresilience.autoconfigure.LlmMetricsAutoConfiguration;
 import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
+import dev.llmresilience.springai.SpringAiTestSupport;
 import dev.llmresilience.springai.autoconfigure.LlmResilienceChatModelAutoConfiguration;
 import dev.llmresilience.test.FakeProviderServer;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -12,16 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.ai.chat.client.ChatClient;
-import org.springframework.ai.model.chat.observation.autoconfigure.ChatObservationAutoConfiguration;
 import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.export.prometheus.PrometheusMetricsExportAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.ClientHttpConnectorAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,12 +30,10 @@ class LlmResilienceChatModelMetricsIntegrationTests {
 	private final FakeProviderServer server = FakeProviderServer.start();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(SpringAiTestSupport.webClient())
+		.withConfiguration(SpringAiTestSupport.observedWithPrometheus())
 		.withConfiguration(
-				AutoConfigurations.of(JacksonAutoConfiguration.class, ClientHttpConnectorAutoConfiguration.class,
-						WebClientAutoConfiguration.class, ObservationAutoConfiguration.class,
-						MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-						PrometheusMetricsExportAutoConfiguration.class, ToolCallingAutoConfiguration.class,
-						ChatObservationAutoConfiguration.class, LlmResilienceAutoConfiguration.class,
+				AutoConfigurations.of(ToolCallingAutoConfiguration.class, LlmResilienceAutoConfiguration.class,
 						LlmMetricsAutoConfiguration.class, LlmResilienceChatModelAutoConfiguration.class))
 		.withPropertyValues("llm.resilience.providers.claude.type=anthropic",
 				"llm.resilience.providers.claude.base-url=" + this.server.baseUrl(),

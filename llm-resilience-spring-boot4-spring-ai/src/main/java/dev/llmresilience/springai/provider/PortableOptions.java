@@ -24,7 +24,7 @@ final class PortableOptions {
 	static ChatOptions withDeclaredTools(ChatModel chatModel, String model, @Nullable Integer maxTokens,
 			@Nullable Double temperature, @Nullable Double topP, @Nullable List<String> stopSequences,
 			List<ToolCallback> tools) {
-		ChatOptions.Builder<?> options = chatModel.getDefaultOptions().mutate().model(model);
+		ChatOptions.Builder<?> options = chatModel.getOptions().mutate().model(model);
 		if (maxTokens != null) {
 			options.maxTokens(maxTokens);
 		}
