@@ -58,6 +58,13 @@ public final class SpringBootTestSupport {
 	}
 
 	/**
+	 * Whether the library's meter handler of observations replaces Micrometer's default
+	 * one. On Spring Boot 4 the library leaves Spring Boot's meter handler of
+	 * observations as it is.
+	 */
+	public static final boolean LLM_METER_OBSERVATION_HANDLER = false;
+
+	/**
 	 * Boot's auto-configurations of Jackson, the reactive HTTP connector and
 	 * {@code WebClient.Builder}, which the providers are built on.
 	 * @return the auto-configurations
