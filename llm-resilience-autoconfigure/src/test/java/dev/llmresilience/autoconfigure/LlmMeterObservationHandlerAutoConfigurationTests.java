@@ -67,7 +67,7 @@ class LlmMeterObservationHandlerAutoConfigurationTests {
 		};
 		this.contextRunner.withBean("ownMeterObservationHandler", MeterObservationHandler.class, () -> own)
 			.run((context) -> assertThat(context).doesNotHaveBean(LlmMeterObservationHandler.class)
-				.getBean(MeterObservationHandler.class)
+				.getBean("ownMeterObservationHandler")
 				.isSameAs(own));
 	}
 
