@@ -205,6 +205,23 @@ class SpringAiChainIntegrationTests {
 	}
 
 	@Test
+	void aStreamOfTheSpringAiModelIsOneHttpRequestAnAttempt() {
+		this.server.model("gpt-backup").enqueue(FakeReply.error(503).header("retry-after-ms", "1"));
+		this.server.model("gpt-backup").pieces("Hello", " again");
+		this.contextRunner.withPropertyValues(SpringAiTestSupport.ownRetryProperties(10))
+			.run((context) -> StepVerifier
+				.create(context.getBean(LlmTemplate.class)
+					.stream(LlmRequest.builder().model("backup").user("Hi").build()))
+				.expectNext(new LlmStreamEvent.TextDelta("Hello"), new LlmStreamEvent.TextDelta(" again"))
+				.assertNext((event) -> assertThat(((LlmStreamEvent.Completion) event).response().attempts())
+					.extracting(LlmAttempt::outcome)
+					.containsExactly(LlmAttempt.Outcome.FAILURE, LlmAttempt.Outcome.SUCCESS))
+				.expectComplete()
+				.verify(TIMEOUT));
+		assertThat(this.server.requests().count("gpt-backup")).isEqualTo(2);
+	}
+
+	@Test
 	void aBrokenConnectionOfTheSpringAiModelIsOneAttempt() {
 		this.server.model("gpt-backup").enqueue(FakeReply.reset());
 		this.contextRunner.withPropertyValues(SpringAiTestSupport.ownRetryProperties(10)).run((context) -> {

@@ -2,10 +2,15 @@ package dev.llmresilience.springai.provider;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import okhttp3.Interceptor;
+import okhttp3.Request;
 import okhttp3.Response;
 
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.ai.openai.http.okhttp.OpenAiHttpClientBuilderCustomizer;
 import org.springframework.ai.openai.http.okhttp.SpringAiOpenAiHttpClient;
 
@@ -18,14 +23,16 @@ import org.springframework.ai.openai.http.okhttp.SpringAiOpenAiHttpClient;
  * Spring AI 2.0's OpenAI model is built on the OpenAI SDK, which retries a request by
  * itself: a response of a retryable status unless the response says
  * {@code X-Should-Retry: false}, and any I/O failure. As a customizer of the HTTP client
- * of an OpenAI model, this adds an interceptor to it. While a call
- * {@link SpringAiChatModelProvider#isCallingForAttempt() runs for an attempt}, the
+ * of an OpenAI model, this adds an interceptor to it. For a call made for an attempt, the
  * interceptor marks each response that does not say itself whether to retry as not to be
  * retried (and marks the mark as its own, so that the error mapping does not take it for
  * the provider's word), and hands an I/O failure on as an {@link UncheckedIOException},
- * which the SDK does not retry. The mark of the attempt is on the calling thread, which
- * is where the SDK runs a blocking call's HTTP exchange; a stream's exchange runs on the
- * HTTP client's threads and keeps the SDK's retry of its opening request.
+ * which the SDK does not retry. A call is known to be an attempt's by a header that the
+ * attempt's options add ({@link #markAttempt}) and the interceptor takes off before the
+ * request is sent, which reaches the interceptor on whichever thread the SDK runs the
+ * exchange (a stream's runs on the HTTP client's own), or by the
+ * {@link SpringAiChatModelProvider#isCallingForAttempt() mark of the calling thread},
+ * where the SDK runs a blocking call's exchange.
  */
 public final class OpenAiSdkAttemptRetryVeto implements OpenAiHttpClientBuilderCustomizer, Interceptor {
 
@@ -35,19 +42,44 @@ public final class OpenAiSdkAttemptRetryVeto implements OpenAiHttpClientBuilderC
 	/** The header that says the response's {@link #SHOULD_RETRY} is this veto's. */
 	static final String VETOED = "X-Llm-Resilience-Retry-Vetoed";
 
+	/** The header that marks a request as an attempt's; never sent. */
+	static final String ATTEMPT = "X-Llm-Resilience-Attempt";
+
 	@Override
 	public void customize(SpringAiOpenAiHttpClient.Builder builder) {
 		builder.interceptor(this);
 	}
 
+	/**
+	 * Mark the options of an attempt's prompt, when they are the OpenAI model's, with a
+	 * header that tells the interceptor the request is an attempt's.
+	 * @param options the options being built, from the model's own
+	 * @param modelOptions the model's own options
+	 */
+	static void markAttempt(ChatOptions.Builder<?> options, ChatOptions modelOptions) {
+		if (options instanceof OpenAiChatOptions.Builder openAi && modelOptions instanceof OpenAiChatOptions own) {
+			Map<String, String> headers = new LinkedHashMap<>();
+			if (own.getCustomHeaders() != null) {
+				headers.putAll(own.getCustomHeaders());
+			}
+			headers.put(ATTEMPT, "true");
+			openAi.customHeaders(headers);
+		}
+	}
+
 	@Override
 	public Response intercept(Chain chain) throws IOException {
-		if (!SpringAiChatModelProvider.isCallingForAttempt()) {
-			return chain.proceed(chain.request());
+		Request request = chain.request();
+		boolean attempt = request.header(ATTEMPT) != null;
+		if (attempt) {
+			request = request.newBuilder().removeHeader(ATTEMPT).build();
+		}
+		if (!attempt && !SpringAiChatModelProvider.isCallingForAttempt()) {
+			return chain.proceed(request);
 		}
 		Response response;
 		try {
-			response = chain.proceed(chain.request());
+			response = chain.proceed(request);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
