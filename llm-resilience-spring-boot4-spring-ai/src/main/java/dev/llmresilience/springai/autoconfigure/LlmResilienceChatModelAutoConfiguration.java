@@ -2,7 +2,6 @@ package dev.llmresilience.springai.autoconfigure;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmresilience.LlmTemplate;
-import dev.llmresilience.autoconfigure.InvalidLlmPropertyException;
 import dev.llmresilience.autoconfigure.LlmResilienceAutoConfiguration;
 import dev.llmresilience.resilience.ModelCatalog;
 import dev.llmresilience.springai.chat.LlmResilienceChatModel;
@@ -44,8 +43,6 @@ public class LlmResilienceChatModelAutoConfiguration {
 	 */
 	public static final String BEAN_NAME = "llmResilienceChatModel";
 
-	private static final String PREFIX = "llm.resilience.spring-ai.chat-model.";
-
 	@Bean(BEAN_NAME)
 	@Fallback
 	@ConditionalOnMissingBean(name = BEAN_NAME)
@@ -59,23 +56,7 @@ public class LlmResilienceChatModelAutoConfiguration {
 
 	private static LlmResilienceChatOptions defaultOptions(LlmResilienceChatModelProperties properties,
 			ModelCatalog catalog) {
-		if (properties.getChain() != null && properties.getModel() != null) {
-			throw new InvalidLlmPropertyException(PREFIX + "model",
-					"it is set together with " + PREFIX + "chain, and a prompt goes to a chain or a model",
-					"Set one of " + PREFIX + "chain and " + PREFIX + "model.");
-		}
-		// a name that names nothing would fail every prompt that relies on it, so the
-		// start-up fails instead
-		if (properties.getChain() != null && !catalog.getChains().containsKey(properties.getChain())) {
-			throw new InvalidLlmPropertyException(PREFIX + "chain",
-					"no chain '" + properties.getChain() + "' is configured",
-					"Set it to one of " + catalog.getChains().keySet() + ", or remove it for the default chain.");
-		}
-		if (properties.getModel() != null && !catalog.getModels().containsKey(properties.getModel())) {
-			throw new InvalidLlmPropertyException(PREFIX + "model",
-					"no model '" + properties.getModel() + "' is configured",
-					"Set it to one of " + catalog.getModels().keySet() + ".");
-		}
+		ChatModelTargetCheck.check(properties.getChain(), properties.getModel(), catalog);
 		return LlmResilienceChatOptions.builder()
 			.chain(properties.getChain())
 			.model(properties.getModel())
