@@ -23,8 +23,12 @@ import reactor.util.context.Context;
  * {@code timeout(firstTimeout, nextTimeoutFactory)} does, with one timer per subscription
  * instead of one per element: an element only moves the deadline forward, and the timer,
  * when it fires, sets itself again for the time left. A stream of many small events then
- * schedules nothing while they flow. Timers run on {@link Schedulers#parallel()}, and
- * read its clock, so that virtual time drives them in tests.
+ * schedules nothing while they flow. The timer of the first limit, and of the idle limit
+ * after the first element, is one of a {@link TimerQueue} shared by every subscription
+ * with that limit, so that a call answered in time schedules no task of its own; only a
+ * timer set again for the time left is a task of its own. Timers run on
+ * {@link Schedulers#parallel()}, and read its clock, so that virtual time drives them in
+ * tests.
  *
  * @param <T> the element type
  */
@@ -151,7 +155,7 @@ public final class IdleTimeoutOperator<T> implements UnaryOperator<Flux<T>> {
 			if (Operators.validate(this.upstream, subscription)) {
 				this.upstream = subscription;
 				this.deadline = now() + this.limits.firstNanos;
-				arm(this.limits.firstNanos);
+				armShared(this.limits.firstNanos);
 				this.actual.onSubscribe(this);
 			}
 		}
@@ -225,7 +229,8 @@ public final class IdleTimeoutOperator<T> implements UnaryOperator<Flux<T>> {
 		}
 
 		/**
-		 * Set the timer to fire after a delay, in place of the one set before.
+		 * Set the timer to fire after a delay, in place of the one set before, as a task
+		 * of its own: the time left when a timer fired after elements moved the deadline.
 		 */
 		private synchronized void arm(long delayNanos) {
 			if (this.timer != null) {
@@ -238,11 +243,27 @@ public final class IdleTimeoutOperator<T> implements UnaryOperator<Flux<T>> {
 		}
 
 		/**
-		 * Set the timer to fire at a deadline if it would fire later.
+		 * Set the timer of the idle limit, which ends at the deadline just set, if the
+		 * timer set before would fire later.
 		 */
 		private synchronized void armBefore(long deadline) {
 			if (deadline < this.timerAt) {
-				arm(deadline - now());
+				armShared(this.limits.idleNanos);
+			}
+		}
+
+		/**
+		 * Set the timer to fire after one of the operator's limits, in place of the one
+		 * set before, in the queue of timers of that limit: the timers of every
+		 * subscription with that limit then share a task of the scheduler.
+		 */
+		private synchronized void armShared(long limitNanos) {
+			if (this.timer != null) {
+				this.timer.dispose();
+			}
+			if (!get()) {
+				this.timerAt = now() + limitNanos;
+				this.timer = TimerQueue.of(this.scheduler, limitNanos).add(this);
 			}
 		}
 

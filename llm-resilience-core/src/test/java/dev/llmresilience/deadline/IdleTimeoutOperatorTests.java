@@ -3,18 +3,13 @@ package dev.llmresilience.deadline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
-import reactor.core.scheduler.Scheduler;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.TestPublisher;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,32 +50,7 @@ class IdleTimeoutOperatorTests {
 
 	@Test
 	void elementsWithinTheIdleLimitKeepTheSequenceGoingWithoutATimerEach() {
-		VirtualTimeScheduler time = VirtualTimeScheduler.create();
-		AtomicInteger scheduled = new AtomicInteger();
-		Scheduler counting = new Scheduler() {
-
-			@Override
-			public Disposable schedule(Runnable task) {
-				return time.schedule(task);
-			}
-
-			@Override
-			public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
-				scheduled.incrementAndGet();
-				return time.schedule(task, delay, unit);
-			}
-
-			@Override
-			public long now(TimeUnit unit) {
-				return time.now(unit);
-			}
-
-			@Override
-			public Worker createWorker() {
-				return time.createWorker();
-			}
-
-		};
+		CountingScheduler counting = new CountingScheduler();
 		TestPublisher<String> events = TestPublisher.create();
 		AtomicReference<Throwable> failure = new AtomicReference<>();
 		List<String> received = new ArrayList<>();
@@ -89,17 +59,46 @@ class IdleTimeoutOperatorTests {
 			.subscribe(received::add, failure::set);
 		for (int i = 0; i < 100; i++) {
 			events.next("event");
-			time.advanceTimeBy(IDLE.dividedBy(10));
+			counting.advanceTimeBy(IDLE.dividedBy(10));
 		}
 		assertThat(received).hasSize(100);
 		assertThat(failure).hasNullValue();
 		// the first limit's timer, the idle limit's set by the first element, and that
 		// one set again about once a second over the ten seconds: a timer each would be
 		// 101
-		assertThat(scheduled.get()).isLessThanOrEqualTo(13);
-		time.advanceTimeBy(IDLE);
+		assertThat(counting.scheduled()).isLessThanOrEqualTo(13);
+		counting.advanceTimeBy(IDLE);
 		assertThat(failure.get()).isInstanceOf(TimeoutException.class);
 		events.assertCancelled();
+	}
+
+	@Test
+	void subscriptionsThatEndInTimeShareTheTasksOfTheirLimits() {
+		CountingScheduler counting = new CountingScheduler();
+		IdleTimeoutOperator<String> operator = IdleTimeoutOperator.of(FIRST, IDLE, (started) -> new TimeoutException(),
+				() -> counting);
+		List<String> received = new ArrayList<>();
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		for (int i = 0; i < 100; i++) {
+			TestPublisher<String> answer = TestPublisher.create();
+			answer.flux().transform(operator).subscribe(received::add, failure::set);
+			counting.advanceTimeBy(Duration.ofMillis(5));
+			answer.next("answer " + i);
+			answer.complete();
+		}
+		TestPublisher<String> silent = TestPublisher.create();
+		StepVerifier.create(silent.flux().transform(operator))
+			.expectSubscription()
+			.then(() -> counting.advanceTimeBy(FIRST.minusMillis(1)))
+			.expectNoEvent(Duration.ZERO)
+			.then(() -> counting.advanceTimeBy(Duration.ofMillis(1)))
+			.expectError(TimeoutException.class)
+			.verify(Duration.ofSeconds(5));
+		assertThat(received).hasSize(100);
+		assertThat(failure).hasNullValue();
+		// the first limit's task and the idle limit's, each set again at most once
+		// when it fired for timers already gone: a task each would be 201
+		assertThat(counting.scheduled()).isLessThanOrEqualTo(4);
 	}
 
 	@Test
