@@ -1,5 +1,7 @@
 package dev.llmresilience.benchmarks.load;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +51,41 @@ public final class InterleavedComparison {
 	}
 
 	/**
+	 * Run every client at every concurrency of every operation, unmeasured, in passes
+	 * repeated until the JIT settles: until a pass spends less than a fiftieth of its
+	 * time compiling. Compilation runs on threads of this JVM, so a measurement it
+	 * overlaps charges it to the requests of whichever client happened to run; a short
+	 * warm-up at one concurrency leaves much of it to the first measured rounds.
+	 * @param clients the clients
+	 * @param operations the operations
+	 * @param concurrencies the numbers of callers
+	 * @param each how long each client runs at each concurrency in a pass
+	 * @param maxPasses the most passes to run
+	 * @return the passes run and the compilation of the last
+	 */
+	public JitWarmUp warmUpUntilCompiled(List<? extends LlmClientUnderTest> clients, List<Operation> operations,
+			int[] concurrencies, Duration each, int maxPasses) {
+		CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+		int passes = 0;
+		long compiledMillis;
+		long passMillis;
+		do {
+			long compiledBefore = jit.getTotalCompilationTime();
+			long start = System.nanoTime();
+			for (Operation operation : operations) {
+				for (int concurrency : concurrencies) {
+					warmUp(clients, operation, concurrency, each);
+				}
+			}
+			passes++;
+			passMillis = (System.nanoTime() - start) / 1_000_000;
+			compiledMillis = jit.getTotalCompilationTime() - compiledBefore;
+		}
+		while (passes < maxPasses && compiledMillis * 50 >= passMillis);
+		return new JitWarmUp(passes, Duration.ofMillis(compiledMillis), Duration.ofMillis(passMillis));
+	}
+
+	/**
 	 * Measure clients at one concurrency.
 	 * @param clients the clients
 	 * @param operation what each request does
@@ -89,6 +126,17 @@ public final class InterleavedComparison {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * How a warm-up until the JIT settled went.
+	 *
+	 * @param passes the passes run
+	 * @param compiled the time the JIT spent compiling in the last pass
+	 * @param lastPass how long the last pass took
+	 */
+	public record JitWarmUp(int passes, Duration compiled, Duration lastPass) {
+
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.llmresilience.benchmarks.scenarios;
 
+import java.time.Duration;
 import java.util.List;
 
 import dev.llmresilience.benchmarks.clients.AnswerCheck;
@@ -35,9 +36,13 @@ public final class OverheadBenchmark implements Benchmark {
 
 	private static final int[] CONCURRENCY = { 1, 16, 64, 256 };
 
+	private static final int JIT_WARM_UP_PASSES = 8;
+
 	private final RoundSchedule schedule;
 
 	private final ClosedLoopLoad load;
+
+	private final Duration jitWarmUp;
 
 	/**
 	 * Create the benchmark.
@@ -47,6 +52,7 @@ public final class OverheadBenchmark implements Benchmark {
 	public OverheadBenchmark(RoundSchedule schedule, ClosedLoopLoad load) {
 		this.schedule = schedule;
 		this.load = load;
+		this.jitWarmUp = schedule.warmUp().dividedBy(2);
 	}
 
 	@Override
@@ -81,6 +87,16 @@ public final class OverheadBenchmark implements Benchmark {
 						throw new IllegalStateException(client.name() + " cannot read the stub's answer", problem);
 					}
 				}
+			}
+			Report.progress("overhead: JIT warm-up");
+			InterleavedComparison.JitWarmUp jit = comparison.warmUpUntilCompiled(clients, List.of(Operation.values()),
+					CONCURRENCY, this.jitWarmUp, JIT_WARM_UP_PASSES);
+			report.paragraph("JIT warm-up before the first measurement: every client at every concurrency of both "
+					+ "operations for " + Figures.seconds(this.jitWarmUp) + " each, in passes repeated until a pass "
+					+ "spent less than 2% of its time compiling (at most " + JIT_WARM_UP_PASSES + "): " + jit.passes()
+					+ " passes, the last " + Figures.seconds(jit.lastPass()) + " with " + jit.compiled().toMillis()
+					+ " ms of compilation.");
+			for (Operation operation : Operation.values()) {
 				measure(report, comparison, clients, operation);
 			}
 		}

@@ -2,6 +2,8 @@ package dev.llmresilience.benchmarks.scenarios;
 
 import java.time.Duration;
 
+import dev.llmresilience.benchmarks.clients.LlmClientUnderTest;
+import dev.llmresilience.benchmarks.clients.RawWebClient;
 import dev.llmresilience.benchmarks.clients.TemplateClient;
 import dev.llmresilience.benchmarks.clients.TemplateContext;
 import dev.llmresilience.benchmarks.clients.TemplateProperties;
@@ -18,11 +20,14 @@ import dev.llmresilience.benchmarks.stub.StubSettings;
  * The template alone under the overhead benchmark's load, for a profiler: a warm-up, then
  * {@code call()} and then {@code stream()} at concurrency 64 for a fixed time each, with
  * no other client in the JVM. Run it with Java Flight Recorder (see
- * {@code benchmarks/RESULTS.md}) to see where the template's time and allocation go.
+ * {@code benchmarks/RESULTS.md}) to see where the template's time and allocation go. The
+ * system property {@code benchmarks.profile.concurrency} sets another concurrency, and
+ * {@code benchmarks.profile.raw=true} profiles the raw {@code WebClient} instead, for a
+ * profile to compare with.
  */
 public final class ProfileTarget implements Benchmark {
 
-	private static final int CONCURRENCY = 64;
+	private static final int CONCURRENCY = Integer.getInteger("benchmarks.profile.concurrency", 64);
 
 	private final Duration warmUp;
 
@@ -53,7 +58,9 @@ public final class ProfileTarget implements Benchmark {
 		try (StubProcess stub = StubProcess.start(StubSettings.immediate(OverheadBenchmark.CHUNKS));
 				TemplateContext application = TemplateContext
 					.start(TemplateProperties.singleModel(stub.baseUrl()).toMap())) {
-			TemplateClient client = new TemplateClient(application.template());
+			LlmClientUnderTest client = Boolean.getBoolean("benchmarks.profile.raw")
+					? new RawWebClient(application.webClientBuilder(), stub.baseUrl(), application.objectMapper())
+					: new TemplateClient(application.template());
 			for (Operation operation : Operation.values()) {
 				this.load.run(() -> operation.start(client), false, CONCURRENCY, this.warmUp);
 			}
