@@ -155,7 +155,7 @@ public final class IdleTimeoutOperator<T> implements UnaryOperator<Flux<T>> {
 			if (Operators.validate(this.upstream, subscription)) {
 				this.upstream = subscription;
 				this.deadline = now() + this.limits.firstNanos;
-				armShared(this.limits.firstNanos);
+				arm(this.limits.firstNanos, true);
 				this.actual.onSubscribe(this);
 			}
 		}
@@ -206,7 +206,7 @@ public final class IdleTimeoutOperator<T> implements UnaryOperator<Flux<T>> {
 			}
 			long left = this.deadline - now();
 			if (left > 0) {
-				arm(left);
+				arm(left, false);
 				return;
 			}
 			if (compareAndSet(false, true)) {
@@ -229,16 +229,20 @@ public final class IdleTimeoutOperator<T> implements UnaryOperator<Flux<T>> {
 		}
 
 		/**
-		 * Set the timer to fire after a delay, in place of the one set before, as a task
-		 * of its own: the time left when a timer fired after elements moved the deadline.
+		 * Set the timer to fire after a delay, in place of the one set before.
+		 * @param delayNanos the delay
+		 * @param shared whether the delay is one of the operator's limits, whose timers
+		 * every subscription with that limit keeps in one {@link TimerQueue}, or the time
+		 * left when a timer fired after elements moved the deadline, a task of its own
 		 */
-		private synchronized void arm(long delayNanos) {
+		private synchronized void arm(long delayNanos, boolean shared) {
 			if (this.timer != null) {
 				this.timer.dispose();
 			}
 			if (!get()) {
 				this.timerAt = now() + delayNanos;
-				this.timer = this.scheduler.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
+				this.timer = shared ? TimerQueue.of(this.scheduler, delayNanos).add(this)
+						: this.scheduler.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
 			}
 		}
 
@@ -248,22 +252,7 @@ public final class IdleTimeoutOperator<T> implements UnaryOperator<Flux<T>> {
 		 */
 		private synchronized void armBefore(long deadline) {
 			if (deadline < this.timerAt) {
-				armShared(this.limits.idleNanos);
-			}
-		}
-
-		/**
-		 * Set the timer to fire after one of the operator's limits, in place of the one
-		 * set before, in the queue of timers of that limit: the timers of every
-		 * subscription with that limit then share a task of the scheduler.
-		 */
-		private synchronized void armShared(long limitNanos) {
-			if (this.timer != null) {
-				this.timer.dispose();
-			}
-			if (!get()) {
-				this.timerAt = now() + limitNanos;
-				this.timer = TimerQueue.of(this.scheduler, limitNanos).add(this);
+				arm(this.limits.idleNanos, true);
 			}
 		}
 

@@ -1,6 +1,7 @@
 package dev.llmresilience.benchmarks.scenarios;
 
 import java.time.Duration;
+import java.util.List;
 
 import dev.llmresilience.benchmarks.clients.LlmClientUnderTest;
 import dev.llmresilience.benchmarks.clients.RawWebClient;
@@ -8,8 +9,11 @@ import dev.llmresilience.benchmarks.clients.TemplateClient;
 import dev.llmresilience.benchmarks.clients.TemplateContext;
 import dev.llmresilience.benchmarks.clients.TemplateProperties;
 import dev.llmresilience.benchmarks.load.ClosedLoopLoad;
+import dev.llmresilience.benchmarks.load.InterleavedComparison;
 import dev.llmresilience.benchmarks.load.LoadResult;
 import dev.llmresilience.benchmarks.load.Operation;
+import dev.llmresilience.benchmarks.load.ResourceMeter;
+import dev.llmresilience.benchmarks.load.RoundSchedule;
 import dev.llmresilience.benchmarks.report.Figures;
 import dev.llmresilience.benchmarks.report.MarkdownTable;
 import dev.llmresilience.benchmarks.report.Report;
@@ -17,9 +21,9 @@ import dev.llmresilience.benchmarks.stub.StubProcess;
 import dev.llmresilience.benchmarks.stub.StubSettings;
 
 /**
- * The template alone under the overhead benchmark's load, for a profiler: a warm-up, then
- * {@code call()} and then {@code stream()} at concurrency 64 for a fixed time each, with
- * no other client in the JVM. Run it with Java Flight Recorder (see
+ * The template alone under the overhead benchmark's load, for a profiler: a warm-up until
+ * the JIT settles, then {@code call()} and then {@code stream()} at concurrency 64 for a
+ * fixed time each, with no other client in the JVM. Run it with Java Flight Recorder (see
  * {@code benchmarks/RESULTS.md}) to see where the template's time and allocation go. The
  * system property {@code benchmarks.profile.concurrency} sets another concurrency, and
  * {@code benchmarks.profile.raw=true} profiles the raw {@code WebClient} instead, for a
@@ -28,6 +32,8 @@ import dev.llmresilience.benchmarks.stub.StubSettings;
 public final class ProfileTarget implements Benchmark {
 
 	private static final int CONCURRENCY = Integer.getInteger("benchmarks.profile.concurrency", 64);
+
+	private static final int JIT_WARM_UP_PASSES = 8;
 
 	private final Duration warmUp;
 
@@ -61,9 +67,14 @@ public final class ProfileTarget implements Benchmark {
 			LlmClientUnderTest client = Boolean.getBoolean("benchmarks.profile.raw")
 					? new RawWebClient(application.webClientBuilder(), stub.baseUrl(), application.objectMapper())
 					: new TemplateClient(application.template());
-			for (Operation operation : Operation.values()) {
-				this.load.run(() -> operation.start(client), false, CONCURRENCY, this.warmUp);
-			}
+			InterleavedComparison warming = new InterleavedComparison(this.load,
+					new ResourceMeter(() -> stub.cpuTime().toNanos()), new RoundSchedule(this.warmUp, 1, this.warmUp));
+			InterleavedComparison.JitWarmUp jit = warming.warmUpUntilCompiled(List.of(client),
+					List.of(Operation.values()), new int[] { CONCURRENCY }, this.warmUp, JIT_WARM_UP_PASSES);
+			report.paragraph("Warm-up: both operations for " + Figures.seconds(this.warmUp) + " each, in passes "
+					+ "repeated until a pass spent less than 2% of its time compiling (at most " + JIT_WARM_UP_PASSES
+					+ "): " + jit.passes() + " passes, the last with " + jit.compiled().toMillis()
+					+ " ms of compilation.");
 			for (Operation operation : Operation.values()) {
 				Report.progress("profile: " + operation.label());
 				long from = System.currentTimeMillis();
