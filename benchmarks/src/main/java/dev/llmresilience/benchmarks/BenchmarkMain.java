@@ -30,11 +30,11 @@ import dev.llmresilience.benchmarks.startup.StartupBenchmark;
 
 /**
  * Runs the benchmarks named on the command line ({@code all}, or any of {@code overhead},
- * {@code breakdown}, {@code scale}, {@code faults}, {@code routing}, {@code peers},
- * {@code queue}, {@code redis}, {@code cost}, {@code startup}; and {@code profile}, the
- * template alone for a profiler, which {@code all} leaves out) and writes the results as
- * Markdown to standard output. {@code --quick} shortens every run, to try the harness,
- * not to quote.
+ * {@code overhead-jvms}, {@code breakdown}, {@code scale}, {@code faults},
+ * {@code routing}, {@code peers}, {@code queue}, {@code redis}, {@code cost},
+ * {@code startup}; and {@code profile}, the template alone for a profiler, which
+ * {@code all} leaves out) and writes the results as Markdown to standard output.
+ * {@code --quick} shortens every run, to try the harness, not to quote.
  */
 public final class BenchmarkMain {
 
@@ -99,11 +99,12 @@ public final class BenchmarkMain {
 		// may deoptimize code.
 		// Redis comes last of all but start-up, so that no other figure shares the
 		// machine with a Redis server.
-		for (Benchmark benchmark : List.of(new OverheadBenchmark(schedule, load),
-				new OverheadBreakdownBenchmark(schedule, load), new StreamingScaleBenchmark(quick),
-				new FaultBenchmark(divisor, load), new RoutingBenchmark(schedule, load, divisor),
-				new PeerBenchmark(schedule, load), new SpringAiBridgeBenchmark(schedule, load),
-				new QueueBenchmark(quick), new SharedBudgetBenchmark(schedule, load, divisor),
+		for (Benchmark benchmark : List.of(new OverheadBenchmark(schedule, load, false),
+				new OverheadBenchmark(schedule, load, true), new OverheadBreakdownBenchmark(schedule, load),
+				new StreamingScaleBenchmark(quick), new FaultBenchmark(divisor, load),
+				new RoutingBenchmark(schedule, load, divisor), new PeerBenchmark(schedule, load),
+				new SpringAiBridgeBenchmark(schedule, load), new QueueBenchmark(quick),
+				new SharedBudgetBenchmark(schedule, load, divisor),
 				new CostAccountingBenchmark(schedule, load, divisor), new StartupBenchmark(quick))) {
 			benchmarks.put(benchmark.name(), benchmark);
 		}

@@ -1,7 +1,5 @@
 package dev.llmresilience.benchmarks.load;
 
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,97 +44,48 @@ public final class InterleavedComparison {
 	public void warmUp(List<? extends LlmClientUnderTest> clients, Operation operation, int concurrency,
 			Duration duration) {
 		for (LlmClientUnderTest client : clients) {
-			runOnce(client, operation, concurrency, duration);
+			contestant(client).warmUp(operation, concurrency, duration);
 		}
 	}
 
 	/**
-	 * Run every client at every concurrency of every operation, unmeasured, in passes
-	 * repeated until the JIT settles: until a pass spends less than a fiftieth of its
-	 * time compiling. Compilation runs on threads of this JVM, so a measurement it
-	 * overlaps charges it to the requests of whichever client happened to run; a short
-	 * warm-up at one concurrency leaves much of it to the first measured rounds.
-	 * @param clients the clients
-	 * @param operations the operations
-	 * @param concurrencies the numbers of callers
-	 * @param each how long each client runs at each concurrency in a pass
-	 * @param maxPasses the most passes to run
-	 * @return the passes run and the compilation of the last
-	 */
-	public JitWarmUp warmUpUntilCompiled(List<? extends LlmClientUnderTest> clients, List<Operation> operations,
-			int[] concurrencies, Duration each, int maxPasses) {
-		CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-		int passes = 0;
-		long compiledMillis;
-		long passMillis;
-		do {
-			long compiledBefore = jit.getTotalCompilationTime();
-			long start = System.nanoTime();
-			for (Operation operation : operations) {
-				for (int concurrency : concurrencies) {
-					warmUp(clients, operation, concurrency, each);
-				}
-			}
-			passes++;
-			passMillis = (System.nanoTime() - start) / 1_000_000;
-			compiledMillis = jit.getTotalCompilationTime() - compiledBefore;
-		}
-		while (passes < maxPasses && compiledMillis * 50 >= passMillis);
-		return new JitWarmUp(passes, Duration.ofMillis(compiledMillis), Duration.ofMillis(passMillis));
-	}
-
-	/**
-	 * Measure clients at one concurrency.
+	 * Measure clients of this JVM at one concurrency.
 	 * @param clients the clients
 	 * @param operation what each request does
 	 * @param concurrency the number of callers
 	 * @return one measurement per client, in the order given
 	 */
 	public List<Measurement> run(List<? extends LlmClientUnderTest> clients, Operation operation, int concurrency) {
-		for (LlmClientUnderTest client : clients) {
-			runOnce(client, operation, concurrency, this.schedule.warmUp());
+		return compare(clients.stream().map(this::contestant).toList(), this.schedule, operation, concurrency);
+	}
+
+	/**
+	 * Measure contestants at one concurrency: each warmed up on its own, then the rounds.
+	 * @param contestants the contestants, in this JVM or not
+	 * @param schedule how long each contestant runs
+	 * @param operation what each request does
+	 * @param concurrency the number of callers
+	 * @return one measurement per contestant, in the order given
+	 */
+	public static List<Measurement> compare(List<? extends Contestant> contestants, RoundSchedule schedule,
+			Operation operation, int concurrency) {
+		for (Contestant contestant : contestants) {
+			contestant.warmUp(operation, concurrency, schedule.warmUp());
 		}
 		List<Measurement> measurements = new ArrayList<>();
-		clients.forEach((client) -> measurements.add(new Measurement(client.name())));
-		for (int round = 0; round < this.schedule.rounds(); round++) {
-			for (int i = 0; i < clients.size(); i++) {
-				int index = (i + round) % clients.size();
-				LlmClientUnderTest client = clients.get(index);
-				settle();
-				ResourceMeter.Snapshot start = this.meter.snapshot();
-				LoadResult result = runOnce(client, operation, concurrency, this.schedule.round());
-				measurements.get(index).add(result, this.meter.since(start));
+		contestants.forEach((contestant) -> measurements.add(new Measurement(contestant.name())));
+		for (int round = 0; round < schedule.rounds(); round++) {
+			for (int i = 0; i < contestants.size(); i++) {
+				int index = (i + round) % contestants.size();
+				Contestant.Round measured = contestants.get(index).measure(operation, concurrency, schedule.round());
+				measurements.get(index).add(measured.result(), measured.usage());
 			}
 		}
 		return measurements;
 	}
 
-	private LoadResult runOnce(LlmClientUnderTest client, Operation operation, int concurrency, Duration duration) {
-		return this.load.run(() -> operation.start(client), operation.blocks(client), concurrency, duration);
-	}
-
-	/**
-	 * Collect garbage and let the machine calm down before a measured run.
-	 */
-	static void settle() {
-		System.gc();
-		try {
-			Thread.sleep(200);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	/**
-	 * How a warm-up until the JIT settled went.
-	 *
-	 * @param passes the passes run
-	 * @param compiled the time the JIT spent compiling in the last pass
-	 * @param lastPass how long the last pass took
-	 */
-	public record JitWarmUp(int passes, Duration compiled, Duration lastPass) {
-
+	private Contestant contestant(LlmClientUnderTest client) {
+		return new InJvmContestant(client, this.load, this.meter);
 	}
 
 }

@@ -1,7 +1,6 @@
 package dev.llmresilience.benchmarks.scenarios;
 
 import java.time.Duration;
-import java.util.List;
 
 import dev.llmresilience.benchmarks.clients.LlmClientUnderTest;
 import dev.llmresilience.benchmarks.clients.RawWebClient;
@@ -9,11 +8,9 @@ import dev.llmresilience.benchmarks.clients.TemplateClient;
 import dev.llmresilience.benchmarks.clients.TemplateContext;
 import dev.llmresilience.benchmarks.clients.TemplateProperties;
 import dev.llmresilience.benchmarks.load.ClosedLoopLoad;
-import dev.llmresilience.benchmarks.load.InterleavedComparison;
+import dev.llmresilience.benchmarks.load.JitWarmUp;
 import dev.llmresilience.benchmarks.load.LoadResult;
 import dev.llmresilience.benchmarks.load.Operation;
-import dev.llmresilience.benchmarks.load.ResourceMeter;
-import dev.llmresilience.benchmarks.load.RoundSchedule;
 import dev.llmresilience.benchmarks.report.Figures;
 import dev.llmresilience.benchmarks.report.MarkdownTable;
 import dev.llmresilience.benchmarks.report.Report;
@@ -67,10 +64,11 @@ public final class ProfileTarget implements Benchmark {
 			LlmClientUnderTest client = Boolean.getBoolean("benchmarks.profile.raw")
 					? new RawWebClient(application.webClientBuilder(), stub.baseUrl(), application.objectMapper())
 					: new TemplateClient(application.template());
-			InterleavedComparison warming = new InterleavedComparison(this.load,
-					new ResourceMeter(() -> stub.cpuTime().toNanos()), new RoundSchedule(this.warmUp, 1, this.warmUp));
-			InterleavedComparison.JitWarmUp jit = warming.warmUpUntilCompiled(List.of(client),
-					List.of(Operation.values()), new int[] { CONCURRENCY }, this.warmUp, JIT_WARM_UP_PASSES);
+			JitWarmUp jit = JitWarmUp.untilCompiled(() -> {
+				for (Operation operation : Operation.values()) {
+					this.load.run(() -> operation.start(client), operation.blocks(client), CONCURRENCY, this.warmUp);
+				}
+			}, JIT_WARM_UP_PASSES);
 			report.paragraph("Warm-up: both operations for " + Figures.seconds(this.warmUp) + " each, in passes "
 					+ "repeated until a pass spent less than 2% of its time compiling (at most " + JIT_WARM_UP_PASSES
 					+ "): " + jit.passes() + " passes, the last with " + jit.compiled().toMillis()

@@ -105,6 +105,14 @@ public final class StubProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Return the stub's process id, for another process to watch its CPU time.
+	 * @return the process id
+	 */
+	public long pid() {
+		return this.process.pid();
+	}
+
+	/**
 	 * Return the CPU time the stub process has used so far.
 	 * @return the CPU time, or zero if the platform does not tell
 	 */
