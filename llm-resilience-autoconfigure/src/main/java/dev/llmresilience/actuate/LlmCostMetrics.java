@@ -65,21 +65,31 @@ public class LlmCostMetrics implements SpendListener {
 		if (cost.isKnown() && cost.currency() == null) {
 			return;
 		}
+		Key key = new Key(cost.isKnown() ? cost.currency() : null, spend.model().id(), spend.model().name(),
+				spend.model().provider(), spend.providerType(), (spend.chain() != null) ? spend.chain() : NONE,
+				tagValues(spend));
+		Counter counter = this.counters.get(key);
+		if (counter == null) {
+			counter = this.counters.computeIfAbsent(key, this::counter);
+		}
+		counter.increment(cost.isKnown() ? cost.picoUnits() / PICO_UNITS : 1);
+	}
+
+	private List<String> tagValues(Spend spend) {
+		if (this.tags.isEmpty()) {
+			return List.of();
+		}
 		List<String> tagValues = new ArrayList<>(this.tags.size());
-		this.tags.forEach((name, values) -> {
-			String value = spend.tags().get(name);
+		for (Map.Entry<String, Set<String>> tag : this.tags.entrySet()) {
+			String value = spend.tags().get(tag.getKey());
 			if (value == null) {
 				tagValues.add(NONE);
 			}
 			else {
-				tagValues.add(values.contains(value) ? value : OTHER);
+				tagValues.add(tag.getValue().contains(value) ? value : OTHER);
 			}
-		});
-		Key key = new Key(cost.isKnown() ? cost.currency() : null, spend.model().id(), spend.model().name(),
-				spend.model().provider(), spend.providerType(), (spend.chain() != null) ? spend.chain() : NONE,
-				tagValues);
-		Counter counter = this.counters.computeIfAbsent(key, this::counter);
-		counter.increment(cost.isKnown() ? cost.picoUnits() / PICO_UNITS : 1);
+		}
+		return tagValues;
 	}
 
 	@Override

@@ -10,6 +10,8 @@ import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import dev.llmresilience.LlmPriority;
@@ -196,10 +198,15 @@ public final class RequestQueue {
 	}
 
 	private void release() {
+		boolean nothingToDo;
 		synchronized (this) {
 			this.inFlight--;
+			// with no waiter and no shutdown, the freed permit has no one to go to
+			nothingToDo = this.heap.isEmpty() && !this.closed;
 		}
-		admitWaiting();
+		if (!nothingToDo) {
+			admitWaiting();
+		}
 	}
 
 	/**
@@ -378,36 +385,44 @@ public final class RequestQueue {
 	}
 
 	/**
-	 * Times requests waited for their permit.
+	 * Times requests waited for their permit, counted without a lock: every admission
+	 * records one, on whichever thread admits it. The figures are read one by one, so a
+	 * snapshot taken while requests are admitted may count a wait in one and not yet in
+	 * another.
 	 */
 	private static final class WaitStatistics {
 
-		private long count;
+		private final LongAdder count = new LongAdder();
 
-		private long totalMillis;
+		private final LongAdder totalMillis = new LongAdder();
 
-		private long maxMillis;
+		private final AtomicLong maxMillis = new AtomicLong();
 
-		synchronized void record(long millis) {
-			this.count++;
-			this.totalMillis += millis;
-			this.maxMillis = Math.max(this.maxMillis, millis);
+		void record(long millis) {
+			this.count.increment();
+			if (millis > 0) {
+				this.totalMillis.add(millis);
+				if (millis > this.maxMillis.get()) {
+					this.maxMillis.accumulateAndGet(millis, Math::max);
+				}
+			}
 		}
 
-		synchronized long count() {
-			return this.count;
+		long count() {
+			return this.count.sum();
 		}
 
-		synchronized Duration total() {
-			return Duration.ofMillis(this.totalMillis);
+		Duration total() {
+			return Duration.ofMillis(this.totalMillis.sum());
 		}
 
-		synchronized Duration average() {
-			return Duration.ofMillis((this.count > 0) ? this.totalMillis / this.count : 0);
+		Duration average() {
+			long count = this.count.sum();
+			return Duration.ofMillis((count > 0) ? this.totalMillis.sum() / count : 0);
 		}
 
-		synchronized Duration max() {
-			return Duration.ofMillis(this.maxMillis);
+		Duration max() {
+			return Duration.ofMillis(this.maxMillis.get());
 		}
 
 	}
