@@ -18,6 +18,22 @@ public final class AnswerCheck {
 	}
 
 	/**
+	 * Send one request of each operation and compare the texts with the stub's.
+	 * @param client the client
+	 * @param chunks the chunks the stub answers with
+	 * @return {@code null} if the client read every answer, else what went wrong first
+	 */
+	public static Throwable problemOfAny(LlmClientUnderTest client, int chunks) {
+		for (Operation operation : Operation.values()) {
+			Throwable problem = problemOf(client, operation, chunks);
+			if (problem != null) {
+				return problem;
+			}
+		}
+		return null;
+	}
+
+	/**
 	 * Send one request and compare the text with the stub's.
 	 * @param client the client
 	 * @param operation the kind of request

@@ -68,7 +68,7 @@ public final class ClientJvm implements Contestant, AutoCloseable {
 	}
 
 	/**
-	 * Start a JVM with a client, with this JVM's java, class path and options (but a
+	 * Start a JVM with a client, with this JVM's java, class path and options (less a
 	 * flight recording or an agent), and wait until its context has started.
 	 * @param kind the client
 	 * @param stub the stub it calls
@@ -203,13 +203,8 @@ public final class ClientJvm implements Contestant, AutoCloseable {
 	private static String answer(String[] command, LlmClientUnderTest client, Contestant contestant) {
 		switch (command[0]) {
 			case "check":
-				for (Operation operation : Operation.values()) {
-					Throwable problem = AnswerCheck.problemOf(client, operation, Integer.parseInt(command[1]));
-					if (problem != null) {
-						return PROBLEM + operation.label() + ": " + problem.toString().replace('\n', ' ');
-					}
-				}
-				return OK;
+				Throwable problem = AnswerCheck.problemOfAny(client, Integer.parseInt(command[1]));
+				return (problem != null) ? PROBLEM + problem.toString().replace('\n', ' ') : OK;
 			case "jit":
 				int[] concurrencies = Arrays.stream(command[3].split(",")).mapToInt(Integer::parseInt).toArray();
 				JitWarmUp jit = OverheadBenchmark.warmUpUntilCompiled(List.of(contestant), concurrencies,
