@@ -6,11 +6,15 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -20,11 +24,16 @@ import dev.llmresilience.error.LlmQueueFullException;
 import dev.llmresilience.error.LlmShutdownException;
 import dev.llmresilience.error.LlmTimeoutException;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 import org.springframework.util.Assert;
 
@@ -52,12 +61,20 @@ public final class RequestQueue {
 
 	private final long agingMillis;
 
-	private final PriorityQueue<Waiter> heap;
+	private final PriorityQueue<Queued<?>> heap;
 
 	private final Map<LlmPriority, Integer> depth = new EnumMap<>(LlmPriority.class);
 
-	private final RunningWork running = new RunningWork(
-			() -> new LlmShutdownException("The application shut down before the request ended"));
+	/**
+	 * The requests whose work runs, which the end of a shutdown grace cuts off. Each
+	 * registers itself while it runs, rather than subscribing to a shared signal, whose
+	 * subscribers Reactor keeps in an array copied on every subscription and on every
+	 * end: with hundreds of requests in flight, that copy was paid by each of them.
+	 */
+	private final Set<Queued<?>> running = ConcurrentHashMap.newKeySet();
+
+	/** Whether work is cut off as it starts: a shutdown's grace has ended. */
+	private volatile boolean cut;
 
 	private Sinks.Empty<Void> drained = Sinks.empty();
 
@@ -91,9 +108,10 @@ public final class RequestQueue {
 		this.priorityCapacity = Map.copyOf(priorityCapacity);
 		this.maxConcurrent = maxConcurrent;
 		this.agingMillis = aging.toMillis();
-		Comparator<Waiter> order = (this.agingMillis > 0) ? Comparator.comparingLong((Waiter waiter) -> waiter.key)
-				: Comparator.comparingInt((Waiter waiter) -> waiter.priority.ordinal());
-		this.heap = new PriorityQueue<>(order.thenComparingLong((waiter) -> waiter.sequence));
+		Comparator<Queued<?>> order = (this.agingMillis > 0)
+				? Comparator.comparingLong((Queued<?> request) -> request.key)
+				: Comparator.comparingInt((Queued<?> request) -> request.priority.ordinal());
+		this.heap = new PriorityQueue<>(order.thenComparingLong((request) -> request.sequence));
 		for (LlmPriority priority : LlmPriority.values()) {
 			this.depth.put(priority, 0);
 		}
@@ -111,19 +129,28 @@ public final class RequestQueue {
 	 * {@code DEADLINE}) if it never ran
 	 */
 	public <T> Flux<T> submit(LlmPriority priority, Deadline deadline, Supplier<? extends Publisher<T>> work) {
-		return Flux.usingWhen(admission(priority, deadline), (permit) -> this.running.track(Flux.<T>from(work.get())),
-				(permit) -> Mono.fromRunnable(permit::release), (permit, error) -> Mono.fromRunnable(permit::release),
-				(permit) -> Mono.fromRunnable(permit::release));
+		return new Flux<>() {
+
+			@Override
+			public void subscribe(CoreSubscriber<? super T> actual) {
+				long now = Schedulers.parallel().now(TimeUnit.MILLISECONDS);
+				// serialized: a shutdown may cut the work off as it delivers
+				CoreSubscriber<T> serialized = Operators.serialize(actual);
+				Queued<T> request = new Queued<>(serialized, work, priority,
+						now + priority.ordinal() * RequestQueue.this.agingMillis, now);
+				serialized.onSubscribe(request);
+				enqueue(deadline, request);
+			}
+
+		};
 	}
 
-	private Mono<Permit> admission(LlmPriority priority, Deadline deadline) {
-		return Mono.create((sink) -> enqueue(priority, deadline, sink));
-	}
-
-	private void enqueue(LlmPriority priority, Deadline deadline, MonoSink<Permit> sink) {
-		long now = Schedulers.parallel().now(TimeUnit.MILLISECONDS);
-		Waiter waiter = new Waiter(priority, now + priority.ordinal() * this.agingMillis, now, sink);
-		sink.onCancel(() -> cancel(waiter));
+	private void enqueue(Deadline deadline, Queued<?> request) {
+		if (!request.enter()) {
+			// cancelled as it subscribed
+			return;
+		}
+		LlmPriority priority = request.priority;
 		RuntimeException refusal = null;
 		boolean admitNow = false;
 		boolean queued = false;
@@ -132,7 +159,7 @@ public final class RequestQueue {
 				refusal = new LlmShutdownException("The application is shutting down; the request was not admitted");
 			}
 			else if (this.inFlight < this.maxConcurrent && this.waiting == 0) {
-				admitNow = waiter.grant();
+				admitNow = request.grant();
 				if (admitNow) {
 					this.inFlight++;
 				}
@@ -143,9 +170,10 @@ public final class RequestQueue {
 			else if (this.depth.get(priority) >= this.priorityCapacity.getOrDefault(priority, Integer.MAX_VALUE)) {
 				refusal = new LlmQueueFullException(priority, this.priorityCapacity.get(priority));
 			}
-			else {
-				waiter.sequence = this.sequence++;
-				this.heap.add(waiter);
+			else if (!request.hasLeft()) {
+				request.sequence = this.sequence++;
+				request.inHeap = true;
+				this.heap.add(request);
 				this.waiting++;
 				this.depth.merge(priority, 1, Integer::sum);
 				queued = true;
@@ -153,47 +181,43 @@ public final class RequestQueue {
 		}
 		if (queued && deadline.isSet()) {
 			// the queue expires its own waiters: expiry and admission then exclude each
-			// other,
-			// where a timeout operator could drop a permit granted as the deadline passes
-			sink.onDispose(Schedulers.parallel()
-				.schedule(() -> expire(waiter, deadline), deadline.remaining().toMillis(), TimeUnit.MILLISECONDS));
+			// other, where a timeout operator could drop a permit granted as the deadline
+			// passes
+			request.expiry(Schedulers.parallel()
+				.schedule(() -> expire(request, deadline), deadline.remaining().toMillis(), TimeUnit.MILLISECONDS));
 		}
 		if (refusal != null) {
 			this.refused.incrementAndGet();
-			sink.error(refusal);
+			request.refused(refusal);
 		}
 		else if (admitNow) {
 			this.waits.record(0);
-			sink.success(waiter.permit);
+			request.admitted();
 		}
 	}
 
-	private void cancel(Waiter waiter) {
-		int previous = waiter.cancel();
-		if (previous == Waiter.WAITING) {
-			synchronized (this) {
-				this.waiting--;
-				this.depth.merge(waiter.priority, -1, Integer::sum);
-				// cancelled waiters stay in the heap until polled; purge them if they
-				// pile up
-				if (this.heap.size() > 2 * Math.max(this.capacity, 16)) {
-					this.heap.removeIf(Waiter::isCancelled);
-				}
+	/**
+	 * Count out a request that left the queue before its turn, if it was in the heap.
+	 */
+	private void left(Queued<?> request) {
+		synchronized (this) {
+			if (!request.inHeap) {
+				return;
 			}
-		}
-		else if (previous == Waiter.GRANTED) {
-			// granted as the subscriber went away: the permit would be lost otherwise
-			waiter.permit.release();
+			this.waiting--;
+			this.depth.merge(request.priority, -1, Integer::sum);
+			// requests that left stay in the heap until polled; purge them if they pile
+			// up
+			if (this.heap.size() > 2 * Math.max(this.capacity, 16)) {
+				this.heap.removeIf(Queued::hasLeft);
+			}
 		}
 	}
 
-	private void expire(Waiter waiter, Deadline deadline) {
-		if (waiter.cancel() == Waiter.WAITING) {
-			synchronized (this) {
-				this.waiting--;
-				this.depth.merge(waiter.priority, -1, Integer::sum);
-			}
-			waiter.sink.error(LlmTimeoutException.deadline(deadline.timeout()));
+	private void expire(Queued<?> request, Deadline deadline) {
+		if (request.leave()) {
+			left(request);
+			request.refused(LlmTimeoutException.deadline(deadline.timeout()));
 		}
 	}
 
@@ -221,16 +245,16 @@ public final class RequestQueue {
 		}
 		int missed = 1;
 		do {
-			List<Waiter> admitted = new ArrayList<>();
+			List<Queued<?>> admitted = new ArrayList<>();
 			Sinks.Empty<Void> drained = null;
 			synchronized (this) {
 				while (!this.closed && this.inFlight < this.maxConcurrent && !this.heap.isEmpty()) {
-					Waiter waiter = this.heap.poll();
-					if (waiter.grant()) {
+					Queued<?> request = this.heap.poll();
+					if (request.grant()) {
 						this.waiting--;
-						this.depth.merge(waiter.priority, -1, Integer::sum);
+						this.depth.merge(request.priority, -1, Integer::sum);
 						this.inFlight++;
-						admitted.add(waiter);
+						admitted.add(request);
 					}
 				}
 				if (this.closed && this.inFlight == 0) {
@@ -238,9 +262,9 @@ public final class RequestQueue {
 				}
 			}
 			long now = Schedulers.parallel().now(TimeUnit.MILLISECONDS);
-			for (Waiter waiter : admitted) {
-				this.waits.record(now - waiter.arrivedMillis);
-				waiter.sink.success(waiter.permit);
+			for (Queued<?> request : admitted) {
+				this.waits.record(now - request.arrivedMillis);
+				request.admitted();
 			}
 			if (drained != null) {
 				drained.tryEmitEmpty();
@@ -258,30 +282,31 @@ public final class RequestQueue {
 	 * @return completes when no request runs any more
 	 */
 	public Mono<Void> shutdown(Duration grace) {
-		List<Waiter> waiters = new ArrayList<>();
+		List<Queued<?>> waiters = new ArrayList<>();
 		boolean idle;
 		Sinks.Empty<Void> drained;
 		synchronized (this) {
 			drained = this.drained;
 			this.closed = true;
 			while (!this.heap.isEmpty()) {
-				Waiter waiter = this.heap.poll();
-				if (waiter.reject()) {
-					waiters.add(waiter);
+				Queued<?> request = this.heap.poll();
+				if (request.reject()) {
+					waiters.add(request);
 				}
 			}
 			this.waiting = 0;
 			this.depth.replaceAll((priority, count) -> 0);
 			idle = this.inFlight == 0;
 		}
-		waiters.forEach((waiter) -> waiter.sink
-			.error(new LlmShutdownException("The application shut down while the request waited in the queue")));
+		waiters.forEach((request) -> request
+			.refused(new LlmShutdownException("The application shut down while the request waited in the queue")));
 		if (idle) {
 			drained.tryEmitEmpty();
 		}
 		return drained.asMono().timeout(grace, Mono.defer(() -> {
 			// work that had not ended by then ends with an LlmShutdownException
-			this.running.cutOff();
+			this.cut = true;
+			this.running.forEach(Queued::cutOff);
 			return drained.asMono();
 		}));
 	}
@@ -299,7 +324,7 @@ public final class RequestQueue {
 			this.closed = false;
 			this.drained = Sinks.empty();
 		}
-		this.running.resume();
+		this.cut = false;
 	}
 
 	/**
@@ -313,18 +338,43 @@ public final class RequestQueue {
 	}
 
 	/**
-	 * A request waiting for a permit. Its state moves once, from waiting to granted,
-	 * cancelled or rejected, whichever comes first.
+	 * One request, from its subscription to the end of its work: it waits in the heap for
+	 * a permit, holds the permit while its work runs, and gives it back when the work
+	 * ends, errs, is cancelled or is cut off, whichever comes first. Its state moves from
+	 * new to waiting, then to granted, cancelled or rejected, and from granted to
+	 * released: the permit is released once. One object of its own rather than a sink, a
+	 * resource operator and the work's subscriber apart, since every request passes
+	 * through it.
+	 *
+	 * @param <T> the element type
 	 */
-	private final class Waiter {
+	private final class Queued<T> extends Operators.DeferredSubscription implements CoreSubscriber<T> {
 
-		private static final int WAITING = 0;
+		private static final int NEW = 0;
 
-		private static final int GRANTED = 1;
+		private static final int WAITING = 1;
 
-		private static final int CANCELLED = 2;
+		private static final int GRANTED = 2;
 
-		private static final int REJECTED = 3;
+		private static final int CANCELLED = 3;
+
+		private static final int REJECTED = 4;
+
+		private static final int RELEASED = 5;
+
+		@SuppressWarnings("rawtypes")
+		private static final AtomicIntegerFieldUpdater<Queued> STATE = AtomicIntegerFieldUpdater
+			.newUpdater(Queued.class, "state");
+
+		@SuppressWarnings("rawtypes")
+		private static final AtomicReferenceFieldUpdater<Queued, Disposable> EXPIRY = AtomicReferenceFieldUpdater
+			.newUpdater(Queued.class, Disposable.class, "expiry");
+
+		private static final Disposable NO_EXPIRY = Disposables.disposed();
+
+		private final CoreSubscriber<? super T> actual;
+
+		private final Supplier<? extends Publisher<T>> work;
 
 		private final LlmPriority priority;
 
@@ -332,54 +382,176 @@ public final class RequestQueue {
 
 		private final long arrivedMillis;
 
-		private final MonoSink<Permit> sink;
-
-		private final Permit permit = new Permit();
-
-		private final AtomicInteger state = new AtomicInteger(WAITING);
-
+		/** Guarded by the queue's lock. */
 		private long sequence;
 
-		Waiter(LlmPriority priority, long key, long arrivedMillis, MonoSink<Permit> sink) {
+		/** Guarded by the queue's lock: whether it was counted in as waiting. */
+		private boolean inHeap;
+
+		private volatile int state;
+
+		private volatile Disposable expiry;
+
+		Queued(CoreSubscriber<? super T> actual, Supplier<? extends Publisher<T>> work, LlmPriority priority, long key,
+				long arrivedMillis) {
+			this.actual = actual;
+			this.work = work;
 			this.priority = priority;
 			this.key = key;
 			this.arrivedMillis = arrivedMillis;
-			this.sink = sink;
+		}
+
+		boolean enter() {
+			return STATE.compareAndSet(this, NEW, WAITING);
 		}
 
 		boolean grant() {
-			return this.state.compareAndSet(WAITING, GRANTED);
-		}
-
-		/**
-		 * Cancel the waiter if it still waits.
-		 * @return the state it was in
-		 */
-		int cancel() {
-			return this.state.compareAndExchange(WAITING, CANCELLED);
+			return STATE.compareAndSet(this, WAITING, GRANTED);
 		}
 
 		boolean reject() {
-			return this.state.compareAndSet(WAITING, REJECTED);
+			return STATE.compareAndSet(this, WAITING, REJECTED);
 		}
 
-		boolean isCancelled() {
-			return this.state.get() == CANCELLED;
+		/**
+		 * Leave the queue if the request still waits.
+		 * @return whether it waited
+		 */
+		boolean leave() {
+			return STATE.compareAndSet(this, WAITING, CANCELLED);
 		}
 
-	}
+		boolean hasLeft() {
+			return this.state == CANCELLED;
+		}
 
-	/**
-	 * The right to run one request; released once, whoever releases it first.
-	 */
-	private final class Permit {
-
-		private final AtomicBoolean released = new AtomicBoolean();
-
-		void release() {
-			if (this.released.compareAndSet(false, true)) {
-				RequestQueue.this.release();
+		void expiry(Disposable task) {
+			if (!EXPIRY.compareAndSet(this, null, task) || this.state != WAITING) {
+				task.dispose();
 			}
+		}
+
+		private void noExpiry() {
+			Disposable task = EXPIRY.getAndSet(this, NO_EXPIRY);
+			if (task != null) {
+				task.dispose();
+			}
+		}
+
+		/**
+		 * The permit is granted: run the work.
+		 */
+		void admitted() {
+			noExpiry();
+			if (this.state != GRANTED) {
+				// cancelled as it was granted: the cancel released the permit
+				return;
+			}
+			Publisher<T> work;
+			try {
+				work = Objects.requireNonNull(this.work.get(), "The work must not be null");
+			}
+			catch (RuntimeException ex) {
+				if (end()) {
+					this.actual.onError(ex);
+				}
+				return;
+			}
+			Operators.toFluxOrMono(work).subscribe(this);
+		}
+
+		/**
+		 * The request never ran.
+		 */
+		void refused(Throwable error) {
+			noExpiry();
+			this.actual.onError(error);
+		}
+
+		@Override
+		public Context currentContext() {
+			return this.actual.currentContext();
+		}
+
+		@Override
+		public void onSubscribe(Subscription subscription) {
+			// registered before the work may run, and end, on the first request
+			RequestQueue.this.running.add(this);
+			if (this.state != GRANTED) {
+				// ended before its work subscribed
+				RequestQueue.this.running.remove(this);
+				subscription.cancel();
+			}
+			else if (set(subscription) && RequestQueue.this.cut) {
+				cutOff();
+			}
+		}
+
+		@Override
+		public void onNext(T element) {
+			if (this.state == GRANTED) {
+				this.actual.onNext(element);
+			}
+			else {
+				Operators.onDiscard(element, this.actual.currentContext());
+			}
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			if (end()) {
+				this.actual.onError(error);
+			}
+			else {
+				Operators.onErrorDropped(error, this.actual.currentContext());
+			}
+		}
+
+		@Override
+		public void onComplete() {
+			if (end()) {
+				this.actual.onComplete();
+			}
+		}
+
+		@Override
+		public void cancel() {
+			super.cancel();
+			int previous = this.state;
+			if (previous == NEW && STATE.compareAndSet(this, NEW, CANCELLED)) {
+				return;
+			}
+			if (leave()) {
+				noExpiry();
+				left(this);
+			}
+			else {
+				// granted as the subscriber went away, or running: the permit goes back
+				end();
+			}
+		}
+
+		/**
+		 * The grace of a shutdown has ended: the work is cancelled and the request ends
+		 * with an {@link LlmShutdownException}, its elements so far delivered.
+		 */
+		void cutOff() {
+			if (end()) {
+				super.cancel();
+				this.actual.onError(new LlmShutdownException("The application shut down before the request ended"));
+			}
+		}
+
+		/**
+		 * End the work and release its permit, if neither happened yet.
+		 */
+		private boolean end() {
+			if (STATE.compareAndSet(this, GRANTED, RELEASED)) {
+				RequestQueue.this.running.remove(this);
+				RequestQueue.this.release();
+				return true;
+			}
+			return false;
 		}
 
 	}

@@ -2,12 +2,17 @@ package dev.llmresilience.queue;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.llmresilience.deadline.Deadline;
 import dev.llmresilience.error.LlmTimeoutException;
 import dev.llmresilience.test.VirtualTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
 import reactor.test.subscriber.TestSubscriber;
 
@@ -160,6 +165,57 @@ class RequestQueueCancellationTests {
 		assertThat(snapshot.refused()).isZero();
 		assertThat(snapshot.waiting()).isZero();
 		assertThat(snapshot.inFlight()).isZero();
+	}
+
+	@Test
+	void workThatCannotBeMadeEndsItsRequestWithTheErrorAndGivesBackItsPermit() {
+		RequestQueue queue = new RequestQueue(10, Map.of(), 1, Duration.ZERO);
+		IllegalStateException error = new IllegalStateException("no work");
+		TestSubscriber<String> caller = TestSubscriber.create();
+		queue.<String>submit(NORMAL, Deadline.none(), () -> {
+			throw error;
+		}).subscribe(caller);
+		assertThat(caller.expectTerminalError()).isSameAs(error);
+		assertThat(queue.snapshot().inFlight()).isZero();
+		TestSubscriber<String> next = TestSubscriber.create();
+		queue.submit(NORMAL, Deadline.none(), () -> Mono.just("next")).subscribe(next);
+		assertThat(next.getReceivedOnNext()).containsExactly("next");
+	}
+
+	@Test
+	void requestCancelledAsItSubscribesNeitherRunsNorTakesAPlace() {
+		RequestQueue queue = new RequestQueue(10, Map.of(), 1, Duration.ZERO);
+		AtomicBoolean ran = new AtomicBoolean();
+		queue.submit(NORMAL, Deadline.none(), () -> Mono.fromRunnable(() -> ran.set(true)))
+			.subscribe(new BaseSubscriber<>() {
+
+				@Override
+				protected void hookOnSubscribe(Subscription subscription) {
+					cancel();
+				}
+
+			});
+		assertThat(ran).isFalse();
+		QueueSnapshot snapshot = queue.snapshot();
+		assertThat(snapshot.inFlight()).isZero();
+		assertThat(snapshot.waiting()).isZero();
+		assertThat(snapshot.admitted()).isZero();
+	}
+
+	@Test
+	void demandOfACallerThatWaitedReachesItsWorkOnceAdmitted() {
+		QueuedRequests requests = new QueuedRequests(new RequestQueue(10, Map.of(), 1, Duration.ZERO));
+		requests.submit("running", NORMAL);
+		TestSubscriber<String> caller = TestSubscriber.builder().initialRequest(1).build();
+		requests.queue().submit(NORMAL, Deadline.none(), () -> Flux.just("a", "b", "c")).subscribe(caller);
+		assertThat(caller.getReceivedOnNext()).isEmpty();
+		requests.finish("running");
+		assertThat(caller.getReceivedOnNext()).containsExactly("a");
+		assertThat(requests.queue().snapshot().inFlight()).isOne();
+		caller.request(2);
+		assertThat(caller.getReceivedOnNext()).containsExactly("a", "b", "c");
+		assertThat(caller.isTerminatedComplete()).isTrue();
+		assertThat(requests.queue().snapshot().inFlight()).isZero();
 	}
 
 }
