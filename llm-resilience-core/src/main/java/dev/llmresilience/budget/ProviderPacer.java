@@ -152,6 +152,25 @@ public final class ProviderPacer {
 	}
 
 	/**
+	 * Admit a call of a deployment now, if it need not wait: no hold on its provider or
+	 * model, and no rate budget to reserve from. What {@link #admit} would give at once,
+	 * without a pipeline of its own for the common case of no limits.
+	 * @param model the model, with the provider and name of the deployment
+	 * @param deployment the key of the deployment's budget (see {@link #admit})
+	 * @param request the request, for its token estimate
+	 * @return the call's reservation, or {@code null} if the call must go through
+	 * {@link #admit}
+	 */
+	@Nullable
+	public Reservation admitAtOnce(LlmModel model, String deployment, LlmRequest request) {
+		List<RateBudget> budgets = budgets(model, deployment);
+		if (!budgets.isEmpty() || !holdRemaining(model).isZero()) {
+			return null;
+		}
+		return new Reservation(model, budgets, request.estimatedInputTokens() + model.outputTokensFor(request));
+	}
+
+	/**
 	 * Wait out the provider's hold, then reserve: reservations taken during a hold would
 	 * all fall due when it ends, in the burst that the budgets are there to prevent.
 	 * @param allowed how much longer the call may wait

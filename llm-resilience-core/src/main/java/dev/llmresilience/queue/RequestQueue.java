@@ -45,11 +45,11 @@ import org.springframework.util.Assert;
  * never starved: each waiting request is ordered by its arrival time plus that distance,
  * a key fixed at arrival, which keeps enqueue and dequeue O(log n) on a binary heap.
  * <p>
- * Waiting holds no thread: a waiting request is a pending {@link Mono}. A full queue
- * refuses at once; a request whose deadline passes while it waits, or whose subscriber
- * cancels, leaves the queue. On {@link #shutdown(Duration)} waiting requests end with an
- * {@link LlmShutdownException}, running ones get a grace period and are then ended the
- * same way. Every admitted request ends exactly once.
+ * Waiting holds no thread: a waiting request is a subscription not yet given its work. A
+ * full queue refuses at once; a request whose deadline passes while it waits, or whose
+ * subscriber cancels, leaves the queue. On {@link #shutdown(Duration)} waiting requests
+ * end with an {@link LlmShutdownException}, running ones get a grace period and are then
+ * ended the same way. Every admitted request ends exactly once.
  */
 public final class RequestQueue {
 
@@ -290,6 +290,8 @@ public final class RequestQueue {
 			this.closed = true;
 			while (!this.heap.isEmpty()) {
 				Queued<?> request = this.heap.poll();
+				// counted out below, whether it still waited or had left
+				request.inHeap = false;
 				if (request.reject()) {
 					waiters.add(request);
 				}

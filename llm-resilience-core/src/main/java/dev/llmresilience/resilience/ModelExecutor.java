@@ -327,10 +327,18 @@ public final class ModelExecutor {
 			return Flux.error(LlmTimeoutException.deadline(context.deadline().timeout()));
 		}
 		Run<T> run = new Run<>(deployment, attempts, observed, entrant);
+		RequestSpend spend = context.spend();
+		boolean guarded = spend.isGuarded(deployment.model());
+		if (!guarded) {
+			ProviderPacer.Reservation atOnce = this.pacer.admitAtOnce(deployment.model(), deployment.key(),
+					attempts.request);
+			if (atOnce != null) {
+				return run.send(atOnce);
+			}
+		}
 		Mono<ProviderPacer.Reservation> admitted = this.pacer.admit(deployment.model(), deployment.key(),
 				attempts.request, context.deadline());
-		RequestSpend spend = context.spend();
-		if (spend.isGuarded(deployment.model())) {
+		if (guarded) {
 			// the spend budgets first: a call they turn away does not wait for its pace
 			Mono<ProviderPacer.Reservation> paced = admitted;
 			admitted = spend.reserve(deployment.model(), attempts.request).flatMap((reserved) -> {
@@ -338,7 +346,8 @@ public final class ModelExecutor {
 				return paced;
 			});
 		}
-		return admitted.flatMapMany(run::send).doOnError(run::failed);
+		// a call's own failure is noted by the run; this notes those of the admission
+		return admitted.doOnError(run::failed).flatMapMany(run::send);
 	}
 
 	private static boolean isSkip(Throwable error) {
@@ -481,10 +490,16 @@ public final class ModelExecutor {
 			this.reservation = reservation;
 			this.sent = now();
 			this.deployment.started();
-			this.call = this.attempts.call.apply(this.deployment)
-				.transform(ModelCircuitBreakerOperator.of(this.deployment.circuitBreaker(),
-						this.deployment.provider().id(), this.attempts.isContent,
-						(element) -> this.attempts.answerOf.apply(element) != null));
+			try {
+				this.call = this.attempts.call.apply(this.deployment)
+					.transform(ModelCircuitBreakerOperator.of(this.deployment.circuitBreaker(),
+							this.deployment.provider().id(), this.attempts.isContent,
+							(element) -> this.attempts.answerOf.apply(element) != null));
+			}
+			catch (RuntimeException ex) {
+				// fails through this run, which notes it
+				this.call = Flux.error(ex);
+			}
 			return this;
 		}
 
@@ -555,6 +570,7 @@ public final class ModelExecutor {
 		@Override
 		public void onError(Throwable error) {
 			ModelExecutor.this.pacer.failed(this.reservation, error);
+			failed(error);
 			this.actual.onError(error);
 			end();
 		}

@@ -272,6 +272,18 @@ class ProviderPacerTests {
 	}
 
 	@Test
+	void callIsAdmittedAtOnceOnlyWithoutABudgetOrAHold() {
+		ProviderPacer pacer = pacer(Map.of("anthropic", new LocalRateBudget(60, 0)), Map.of());
+		assertThat(pacer.admitAtOnce(HAIKU, HAIKU.id(), tokens(100))).as("provider with a budget").isNull();
+		ProviderPacer.Reservation free = pacer.admitAtOnce(GPT, GPT.id(), tokens(100));
+		assertThat(free).as("provider without a budget or a hold").isNotNull();
+		pacer.failed(free, ProviderHoldsTests.rateLimited(Duration.ofSeconds(15), RateLimitStatus.NONE));
+		assertThat(pacer.admitAtOnce(GPT, GPT.id(), tokens(100))).as("model held after a 429").isNull();
+		this.time.advanceTimeBy(Duration.ofSeconds(15));
+		assertThat(pacer.admitAtOnce(GPT, GPT.id(), tokens(100))).as("hold over").isNotNull();
+	}
+
+	@Test
 	void providerConfiguredToBeHeldAsAWholeHoldsAllItsModelsAfterALimitOfOne() {
 		List<String> told = new ArrayList<>();
 		ProviderPacer pacer = new ProviderPacer(Map.of(), Map.of(), CLOCK, MAX_WAIT, (scope, until) -> told.add(scope),
