@@ -519,8 +519,8 @@ public final class RequestQueue {
 		@Override
 		public void cancel() {
 			super.cancel();
-			int previous = this.state;
-			if (previous == NEW && STATE.compareAndSet(this, NEW, CANCELLED)) {
+			if (STATE.compareAndSet(this, NEW, CANCELLED)) {
+				// cancelled as it subscribed: never entered the queue
 				return;
 			}
 			if (leave()) {

@@ -17,6 +17,8 @@ import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 
+import org.springframework.lang.Nullable;
+
 /**
  * Calls a model again after a retryable error, as its resilience4j {@link Retry} decides
  * (which errors, how many attempts, how long to wait), so that resilience4j's events and
@@ -77,6 +79,7 @@ final class ModelRetryOperator<T> implements UnaryOperator<Flux<T>> {
 	 * @return how long to wait before the next attempt, or {@code null} to fail with the
 	 * error
 	 */
+	@Nullable
 	private Duration waitBeforeNext(Retry.AsyncContext<T> retryContext, Throwable error) {
 		if (this.context.isContentDelivered()) {
 			return null;
