@@ -57,7 +57,8 @@ import static org.awaitility.Awaitility.await;
 		"llm.resilience.models.probe.provider=primary", "llm.resilience.models.probe.name=claude-probe",
 		"llm.resilience.models.probe.retry.max-attempts=3", "llm.resilience.models.echo.provider=primary",
 		"llm.resilience.models.echo.name=claude-echo", "llm.resilience.models.whisper.provider=primary",
-		"llm.resilience.models.whisper.name=claude-whisper", "llm.resilience.chains.default[0]=sonnet",
+		"llm.resilience.models.whisper.name=claude-whisper", "llm.resilience.models.pathfinder.provider=secondary",
+		"llm.resilience.models.pathfinder.name=claude-pathfinder", "llm.resilience.chains.default[0]=sonnet",
 		"llm.resilience.chains.default[1]=haiku", "llm.resilience.chains.fallback[0]=weak",
 		"llm.resilience.chains.fallback[1]=haiku", "llm.resilience.chains.strict[0]=broken",
 		"llm.resilience.chains.strict[1]=haiku", "llm.resilience.retry.max-attempts=1",
@@ -273,6 +274,28 @@ class ObservabilityIntegrationTests {
 		List<Observation.Context> stopped = this.observations.stopped().toList();
 		assertThat(stopped.indexOf(attempt)).as("a child observation stops before its parent")
 			.isLessThan(stopped.indexOf(request));
+	}
+
+	@Test
+	void httpCallsAreObservedWithThePathAsTheirUriTemplate() {
+		answer(this.secondary, "claude-pathfinder", message(ANSWER));
+		this.template.callBlocking(LlmRequest.builder().model("pathfinder").user(PROMPT).build());
+		answer(this.secondary, "claude-pathfinder", AnthropicStubs.stream("The dossier ", "says Elsinore"));
+		this.template.streamBlocking(LlmRequest.builder().model("pathfinder").user(PROMPT).build()).toList();
+		await().untilAsserted(() -> assertThat(stoppedAttemptsOf("pathfinder")).hasSize(2));
+		List<LlmAttemptContext> attempts = stoppedAttemptsOf("pathfinder");
+		List<Observation.Context> httpCalls = this.observations.stopped()
+			.filter((context) -> "http.client.requests".equals(context.getName()))
+			.filter((context) -> context.getParentObservation() != null
+					&& attempts.contains(context.getParentObservation().getContextView()))
+			.toList();
+		assertThat(httpCalls).hasSize(2).allSatisfy((context) -> {
+			assertThat(context.getLowCardinalityKeyValue("uri").getValue()).isEqualTo(MESSAGES);
+			assertThat(context.getHighCardinalityKeyValue("http.url").getValue())
+				.isEqualTo(this.secondary.baseUrl() + MESSAGES);
+		});
+		assertThat(this.meters.get("http.client.requests").tag("uri", MESSAGES).timers()).isNotEmpty();
+		assertThat(Search.in(this.meters).name("http.client.requests").tag("uri", "none").meters()).isEmpty();
 	}
 
 	@Test

@@ -85,13 +85,16 @@ public final class LlmRequest {
 				builder.toolChoice == null || builder.toolChoice.mode() != LlmToolChoice.Mode.TOOL
 						|| builder.tools.stream().anyMatch((tool) -> tool.name().equals(builder.toolChoice.toolName())),
 				() -> "The tool choice names '" + builder.toolChoice.toolName() + "', which is not among the tools");
-		Assert.isTrue(builder.tools.stream().map(LlmTool::name).distinct().count() == builder.tools.size(),
-				"Tool names must be unique");
-		Assert.isTrue(
-				builder.outputSchema == null
-						|| builder.tools.stream().noneMatch((tool) -> tool.name().equals(builder.outputSchema.name())),
-				"The output schema's name must differ from every tool's: a model without native structured output "
-						+ "answers through a tool of that name");
+		// most requests have no tools: their checks cost no stream
+		if (!builder.tools.isEmpty()) {
+			Assert.isTrue(builder.tools.stream().map(LlmTool::name).distinct().count() == builder.tools.size(),
+					"Tool names must be unique");
+			Assert.isTrue(
+					builder.outputSchema == null || builder.tools.stream()
+						.noneMatch((tool) -> tool.name().equals(builder.outputSchema.name())),
+					"The output schema's name must differ from every tool's: a model without native structured "
+							+ "output answers through a tool of that name");
+		}
 		this.system = builder.system;
 		this.messages = List.copyOf(builder.messages);
 		this.maxTokens = builder.maxTokens;
@@ -102,7 +105,8 @@ public final class LlmRequest {
 		this.model = builder.model;
 		this.priority = builder.priority;
 		this.timeout = builder.timeout;
-		this.extraBody = Collections.unmodifiableMap(new LinkedHashMap<>(builder.extraBody));
+		this.extraBody = builder.extraBody.isEmpty() ? Map.of()
+				: Collections.unmodifiableMap(new LinkedHashMap<>(builder.extraBody));
 		this.tools = List.copyOf(builder.tools);
 		this.toolChoice = builder.toolChoice;
 		this.parallelToolCalls = builder.parallelToolCalls;

@@ -1,6 +1,7 @@
 package dev.llmresilience.observation;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -13,6 +14,8 @@ import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
+
+import org.springframework.lang.Nullable;
 
 /**
  * Observes a {@link Flux} from subscription to its end: the observation's parent is the
@@ -37,10 +40,30 @@ public final class ReactiveObservation {
 	 */
 	public static <C extends Observation.Context, T> Flux<T> observe(ObservationRegistry registry,
 			ObservationConvention<C> convention, Supplier<C> contextFactory, Function<C, Flux<T>> work) {
+		return observe(registry, convention, contextFactory, work, null);
+	}
+
+	/**
+	 * Run work under an observation that notes what the work's elements tell (its answer,
+	 * say) in the context as they pass.
+	 * @param <C> the context type
+	 * @param <T> the element type
+	 * @param registry the registry; with a no-op registry the work runs unobserved and
+	 * nothing is noted
+	 * @param convention the observation's name and tags
+	 * @param contextFactory creates the context of one subscription
+	 * @param work the work, given the context to fill in
+	 * @param noteElement notes an element in the context before it goes on, or
+	 * {@code null}
+	 * @return the work's elements
+	 */
+	public static <C extends Observation.Context, T> Flux<T> observe(ObservationRegistry registry,
+			ObservationConvention<C> convention, Supplier<C> contextFactory, Function<C, Flux<T>> work,
+			@Nullable BiConsumer<C, T> noteElement) {
 		if (registry.isNoop()) {
 			return Flux.defer(() -> work.apply(contextFactory.get()));
 		}
-		return new ObservedFlux<>(registry, convention, contextFactory, work);
+		return new ObservedFlux<>(registry, convention, contextFactory, work, noteElement);
 	}
 
 	/**
@@ -58,12 +81,16 @@ public final class ReactiveObservation {
 
 		private final Function<C, Flux<T>> work;
 
+		@Nullable
+		private final BiConsumer<C, T> noteElement;
+
 		ObservedFlux(ObservationRegistry registry, ObservationConvention<C> convention, Supplier<C> contextFactory,
-				Function<C, Flux<T>> work) {
+				Function<C, Flux<T>> work, @Nullable BiConsumer<C, T> noteElement) {
 			this.registry = registry;
 			this.convention = convention;
 			this.contextFactory = contextFactory;
 			this.work = work;
+			this.noteElement = noteElement;
 		}
 
 		@Override
@@ -82,7 +109,7 @@ public final class ReactiveObservation {
 				Operators.error(actual, ex);
 				return;
 			}
-			observed.subscribe(new ObservedSubscriber<>(actual, observation));
+			observed.subscribe(new ObservedSubscriber<>(actual, observation, context, this.noteElement));
 		}
 
 	}
@@ -93,19 +120,28 @@ public final class ReactiveObservation {
 	 * answer finds the meters recorded), and makes it the parent of what the work
 	 * observes.
 	 */
-	private static final class ObservedSubscriber<T> extends AtomicBoolean implements CoreSubscriber<T>, Subscription {
+	private static final class ObservedSubscriber<C extends Observation.Context, T> extends AtomicBoolean
+			implements CoreSubscriber<T>, Subscription {
 
 		private final CoreSubscriber<? super T> actual;
 
 		private final Observation observation;
 
+		private final C observed;
+
+		@Nullable
+		private final BiConsumer<C, T> noteElement;
+
 		private final Context context;
 
 		private Subscription upstream;
 
-		ObservedSubscriber(CoreSubscriber<? super T> actual, Observation observation) {
+		ObservedSubscriber(CoreSubscriber<? super T> actual, Observation observation, C observed,
+				@Nullable BiConsumer<C, T> noteElement) {
 			this.actual = actual;
 			this.observation = observation;
+			this.observed = observed;
+			this.noteElement = noteElement;
 			this.context = actual.currentContext().put(ObservationThreadLocalAccessor.KEY, observation);
 		}
 
@@ -124,6 +160,9 @@ public final class ReactiveObservation {
 
 		@Override
 		public void onNext(T element) {
+			if (this.noteElement != null) {
+				this.noteElement.accept(this.observed, element);
+			}
 			this.actual.onNext(element);
 		}
 

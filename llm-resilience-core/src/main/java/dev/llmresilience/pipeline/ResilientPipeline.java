@@ -1,6 +1,7 @@
 package dev.llmresilience.pipeline;
 
 import java.time.Duration;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import dev.llmresilience.LlmPipeline;
@@ -72,37 +73,36 @@ public class ResilientPipeline implements LlmPipeline {
 
 	@Override
 	public Mono<LlmResponse> call(LlmRequest request) {
-		return serve(request, false, (deadline) -> this.chain.call(request, deadline).flux(), (response) -> response)
-			.single();
+		// the chain answers once or fails: no operator of its own to check that again
+		return Mono.fromDirect(serve(request, false, (deadline) -> this.chain.call(request, deadline).flux(),
+				LlmRequestContext::setResponse));
 	}
 
 	@Override
 	public Flux<LlmStreamEvent> stream(LlmRequest request) {
-		return serve(request, true, (deadline) -> this.chain.stream(request, deadline),
-				(event) -> (event instanceof LlmStreamEvent.Completion completion) ? completion.response() : null);
+		return serve(request, true, (deadline) -> this.chain.stream(request, deadline), (context, event) -> {
+			if (event instanceof LlmStreamEvent.Completion completion) {
+				context.setResponse(completion.response());
+			}
+		});
 	}
 
 	/**
 	 * Admit the request through the queue, if there is one, and serve it within its
 	 * deadline, under an observation.
-	 * @param answerOf the whole answer an element carries, or {@code null}
+	 * @param noteAnswer notes the whole answer an element carries in the observation's
+	 * context
 	 */
 	private <T> Flux<T> serve(LlmRequest request, boolean streaming, Function<Deadline, Flux<T>> work,
-			Function<T, LlmResponse> answerOf) {
+			BiConsumer<LlmRequestContext, T> noteAnswer) {
 		return ReactiveObservation.observe(this.observationRegistry, this.observationConvention,
 				() -> new LlmRequestContext(request, streaming), (context) -> {
 					Deadline deadline = Deadline
 						.after((request.timeout() != null) ? request.timeout() : this.defaultTimeout);
-					Flux<T> served = (this.queue != null)
+					return (this.queue != null)
 							? this.queue.submit(request.priority(), deadline, () -> work.apply(deadline))
 							: work.apply(deadline);
-					return served.doOnNext((element) -> {
-						LlmResponse answer = answerOf.apply(element);
-						if (answer != null) {
-							context.setResponse(answer);
-						}
-					});
-				});
+				}, noteAnswer);
 	}
 
 	/**

@@ -1,7 +1,10 @@
 package dev.llmresilience.provider;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -23,6 +26,8 @@ import org.springframework.http.codec.ServerSentEventHttpMessageReader;
 import org.springframework.web.reactive.function.BodyExtractor;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.util.DefaultUriBuilderFactory;
+import org.springframework.web.util.UriBuilderFactory;
 
 /**
  * The HTTP exchange that every provider shares: one POST of a JSON body, read as JSON or
@@ -32,6 +37,12 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 public final class ProviderHttpClient {
 
+	/**
+	 * The request attribute in which {@link WebClient} keeps the URI template of a
+	 * request, for the {@code uri} tag of its observation.
+	 */
+	private static final String WEB_CLIENT_URI_TEMPLATE = WebClient.class.getName() + ".uriTemplate";
+
 	private final ProviderSettings settings;
 
 	private final WebClient webClient;
@@ -39,6 +50,11 @@ public final class ProviderHttpClient {
 	private final ProviderJson json;
 
 	private final ProviderErrorMapper errors;
+
+	private final UriBuilderFactory uriBuilderFactory;
+
+	/** The URI of each path called, expanded once. */
+	private final Map<String, URI> uris = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a new instance.
@@ -53,6 +69,7 @@ public final class ProviderHttpClient {
 		this.webClient = webClient;
 		this.json = json;
 		this.errors = errors;
+		this.uriBuilderFactory = new DefaultUriBuilderFactory(settings.baseUrl().toString());
 	}
 
 	/**
@@ -64,16 +81,10 @@ public final class ProviderHttpClient {
 	 * @return the response body and metadata
 	 */
 	public Mono<JsonResponse> post(LlmModel model, String path, Object body) {
-		Mono<ResponseEntity<byte[]>> entity = this.webClient.post()
-			.uri(path)
-			.contentType(MediaType.APPLICATION_JSON)
-			.accept(MediaType.APPLICATION_JSON)
-			.bodyValue(this.json.writeJson(model, body))
-			.retrieve()
-			.onStatus((status) -> status.isError(), (response) -> this.errors.errorStatus(model, response))
-			.onStatus((status) -> status.is3xxRedirection(), (response) -> this.errors.redirect(model, response))
-			// bytes, not a String: Spring's StringDecoder logs what it decodes at DEBUG,
-			// and an error body may echo the API key
+		// bytes, not a String: Spring's StringDecoder logs what it decodes at DEBUG, and
+		// an
+		// error body may echo the API key
+		Mono<ResponseEntity<byte[]>> entity = exchange(model, path, body, MediaType.APPLICATION_JSON)
 			.toEntity(byte[].class);
 		return IdleTimeoutOperator.within(entity, this.settings.firstByteTimeout(), TimeoutException::new)
 			.map((answer) -> readJsonResponse(model, answer))
@@ -109,14 +120,8 @@ public final class ProviderHttpClient {
 	 */
 	public <T> Flux<T> postForEvents(LlmModel model, String path, Object body,
 			Function<ResponseMetadata, EventStreamReader<T>> readers) {
-		Mono<ResponseEntity<Flux<ServerSentEvent<String>>>> answer = this.webClient.post()
-			.uri(path)
-			.contentType(MediaType.APPLICATION_JSON)
-			.accept(MediaType.TEXT_EVENT_STREAM)
-			.bodyValue(this.json.writeJson(model, body))
-			.retrieve()
-			.onStatus((status) -> status.isError(), (response) -> this.errors.errorStatus(model, response))
-			.onStatus((status) -> status.is3xxRedirection(), (response) -> this.errors.redirect(model, response))
+		Mono<ResponseEntity<Flux<ServerSentEvent<String>>>> answer = exchange(model, path, body,
+				MediaType.TEXT_EVENT_STREAM)
 			.toEntityFlux(eventsOrJsonError(model));
 		return IdleTimeoutOperator.within(answer, this.settings.firstByteTimeout(), TimeoutException::new)
 			.onErrorMap((ex) -> this.errors.translate(model, ex, LlmTimeoutException.Phase.FIRST_BYTE))
@@ -135,6 +140,35 @@ public final class ProviderHttpClient {
 				// before it
 				return InOrder.flatten(read).concatWith(Mono.fromSupplier(reader::complete));
 			});
+	}
+
+	/**
+	 * POST the body to the path. The URI is expanded once per path rather than by the
+	 * client's URI template on every call; the template goes along as the request
+	 * attribute the client would set, so that the {@code uri} tag and the observation of
+	 * the HTTP call stay the same. An error or redirect status fails with its typed
+	 * exception.
+	 */
+	private WebClient.ResponseSpec exchange(LlmModel model, String path, Object body, MediaType accept) {
+		return this.webClient.post()
+			.uri(uri(path))
+			.attribute(WEB_CLIENT_URI_TEMPLATE, path)
+			.contentType(MediaType.APPLICATION_JSON)
+			.accept(accept)
+			.bodyValue(this.json.writeJson(model, body))
+			.retrieve()
+			.onStatus((status) -> status.isError() || status.is3xxRedirection(),
+					(response) -> response.statusCode().is3xxRedirection() ? this.errors.redirect(model, response)
+							: this.errors.errorStatus(model, response));
+	}
+
+	private URI uri(String path) {
+		URI uri = this.uris.get(path);
+		if (uri == null) {
+			uri = this.uriBuilderFactory.expand(path);
+			this.uris.putIfAbsent(path, uri);
+		}
+		return uri;
 	}
 
 	/**

@@ -81,10 +81,13 @@ public class FallbackChain {
 	 * @return the answer, or the error that ended the request
 	 */
 	public Mono<LlmResponse> call(LlmRequest request, Deadline deadline) {
-		return serve(request, deadline, (executor, context) -> executor.call(request(executor, context), context)
-			.flux()
-			.map((response) -> response.withAttempts(context.isFallback(executor), context.attempts(), context.cost())))
-			.single();
+		// each model's executor answers once or fails: no operator of its own to check
+		// that
+		// again
+		return Mono.fromDirect(serve(request, deadline, false, (executor, context) -> executor
+			.call(request(executor, context), context)
+			.map((response) -> response.withAttempts(context.isFallback(executor), context.attempts(), context.cost()))
+			.flux()));
 	}
 
 	/**
@@ -96,7 +99,7 @@ public class FallbackChain {
 	 * @return the events, the last one a completion with every attempt made
 	 */
 	public Flux<LlmStreamEvent> stream(LlmRequest request, Deadline deadline) {
-		return serve(request, deadline,
+		return serve(request, deadline, true,
 				(executor, context) -> executor.stream(request(executor, context), context).map((event) -> {
 					if (event instanceof LlmStreamEvent.Completion completion) {
 						return new LlmStreamEvent.Completion(completion.response()
@@ -106,7 +109,7 @@ public class FallbackChain {
 				}));
 	}
 
-	private <T> Flux<T> serve(LlmRequest request, Deadline deadline,
+	private <T> Flux<T> serve(LlmRequest request, Deadline deadline, boolean streaming,
 			BiFunction<ModelExecutor, ChainContext, Flux<T>> call) {
 		return Flux.defer(() -> {
 			List<LlmModel> models = this.catalog.modelsFor(request);
@@ -116,6 +119,11 @@ public class FallbackChain {
 			if (deadline.isSet()) {
 				served = served.transform(CutOffOperator.of(Mono.delay(deadline.remaining()),
 						() -> LlmTimeoutException.deadline(deadline.timeout())));
+			}
+			if (!streaming) {
+				// a whole answer is delivered at once: nothing reached the caller before
+				// an error
+				return served;
 			}
 			return served.onErrorMap(
 					(error) -> context.isContentDelivered() && !(error instanceof LlmStreamInterruptedException),
