@@ -73,7 +73,7 @@ public class ResilientPipeline implements LlmPipeline {
 
 	@Override
 	public Mono<LlmResponse> call(LlmRequest request) {
-		// the chain answers once or fails: no operator of its own to check that again
+		// the chain answers once or fails: nothing to check that again
 		return Mono.fromDirect(serve(request, false, (deadline) -> this.chain.call(request, deadline).flux(),
 				LlmRequestContext::setResponse));
 	}

@@ -81,9 +81,8 @@ public final class ProviderHttpClient {
 	 * @return the response body and metadata
 	 */
 	public Mono<JsonResponse> post(LlmModel model, String path, Object body) {
-		// bytes, not a String: Spring's StringDecoder logs what it decodes at DEBUG, and
-		// an
-		// error body may echo the API key
+		// bytes, not a String: Spring's StringDecoder logs what it decodes at DEBUG,
+		// and an error body may echo the API key
 		Mono<ResponseEntity<byte[]>> entity = exchange(model, path, body, MediaType.APPLICATION_JSON)
 			.toEntity(byte[].class);
 		return IdleTimeoutOperator.within(entity, this.settings.firstByteTimeout(), TimeoutException::new)

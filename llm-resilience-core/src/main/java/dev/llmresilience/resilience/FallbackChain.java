@@ -81,9 +81,7 @@ public class FallbackChain {
 	 * @return the answer, or the error that ended the request
 	 */
 	public Mono<LlmResponse> call(LlmRequest request, Deadline deadline) {
-		// each model's executor answers once or fails: no operator of its own to check
-		// that
-		// again
+		// each model's executor answers once or fails: nothing to check that again
 		return Mono.fromDirect(serve(request, deadline, false, (executor, context) -> executor
 			.call(request(executor, context), context)
 			.map((response) -> response.withAttempts(context.isFallback(executor), context.attempts(), context.cost()))
