@@ -5,6 +5,7 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import dev.llmresilience.error.LlmCircuitOpenException;
+import dev.llmresilience.error.LlmInvalidResponseException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -17,7 +18,10 @@ import reactor.util.context.Context;
  * operator, the duration recorded for a stream is its time to first content, so that a
  * long answer is not a slow call, and a caller's cancel releases the permission without
  * counting as a success or a failure, however much was received, unless the whole answer
- * had arrived.
+ * had arrived. A call that completes without its whole answer (a provider's publisher
+ * that ends empty, or a stream without its completion) fails with an
+ * {@link LlmInvalidResponseException}, counted as a failure like any other invalid
+ * answer.
  *
  * @param <T> the element type
  */
@@ -27,14 +31,17 @@ final class ModelCircuitBreakerOperator<T> implements UnaryOperator<Flux<T>> {
 
 	private final String provider;
 
+	private final String model;
+
 	private final Predicate<T> isContent;
 
 	private final Predicate<T> isAnswer;
 
-	private ModelCircuitBreakerOperator(CircuitBreaker circuitBreaker, String provider, Predicate<T> isContent,
-			Predicate<T> isAnswer) {
+	private ModelCircuitBreakerOperator(CircuitBreaker circuitBreaker, String provider, String model,
+			Predicate<T> isContent, Predicate<T> isAnswer) {
 		this.circuitBreaker = circuitBreaker;
 		this.provider = provider;
+		this.model = model;
 		this.isContent = isContent;
 		this.isAnswer = isAnswer;
 	}
@@ -44,15 +51,16 @@ final class ModelCircuitBreakerOperator<T> implements UnaryOperator<Flux<T>> {
 	 * @param <T> the element type
 	 * @param circuitBreaker the model's breaker, named after the model
 	 * @param provider the provider id, for the refusal's exception
+	 * @param model the model id, for the exception of a call that ends without its answer
 	 * @param isContent which element is the first content, whose arrival ends the
 	 * measured time
 	 * @param isAnswer which element is the whole answer, after which a cancel is a
 	 * success
 	 * @return the operator
 	 */
-	static <T> ModelCircuitBreakerOperator<T> of(CircuitBreaker circuitBreaker, String provider, Predicate<T> isContent,
-			Predicate<T> isAnswer) {
-		return new ModelCircuitBreakerOperator<>(circuitBreaker, provider, isContent, isAnswer);
+	static <T> ModelCircuitBreakerOperator<T> of(CircuitBreaker circuitBreaker, String provider, String model,
+			Predicate<T> isContent, Predicate<T> isAnswer) {
+		return new ModelCircuitBreakerOperator<>(circuitBreaker, provider, model, isContent, isAnswer);
 	}
 
 	@Override
@@ -136,6 +144,12 @@ final class ModelCircuitBreakerOperator<T> implements UnaryOperator<Flux<T>> {
 
 		@Override
 		public void onComplete() {
+			if (!this.answered) {
+				ModelCircuitBreakerOperator<T> guard = this.guard;
+				onError(new LlmInvalidResponseException(guard.provider, guard.model,
+						"the call completed without an answer", null));
+				return;
+			}
 			if (compareAndSet(false, true)) {
 				CircuitBreaker breaker = this.guard.circuitBreaker;
 				breaker.onSuccess(duration(), breaker.getTimestampUnit());

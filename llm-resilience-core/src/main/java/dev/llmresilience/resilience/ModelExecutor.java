@@ -493,7 +493,7 @@ public final class ModelExecutor {
 			try {
 				this.call = this.attempts.call.apply(this.deployment)
 					.transform(ModelCircuitBreakerOperator.of(this.deployment.circuitBreaker(),
-							this.deployment.provider().id(), this.attempts.isContent,
+							this.deployment.provider().id(), ModelExecutor.this.model.id(), this.attempts.isContent,
 							(element) -> this.attempts.answerOf.apply(element) != null));
 			}
 			catch (RuntimeException ex) {

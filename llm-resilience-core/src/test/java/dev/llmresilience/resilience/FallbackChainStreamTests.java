@@ -9,6 +9,7 @@ import dev.llmresilience.LlmStreamEvent.Completion;
 import dev.llmresilience.LlmStreamEvent.TextDelta;
 import dev.llmresilience.deadline.Deadline;
 import dev.llmresilience.error.LlmConnectionException;
+import dev.llmresilience.error.LlmInvalidResponseException;
 import dev.llmresilience.error.LlmOverloadedException;
 import dev.llmresilience.error.LlmStreamInterruptedException;
 import dev.llmresilience.error.LlmTimeoutException;
@@ -90,6 +91,36 @@ class FallbackChainStreamTests {
 				}))
 			.verify(TIMEOUT);
 		assertThat(this.fixture.calls("primary")).isOne();
+		assertThat(this.fixture.calls("secondary")).isZero();
+		assertThat(this.fixture.breaker("primary").getMetrics().getNumberOfFailedCalls()).isOne();
+	}
+
+	@Test
+	void streamEndingWithoutItsCompletionBeforeContentFallsBack() {
+		this.fixture.always("primary", Reply.endWithoutAnswer());
+		this.fixture.script("secondary", Reply.answer("Hi"));
+		StepVerifier.withVirtualTime(() -> this.fixture.chain().stream(request(), Deadline.none()))
+			.thenAwait(Duration.ofMillis(1500))
+			.expectNext(new TextDelta("Hi"))
+			.assertNext((event) -> assertThat(event).isInstanceOfSatisfying(Completion.class,
+					(completion) -> assertThat(completion.response().model()).isEqualTo("secondary")))
+			.expectComplete()
+			.verify(TIMEOUT);
+		assertThat(this.fixture.breaker("primary").getMetrics().getNumberOfSuccessfulCalls()).isZero();
+	}
+
+	@Test
+	void streamEndingWithoutItsCompletionAfterADeltaIsInterrupted() {
+		this.fixture.script("primary", Reply.endWithoutAnswer("Hel", "lo"));
+		this.fixture.always("secondary", Reply.answer("Hi"));
+		StepVerifier.withVirtualTime(() -> this.fixture.chain().stream(request(), Deadline.none()))
+			.expectNext(new TextDelta("Hel"), new TextDelta("lo"))
+			.expectErrorSatisfies((actual) -> assertThat(actual)
+				.isInstanceOfSatisfying(LlmStreamInterruptedException.class, (interrupted) -> {
+					assertThat(interrupted.getPartialText()).isEqualTo("Hello");
+					assertThat(interrupted.getCause()).isInstanceOf(LlmInvalidResponseException.class);
+				}))
+			.verify(TIMEOUT);
 		assertThat(this.fixture.calls("secondary")).isZero();
 		assertThat(this.fixture.breaker("primary").getMetrics().getNumberOfFailedCalls()).isOne();
 	}

@@ -2,6 +2,7 @@ package dev.llmresilience.resilience;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.NoSuchElementException;
 
 import dev.llmresilience.LlmAttempt;
 import dev.llmresilience.LlmAttempt.Outcome;
@@ -47,6 +48,45 @@ class FallbackChainTests {
 			.verify(TIMEOUT);
 		assertThat(fixture.calls("primary")).isEqualTo(3);
 		assertThat(fixture.calls("secondary")).isOne();
+	}
+
+	@Test
+	void callCompletedWithoutAnAnswerIsAnInvalidResponseThatIsRetriedAndFallsBack() {
+		ChainFixture fixture = ChainFixture.primaryAndSecondary();
+		fixture.always("primary", Reply.endWithoutAnswer());
+		fixture.script("secondary", Reply.answer("Hi from secondary"));
+		StepVerifier.withVirtualTime(() -> fixture.chain().call(request(), Deadline.none()))
+			.thenAwait(Duration.ofMillis(1500))
+			.assertNext((response) -> {
+				assertThat(response.model()).isEqualTo("secondary");
+				assertThat(response.attempts())
+					.extracting(LlmAttempt::model, LlmAttempt::outcome, LlmAttempt::errorType)
+					.containsExactly(tuple("primary", Outcome.FAILURE, "LlmInvalidResponseException"),
+							tuple("primary", Outcome.FAILURE, "LlmInvalidResponseException"),
+							tuple("primary", Outcome.FAILURE, "LlmInvalidResponseException"),
+							tuple("secondary", Outcome.SUCCESS, null));
+			})
+			.expectComplete()
+			.verify(TIMEOUT);
+		assertThat(fixture.breaker("primary").getMetrics().getNumberOfFailedCalls()).isEqualTo(3);
+		assertThat(fixture.breaker("primary").getMetrics().getNumberOfSuccessfulCalls()).isZero();
+	}
+
+	@Test
+	void callCompletedWithoutAnAnswerOnTheLastModelFailsTyped() {
+		ChainFixture fixture = ChainFixture.primaryAndSecondary();
+		fixture.always("primary", Reply.fail(ProviderErrors.notFound()));
+		fixture.always("secondary", Reply.endWithoutAnswer());
+		StepVerifier.withVirtualTime(() -> fixture.chain().call(request(), Deadline.none()))
+			.thenAwait(Duration.ofSeconds(3))
+			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(LlmAllModelsFailedException.class)
+				.satisfies((failed) -> assertThat(((LlmAllModelsFailedException) failed).getAttempts())
+					.extracting(LlmAttempt::model, LlmAttempt::errorType)
+					.last()
+					.isEqualTo(tuple("secondary", "LlmInvalidResponseException")))
+				.rootCause()
+				.isNotInstanceOf(NoSuchElementException.class))
+			.verify(TIMEOUT);
 	}
 
 	@Test

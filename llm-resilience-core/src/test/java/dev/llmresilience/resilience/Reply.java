@@ -72,6 +72,26 @@ interface Reply {
 	}
 
 	/**
+	 * End without an answer: a whole-answer call completes empty, a stream sends the
+	 * given parts and completes without its completion event.
+	 */
+	static Reply endWithoutAnswer(String... parts) {
+		return new Reply() {
+
+			@Override
+			public Mono<LlmResponse> call(LlmModel model, String provider) {
+				return Mono.empty();
+			}
+
+			@Override
+			public Flux<LlmStreamEvent> stream(LlmModel model, String provider) {
+				return Flux.fromArray(parts).map(LlmStreamEvent.TextDelta::new);
+			}
+
+		};
+	}
+
+	/**
 	 * Stream the given parts, then nothing more: neither the completion nor an error.
 	 */
 	static Reply stall(String... parts) {
