@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -17,6 +18,8 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 
+import org.springframework.lang.Nullable;
+
 /**
  * Fails a sequence whose first element does not come within one limit, or whose next
  * element does not come within another after the one before, as Reactor's
@@ -29,6 +32,13 @@ import reactor.util.context.Context;
  * timer set again for the time left is a task of its own. Timers run on
  * {@link Schedulers#parallel()}, and read its clock, so that virtual time drives them in
  * tests.
+ * <p>
+ * A sequence whose terminal element is known (the last event of a streamed answer) may
+ * also be given a grace limit: after that element, the rest of the sequence (the end of a
+ * response body) must come within it, and whatever comes instead is dropped. When the
+ * grace passes, or an error comes, the sequence is cancelled and completes all the same:
+ * its answer is whole. Reading a body to its end, rather than cancelling it at the
+ * terminal event, lets the connection go back to its pool instead of being closed.
  *
  * @param <T> the element type
  */
@@ -42,12 +52,19 @@ public final class IdleTimeoutOperator<T> implements UnaryOperator<Flux<T>> {
 
 	private final Supplier<Scheduler> scheduler;
 
+	@Nullable
+	private final Predicate<? super T> terminal;
+
+	private final long graceNanos;
+
 	private IdleTimeoutOperator(Duration first, Duration idle, Function<Boolean, Throwable> error,
-			Supplier<Scheduler> scheduler) {
+			Supplier<Scheduler> scheduler, @Nullable Predicate<? super T> terminal, Duration grace) {
 		this.firstNanos = first.toNanos();
 		this.idleNanos = idle.toNanos();
 		this.error = error;
 		this.scheduler = scheduler;
+		this.terminal = terminal;
+		this.graceNanos = grace.toNanos();
 	}
 
 	/**
@@ -60,7 +77,24 @@ public final class IdleTimeoutOperator<T> implements UnaryOperator<Flux<T>> {
 	 * @return the operator
 	 */
 	public static <T> IdleTimeoutOperator<T> of(Duration first, Duration idle, Function<Boolean, Throwable> error) {
-		return new IdleTimeoutOperator<>(first, idle, error, Schedulers::parallel);
+		return new IdleTimeoutOperator<>(first, idle, error, Schedulers::parallel, null, Duration.ZERO);
+	}
+
+	/**
+	 * Create an operator for a sequence with a terminal element, after which the rest of
+	 * the sequence must come within a grace limit.
+	 * @param <T> the element type
+	 * @param first the limit for the first element, from the subscription
+	 * @param idle the limit for each later element, from the one before
+	 * @param error creates the error of a sequence that timed out, given whether an
+	 * element had come
+	 * @param terminal which element is the terminal one
+	 * @param grace the limit for the end of the sequence, from the terminal element
+	 * @return the operator
+	 */
+	public static <T> IdleTimeoutOperator<T> of(Duration first, Duration idle, Function<Boolean, Throwable> error,
+			Predicate<? super T> terminal, Duration grace) {
+		return new IdleTimeoutOperator<>(first, idle, error, Schedulers::parallel, terminal, grace);
 	}
 
 	/**
@@ -74,7 +108,7 @@ public final class IdleTimeoutOperator<T> implements UnaryOperator<Flux<T>> {
 	 */
 	static <T> IdleTimeoutOperator<T> of(Duration first, Duration idle, Function<Boolean, Throwable> error,
 			Supplier<Scheduler> scheduler) {
-		return new IdleTimeoutOperator<>(first, idle, error, scheduler);
+		return new IdleTimeoutOperator<>(first, idle, error, scheduler, null, Duration.ZERO);
 	}
 
 	/**
@@ -89,7 +123,7 @@ public final class IdleTimeoutOperator<T> implements UnaryOperator<Flux<T>> {
 	 */
 	public static <T> Mono<T> within(Mono<T> source, Duration limit, Supplier<Throwable> error) {
 		IdleTimeoutOperator<T> limits = new IdleTimeoutOperator<>(limit, limit, (started) -> error.get(),
-				Schedulers::parallel);
+				Schedulers::parallel, null, Duration.ZERO);
 		return new Mono<>() {
 
 			@Override
@@ -134,6 +168,9 @@ public final class IdleTimeoutOperator<T> implements UnaryOperator<Flux<T>> {
 
 		private volatile boolean started;
 
+		/** Whether the terminal element has come and only the end is awaited. */
+		private volatile boolean ending;
+
 		/** The timer, and when it fires; guarded by this subscriber's monitor. */
 		private Disposable timer;
 
@@ -166,12 +203,27 @@ public final class IdleTimeoutOperator<T> implements UnaryOperator<Flux<T>> {
 				Operators.onNextDropped(element, this.actual.currentContext());
 				return;
 			}
-			long deadline = now() + this.limits.idleNanos;
-			this.deadline = deadline;
-			if (!this.started) {
+			if (this.ending) {
+				// nothing counts after the terminal element
+				Operators.onDiscard(element, this.actual.currentContext());
+				return;
+			}
+			IdleTimeoutOperator<T> limits = this.limits;
+			if (limits.terminal != null && limits.terminal.test(element)) {
+				this.ending = true;
 				this.started = true;
-				// the idle limit may end before the first one's timer fires
-				armBefore(deadline);
+				long deadline = now() + limits.graceNanos;
+				this.deadline = deadline;
+				armBefore(deadline, limits.graceNanos);
+			}
+			else {
+				long deadline = now() + limits.idleNanos;
+				this.deadline = deadline;
+				if (!this.started) {
+					this.started = true;
+					// the idle limit may end before the first one's timer fires
+					armBefore(deadline, limits.idleNanos);
+				}
 			}
 			this.actual.onNext(element);
 		}
@@ -180,7 +232,13 @@ public final class IdleTimeoutOperator<T> implements UnaryOperator<Flux<T>> {
 		public void onError(Throwable error) {
 			if (compareAndSet(false, true)) {
 				disarm();
-				this.actual.onError(error);
+				if (this.ending) {
+					// a connection lost after the whole answer: the answer stands
+					this.actual.onComplete();
+				}
+				else {
+					this.actual.onError(error);
+				}
 			}
 			else {
 				Operators.onErrorDropped(error, this.actual.currentContext());
@@ -211,7 +269,12 @@ public final class IdleTimeoutOperator<T> implements UnaryOperator<Flux<T>> {
 			}
 			if (compareAndSet(false, true)) {
 				this.upstream.cancel();
-				this.actual.onError(this.limits.error.apply(this.started));
+				if (this.ending) {
+					this.actual.onComplete();
+				}
+				else {
+					this.actual.onError(this.limits.error.apply(this.started));
+				}
 			}
 		}
 
@@ -247,12 +310,12 @@ public final class IdleTimeoutOperator<T> implements UnaryOperator<Flux<T>> {
 		}
 
 		/**
-		 * Set the timer of the idle limit, which ends at the deadline just set, if the
-		 * timer set before would fire later.
+		 * Set the timer of a limit, which ends at the deadline just set, if the timer set
+		 * before would fire later.
 		 */
-		private synchronized void armBefore(long deadline) {
+		private synchronized void armBefore(long deadline, long limitNanos) {
 			if (deadline < this.timerAt) {
-				arm(this.limits.idleNanos, true);
+				arm(limitNanos, true);
 			}
 		}
 

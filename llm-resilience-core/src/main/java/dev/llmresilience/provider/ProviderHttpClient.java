@@ -2,6 +2,7 @@ package dev.llmresilience.provider;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +43,11 @@ public final class ProviderHttpClient {
 	 * request, for the {@code uri} tag of its observation.
 	 */
 	private static final String WEB_CLIENT_URI_TEMPLATE = WebClient.class.getName() + ".uriTemplate";
+
+	/**
+	 * How long the end of a streamed body may take after its terminal event.
+	 */
+	private static final Duration END_OF_BODY_GRACE = Duration.ofSeconds(1);
 
 	private final ProviderSettings settings;
 
@@ -127,14 +133,7 @@ public final class ProviderHttpClient {
 			.flatMapMany((entity) -> {
 				EventStreamReader<T> reader = readers
 					.apply(this.errors.metadata(entity.getStatusCode().value(), entity.getHeaders()));
-				Flux<Batch<T>> read = timed(model, entity.getBody()).map((event) -> {
-					Batch<T> batch = new Batch<>();
-					batch.last = reader.read(event, batch);
-					return batch;
-				})
-					// stop reading at the terminal event: a server that holds the
-					// connection open must not hit the idle timeout
-					.takeUntil(Batch::isLast);
+				Flux<Batch<T>> read = timed(model, entity.getBody().map(new Reading<>(reader)));
 				// an error (an error event, a broken connection) after the text read
 				// before it
 				return InOrder.flatten(read).concatWith(Mono.fromSupplier(reader::complete));
@@ -173,13 +172,19 @@ public final class ProviderHttpClient {
 	/**
 	 * Apply the stream's time limits: servers that send their headers at once may still
 	 * think long before the first event (a long prompt's prefill), so the first event
-	 * gets the first-byte limit and every later one the idle limit.
+	 * gets the first-byte limit and every later one the idle limit. After the terminal
+	 * event the body is read to its end, so that the connection goes back to the pool
+	 * rather than being closed, but for no longer than {@link #END_OF_BODY_GRACE} (or the
+	 * idle limit if shorter): a server that holds the connection open after its answer
+	 * has the connection closed, and the stream completes all the same.
 	 */
-	private Flux<ServerSentEvent<String>> timed(LlmModel model, Flux<ServerSentEvent<String>> events) {
-		return events
-			.transform(IdleTimeoutOperator.of(this.settings.firstByteTimeout(), this.settings.streamIdleTimeout(),
+	private <T> Flux<Batch<T>> timed(LlmModel model, Flux<Batch<T>> batches) {
+		Duration idle = this.settings.streamIdleTimeout();
+		return batches
+			.transform(IdleTimeoutOperator.of(this.settings.firstByteTimeout(), idle,
 					(started) -> this.errors.translate(model, new TimeoutException(),
-							started ? LlmTimeoutException.Phase.STREAM_IDLE : LlmTimeoutException.Phase.FIRST_BYTE)))
+							started ? LlmTimeoutException.Phase.STREAM_IDLE : LlmTimeoutException.Phase.FIRST_BYTE),
+					Batch::isLast, (idle.compareTo(END_OF_BODY_GRACE) < 0) ? idle : END_OF_BODY_GRACE))
 			.onErrorMap((ex) -> this.errors.translate(model, ex, LlmTimeoutException.Phase.STREAM_IDLE));
 	}
 
@@ -219,6 +224,34 @@ public final class ProviderHttpClient {
 			return error;
 		}
 		return this.errors.invalidResponse(model, "expected an event stream but the body is plain JSON", null);
+	}
+
+	/**
+	 * Reads the events of one response into batches; an event after the terminal one is
+	 * not read (an empty batch stands for it, and the time limits drop it).
+	 *
+	 * @param <T> the element type
+	 */
+	private static final class Reading<T> implements Function<ServerSentEvent<String>, Batch<T>> {
+
+		private final EventStreamReader<T> reader;
+
+		private boolean ended;
+
+		Reading(EventStreamReader<T> reader) {
+			this.reader = reader;
+		}
+
+		@Override
+		public Batch<T> apply(ServerSentEvent<String> event) {
+			Batch<T> batch = new Batch<>();
+			if (!this.ended) {
+				batch.last = this.reader.read(event, batch);
+				this.ended = batch.last;
+			}
+			return batch;
+		}
+
 	}
 
 	/**

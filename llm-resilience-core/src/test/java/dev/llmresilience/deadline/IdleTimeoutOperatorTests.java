@@ -22,6 +22,8 @@ class IdleTimeoutOperatorTests {
 
 	private static final Duration IDLE = Duration.ofSeconds(1);
 
+	private static final Duration GRACE = Duration.ofMillis(300);
+
 	@Test
 	void firstElementLaterThanTheFirstLimitTimesOutUnstarted() {
 		StepVerifier.withVirtualTime(() -> Flux.<String>never().transform(operator()))
@@ -132,6 +134,70 @@ class IdleTimeoutOperatorTests {
 			.verifyThenAssertThat(Duration.ofSeconds(5))
 			.hasNotDroppedErrors();
 		events.assertCancelled();
+	}
+
+	@Test
+	void endOfTheSequenceAfterItsTerminalElementIsAwaitedAndTheRestDropped() {
+		TestPublisher<String> events = TestPublisher.createNoncompliant(TestPublisher.Violation.CLEANUP_ON_TERMINATE);
+		StepVerifier.withVirtualTime(() -> events.flux().transform(endingOperator()))
+			.expectSubscription()
+			.then(() -> events.next("a", "end", "after"))
+			.expectNext("a", "end")
+			.expectNoEvent(GRACE.minusMillis(1))
+			.then(events::complete)
+			.expectComplete()
+			.verifyThenAssertThat(Duration.ofSeconds(5))
+			.hasDiscarded("after")
+			.hasNotDroppedErrors();
+		events.assertWasNotCancelled();
+	}
+
+	@Test
+	void sequenceHeldOpenAfterItsTerminalElementIsCancelledAndCompletesAfterTheGrace() {
+		TestPublisher<String> events = TestPublisher.create();
+		StepVerifier.withVirtualTime(() -> events.flux().transform(endingOperator()))
+			.expectSubscription()
+			.then(() -> events.next("a", "end"))
+			.expectNext("a", "end")
+			.expectNoEvent(GRACE.minusMillis(1))
+			.thenAwait(Duration.ofMillis(1))
+			.expectComplete()
+			.verifyThenAssertThat(Duration.ofSeconds(5))
+			.hasNotDroppedErrors();
+		events.assertCancelled();
+	}
+
+	@Test
+	void errorAfterTheTerminalElementCompletesTheSequence() {
+		TestPublisher<String> events = TestPublisher.create();
+		StepVerifier.withVirtualTime(() -> events.flux().transform(endingOperator()))
+			.expectSubscription()
+			.then(() -> events.next("end"))
+			.expectNext("end")
+			.then(() -> events.error(new IllegalStateException("connection reset")))
+			.expectComplete()
+			.verifyThenAssertThat(Duration.ofSeconds(5))
+			.hasNotDroppedErrors();
+	}
+
+	@Test
+	void elementsBeforeTheTerminalOneKeepTheirIdleLimit() {
+		TestPublisher<String> events = TestPublisher.create();
+		StepVerifier.withVirtualTime(() -> events.flux().transform(endingOperator()))
+			.expectSubscription()
+			.then(() -> events.next("a"))
+			.expectNext("a")
+			.expectNoEvent(IDLE.minusMillis(1))
+			.thenAwait(Duration.ofMillis(1))
+			.expectErrorMessage("idle after an element")
+			.verify(Duration.ofSeconds(5));
+	}
+
+	private static IdleTimeoutOperator<String> endingOperator() {
+		return IdleTimeoutOperator.of(FIRST, IDLE,
+				(started) -> new TimeoutException(
+						started ? "idle after an element" : "timed out before the first element"),
+				"end"::equals, GRACE);
 	}
 
 	private static IdleTimeoutOperator<String> operator() {

@@ -53,6 +53,8 @@ public final class RequestLog {
 
 	private final AtomicInteger openConnections = new AtomicInteger();
 
+	private final AtomicInteger connectionsOpened = new AtomicInteger();
+
 	RequestLog() {
 	}
 
@@ -98,6 +100,7 @@ public final class RequestLog {
 	}
 
 	void connectionOpened() {
+		this.connectionsOpened.incrementAndGet();
 		this.openConnections.incrementAndGet();
 	}
 
@@ -236,6 +239,14 @@ public final class RequestLog {
 	 */
 	public int openConnections() {
 		return this.openConnections.get();
+	}
+
+	/**
+	 * Return the client connections opened since the start, closed or not.
+	 * @return the count
+	 */
+	public int connectionsOpened() {
+		return this.connectionsOpened.get();
 	}
 
 	/**

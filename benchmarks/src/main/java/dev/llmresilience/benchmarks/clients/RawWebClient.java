@@ -70,8 +70,9 @@ public final class RawWebClient implements LlmClientUnderTest {
 			.accept(MediaType.TEXT_EVENT_STREAM)
 			.bodyValue(body(true))
 			.retrieve()
+			// read to the end of the body, as the template does: cut off at message_stop,
+			// the connection would be closed rather than pooled
 			.bodyToFlux(EVENTS)
-			.takeUntil((event) -> "message_stop".equals(event.event()))
 			.handle((event, sink) -> {
 				if ("content_block_delta".equals(event.event())) {
 					sink.next(readTree(event.data()).path("delta").path("text").asText());

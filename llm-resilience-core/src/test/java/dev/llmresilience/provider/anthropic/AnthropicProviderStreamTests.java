@@ -351,6 +351,29 @@ class AnthropicProviderStreamTests {
 	}
 
 	@Test
+	void bodyHeldOpenAfterMessageStopCompletesTheStreamAfterAGraceAndIsCancelled() {
+		Sinks.Many<DataBuffer> body = Sinks.many().unicast().onBackpressureBuffer();
+		AnthropicProvider heldOpen = AnthropicProviderFixtures.answeringWith(body.asFlux());
+		// the fixture's idle limit, 300 ms, is shorter than the grace of a second
+		StepVerifier.withVirtualTime(() -> heldOpen.stream(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")))
+			.then(() -> {
+				for (String piece : List.of(MESSAGE_START, TEXT_BLOCK_START, textDelta("Hi"), TEXT_BLOCK_STOP,
+						messageDelta("end_turn", 1), MESSAGE_STOP, PING)) {
+					body.tryEmitNext(
+							DefaultDataBufferFactory.sharedInstance.wrap(piece.getBytes(StandardCharsets.UTF_8)));
+				}
+			})
+			.expectNext(new TextDelta("Hi"))
+			.expectNoEvent(Duration.ofMillis(299))
+			.thenAwait(Duration.ofMillis(1))
+			.assertNext((event) -> assertThat(event).isInstanceOfSatisfying(Completion.class,
+					(completion) -> assertThat(completion.response().text()).isEqualTo("Hi")))
+			.expectComplete()
+			.verify(TIMEOUT);
+		assertThat(body.currentSubscriberCount()).isZero();
+	}
+
+	@Test
 	void apiKeyEchoedInErrorEventIsRedacted() {
 		stub(stream(MESSAGE_START, event("error", """
 				{"type":"error","error":{"type":"api_error","message":"bad key %s"}}"""

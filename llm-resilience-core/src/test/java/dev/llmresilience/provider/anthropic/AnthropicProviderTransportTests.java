@@ -74,6 +74,22 @@ class AnthropicProviderTransportTests {
 	}
 
 	@Test
+	void streamsReadTheirBodyToTheEndAndLeaveTheConnectionOpenForTheNext() {
+		this.fake.defaults().pieces("Hel", "lo");
+		AnthropicProvider provider = AnthropicProviderFixtures.create(this.fake.baseUrl());
+		for (int i = 0; i < 5; i++) {
+			StepVerifier.create(provider.stream(AnthropicProviderFixtures.MODEL, LlmRequest.ofPrompt("Hi")))
+				.expectNext(new LlmStreamEvent.TextDelta("Hel"), new LlmStreamEvent.TextDelta("lo"))
+				.assertNext((event) -> assertThat(event).isInstanceOf(LlmStreamEvent.Completion.class))
+				.expectComplete()
+				.verify(Duration.ofSeconds(5));
+		}
+		// a connection closed at the terminal event would make five; the next stream may
+		// start while the connection before it is still on its way back to the pool
+		assertThat(this.fake.requests().connectionsOpened()).isBetween(1, 2);
+	}
+
+	@Test
 	void redirectIsNotFollowedAndSaysSo() {
 		wm.stubFor(post("/v1/messages")
 			.willReturn(aResponse().withStatus(307).withHeader("Location", "https://elsewhere.example/v1/messages")));

@@ -160,6 +160,24 @@ class OpenAiRealTrafficTests {
 		fake.respondWith((request) -> FakeReply.raw(200, "text/event-stream", body).inChunks(List.of(7, 3)));
 	}
 
+	@Test
+	void streamsReadTheirBodyToTheEndAndLeaveTheConnectionOpenForTheNext() {
+		try (FakeProviderServer own = FakeProviderServer.start()) {
+			own.defaults().pieces("Hel", "lo");
+			OpenAiProvider provider = OpenAiProviderFixtures.create(own.baseUrl());
+			for (int i = 0; i < 5; i++) {
+				StepVerifier.create(provider.stream(MODEL, LlmRequest.ofPrompt("Hi")))
+					.expectNext(new LlmStreamEvent.TextDelta("Hel"), new LlmStreamEvent.TextDelta("lo"))
+					.assertNext((event) -> assertThat(event).isInstanceOf(LlmStreamEvent.Completion.class))
+					.expectComplete()
+					.verify(TIMEOUT);
+			}
+			// closed at [DONE], each stream would open one; the next stream may start
+			// while the connection before it is still on its way back to the pool
+			assertThat(own.requests().connectionsOpened()).isBetween(1, 2);
+		}
+	}
+
 	private static Mono<LlmResponse> call() {
 		return OpenAiProviderFixtures.create(fake.baseUrl()).call(MODEL, LlmRequest.ofPrompt("Hi"));
 	}
