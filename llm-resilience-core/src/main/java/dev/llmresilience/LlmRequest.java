@@ -75,6 +75,9 @@ public final class LlmRequest {
 
 	private final Map<String, String> tags;
 
+	/** Worked out once: each model tried, its pace and its bill ask for it. */
+	private final long estimatedInputTokens;
+
 	private LlmRequest(Builder builder) {
 		Assert.notEmpty(builder.messages, "A request needs at least one message");
 		Assert.isTrue(builder.chain == null || builder.model == null, "A request names a chain or a model, not both");
@@ -113,6 +116,7 @@ public final class LlmRequest {
 		this.outputSchema = builder.outputSchema;
 		this.reasoning = builder.reasoning;
 		this.tags = builder.tags.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(builder.tags));
+		this.estimatedInputTokens = estimateInputTokens();
 	}
 
 	/**
@@ -336,6 +340,10 @@ public final class LlmRequest {
 	 * @return the estimated number of input tokens
 	 */
 	public long estimatedInputTokens() {
+		return this.estimatedInputTokens;
+	}
+
+	private long estimateInputTokens() {
 		long characters = (this.system != null) ? this.system.length() : 0;
 		for (LlmTool tool : this.tools) {
 			characters += tool.name().length() + tool.inputSchema().toString().length()

@@ -59,6 +59,9 @@ public final class ProviderHttpClient {
 
 	private final UriBuilderFactory uriBuilderFactory;
 
+	/** How long a stream's body may go on after its terminal event. */
+	private final Duration endOfBodyGrace;
+
 	/** The URI of each path called, expanded once. */
 	private final Map<String, URI> uris = new ConcurrentHashMap<>();
 
@@ -76,6 +79,8 @@ public final class ProviderHttpClient {
 		this.json = json;
 		this.errors = errors;
 		this.uriBuilderFactory = new DefaultUriBuilderFactory(settings.baseUrl().toString());
+		Duration idle = settings.streamIdleTimeout();
+		this.endOfBodyGrace = (idle.compareTo(END_OF_BODY_GRACE) < 0) ? idle : END_OF_BODY_GRACE;
 	}
 
 	/**
@@ -179,12 +184,11 @@ public final class ProviderHttpClient {
 	 * has the connection closed, and the stream completes all the same.
 	 */
 	private <T> Flux<Batch<T>> timed(LlmModel model, Flux<Batch<T>> batches) {
-		Duration idle = this.settings.streamIdleTimeout();
 		return batches
-			.transform(IdleTimeoutOperator.of(this.settings.firstByteTimeout(), idle,
+			.transform(IdleTimeoutOperator.of(this.settings.firstByteTimeout(), this.settings.streamIdleTimeout(),
 					(started) -> this.errors.translate(model, new TimeoutException(),
 							started ? LlmTimeoutException.Phase.STREAM_IDLE : LlmTimeoutException.Phase.FIRST_BYTE),
-					Batch::isLast, (idle.compareTo(END_OF_BODY_GRACE) < 0) ? idle : END_OF_BODY_GRACE))
+					Batch::isLast, this.endOfBodyGrace))
 			.onErrorMap((ex) -> this.errors.translate(model, ex, LlmTimeoutException.Phase.STREAM_IDLE));
 	}
 

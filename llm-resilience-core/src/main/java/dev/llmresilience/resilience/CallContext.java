@@ -26,7 +26,11 @@ class CallContext {
 
 	private final List<LlmAttempt> attempts = new ArrayList<>();
 
-	private final StringBuilder deliveredText = new StringBuilder();
+	/**
+	 * The text delivered to the caller; made at the first content, which only a stream
+	 * has.
+	 */
+	private StringBuilder deliveredText;
 
 	private boolean contentDelivered;
 
@@ -102,7 +106,12 @@ class CallContext {
 
 	synchronized void delivered(String text) {
 		this.contentDelivered = true;
-		this.deliveredText.append(text);
+		if (this.deliveredText == null) {
+			this.deliveredText = new StringBuilder(text);
+		}
+		else {
+			this.deliveredText.append(text);
+		}
 	}
 
 	synchronized boolean isContentDelivered() {
@@ -110,7 +119,7 @@ class CallContext {
 	}
 
 	synchronized String deliveredText() {
-		return this.deliveredText.toString();
+		return (this.deliveredText != null) ? this.deliveredText.toString() : "";
 	}
 
 	/**

@@ -217,10 +217,16 @@ public final class ModelExecutor {
 		return this.router.deployments().get(0);
 	}
 
-	Mono<LlmResponse> call(LlmRequest request, CallContext context) {
+	/**
+	 * Make a call with the model's resilience.
+	 * @param request the request
+	 * @param context the request's attempts so far
+	 * @return the answer, the one element (each attempt's breaker fails one that
+	 * completes without its answer, and a provider's call answers once)
+	 */
+	Flux<LlmResponse> call(LlmRequest request, CallContext context) {
 		return resilient((deployment) -> deployment.provider().call(deployment.model(), request).flux(), request,
-				context, false, (response) -> true, (response) -> response)
-			.single();
+				context, false, (response) -> true, (response) -> response);
 	}
 
 	Flux<LlmStreamEvent> stream(LlmRequest request, CallContext context) {
