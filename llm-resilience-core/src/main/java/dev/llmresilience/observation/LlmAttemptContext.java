@@ -12,7 +12,7 @@ import org.springframework.lang.Nullable;
  * The {@link Observation.Context} of one call of one model: the model, its provider,
  * which try of that model it is within the request, and how it ended.
  */
-public class LlmAttemptContext extends Observation.Context {
+public class LlmAttemptContext extends LlmObservationContext {
 
 	private final LlmModel model;
 

@@ -12,7 +12,7 @@ import org.springframework.lang.Nullable;
  * It holds no prompt or answer text for tags; handlers that want the text must read it
  * from the request and response themselves.
  */
-public class LlmRequestContext extends Observation.Context {
+public class LlmRequestContext extends LlmObservationContext {
 
 	private final LlmRequest request;
 
