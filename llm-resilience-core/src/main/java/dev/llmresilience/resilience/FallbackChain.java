@@ -82,10 +82,10 @@ public class FallbackChain {
 	 */
 	public Mono<LlmResponse> call(LlmRequest request, Deadline deadline) {
 		// each model's executor answers once or fails: nothing to check that again
-		return Mono.fromDirect(serve(request, deadline, false,
-				(executor, context) -> executor.call(request(executor, context), context)
-					.map((response) -> response.withAttempts(context.isFallback(executor), context.attempts(),
-							context.cost()))));
+		return Mono.fromDirect(serve(request, deadline, false, (executor, context) -> executor
+			.call(request(executor, context), context)
+			.map((response) -> response.withAttempts(context.isFallback(executor), context.attempts(), context.cost()))
+			.flux()));
 	}
 
 	/**

@@ -221,12 +221,14 @@ public final class ModelExecutor {
 	 * Make a call with the model's resilience.
 	 * @param request the request
 	 * @param context the request's attempts so far
-	 * @return the answer, the one element (each attempt's breaker fails one that
-	 * completes without its answer, and a provider's call answers once)
+	 * @return the answer, given on once the attempt has ended: its breaker, its
+	 * observation and the request's record have it before the caller does
 	 */
-	Flux<LlmResponse> call(LlmRequest request, CallContext context) {
+	Mono<LlmResponse> call(LlmRequest request, CallContext context) {
+		// single() holds the answer until the attempt completes
 		return resilient((deployment) -> deployment.provider().call(deployment.model(), request).flux(), request,
-				context, false, (response) -> true, (response) -> response);
+				context, false, (response) -> true, (response) -> response)
+			.single();
 	}
 
 	Flux<LlmStreamEvent> stream(LlmRequest request, CallContext context) {

@@ -51,6 +51,16 @@ class FallbackChainTests {
 	}
 
 	@Test
+	void theBreakerHasRecordedTheAttemptWhenTheCallerGetsTheAnswer() {
+		ChainFixture fixture = ChainFixture.primaryAndSecondary();
+		fixture.script("primary", Reply.answer("Hi from primary"));
+		StepVerifier.withVirtualTime(() -> fixture.chain().call(request(), Deadline.none())).assertNext((response) -> {
+			assertThat(response.model()).isEqualTo("primary");
+			assertThat(fixture.breaker("primary").getMetrics().getNumberOfSuccessfulCalls()).isOne();
+		}).expectComplete().verify(TIMEOUT);
+	}
+
+	@Test
 	void callCompletedWithoutAnAnswerIsAnInvalidResponseThatIsRetriedAndFallsBack() {
 		ChainFixture fixture = ChainFixture.primaryAndSecondary();
 		fixture.always("primary", Reply.endWithoutAnswer());
