@@ -32,6 +32,13 @@ public class LlmMetricsObservationHandler implements ObservationHandler<Observat
 	/** The most tag combinations whose meters are kept. */
 	private static final int MAX_KEPT = 1024;
 
+	/**
+	 * The key of this handler's sample in an attempt's context: its own, so that another
+	 * handler that keeps a {@link Timer.Sample} there, as the meter handler does, does
+	 * not replace it.
+	 */
+	private static final Object SAMPLE = new Object();
+
 	private final MeterRegistry registry;
 
 	private final Map<CallTags, CallMeters> callMeters = new ConcurrentHashMap<>();
@@ -49,7 +56,7 @@ public class LlmMetricsObservationHandler implements ObservationHandler<Observat
 	@Override
 	public void onStart(Observation.Context context) {
 		if (context instanceof LlmAttemptContext) {
-			context.put(Timer.Sample.class, Timer.start(this.registry));
+			context.put(SAMPLE, Timer.start(this.registry));
 		}
 	}
 
@@ -79,7 +86,7 @@ public class LlmMetricsObservationHandler implements ObservationHandler<Observat
 		CallMeters meters = callMeters(new CallTags(context.getProviderType(), context.getModel().name(),
 				(response != null) ? response.modelName() : NONE,
 				(context.getError() != null) ? context.getError().getClass().getSimpleName() : NONE, response != null));
-		Timer.Sample sample = context.get(Timer.Sample.class);
+		Timer.Sample sample = context.get(SAMPLE);
 		if (sample != null) {
 			sample.stop(meters.duration());
 		}

@@ -28,10 +28,13 @@ import dev.llmresilience.test.FakeReply;
 import dev.llmresilience.test.ModelsFixture;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -209,6 +212,37 @@ class LlmMetricsObservationHandlerTests {
 		Observation.createNotStarted("http.client.requests", this.observations).start().stop();
 		assertThat(this.meters.getMeters()).extracting(Meter::getId)
 			.noneMatch((id) -> id.getName().startsWith("gen_ai") || id.getName().startsWith("llm"));
+	}
+
+	@Test
+	void operationDurationIsItsOwnBesideTheMeterHandlersTimer() {
+		MockClock clock = new MockClock();
+		SimpleMeterRegistry meters = new SimpleMeterRegistry(SimpleConfig.DEFAULT, clock);
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig()
+			.observationHandler(new LlmMetricsObservationHandler(meters))
+			.observationHandler(new ObservationHandler<>() {
+
+				@Override
+				public void onStart(Observation.Context context) {
+					clock.add(Duration.ofSeconds(1));
+				}
+
+				@Override
+				public boolean supportsContext(Observation.Context context) {
+					return true;
+				}
+
+			})
+			.observationHandler(new LlmMeterObservationHandler(meters, false));
+		Observation attempt = Observation
+			.createNotStarted(LlmObservationConventions.attempt(),
+					() -> new LlmAttemptContext(SONNET, "anthropic", 1, false), observations)
+			.start();
+		clock.add(Duration.ofSeconds(2));
+		attempt.stop();
+		assertThat(meters.get("gen_ai.client.operation.duration").timer().totalTime(TimeUnit.SECONDS)).isEqualTo(3);
+		assertThat(meters.get("llm.attempt").timer().totalTime(TimeUnit.SECONDS)).isEqualTo(2);
 	}
 
 	private void attempt(int attempt, boolean streaming, Consumer<LlmAttemptContext> outcome) {
