@@ -1,6 +1,9 @@
 package dev.llmresilience.observation;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
@@ -9,79 +12,83 @@ import io.micrometer.observation.Observation;
 import org.springframework.lang.Nullable;
 
 /**
- * The context of the library's observations, which knows its low-cardinality key values
- * as one sorted set instead of sorting them again for every reader. Micrometer keeps them
- * in a map and sorts a copy each time they are read, and a meter handler reads them at
- * the start and at the end of every observation, two observations per call. Here the set
- * is kept while the key values come as whole sets that either start the context's or
- * replace every one of its values (what a convention gives at the start and again at the
- * end); any other change (a single key value added, one removed, a set of other keys)
- * forgets it, and the next reader sorts once and keeps the result. Readers get the same
- * key values as from Micrometer's own context.
+ * The context of the library's observations, which keeps its low-cardinality key values
+ * as one sorted set of its own instead of Micrometer's map. Micrometer puts each key
+ * value into a map as it arrives and sorts a copy each time they are read, and a meter
+ * handler reads them at the start and at the end of every observation, two observations
+ * per call. Here a convention's whole set, at the start and again at the end, becomes the
+ * context's set as it is when it starts it or has the same keys; any other change (a
+ * single key value added, one removed, a set of other keys, such as a filter's) makes a
+ * new sorted set at once. Readers get the same key values as from Micrometer's own
+ * context.
  */
 abstract class LlmObservationContext extends Observation.Context {
 
-	/** The low-cardinality key values, or {@code null} if not known since a change. */
-	@Nullable
-	private KeyValues lowCardinality = KeyValues.empty();
+	/**
+	 * The low-cardinality key values, sorted by key, each key once; replaced, never
+	 * changed, by writers that hold this context's lock.
+	 */
+	private volatile KeyValues lowCardinality = KeyValues.empty();
 
 	@Override
 	public synchronized Observation.Context addLowCardinalityKeyValue(KeyValue keyValue) {
-		super.addLowCardinalityKeyValue(keyValue);
-		this.lowCardinality = null;
+		this.lowCardinality = this.lowCardinality.and(keyValue);
 		return this;
 	}
 
 	@Override
 	public synchronized Observation.Context addLowCardinalityKeyValues(KeyValues keyValues) {
-		KeyValues before = this.lowCardinality;
-		// adds them one by one, which forgets the set
-		super.addLowCardinalityKeyValues(keyValues);
-		this.lowCardinality = afterAdding(before, keyValues);
+		this.lowCardinality = afterAdding(this.lowCardinality, keyValues);
 		return this;
 	}
 
 	@Override
 	public synchronized Observation.Context removeLowCardinalityKeyValue(String keyName) {
-		super.removeLowCardinalityKeyValue(keyName);
-		this.lowCardinality = null;
-		return this;
+		return removeLowCardinalityKeyValues(keyName);
 	}
 
 	@Override
 	public synchronized Observation.Context removeLowCardinalityKeyValues(String... keyNames) {
-		super.removeLowCardinalityKeyValues(keyNames);
-		this.lowCardinality = null;
+		List<String> removed = Arrays.asList(keyNames);
+		List<KeyValue> kept = new ArrayList<>();
+		for (KeyValue keyValue : this.lowCardinality) {
+			if (!removed.contains(keyValue.getKey())) {
+				kept.add(keyValue);
+			}
+		}
+		this.lowCardinality = KeyValues.of(kept);
 		return this;
 	}
 
 	@Override
-	public synchronized KeyValues getLowCardinalityKeyValues() {
-		KeyValues known = this.lowCardinality;
-		if (known == null) {
-			known = super.getLowCardinalityKeyValues();
-			this.lowCardinality = known;
+	@Nullable
+	public KeyValue getLowCardinalityKeyValue(String key) {
+		for (KeyValue keyValue : this.lowCardinality) {
+			if (keyValue.getKey().equals(key)) {
+				return keyValue;
+			}
 		}
-		return known;
+		return null;
+	}
+
+	@Override
+	public KeyValues getLowCardinalityKeyValues() {
+		return this.lowCardinality;
 	}
 
 	/**
-	 * Return the key values after a set was added to those known, or {@code null} if they
-	 * are not known: a set replaces the known values when it has the same keys (a
-	 * {@link KeyValues} is sorted by key and has each key once).
+	 * Return the key values after a set was added: the set itself when there were none or
+	 * it has the same keys (a {@link KeyValues} is sorted by key and has each key once),
+	 * else both merged, the added values winning.
 	 */
-	@Nullable
-	private static KeyValues afterAdding(@Nullable KeyValues before, KeyValues added) {
-		if (before == null) {
-			return null;
-		}
+	private static KeyValues afterAdding(KeyValues before, KeyValues added) {
 		if (!added.iterator().hasNext()) {
 			return before;
 		}
 		if (!before.iterator().hasNext() || sameKeys(before, added)) {
 			return added;
 		}
-		return null;
+		return before.and(added);
 	}
 
 	private static boolean sameKeys(KeyValues first, KeyValues second) {

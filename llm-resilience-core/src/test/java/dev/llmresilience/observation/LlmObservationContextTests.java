@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link LlmObservationContext}: the low-cardinality key values read from the
- * library's contexts are those Micrometer's own context holds after the same changes, and
- * a convention's set is handed out as it is, not sorted again.
+ * library's contexts, as a set or one by key, are those Micrometer's own context holds
+ * after the same changes, and a convention's set is handed out as it is, not sorted
+ * again.
  */
 class LlmObservationContextTests {
 
@@ -72,6 +73,10 @@ class LlmObservationContextTests {
 				change.apply(plain);
 				if (random.nextBoolean()) {
 					assertThat(context.getLowCardinalityKeyValues()).isEqualTo(plain.getLowCardinalityKeyValues());
+				}
+				for (String each : keys) {
+					assertThat(context.getLowCardinalityKeyValue(each))
+						.isEqualTo(plain.getLowCardinalityKeyValue(each));
 				}
 			}
 			assertThat(context.getLowCardinalityKeyValues()).isEqualTo(plain.getLowCardinalityKeyValues());
