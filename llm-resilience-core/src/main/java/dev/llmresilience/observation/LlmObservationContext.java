@@ -17,10 +17,10 @@ import org.springframework.lang.Nullable;
  * value into a map as it arrives and sorts a copy each time they are read, and a meter
  * handler reads them at the start and at the end of every observation, two observations
  * per call. Here a convention's whole set, at the start and again at the end, becomes the
- * context's set as it is when it starts it or has the same keys; any other change (a
- * single key value added, one removed, a set of other keys, such as a filter's) makes a
- * new sorted set at once. Readers get the same key values as from Micrometer's own
- * context.
+ * context's set as it is when the context has none yet or the set has the same keys; any
+ * other change (a single key value added, one removed, a set of other keys, such as a
+ * filter's) makes a new sorted set at once. Readers get the same key values as from
+ * Micrometer's own context.
  */
 abstract class LlmObservationContext extends Observation.Context {
 
