@@ -150,7 +150,7 @@ class DashboardApiTests extends AbstractRunningAppTests {
 			.expectBody()
 			.jsonPath("$.running")
 			.isEqualTo(true);
-		await().atMost(Duration.ofSeconds(5)).until(() -> !loadStatus().get("running").asBoolean());
+		await().atMost(Duration.ofSeconds(30)).until(() -> !loadStatus().get("running").asBoolean());
 		this.webClient.get().uri("/api/load").exchange().expectBody().json("""
 				{"running": false, "settings": {"requestsPerSecond": 20, "seconds": 1, "stream": true},
 				 "sent": 20, "answered": 20, "fallbacks": 0, "failed": 0, "dropped": 0}""");
